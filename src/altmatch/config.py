@@ -1,0 +1,44 @@
+"""One validated set of settings, read from ALTMATCH_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Locale = Literal["en", "ja"]
+
+
+class Settings(BaseSettings):
+    """Everything an installation can set; defaults give a working local SQLite setup."""
+
+    model_config = SettingsConfigDict(env_prefix="ALTMATCH_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Folder for the embedded SQLite database and other local files.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means SQLite at DATA_DIR/altmatch.sqlite3. "
+        "Use postgresql+psycopg://user@host:5432/db for PostgreSQL.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `altmatch serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `altmatch serve` uses.")
+    default_locale: Locale = Field(default="en", description="Language when none is chosen.")
+    rulebook_year: int | None = Field(
+        default=None, description="Rulebook edition to use; empty means the newest one."
+    )
+
+    @model_validator(mode="after")
+    def _default_sqlite(self) -> Settings:
+        if not self.database_url:
+            sqlite_path = (self.data_dir / "altmatch.sqlite3").resolve()
+            object.__setattr__(self, "database_url", f"sqlite:///{sqlite_path}")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,1 @@
+"""Pure algorithms on integer arrays (matching, chances, assignment); nothing here yet."""

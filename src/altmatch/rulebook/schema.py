@@ -1,0 +1,308 @@
+"""Typed shape of a rulebook edition: every figure carries where it came from and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from altmatch.rulebook.vocabulary import (
+    Degree,
+    Dimension,
+    English,
+    HiringPath,
+    Jlpt,
+    Residence,
+)
+
+
+class Frozen(BaseModel):
+    """Base for rulebook models: immutable, and unknown keys are errors (typos in data fail)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(Frozen):
+    """A user-facing sentence in both interface languages."""
+
+    en: str = Field(min_length=1)
+    ja: str = Field(min_length=1)
+
+    def get(self, locale: str) -> str:
+        return self.ja if locale == "ja" else self.en
+
+
+class Sourced(Frozen):
+    """Anything carrying a figure: where it came from, when it was true, and whether it is firm."""
+
+    source: HttpUrl
+    as_of: dt.date
+    estimate: bool = Field(
+        default=False,
+        description="True when the figure could not be confirmed from an official source.",
+    )
+    note: str | None = None
+
+
+# --- eligibility checks: the logic lives in the domain, the parameters live here ---------------
+
+
+class DegreeAtLeast(Frozen):
+    kind: Literal["degree_at_least"]
+    value: Degree
+
+
+class CitizenshipIn(Frozen):
+    kind: Literal["citizenship_in"]
+    values: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes")
+
+
+class EnglishIn(Frozen):
+    kind: Literal["english_in"]
+    values: list[English] = Field(min_length=1)
+
+
+class PriorJetYearsAtMost(Frozen):
+    kind: Literal["prior_jet_years_at_most"]
+    value: int = Field(ge=0)
+
+
+class YearsInJapanRecentAtMost(Frozen):
+    kind: Literal["years_in_japan_recent_at_most"]
+    value: int = Field(ge=0)
+
+
+class TeachingYearsAtLeast(Frozen):
+    kind: Literal["teaching_years_at_least"]
+    value: int = Field(ge=0)
+
+
+class AltYearsAtLeast(Frozen):
+    kind: Literal["alt_years_at_least"]
+    value: int = Field(ge=0)
+
+
+class JlptAtLeast(Frozen):
+    kind: Literal["jlpt_at_least"]
+    value: Jlpt
+
+
+class ResidenceIs(Frozen):
+    kind: Literal["residence_is"]
+    value: Residence
+
+
+class StatusOfResidenceIn(Frozen):
+    kind: Literal["status_of_residence_in"]
+    values: list[str] = Field(min_length=1)
+
+
+class AnyOf(Frozen):
+    """Passes when any one of its checks passes (e.g. a degree OR a work-capable visa)."""
+
+    kind: Literal["any_of"]
+    checks: list[Check] = Field(min_length=2)
+
+
+Check = Annotated[
+    DegreeAtLeast
+    | CitizenshipIn
+    | EnglishIn
+    | PriorJetYearsAtMost
+    | YearsInJapanRecentAtMost
+    | TeachingYearsAtLeast
+    | AltYearsAtLeast
+    | JlptAtLeast
+    | ResidenceIs
+    | StatusOfResidenceIn
+    | AnyOf,
+    Field(discriminator="kind"),
+]
+AnyOf.model_rebuild()
+
+
+class EligibilityRule(Sourced):
+    """One requirement of one path, with what a candidate could do to meet it."""
+
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    check: Check
+    description: Text
+    fix: Text
+
+
+# --- pay and benefits ----------------------------------------------------------------------------
+
+
+class JetPay(Sourced):
+    """The national schedule: annual salary by contract year, before tax and insurance."""
+
+    kind: Literal["schedule"]
+    annual_by_year: list[int] = Field(min_length=5, max_length=5)
+
+
+class RangePay(Sourced):
+    """A typical monthly range (dispatch, direct hire) and how it moves year to year."""
+
+    kind: Literal["monthly_range"]
+    monthly_min: int = Field(gt=0)
+    monthly_max: int = Field(gt=0)
+    paid_months: float = Field(
+        gt=0, le=12, description="Months of full pay a year; below 12 when breaks are unpaid."
+    )
+    bonus_months: float = Field(ge=0, default=0.0)
+    annual_raise: int = Field(ge=0, description="Typical monthly raise per re-contract year.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RangePay:
+        if self.monthly_min > self.monthly_max:
+            raise ValueError("monthly_min must not exceed monthly_max")
+        return self
+
+
+PathPay = Annotated[JetPay | RangePay, Field(discriminator="kind")]
+
+
+class Benefit(Sourced):
+    id: str
+    label: Text
+    value: Text
+
+
+class Rating(Sourced):
+    """A 0-5 rating of a path on one qualitative dimension, with the reason for it."""
+
+    score: float = Field(ge=0, le=5)
+    reason: Text
+
+
+class ApplicationWindow(Frozen):
+    """One recruiting round: when applications are taken and when its entrants start."""
+
+    opens: dt.date
+    closes: dt.date
+    starts: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ApplicationWindow:
+        if not self.opens <= self.closes <= self.starts:
+            raise ValueError("need opens <= closes <= starts")
+        return self
+
+
+class Timeline(Sourced):
+    """When a path recruits and when its ALTs start."""
+
+    start_months: list[int] = Field(min_length=1)
+    windows: list[ApplicationWindow] = Field(
+        default_factory=list, description="Fixed rounds; empty when hiring is year-round."
+    )
+    lead_months: int = Field(
+        ge=0, description="Typical months from applying to starting when hiring is year-round."
+    )
+    summary: Text
+
+    @model_validator(mode="after")
+    def _months(self) -> Timeline:
+        if any(m < 1 or m > 12 for m in self.start_months):
+            raise ValueError("start_months must be 1-12")
+        return self
+
+
+class PathInfo(Frozen):
+    """Everything the rulebook says about one path."""
+
+    name: Text
+    employer: Text
+    support_model: Text
+    eligibility: list[EligibilityRule]
+    pay: PathPay
+    benefits: list[Benefit]
+    ratings: dict[Dimension, Rating]
+    timeline: Timeline
+    arrives_from_overseas: bool = Field(
+        description="True when a typical entrant starts their first year newly resident "
+        "(no resident tax in the first year)."
+    )
+
+    @model_validator(mode="after")
+    def _rated_everywhere(self) -> PathInfo:
+        missing = {d for d in Dimension if d is not Dimension.PAY and d is not Dimension.SPEED}
+        missing -= set(self.ratings)
+        if missing:
+            raise ValueError(f"ratings missing for: {sorted(missing)}")
+        return self
+
+
+# --- take-home --------------------------------------------------------------------------------
+
+
+class Bracket(Frozen):
+    """Rate and deduction that apply to amounts up to `up_to` (None = no upper bound)."""
+
+    up_to: int | None
+    rate: float = Field(ge=0, le=1)
+    add: int = Field(default=0, description="Amount added after the rate (may be negative).")
+
+
+class AmountBand(Frozen):
+    """A fixed amount that applies when the base is at most `up_to` (None = no upper bound)."""
+
+    up_to: int | None
+    amount: int = Field(ge=0)
+
+
+class IncomeTax(Sourced):
+    brackets: list[Bracket] = Field(min_length=1)
+    reconstruction_surtax_rate: float = Field(ge=0, le=1)
+    basic_deduction: list[AmountBand] = Field(min_length=1)
+
+
+class EmploymentIncomeDeduction(Sourced):
+    bands: list[Bracket] = Field(min_length=1)
+
+
+class ResidentTax(Sourced):
+    income_rate: float = Field(ge=0, le=1)
+    basic_deduction: int = Field(ge=0)
+    per_capita: int = Field(ge=0, description="Flat per-person levy, including the forest tax.")
+    adjustment_credit: int = Field(ge=0, description="Adjustment deduction for low incomes.")
+
+
+class SocialInsurance(Sourced):
+    health_rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
+    pension_rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
+    employment_employee_rate: float = Field(ge=0, le=1, description="Employee's own share.")
+    child_support_rate: float = Field(
+        ge=0, le=1, default=0.0, description="Total rate; the employee pays half."
+    )
+    pension_monthly_cap: int = Field(gt=0, description="Highest standard monthly remuneration.")
+    health_monthly_cap: int = Field(gt=0)
+
+
+class TakeHome(Frozen):
+    income_tax: IncomeTax
+    employment_income_deduction: EmploymentIncomeDeduction
+    resident_tax: ResidentTax
+    social_insurance: SocialInsurance
+
+
+class Rulebook(Frozen):
+    """One edition: the figures in force for a programme year."""
+
+    year: int
+    as_of: dt.date
+    title: Text
+    paths: dict[HiringPath, PathInfo]
+    take_home: TakeHome
+
+    @model_validator(mode="after")
+    def _all_paths(self) -> Rulebook:
+        missing = set(HiringPath) - set(self.paths)
+        if missing:
+            raise ValueError(f"paths missing: {sorted(missing)}")
+        ids = [r.id for p in self.paths.values() for r in p.eligibility]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"duplicate rule ids: {sorted(dupes)}")
+        return self

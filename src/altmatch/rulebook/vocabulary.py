@@ -1,0 +1,62 @@
+"""The words profiles and rulebooks share: paths, degrees, JLPT levels, dimensions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class HiringPath(StrEnum):
+    """The three ways an ALT reaches a Japanese public school."""
+
+    JET = "jet"
+    DISPATCH = "dispatch"
+    DIRECT_HIRE = "direct_hire"
+
+
+class Degree(StrEnum):
+    NONE = "none"
+    ASSOCIATE = "associate"
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTORATE = "doctorate"
+
+    @property
+    def rank(self) -> int:
+        return list(Degree).index(self)
+
+
+class English(StrEnum):
+    NATIVE = "native"
+    FLUENT = "fluent"
+    OTHER = "other"
+
+
+class Jlpt(StrEnum):
+    """JLPT levels from none (lowest) to N1 (hardest)."""
+
+    NONE = "none"
+    N5 = "N5"
+    N4 = "N4"
+    N3 = "N3"
+    N2 = "N2"
+    N1 = "N1"
+
+    @property
+    def rank(self) -> int:
+        return list(Jlpt).index(self)
+
+
+class Residence(StrEnum):
+    OVERSEAS = "overseas"
+    JAPAN = "japan"
+
+
+class Dimension(StrEnum):
+    """What a candidate can weigh when comparing paths (the advisor's priorities)."""
+
+    PAY = "pay"
+    STABILITY = "stability"
+    SUPPORT = "support"
+    LOCATION = "location"
+    PRESTIGE = "prestige"
+    SPEED = "speed"
