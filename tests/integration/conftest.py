@@ -1,0 +1,83 @@
+"""Database fixtures: the same test body runs on SQLite and on a throwaway PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from altmatch.config import Settings
+from altmatch.db import make_engine, session_factory, upgrade_database
+
+POSTGRES_SERVER = "postgres@127.0.0.1:5432"
+REQUIRE_POSTGRES = os.environ.get("ALTMATCH_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used, or None if it can; checked once per run."""
+    try:
+        with psycopg.connect(f"postgresql://{POSTGRES_SERVER}/postgres", connect_timeout=3):
+            return None
+    except psycopg.OperationalError as error:
+        reason = " ".join(str(error).split())
+        return f"PostgreSQL at {POSTGRES_SERVER} is unreachable: {reason}"
+
+
+@pytest.fixture
+def postgres_url(postgres_unavailable: str | None) -> Iterator[str]:
+    """A freshly created, uniquely named empty database, dropped (forcibly) afterwards.
+
+    Skips when the server is unreachable, but fails instead under ALTMATCH_REQUIRE_POSTGRES=1
+    so CI cannot silently lose its PostgreSQL coverage.
+    """
+    if postgres_unavailable is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"{postgres_unavailable} (and ALTMATCH_REQUIRE_POSTGRES=1)")
+        pytest.skip(postgres_unavailable)
+    name = f"altmatch_test_{secrets.token_hex(6)}"
+    admin_url = f"postgresql://{POSTGRES_SERVER}/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"postgresql+psycopg://{POSTGRES_SERVER}/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for an empty database on each backend; nothing is migrated yet."""
+    # database_url is always passed so an ALTMATCH_DATABASE_URL in the environment can never
+    # point a test at a real database.
+    data_dir = tmp_path_factory.mktemp("altmatch") / "data"
+    if request.param == "sqlite":
+        return Settings(data_dir=data_dir, database_url="")
+    url: str = request.getfixturevalue("postgres_url")
+    return Settings(data_dir=data_dir, database_url=url)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    """An engine on a database migrated to head."""
+    upgrade_database(settings)
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    """Session factory on the migrated database; each test opens and commits its own."""
+    return session_factory(engine)
