@@ -40,5 +40,12 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def safe_database_url(self) -> str:
+        """The database URL with any password hidden, for logs and messages."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

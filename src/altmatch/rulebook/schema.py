@@ -14,6 +14,7 @@ from altmatch.rulebook.vocabulary import (
     HiringPath,
     Jlpt,
     Residence,
+    StatusOfResidence,
 )
 
 
@@ -95,7 +96,7 @@ class ResidenceIs(Frozen):
 
 class StatusOfResidenceIn(Frozen):
     kind: Literal["status_of_residence_in"]
-    values: list[str] = Field(min_length=1)
+    values: list[StatusOfResidence] = Field(min_length=1)
 
 
 class AnyOf(Frozen):
@@ -287,6 +288,15 @@ class TakeHome(Frozen):
     social_insurance: SocialInsurance
 
 
+class Scoring(Frozen):
+    """How the advisor turns pay and waiting time into 0-5 scores: modelling choices, not facts,
+    so they carry a rationale instead of a source."""
+
+    pay_points_per_percent_below_best: float = Field(gt=0)
+    speed_points_per_month_waiting: float = Field(gt=0)
+    rationale: Text
+
+
 class Rulebook(Frozen):
     """One edition: the figures in force for a programme year."""
 
@@ -295,6 +305,7 @@ class Rulebook(Frozen):
     title: Text
     paths: dict[HiringPath, PathInfo]
     take_home: TakeHome
+    scoring: Scoring
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

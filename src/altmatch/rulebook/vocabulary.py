@@ -60,3 +60,18 @@ class Dimension(StrEnum):
     LOCATION = "location"
     PRESTIGE = "prestige"
     SPEED = "speed"
+
+
+class StatusOfResidence(StrEnum):
+    """Statuses of residence (在留資格) that matter for ALT work, plus a catch-all."""
+
+    INSTRUCTOR = "instructor"
+    SPECIALIST_HUMANITIES = "specialist_humanities"
+    SPOUSE = "spouse"
+    SPOUSE_OF_PERMANENT_RESIDENT = "spouse_of_permanent_resident"
+    PERMANENT_RESIDENT = "permanent_resident"
+    LONG_TERM_RESIDENT = "long_term_resident"
+    DESIGNATED_ACTIVITIES = "designated_activities"
+    STUDENT = "student"
+    DEPENDENT = "dependent"
+    OTHER = "other"

@@ -1,0 +1,40 @@
+# altmatch: `make run` sets up and serves; `make test` sets up and runs lint plus the whole suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install browser lint pytest catalog
+
+$(STAMP): pyproject.toml constraints.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set everything up and serve the web app on http://127.0.0.1:8000 (SQLite under var/).
+run: install
+	$(VENV)/bin/altmatch serve
+
+## Set everything up, then lint, type-check, check the layers and run every test.
+test: install browser lint pytest
+
+browser:
+	bash scripts/ensure-browser.sh
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports
+
+# pytest exits 5 when it collects nothing: a suite that runs no test must not pass.
+pytest: install
+	@$(VENV)/bin/pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+## Refresh the Japanese catalog from the sources (then translate new entries).
+catalog: install
+	$(VENV)/bin/pybabel extract --no-location --omit-header -F babel.cfg -k N_ -o src/altmatch/i18n/messages.pot src/altmatch
+	$(VENV)/bin/pybabel update --no-location --omit-header --no-fuzzy-matching -i src/altmatch/i18n/messages.pot -d src/altmatch/i18n/locale -l ja

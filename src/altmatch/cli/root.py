@@ -1,0 +1,26 @@
+"""Root Typer app: serve, advise, db."""
+
+from __future__ import annotations
+
+import typer
+
+from altmatch import __version__
+from altmatch.cli.advise import advise_command
+from altmatch.cli.db import db_app
+from altmatch.cli.serve import serve_command
+
+app = typer.Typer(
+    name="altmatch",
+    help="Placement and operations for Japan's Assistant Language Teachers.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command("serve")(serve_command)
+app.command("advise")(advise_command)
+app.add_typer(db_app, name="db")
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print the installed altmatch version."""
+    typer.echo(__version__)

@@ -1,0 +1,192 @@
+"""The path advisor: which of JET, dispatch and direct hire are open to a person, and which fits.
+
+`advise` is pure: the same profile, priorities, rulebook and day always give the same advice.
+Each path gets a 0-5 score per dimension (pay and speed computed, the rest rated in the
+rulebook), a weighted score under the person's priorities, and the reasons that drove it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from altmatch.domain.eligibility import failed_rules
+from altmatch.domain.profile import Priorities, Profile
+from altmatch.domain.take_home import YearPay, pay_by_year
+from altmatch.domain.timeline import NextStep, months_between, next_step
+from altmatch.i18n.message import N_, Message
+from altmatch.rulebook.schema import EligibilityRule, PathInfo, Rulebook
+from altmatch.rulebook.vocabulary import Dimension, HiringPath, Residence
+
+DIMENSION_LABELS: Mapping[Dimension, str] = {
+    Dimension.PAY: N_("Pay"),
+    Dimension.STABILITY: N_("Stability"),
+    Dimension.SUPPORT: N_("Support"),
+    Dimension.LOCATION: N_("Choice of location"),
+    Dimension.PRESTIGE: N_("Prestige"),
+    Dimension.SPEED: N_("Speed of start"),
+}
+MAX_SCORE = 5.0
+
+
+@dataclass(frozen=True)
+class PathAdvice:
+    """Everything the advisor concludes about one path for one person."""
+
+    path: HiringPath
+    info: PathInfo
+    failed_rules: tuple[EligibilityRule, ...]
+    pay: tuple[YearPay, ...]
+    dimension_scores: Mapping[Dimension, float]
+    score: float
+    reasons: tuple[Message, ...]
+    next_step: NextStep
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failed_rules
+
+    @property
+    def five_year_take_home(self) -> int:
+        return sum(year.take_home for year in self.pay)
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Paths ordered best first: eligible ones by score, then ineligible ones by score."""
+
+    rulebook_year: int
+    rulebook_as_of: dt.date
+    today: dt.date
+    priorities: Mapping[Dimension, int]
+    paths: tuple[PathAdvice, ...]
+
+    def for_path(self, path: HiringPath) -> PathAdvice:
+        return next(p for p in self.paths if p.path is path)
+
+
+def advise(
+    profile: Profile, priorities: Priorities, rulebook: Rulebook, *, today: dt.date
+) -> Advice:
+    """Compare every path for this profile under these priorities (see module docstring)."""
+    weights = priorities.effective
+    wanted = profile.earliest_start or today
+    pays = {
+        path: tuple(
+            pay_by_year(
+                info.pay,
+                rulebook.take_home,
+                years=5,
+                first_year_resident_tax=(
+                    profile.residence is Residence.JAPAN or not info.arrives_from_overseas
+                ),
+            )
+        )
+        for path, info in rulebook.paths.items()
+    }
+    steps = {
+        path: next_step(info.timeline, today=today, earliest_start=profile.earliest_start)
+        for path, info in rulebook.paths.items()
+    }
+    best_total = max(sum(y.take_home for y in pay) for pay in pays.values())
+    scores: dict[HiringPath, dict[Dimension, float]] = {}
+    for path, info in rulebook.paths.items():
+        total = sum(y.take_home for y in pays[path])
+        scores[path] = {
+            Dimension.PAY: _pay_score(total, best_total, rulebook),
+            Dimension.SPEED: _speed_score(steps[path], wanted, rulebook),
+            **{dim: rating.score for dim, rating in info.ratings.items()},
+        }
+    means = {d: sum(s[d] for s in scores.values()) / len(scores) for d in Dimension}
+    advised = [
+        PathAdvice(
+            path=path,
+            info=info,
+            failed_rules=tuple(failed_rules(info, profile)),
+            pay=pays[path],
+            dimension_scores=scores[path],
+            score=_weighted(scores[path], weights),
+            reasons=_reasons(info, scores[path], means, weights, pays[path], steps[path]),
+            next_step=steps[path],
+        )
+        for path, info in rulebook.paths.items()
+    ]
+    advised.sort(key=lambda a: (not a.eligible, -a.score, list(HiringPath).index(a.path)))
+    return Advice(
+        rulebook_year=rulebook.year,
+        rulebook_as_of=rulebook.as_of,
+        today=today,
+        priorities=weights,
+        paths=tuple(advised),
+    )
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(MAX_SCORE, value))
+
+
+def _pay_score(total: int, best_total: int, rulebook: Rulebook) -> float:
+    if best_total <= 0:
+        return 0.0
+    percent_below = 100.0 * (best_total - total) / best_total
+    return round(_clamp(MAX_SCORE - percent_below * rulebook.scoring.pay_points_per_percent_below_best), 2)
+
+
+def _speed_score(step: NextStep, wanted: dt.date, rulebook: Rulebook) -> float:
+    if step.start is None:
+        return 0.0
+    waiting = max(0.0, months_between(wanted, step.start))
+    return round(_clamp(MAX_SCORE - waiting * rulebook.scoring.speed_points_per_month_waiting), 2)
+
+
+def _weighted(scores: Mapping[Dimension, float], weights: Mapping[Dimension, int]) -> float:
+    total_weight = sum(weights.values())
+    return round(sum(scores[d] * w for d, w in weights.items()) / total_weight, 2)
+
+
+def _reasons(
+    info: PathInfo,
+    scores: Mapping[Dimension, float],
+    means: Mapping[Dimension, float],
+    weights: Mapping[Dimension, int],
+    pay: tuple[YearPay, ...],
+    step: NextStep,
+) -> tuple[Message, ...]:
+    """The dimensions that most set this path apart, weighted by what the person cares about:
+    up to three strengths, then the biggest drawback."""
+    edge = {d: weights[d] * (scores[d] - means[d]) for d in Dimension if weights[d] > 0}
+    ranked = sorted(edge, key=lambda d: (-edge[d], list(Dimension).index(d)))
+    strengths = [d for d in ranked if edge[d] > 0][:3]
+    drawbacks = [d for d in reversed(ranked) if edge[d] < 0][:1]
+    messages = [
+        Message(N_("Strength: {detail}"), {"detail": _detail(d, info, pay, step)})
+        for d in strengths
+    ]
+    messages += [
+        Message(N_("Drawback: {detail}"), {"detail": _detail(d, info, pay, step)})
+        for d in drawbacks
+    ]
+    return tuple(messages)
+
+
+def _detail(
+    dimension: Dimension, info: PathInfo, pay: tuple[YearPay, ...], step: NextStep
+) -> Message:
+    label = Message(DIMENSION_LABELS[dimension])
+    if dimension is Dimension.PAY:
+        total = sum(year.take_home for year in pay)
+        return Message(
+            N_("{label}: about ¥{amount:,} take-home over five years"),
+            {"label": label, "amount": total},
+        )
+    if dimension is Dimension.SPEED:
+        if step.start is None:
+            return Message(N_("{label}: no start date is published yet"), {"label": label})
+        return Message(
+            N_("{label}: you could start on {date}"),
+            {"label": label, "date": step.start.isoformat()},
+        )
+    return Message(
+        N_("{label}: {reason}"), {"label": label, "reason": info.ratings[dimension].reason}
+    )

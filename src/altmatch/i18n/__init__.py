@@ -1,0 +1,29 @@
+"""English and Japanese: catalogs, the current request's language, and message rendering."""
+
+from altmatch.i18n.catalog import (
+    DEFAULT_LOCALE,
+    LOCALES,
+    get_locale,
+    gettext,
+    ngettext,
+    normalize_locale,
+    render,
+    use_locale,
+)
+from altmatch.i18n.message import N_, Message
+
+_ = gettext
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "LOCALES",
+    "Message",
+    "N_",
+    "_",
+    "get_locale",
+    "gettext",
+    "ngettext",
+    "normalize_locale",
+    "render",
+    "use_locale",
+]

@@ -1,0 +1,175 @@
+"""Give path advice: validate a profile, run the pure advisor, and shape the shared read model.
+
+The read model (`AdviceOut`) is the documented JSON format: the API returns it, the CLI prints
+it with --json, and the pages render it, so all three always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from altmatch.domain.advice import DIMENSION_LABELS, Advice, PathAdvice, advise
+from altmatch.i18n import render
+from altmatch.rulebook import Rulebook, load_rulebook
+from altmatch.rulebook.schema import Sourced
+from altmatch.rulebook.vocabulary import Dimension, HiringPath
+from altmatch.services.profile_input import ProfileInput
+
+JAPAN = ZoneInfo("Asia/Tokyo")
+
+
+def today_in_japan() -> dt.date:
+    """Deadlines and start dates are Japanese calendar dates."""
+    return dt.datetime.now(JAPAN).date()
+
+
+class FailedRuleOut(BaseModel):
+    id: str
+    reason: str
+    fix: str
+
+
+class YearPayOut(BaseModel):
+    year: int
+    gross: int
+    take_home: int
+    deductions: dict[str, int]
+
+
+class BenefitOut(BaseModel):
+    id: str
+    label: str
+    value: str
+    estimate: bool
+
+
+class NextStepOut(BaseModel):
+    apply_from: dt.date | None
+    apply_by: dt.date | None
+    start: dt.date | None
+    year_round: bool
+    summary: str
+
+
+class SourceOut(BaseModel):
+    topic: str
+    source: str
+    as_of: dt.date
+    estimate: bool
+
+
+class PathOut(BaseModel):
+    path: HiringPath
+    name: str
+    employer: str
+    support_model: str
+    eligible: bool
+    failed_rules: list[FailedRuleOut]
+    pay: list[YearPayOut]
+    five_year_take_home: int
+    pay_is_estimate: bool
+    score: float
+    dimension_scores: dict[Dimension, float]
+    reasons: list[str]
+    benefits: list[BenefitOut]
+    next_step: NextStepOut
+    sources: list[SourceOut]
+
+
+class RulebookOut(BaseModel):
+    year: int
+    as_of: dt.date
+
+
+class AdviceOut(BaseModel):
+    """The advisor's answer; `paths` are ordered best first, ineligible ones last."""
+
+    rulebook: RulebookOut
+    locale: str
+    today: dt.date
+    priorities: dict[Dimension, int]
+    dimension_labels: dict[Dimension, str]
+    paths: list[PathOut]
+
+
+def give_advice(
+    profile: ProfileInput,
+    *,
+    locale: str = "en",
+    rulebook: Rulebook | None = None,
+    today: dt.date | None = None,
+) -> AdviceOut:
+    """Advise on a validated profile, rendered in `locale`."""
+    book = rulebook or load_rulebook()
+    advice = advise(
+        profile.to_domain(), profile.priorities.to_domain(), book, today=today or today_in_japan()
+    )
+    return advice_out(advice, book, locale)
+
+
+def advice_out(advice: Advice, rulebook: Rulebook, locale: str) -> AdviceOut:
+    return AdviceOut(
+        rulebook=RulebookOut(year=rulebook.year, as_of=rulebook.as_of),
+        locale=locale,
+        today=advice.today,
+        priorities=dict(advice.priorities),
+        dimension_labels={d: render(label, locale) for d, label in DIMENSION_LABELS.items()},
+        paths=[_path_out(p, locale) for p in advice.paths],
+    )
+
+
+def _sources(p: PathAdvice) -> list[SourceOut]:
+    entries: list[tuple[str, Sourced]] = [("pay", p.info.pay), ("timeline", p.info.timeline)]
+    entries += [(rule.id, rule) for rule in p.info.eligibility]
+    entries += [(f"benefit.{b.id}", b) for b in p.info.benefits]
+    entries += [(f"rating.{d.value}", r) for d, r in p.info.ratings.items()]
+    return [
+        SourceOut(topic=topic, source=str(s.source), as_of=s.as_of, estimate=s.estimate)
+        for topic, s in entries
+    ]
+
+
+def _path_out(p: PathAdvice, locale: str) -> PathOut:
+    step = p.next_step
+    return PathOut(
+        path=p.path,
+        name=p.info.name.get(locale),
+        employer=p.info.employer.get(locale),
+        support_model=p.info.support_model.get(locale),
+        eligible=p.eligible,
+        failed_rules=[
+            FailedRuleOut(id=r.id, reason=r.description.get(locale), fix=r.fix.get(locale))
+            for r in p.failed_rules
+        ],
+        pay=[
+            YearPayOut(
+                year=y.year,
+                gross=y.gross,
+                take_home=y.take_home,
+                deductions=y.deductions.as_dict(),
+            )
+            for y in p.pay
+        ],
+        five_year_take_home=p.five_year_take_home,
+        pay_is_estimate=p.info.pay.estimate,
+        score=p.score,
+        dimension_scores=dict(p.dimension_scores),
+        reasons=[render(m, locale) for m in p.reasons],
+        benefits=[
+            BenefitOut(
+                id=b.id, label=b.label.get(locale), value=b.value.get(locale), estimate=b.estimate
+            )
+            for b in p.info.benefits
+        ],
+        next_step=NextStepOut(
+            apply_from=step.apply_from,
+            apply_by=step.apply_by,
+            start=step.start,
+            year_round=step.year_round,
+            summary=p.info.timeline.summary.get(locale),
+        ),
+        sources=_sources(p),
+    )

@@ -1,0 +1,11 @@
+"""Server-rendered pages (Jinja2 + htmx); each renders the same read model as its API twin."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from altmatch.web.pages import advisor, home
+
+pages_router = APIRouter(include_in_schema=False)
+pages_router.include_router(home.router)
+pages_router.include_router(advisor.router)

@@ -1,0 +1,51 @@
+"""One Jinja2 environment with gettext wired to the request's language."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from altmatch import __version__
+from altmatch.i18n import LOCALES, get_locale, gettext, ngettext, use_locale
+from altmatch.web.locale import LANG_COOKIE
+
+def _yen_short(amount: int) -> str:
+    """Axis labels: 3,500,000 → '¥3.5M' in English, '350万円' in Japanese."""
+    if get_locale() == "ja":
+        return f"{amount // 10_000:,}万円"
+    return f"¥{amount / 1_000_000:.1f}M"
+
+
+_templates = Jinja2Templates(
+    directory=Path(str(resources.files("altmatch.web"))) / "templates",
+    extensions=["jinja2.ext.i18n"],
+)
+_templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+_templates.env.filters["yen"] = lambda amount: f"¥{int(amount):,}"
+_templates.env.filters["yen_short"] = _yen_short
+
+
+def render_page(
+    request: Request,
+    name: str,
+    locale: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render `name` in `locale`; remember an explicit ?lang= choice in a cookie."""
+    with use_locale(locale):
+        response = _templates.TemplateResponse(
+            request,
+            name,
+            {"locale": locale, "locales": LOCALES, "version": __version__, **context},
+            status_code=status_code,
+        )
+    if request.query_params.get("lang") == locale:
+        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
