@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser lint pytest catalog
+.PHONY: run test install browser lint pytest catalog screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -34,7 +34,11 @@ pytest: install
 	@$(VENV)/bin/pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-## Refresh the Japanese catalog from the sources (then translate new entries).
+## Refresh the Japanese catalog from the sources; new entries stay empty until translated.
 catalog: install
 	$(VENV)/bin/pybabel extract --no-location --omit-header -F babel.cfg -k N_ -o src/altmatch/i18n/messages.pot src/altmatch
-	$(VENV)/bin/pybabel update --no-location --omit-header --no-fuzzy-matching -i src/altmatch/i18n/messages.pot -d src/altmatch/i18n/locale -l ja
+	$(PY) scripts/update_catalog.py
+
+## Retake the README's screenshots (the browser tests take them).
+screenshots: install browser
+	ALTMATCH_SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest -q tests/e2e

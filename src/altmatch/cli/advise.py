@@ -56,7 +56,6 @@ def _print_advice(advice: AdviceOut, console: Console) -> None:
     summary.add_column(_("Score (0-5)"), justify="right")
     summary.add_column(_("Take-home, 5 years"), justify="right")
     summary.add_column(_("Earliest start"))
-    summary.add_column(_("Why"))
     for p in advice.paths:
         summary.add_row(
             p.name,
@@ -64,19 +63,23 @@ def _print_advice(advice: AdviceOut, console: Console) -> None:
             f"{p.score:.2f}",
             _yen(p.five_year_take_home),
             p.next_step.start.isoformat() if p.next_step.start else "-",
-            "\n".join(p.reasons),
         )
     console.print(summary)
+    for p in advice.paths:
+        console.print(f"[bold]{p.name}[/bold]")
+        for reason in p.reasons:
+            console.print(f"  • {reason}", markup=False, soft_wrap=True)
 
     pay = Table(title=_("Estimated take-home pay by contract year"))
     pay.add_column(_("Year"), justify="right")
     for p in advice.paths:
         pay.add_column(p.name, justify="right")
+    gross = _("gross")
     for index in range(len(advice.paths[0].pay)):
         cells = [str(index + 1)]
         for p in advice.paths:
             year = p.pay[index]
-            cells.append(f"{_yen(year.take_home)}\n({_('gross')} {_yen(year.gross)})")
+            cells.append(f"{_yen(year.take_home)}\n({gross} {_yen(year.gross)})")
         pay.add_row(*cells)
     console.print(pay)
 
@@ -86,7 +89,7 @@ def _print_advice(advice: AdviceOut, console: Console) -> None:
             for rule in p.failed_rules:
                 console.print(f"  • {rule.reason}\n    → {rule.fix}", markup=False)
     console.print(
-        _("Figures: rulebook {year} (as of {as_of}); estimates are marked in --json output.").format(
-            year=advice.rulebook.year, as_of=advice.rulebook.as_of.isoformat()
-        )
+        _(
+            "Figures: rulebook {year} (as of {as_of}); estimates are marked in --json output."
+        ).format(year=advice.rulebook.year, as_of=advice.rulebook.as_of.isoformat())
     )

@@ -22,5 +22,8 @@ def serve_command(
         overrides["port"] = port
     settings = Settings(**overrides)  # type: ignore[arg-type]
     prepare_installation(settings)
-    typer.echo(f"altmatch on http://{settings.host}:{settings.port}/  (database: {settings.safe_database_url})")
+    typer.echo(
+        f"altmatch on http://{settings.host}:{settings.port}/"
+        f"  (database: {settings.safe_database_url})"
+    )
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")

@@ -130,7 +130,9 @@ def _pay_score(total: int, best_total: int, rulebook: Rulebook) -> float:
     if best_total <= 0:
         return 0.0
     percent_below = 100.0 * (best_total - total) / best_total
-    return round(_clamp(MAX_SCORE - percent_below * rulebook.scoring.pay_points_per_percent_below_best), 2)
+    return round(
+        _clamp(MAX_SCORE - percent_below * rulebook.scoring.pay_points_per_percent_below_best), 2
+    )
 
 
 def _speed_score(step: NextStep, wanted: dt.date, rulebook: Rulebook) -> float:

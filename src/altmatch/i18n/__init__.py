@@ -8,6 +8,7 @@ from altmatch.i18n.catalog import (
     ngettext,
     normalize_locale,
     render,
+    translations,
     use_locale,
 )
 from altmatch.i18n.message import N_, Message
@@ -17,13 +18,14 @@ _ = gettext
 __all__ = [
     "DEFAULT_LOCALE",
     "LOCALES",
-    "Message",
     "N_",
+    "Message",
     "_",
     "get_locale",
     "gettext",
     "ngettext",
     "normalize_locale",
     "render",
+    "translations",
     "use_locale",
 ]

@@ -24,7 +24,7 @@ def locale_dir() -> Path:
 
 
 @functools.cache
-def catalog(locale: str) -> Mapping[str, str]:
+def translations(locale: str) -> Mapping[str, str]:
     """msgid → translation for one locale; English is the source language, so it is empty.
 
     Reading the .po file directly (instead of a compiled .mo) means a catalog can never be
@@ -65,11 +65,11 @@ def use_locale(locale: str) -> Iterator[None]:
 
 
 def gettext(msgid: str) -> str:
-    return catalog(get_locale()).get(msgid, msgid)
+    return translations(get_locale()).get(msgid, msgid)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    translated = catalog(get_locale()).get(singular)
+    translated = translations(get_locale()).get(singular)
     if translated:  # Japanese has one form
         return translated
     return singular if n == 1 else plural
@@ -79,9 +79,9 @@ def render(message: Message | str, locale: str | None = None) -> str:
     """Translate a message and fill in its parameters, rendering nested ones too."""
     loc = locale or get_locale()
     if isinstance(message, str):
-        return catalog(loc).get(message, message)
+        return translations(loc).get(message, message)
     params = {key: _render_param(value, loc) for key, value in message.params.items()}
-    return catalog(loc).get(message.template, message.template).format(**params)
+    return translations(loc).get(message.template, message.template).format(**params)
 
 
 def _render_param(value: object, locale: str) -> object:

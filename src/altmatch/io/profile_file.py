@@ -1,4 +1,4 @@
-"""Reads an advisor profile from a YAML or JSON file into a plain mapping (validation is elsewhere)."""
+"""Reads an advisor profile from a YAML or JSON file into a plain mapping (validated elsewhere)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def parse_rulebook(text: str, *, origin: str) -> Rulebook:
 
 @functools.cache
 def load_rulebook(year: int | None = None) -> Rulebook:
-    """The edition for `year`, or the newest one; cached because editions never change at run time."""
+    """The edition for `year`, or the newest; cached, since editions never change at run time."""
     years = available_years()
     if not years:
         raise RulebookError("no rulebook editions are installed")

@@ -1,4 +1,4 @@
-"""The advisor's input as people and scripts send it: validated once, shared by CLI, API and pages."""
+"""The advisor's input as people and scripts send it: validated once for CLI, API and pages."""
 
 from __future__ import annotations
 
@@ -37,9 +37,10 @@ Weight = Annotated[int, Field(ge=0, le=5)]
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes known to CLDR (via Babel), minus its placeholder regions."""
     placeholders = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
+    territories: Mapping[str, str] = Locale("en").territories
     return frozenset(
         code
-        for code in Locale("en").territories
+        for code in territories
         if len(code) == 2 and code.isalpha() and code not in placeholders
     )
 
@@ -170,7 +171,10 @@ def field_errors(exc: ValidationError, locale: str) -> list[tuple[str, str]]:
         message = render(Message(template, params), locale)
         if err["type"] in {"enum", "country_code"} and "input" in err:
             message = render(
-                Message(N_("{message} (you gave {value})"), {"message": message, "value": repr(err["input"])}),
+                Message(
+                    N_("{message} (you gave {value})"),
+                    {"message": message, "value": repr(err["input"])},
+                ),
                 locale,
             )
         out.append((field, message))

@@ -137,9 +137,12 @@ def test_direct_hire_needs_japanese_at_the_rulebook_level() -> None:
 
 
 def test_direct_hire_needs_residence_in_japan_and_a_suitable_status() -> None:
-    assert rule_ids(HiringPath.DIRECT_HIRE, dataclasses.replace(
-        EXPERIENCED_RESIDENT, residence=Residence.OVERSEAS, status_of_residence=None
-    )) == ["direct_hire.resident", "direct_hire.status"]
+    assert rule_ids(
+        HiringPath.DIRECT_HIRE,
+        dataclasses.replace(
+            EXPERIENCED_RESIDENT, residence=Residence.OVERSEAS, status_of_residence=None
+        ),
+    ) == ["direct_hire.resident", "direct_hire.status"]
     holiday = dataclasses.replace(
         EXPERIENCED_RESIDENT, status_of_residence=StatusOfResidence.DESIGNATED_ACTIVITIES
     )

@@ -14,8 +14,12 @@ def rounds() -> Timeline:
     return Timeline(
         start_months=[8],
         windows=[
-            ApplicationWindow(opens=dt.date(2026, 10, 1), closes=dt.date(2026, 11, 4), starts=dt.date(2027, 7, 25)),
-            ApplicationWindow(opens=dt.date(2027, 10, 1), closes=dt.date(2027, 11, 4), starts=dt.date(2028, 7, 25)),
+            ApplicationWindow(
+                opens=dt.date(2026, 10, 1), closes=dt.date(2026, 11, 4), starts=dt.date(2027, 7, 25)
+            ),
+            ApplicationWindow(
+                opens=dt.date(2027, 10, 1), closes=dt.date(2027, 11, 4), starts=dt.date(2028, 7, 25)
+            ),
         ],
         lead_months=9,
         summary=SUMMARY,
@@ -37,7 +41,9 @@ def year_round(lead: int, months: list[int]) -> Timeline:
 def test_a_window_that_has_closed_is_skipped_for_the_next_one() -> None:
     step = next_step(rounds(), today=dt.date(2026, 11, 25), earliest_start=None)
     assert (step.apply_from, step.apply_by, step.start) == (
-        dt.date(2027, 10, 1), dt.date(2027, 11, 4), dt.date(2028, 7, 25)
+        dt.date(2027, 10, 1),
+        dt.date(2027, 11, 4),
+        dt.date(2028, 7, 25),
     )
 
 

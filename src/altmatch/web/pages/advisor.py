@@ -42,7 +42,11 @@ def advisor_form(request: Request, locale: LocaleDep) -> HTMLResponse:
         request,
         "advisor.html",
         locale,
-        {"options": form_options(locale), "values": {"priorities": defaults.model_dump()}, "errors": {}},
+        {
+            "options": form_options(locale),
+            "values": {"priorities": defaults.model_dump()},
+            "errors": {},
+        },
     )
 
 
@@ -50,7 +54,13 @@ def advisor_form(request: Request, locale: LocaleDep) -> HTMLResponse:
 async def advisor_result(request: Request, locale: LocaleDep) -> HTMLResponse:
     form = {k: str(v) for k, v in (await request.form()).items()}
     data = profile_from_form(form)
-    context: dict[str, Any] = {"options": form_options(locale), "values": {**data, "priorities": {**PrioritiesInput().model_dump(), **data.get("priorities", {})}}}
+    context: dict[str, Any] = {
+        "options": form_options(locale),
+        "values": {
+            **data,
+            "priorities": {**PrioritiesInput().model_dump(), **data.get("priorities", {})},
+        },
+    }
     try:
         profile = ProfileInput.model_validate(data)
     except ValidationError as exc:

@@ -61,8 +61,7 @@ def take_home_chart(advice: AdviceOut) -> Chart:
                 )
             )
     ticks = [
-        Tick(y=TOP + plot_h - plot_h * v / axis_max, value=v)
-        for v in range(0, axis_max + 1, step)
+        Tick(y=TOP + plot_h - plot_h * v / axis_max, value=v) for v in range(0, axis_max + 1, step)
     ]
     return Chart(
         width=WIDTH,

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -14,6 +15,7 @@ from altmatch import __version__
 from altmatch.i18n import LOCALES, get_locale, gettext, ngettext, use_locale
 from altmatch.web.locale import LANG_COOKIE
 
+
 def _yen_short(amount: int) -> str:
     """Axis labels: 3,500,000 → '¥3.5M' in English, '350万円' in Japanese."""
     if get_locale() == "ja":
@@ -21,10 +23,12 @@ def _yen_short(amount: int) -> str:
     return f"¥{amount / 1_000_000:.1f}M"
 
 
-_templates = Jinja2Templates(
-    directory=Path(str(resources.files("altmatch.web"))) / "templates",
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(str(resources.files("altmatch.web"))) / "templates"),
+    autoescape=True,
     extensions=["jinja2.ext.i18n"],
 )
+_templates = Jinja2Templates(env=_env)
 _templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 _templates.env.filters["yen"] = lambda amount: f"¥{int(amount):,}"
 _templates.env.filters["yen_short"] = _yen_short
@@ -47,5 +51,7 @@ def render_page(
             status_code=status_code,
         )
     if request.query_params.get("lang") == locale:
-        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        response.set_cookie(
+            LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True
+        )
     return response
