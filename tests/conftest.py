@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from altmatch.config import Settings
+from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
 TODAY = dt.date(2026, 11, 25)
@@ -22,5 +23,6 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
+    prepare_installation(settings)
     with TestClient(create_app(settings)) as test_client:
         yield test_client

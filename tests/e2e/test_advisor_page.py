@@ -57,6 +57,12 @@ def test_a_graduate_compares_paths_in_english(page: Page, base_url: str, screens
     expect(result.locator("figure.chart svg rect")).to_have_count(15)
     screenshot(page, "advisor-result-en")
 
+    page.click("form.save button")
+    expect(page.locator("#saved-link")).to_be_visible()
+    assert "/advisor/saved/" in page.url
+    expect(page.locator("li.path .name")).to_have_text(names)
+    expect(page.locator("#f-citizenship")).to_have_value("GB")
+
 
 def test_the_language_switch_gives_the_whole_comparison_in_japanese(
     page: Page, base_url: str, screenshot: Shot

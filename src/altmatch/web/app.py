@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from altmatch import __version__
 from altmatch.config import Settings
+from altmatch.db import make_engine, session_factory
 from altmatch.web.api import api_router
 from altmatch.web.pages import pages_router
 
@@ -25,6 +26,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.engine = make_engine(settings)
+    app.state.sessions = session_factory(app.state.engine)
     static_dir = Path(str(resources.files("altmatch.web"))) / "static"
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
     app.include_router(api_router, prefix="/api/v1")

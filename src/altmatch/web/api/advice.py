@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 
 from altmatch.services.advisor import AdviceOut, give_advice
 from altmatch.services.form_options import FormOptionsOut, form_options
 from altmatch.services.profile_input import ProfileInput
+from altmatch.services.saved_advice import SavedAdviceOut, open_saved_advice, save_advice
+from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 
 router = APIRouter(tags=["advisor"])
@@ -25,3 +27,20 @@ def post_advice(profile: ProfileInput, locale: LocaleDep) -> AdviceOut:
 def get_advice_options(locale: LocaleDep) -> FormOptionsOut:
     """Allowed values for every profile field, with labels in the request's language."""
     return form_options(locale)
+
+
+@router.post("/advice/saved", response_model=SavedAdviceOut, status_code=201)
+def post_saved_advice(
+    profile: ProfileInput, locale: LocaleDep, sessions: SessionsDep
+) -> SavedAdviceOut:
+    """Save a comparison; the returned token opens it again (GET /advice/saved/{token})."""
+    return save_advice(sessions, profile, locale=locale)
+
+
+@router.get("/advice/saved/{token}", response_model=SavedAdviceOut)
+def get_saved_advice(token: str, locale: LocaleDep, sessions: SessionsDep) -> SavedAdviceOut:
+    """A saved comparison, recomputed with the rulebook edition it was saved under."""
+    saved = open_saved_advice(sessions, token, locale=locale)
+    if saved is None:
+        raise HTTPException(status_code=404, detail="no saved comparison with that token")
+    return saved
