@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
@@ -253,32 +254,106 @@ class AmountBand(Frozen):
     amount: int = Field(ge=0)
 
 
+def _check_bands(bands: Sequence[Bracket] | Sequence[AmountBand]) -> None:
+    """Lookups take the first band whose `up_to` covers the amount, so bands must rise strictly
+    and end with an unbounded band; otherwise some amounts would match no band or the wrong one."""
+    *bounded, last = [band.up_to for band in bands]
+    if last is not None:
+        raise ValueError("the last band must be unbounded (up_to: null)")
+    previous = -1
+    for up_to in bounded:
+        if up_to is None:
+            raise ValueError("only the last band may be unbounded")
+        if up_to <= previous:
+            raise ValueError("up_to must rise from band to band")
+        previous = up_to
+
+
+class BasicDeduction(Sourced):
+    """Income-tax basic deduction by total income (pay minus the employment income deduction)."""
+
+    bands: list[AmountBand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BasicDeduction:
+        _check_bands(self.bands)
+        return self
+
+
 class IncomeTax(Sourced):
+    """National income tax: the quick-table brackets and the reconstruction surtax on the tax."""
+
     brackets: list[Bracket] = Field(min_length=1)
     reconstruction_surtax_rate: float = Field(ge=0, le=1)
-    basic_deduction: list[AmountBand] = Field(min_length=1)
+    basic_deduction: BasicDeduction
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IncomeTax:
+        _check_bands(self.brackets)
+        return self
 
 
 class EmploymentIncomeDeduction(Sourced):
+    """What an employee may deduct from pay before tax, by band of pay."""
+
     bands: list[Bracket] = Field(min_length=1)
+    table_below: int | None = Field(
+        default=None,
+        gt=0,
+        description="Pay below which the NTA table applies: bands with a rate are computed on "
+        "pay rounded down to `table_step`.",
+    )
+    table_step: int = Field(default=1, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EmploymentIncomeDeduction:
+        _check_bands(self.bands)
+        return self
 
 
 class ResidentTax(Sourced):
     income_rate: float = Field(ge=0, le=1)
     basic_deduction: int = Field(ge=0)
     per_capita: int = Field(ge=0, description="Flat per-person levy, including the forest tax.")
-    adjustment_credit: int = Field(ge=0, description="Adjustment deduction for low incomes.")
-
-
-class SocialInsurance(Sourced):
-    health_rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
-    pension_rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
-    employment_employee_rate: float = Field(ge=0, le=1, description="Employee's own share.")
-    child_support_rate: float = Field(
-        ge=0, le=1, default=0.0, description="Total rate; the employee pays half."
+    adjustment_credit: int = Field(
+        ge=0, description="Most the adjustment deduction gives a single person with no dependants."
     )
-    pension_monthly_cap: int = Field(gt=0, description="Highest standard monthly remuneration.")
-    health_monthly_cap: int = Field(gt=0)
+    adjustment_rate: float = Field(
+        ge=0,
+        le=1,
+        description="Adjustment deduction as a share of taxable income, up to adjustment_credit.",
+    )
+
+
+class HealthInsurance(Sourced):
+    rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
+    monthly_cap: int = Field(gt=0, description="Highest standard monthly remuneration.")
+
+
+class WelfarePension(Sourced):
+    rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
+    monthly_cap: int = Field(gt=0, description="Highest standard monthly remuneration.")
+
+
+class EmploymentInsurance(Sourced):
+    employee_rate: float = Field(ge=0, le=1, description="Employee's own share, on all pay.")
+
+
+class ChildSupportLevy(Sourced):
+    rate: float = Field(
+        ge=0,
+        le=1,
+        description="Total rate on the health-insurance remuneration; the employee pays half.",
+    )
+
+
+class SocialInsurance(Frozen):
+    """Employees' social insurance; each scheme is set by a different body, so each has a source."""
+
+    health: HealthInsurance
+    pension: WelfarePension
+    employment: EmploymentInsurance
+    child_support: ChildSupportLevy
 
 
 class TakeHome(Frozen):
