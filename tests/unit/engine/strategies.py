@@ -1,0 +1,52 @@
+"""Hypothesis strategies for random many-to-one markets (shared by the engine tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+
+@dataclass(frozen=True)
+class MarketSpec:
+    candidate_prefs: list[list[int]]
+    request_prefs: list[list[int]]
+    capacities: list[int]
+    request_ranks: list[list[int]] | None = None
+
+
+@st.composite
+def markets(
+    draw: st.DrawFn,
+    max_candidates: int = 12,
+    max_requests: int = 6,
+    ties: bool = False,
+) -> MarketSpec:
+    """Candidates list some requests; each request lists some of the candidates who listed it
+    (and sometimes others), so unacceptable pairs in both directions occur."""
+    n_c = draw(st.integers(1, max_candidates))
+    n_r = draw(st.integers(1, max_requests))
+    candidate_prefs = []
+    for _ in range(n_c):
+        order = draw(st.permutations(range(n_r)))
+        candidate_prefs.append(list(order[: draw(st.integers(0, n_r))]))
+    request_prefs: list[list[int]] = []
+    for r in range(n_r):
+        applicants = [c for c in range(n_c) if r in candidate_prefs[c]]
+        others = [c for c in range(n_c) if c not in applicants]
+        kept = draw(st.lists(st.sampled_from(applicants), unique=True)) if applicants else []
+        extra = draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []
+        order = draw(st.permutations(kept + extra))
+        request_prefs.append(list(order))
+    capacities = [draw(st.integers(0, 3)) for _ in range(n_r)]
+    ranks = None
+    if ties:
+        ranks = []
+        for prefs in request_prefs:
+            steps = draw(st.lists(st.integers(0, 1), min_size=len(prefs), max_size=len(prefs)))
+            values, current = [], 0
+            for i, step in enumerate(steps):
+                current += step if i else 0
+                values.append(current)
+            ranks.append(values)
+    return MarketSpec(candidate_prefs, request_prefs, capacities, ranks)
