@@ -363,6 +363,71 @@ class TakeHome(Frozen):
     social_insurance: SocialInsurance
 
 
+class Reasoned(Frozen):
+    """A modelling figure: a value with its rationale, the sources it rests on, and its date."""
+
+    rationale: str = Field(min_length=1)
+    sources: list[HttpUrl] = Field(min_length=1)
+    as_of: dt.date
+    estimate: bool = True
+
+
+class Probability(Reasoned):
+    value: float = Field(ge=0, le=1)
+
+
+class Count(Reasoned):
+    value: int = Field(ge=0)
+
+
+class UncertaintyModel(Frozen):
+    """Default luck in a simulated season (see altmatch.engine.chances.Uncertainty)."""
+
+    withdrawal: Probability
+    request_drop: Probability
+    seat_gain: Probability
+    seat_loss: Probability
+
+    @model_validator(mode="after")
+    def _one_draw(self) -> UncertaintyModel:
+        if self.request_drop.value + self.seat_gain.value + self.seat_loss.value > 1:
+            raise ValueError("request_drop + seat_gain + seat_loss must not exceed 1")
+        return self
+
+
+class ApplicantsPerPlace(Reasoned):
+    """How many applicants compete for each new ALT place, as a range (calibration uncertainty)."""
+
+    low: float = Field(ge=1)
+    high: float = Field(ge=1)
+    country: str | None = Field(default=None, description="ISO code; None for the world figure")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ApplicantsPerPlace:
+        if self.low > self.high:
+            raise ValueError("low must not exceed high")
+        return self
+
+
+class JetCalibration(Frozen):
+    """Public programme figures a synthetic JET season is built from."""
+
+    new_alts: Count
+    prefectures: int = Field(gt=0)
+    preferences: int = Field(gt=0, description="Placement preferences an applicant may state.")
+    applicants_per_place: list[ApplicantsPerPlace] = Field(min_length=1)
+
+    def ratio_for(self, country: str) -> ApplicantsPerPlace:
+        """The country's own figure when published, else the world figure."""
+        by_country = {a.country: a for a in self.applicants_per_place}
+        return by_country.get(country.upper(), by_country.get(None, self.applicants_per_place[0]))
+
+
+class Chances(Frozen):
+    uncertainty: UncertaintyModel
+    jet: JetCalibration
+
+
 class Scoring(Frozen):
     """How the advisor turns pay and waiting time into 0-5 scores: modelling choices, not facts,
     so they carry a rationale instead of a source."""
@@ -381,6 +446,7 @@ class Rulebook(Frozen):
     paths: dict[HiringPath, PathInfo]
     take_home: TakeHome
     scoring: Scoring
+    chances: Chances
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:
