@@ -69,6 +69,11 @@ def _print_advice(advice: AdviceOut, console: Console) -> None:
         console.print(f"[bold]{p.name}[/bold]")
         for reason in p.reasons:
             console.print(f"  • {reason}", markup=False, soft_wrap=True)
+        if p.chance:
+            line = _("Estimated chance of placement: {p:.0%} (95% range {low:.0%}-{high:.0%})")
+            console.print(
+                "  " + line.format(p=p.chance.probability, low=p.chance.low, high=p.chance.high)
+            )
 
     pay = Table(title=_("Estimated take-home pay by contract year"))
     pay.add_column(_("Year"), justify="right")

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from altmatch.engine._chance_kernels import simulate_batch
-from altmatch.engine.match import Market
+from altmatch.engine.market import Market
 from altmatch.engine.prefs import IntArray
 
 FloatArray = NDArray[np.float64]

@@ -16,6 +16,7 @@ from altmatch.i18n import render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.schema import Sourced
 from altmatch.rulebook.vocabulary import Dimension, HiringPath
+from altmatch.services.jet_chance import ChanceOut, jet_chance
 from altmatch.services.profile_input import ProfileInput
 
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -77,6 +78,7 @@ class PathOut(BaseModel):
     benefits: list[BenefitOut]
     next_step: NextStepOut
     sources: list[SourceOut]
+    chance: ChanceOut | None = None  # JET only, when eligible: the estimated chance of placement
 
 
 class RulebookOut(BaseModel):
@@ -94,6 +96,9 @@ class AdviceOut(BaseModel):
     dimension_labels: dict[Dimension, str]
     paths: list[PathOut]
 
+    def for_path(self, path: HiringPath | str) -> PathOut:
+        return next(p for p in self.paths if p.path == path)
+
 
 def give_advice(
     profile: ProfileInput,
@@ -107,7 +112,11 @@ def give_advice(
     advice = advise(
         profile.to_domain(), profile.priorities.to_domain(), book, today=today or today_in_japan()
     )
-    return advice_out(advice, book, locale)
+    out = advice_out(advice, book, locale)
+    for path in out.paths:
+        if path.path is HiringPath.JET and path.eligible:
+            path.chance = jet_chance(profile.citizenship, book, locale)
+    return out
 
 
 def advice_out(advice: Advice, rulebook: Rulebook, locale: str) -> AdviceOut:
