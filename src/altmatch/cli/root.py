@@ -1,4 +1,4 @@
-"""Root Typer app: serve, advise, db."""
+"""Root Typer app: serve, advise, match, upgrade, db."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import typer
 from altmatch import __version__
 from altmatch.cli.advise import advise_command
 from altmatch.cli.db import db_app
+from altmatch.cli.match import match_command, upgrade_command
 from altmatch.cli.serve import serve_command
 
 app = typer.Typer(
@@ -17,6 +18,8 @@ app = typer.Typer(
 )
 app.command("serve")(serve_command)
 app.command("advise")(advise_command)
+app.command("match")(match_command)
+app.command("upgrade")(upgrade_command)
 app.add_typer(db_app, name="db")
 
 
