@@ -13,21 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from altmatch.rulebook.vocabulary import Jlpt
-
-
-class SchoolLevel(StrEnum):
-    """The kinds of school an ALT can be placed in."""
-
-    ELEMENTARY = "elementary"
-    JUNIOR_HIGH = "junior_high"
-    SENIOR_HIGH = "senior_high"
-    SPECIAL_NEEDS = "special_needs"
-
-
-class Area(StrEnum):
-    URBAN = "urban"
-    RURAL = "rural"
+from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
 
 
 class Requirement(StrEnum):

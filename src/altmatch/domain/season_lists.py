@@ -24,14 +24,13 @@ from numpy.typing import NDArray
 from altmatch.domain.season import (
     FIT_SCALE,
     TEACHING_YEARS_CAP,
-    Area,
     Candidate,
     Request,
     Requirement,
-    SchoolLevel,
     Season,
     prefecture_key,
 )
+from altmatch.rulebook.vocabulary import Area, SchoolLevel
 
 # Deriving "anywhere" lists scores every request for every such candidate; past this many
 # pairs a season should bring explicit rank files instead of exhausting memory.

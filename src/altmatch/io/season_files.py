@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from altmatch.io.tabular import FILE, SUFFIXES, Cells, RowError, Table, TableError, read_table
-from altmatch.rulebook.vocabulary import Jlpt
+from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
 
 # The vocabulary of the files (kept equal to altmatch.domain.season's enums by a test).
-SCHOOL_LEVELS = ("elementary", "junior_high", "senior_high", "special_needs")
-AREAS = ("urban", "rural")
+SCHOOL_LEVELS = tuple(level.value for level in SchoolLevel)
+AREAS = tuple(area.value for area in Area)
 MAX_ID_CHARS = 100
 MAX_WEIGHT = 10
 MAX_CAPACITY = 1000

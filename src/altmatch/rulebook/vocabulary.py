@@ -75,3 +75,17 @@ class StatusOfResidence(StrEnum):
     STUDENT = "student"
     DEPENDENT = "dependent"
     OTHER = "other"
+
+
+class SchoolLevel(StrEnum):
+    """The kinds of school an ALT can be placed in."""
+
+    ELEMENTARY = "elementary"
+    JUNIOR_HIGH = "junior_high"
+    SENIOR_HIGH = "senior_high"
+    SPECIAL_NEEDS = "special_needs"
+
+
+class Area(StrEnum):
+    URBAN = "urban"
+    RURAL = "rural"

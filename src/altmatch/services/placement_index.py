@@ -9,18 +9,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from altmatch.domain.season import (
-    Area,
     Candidate,
     HardRequirements,
     LocationPreferences,
     Request,
-    SchoolLevel,
     Season,
     SoftWeights,
 )
 from altmatch.domain.season_lists import SeasonLists, derive_lists
 from altmatch.engine import MatchResult, stable_match
 from altmatch.io.season_files import SeasonFiles
+from altmatch.rulebook.vocabulary import Area, SchoolLevel
 
 
 def to_season(files: SeasonFiles) -> Season:

@@ -7,10 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from altmatch.domain.season import Area, SchoolLevel
 from altmatch.io.season_files import (
-    AREAS,
-    SCHOOL_LEVELS,
     SeasonFilesError,
     load_season_files,
 )
@@ -43,11 +40,6 @@ def problems(folder: Path, **named: Path) -> list[str]:
     with pytest.raises(SeasonFilesError) as caught:
         load_season_files(folder, **named)
     return [str(e) for e in caught.value.errors]
-
-
-def test_the_file_vocabulary_is_the_domains() -> None:
-    assert set(SCHOOL_LEVELS) == {level.value for level in SchoolLevel}
-    assert set(AREAS) == {area.value for area in Area}
 
 
 def test_a_valid_season_loads_with_defaults_and_hashes(tmp_path: Path) -> None:
