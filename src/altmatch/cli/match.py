@@ -6,19 +6,29 @@ line on stderr, before anything is written; outputs then appear all at once or n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from altmatch.cli.season_options import (
+    C_RANKS,
+    CANDIDATES,
+    COUPLES,
+    FORCE,
+    R_RANKS,
+    REQUESTS,
+    SEASON,
+    fail,
+    load,
+    refuse_existing,
+    save,
+)
 from altmatch.i18n import gettext as _
-from altmatch.io.outputs import OutputError
-from altmatch.io.season_files import SeasonFiles, SeasonFilesError, load_season_files
 from altmatch.services.placement import (
     PlacementError,
     run_match,
@@ -27,14 +37,6 @@ from altmatch.services.placement import (
     save_upgrade,
 )
 from altmatch.services.placement_report import RunSummary
-
-SEASON = typer.Option(None, "--season", help="Season folder holding requests.csv etc.")
-REQUESTS = typer.Option(None, "--requests", help="Requests file, instead of SEASON/requests.*")
-CANDIDATES = typer.Option(None, "--candidates", help="Candidates file (default SEASON/...).")
-C_RANKS = typer.Option(None, "--candidate-ranks", help="Candidates' ranked requests file.")
-R_RANKS = typer.Option(None, "--request-ranks", help="Requests' ranked candidates file.")
-COUPLES = typer.Option(None, "--couples", help="Couples file (default SEASON/couples.*).")
-FORCE = typer.Option(False, "--force", help="Replace OUTDIR if it already exists.")
 
 
 def match_command(
@@ -51,16 +53,16 @@ def match_command(
     force: bool = FORCE,
 ) -> None:
     """Place a season's candidates into its requests: stable, explained, reproducible."""
-    _refuse_existing(out, force)
+    refuse_existing(out, force)
     with _stages(6) as step:
         step("reading season files")
-        files = _load(season, requests, candidates, candidate_ranks, request_ranks, couples)
+        files = load(season, requests, candidates, candidate_ranks, request_ranks, couples)
         try:
             run = run_match(files, seed, progress=step)
         except PlacementError as exc:
-            _fail(exc.problems)
+            fail(exc.problems)
         step("writing outputs")
-        _save(lambda: save_match(run, out, force=force))
+        save(lambda: save_match(run, out, force=force))
     _print_summary(run.summary, out)
 
 
@@ -79,59 +81,20 @@ def upgrade_command(
     force: bool = FORCE,
 ) -> None:
     """Withdraw candidates from a finished run and fill their places (vacancy chains)."""
-    _refuse_existing(out, force)
+    refuse_existing(out, force)
     ids = [part.strip() for item in withdraw for part in item.split(",") if part.strip()]
     if not ids:
-        _fail(["--withdraw: name at least one candidate id"])
+        fail(["--withdraw: name at least one candidate id"])
     with _stages(6) as step:
         step("reading season files")
-        files = _load(season, requests, candidates, candidate_ranks, request_ranks, couples)
+        files = load(season, requests, candidates, candidate_ranks, request_ranks, couples)
         try:
             run = run_upgrade(files, previous, ids, progress=step)
         except PlacementError as exc:
-            _fail(exc.problems)
+            fail(exc.problems)
         step("writing outputs")
-        _save(lambda: save_upgrade(run, out, force=force))
+        save(lambda: save_upgrade(run, out, force=force))
     _print_summary(run.summary, out)
-
-
-def _fail(problems: Iterable[str], code: int = 2) -> NoReturn:
-    for problem in problems:
-        typer.echo(problem, err=True)
-    raise typer.Exit(code)
-
-
-def _refuse_existing(out: Path, force: bool) -> None:
-    if out.exists() and not force:
-        _fail([f"{out}: already exists (use --force to replace it)"])
-
-
-def _load(
-    season: Path | None,
-    requests: Path | None,
-    candidates: Path | None,
-    candidate_ranks: Path | None,
-    request_ranks: Path | None,
-    couples: Path | None,
-) -> SeasonFiles:
-    try:
-        return load_season_files(
-            season,
-            requests=requests,
-            candidates=candidates,
-            candidate_ranks=candidate_ranks,
-            request_ranks=request_ranks,
-            couples=couples,
-        )
-    except SeasonFilesError as exc:
-        _fail(str(e) for e in exc.errors)
-
-
-def _save(write: Callable[[], None]) -> None:
-    try:
-        write()
-    except OutputError as exc:
-        _fail([str(exc)], code=1)
 
 
 @contextmanager

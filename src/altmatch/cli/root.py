@@ -1,4 +1,4 @@
-"""Root Typer app: serve, advise, match, upgrade, db."""
+"""Root Typer app: serve, advise, match, upgrade, chances, db."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import typer
 
 from altmatch import __version__
 from altmatch.cli.advise import advise_command
+from altmatch.cli.chances import chances_command
 from altmatch.cli.db import db_app
 from altmatch.cli.match import match_command, upgrade_command
 from altmatch.cli.serve import serve_command
@@ -20,6 +21,7 @@ app.command("serve")(serve_command)
 app.command("advise")(advise_command)
 app.command("match")(match_command)
 app.command("upgrade")(upgrade_command)
+app.command("chances")(chances_command)
 app.add_typer(db_app, name="db")
 
 

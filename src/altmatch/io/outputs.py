@@ -26,7 +26,7 @@ PLACEMENTS_HEADER = ("candidate_id", "request_id", "candidate_rank")
 ALTERNATES_HEADER = ("request_id", "position", "candidate_id")
 MOVES_HEADER = ("candidate_id", "from_request_id", "to_request_id", "chain")
 
-Cell = str | int | None
+Cell = str | int | float | None
 
 
 class OutputError(ValueError):
@@ -47,8 +47,9 @@ def jsonl_text(objects: Iterable[str]) -> str:
     return "".join(f"{line}\n" for line in objects)
 
 
-def write_folder(out: Path, files: Mapping[str, str], *, force: bool = False) -> None:
-    """Create `out` holding exactly `files` (name -> UTF-8 text), all at once or not at all.
+def write_folder(out: Path, files: Mapping[str, str | bytes], *, force: bool = False) -> None:
+    """Create `out` holding exactly `files` (name -> UTF-8 text or raw bytes, e.g. a PNG),
+    all at once or not at all.
 
     An existing `out` is an error unless `force`, which replaces it only after the new folder
     is complete.
@@ -64,9 +65,10 @@ def write_folder(out: Path, files: Mapping[str, str], *, force: bool = False) ->
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the folder: {exc.strerror or exc}") from exc
     try:
-        for name, text in files.items():
-            with (staging / name).open("w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+        for name, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with (staging / name).open("wb") as fh:
+                fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
         staging.chmod(0o755)  # mkdtemp makes it private; results are meant to be shared
