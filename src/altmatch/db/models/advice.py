@@ -1,4 +1,4 @@
-"""Row classes: one per table, typed with Mapped columns."""
+"""Saved path-advisor comparisons."""
 
 from __future__ import annotations
 

@@ -1,0 +1,113 @@
+"""Who may do what, and whose data they may see: the one place permissions are decided.
+
+Every service checks here before reading or writing; pages and API routes never decide access
+themselves. Organisations are tenants: a BoE's staff see their BoE, a company's staff their
+company, a candidate or ALT only their own records. The programme's coordinators run the
+season for every BoE in it; administrators manage accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    BOE_STAFF = "boe_staff"
+    COMPANY_STAFF = "company_staff"
+    CANDIDATE = "candidate"
+    ALT = "alt"
+
+
+class OrgKind(StrEnum):
+    """The kinds of tenant."""
+
+    PROGRAMME = "programme"
+    BOE = "boe"
+    COMPANY = "company"
+
+
+# Which kind of organisation a role's user belongs to (None: the user has no organisation).
+ROLE_ORG_KIND: Mapping[Role, OrgKind | None] = {
+    Role.ADMIN: None,
+    Role.COORDINATOR: OrgKind.PROGRAMME,
+    Role.BOE_STAFF: OrgKind.BOE,
+    Role.COMPANY_STAFF: OrgKind.COMPANY,
+    Role.CANDIDATE: None,
+    Role.ALT: None,
+}
+
+
+class Permission(StrEnum):
+    """Actions a user can attempt; each maps to the roles allowed to attempt it."""
+
+    USERS_MANAGE = "users.manage"
+    AUDIT_VIEW = "audit.view"
+    SEASON_MANAGE = "season.manage"  # open a season, import candidates, run, publish
+    SEASON_VIEW = "season.view"
+    REQUEST_EDIT = "request.edit"  # file and edit a BoE's requests (until the deadline)
+    REQUEST_VIEW = "request.view"
+    PLACEMENT_VIEW = "placement.view"  # who was placed where (BoE: its own requests only)
+    APPLICATION_VIEW = "application.view"
+    APPLICATION_EDIT_OWN = "application.edit_own"  # a candidate's preferences, consent, deletion
+    OUTCOME_VIEW_OWN = "outcome.view_own"
+    EXPORT = "export"
+
+
+PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
+    Permission.USERS_MANAGE: frozenset({Role.ADMIN}),
+    Permission.AUDIT_VIEW: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.SEASON_MANAGE: frozenset({Role.COORDINATOR}),
+    Permission.SEASON_VIEW: frozenset({Role.COORDINATOR, Role.BOE_STAFF, Role.CANDIDATE}),
+    Permission.REQUEST_EDIT: frozenset({Role.BOE_STAFF}),
+    Permission.REQUEST_VIEW: frozenset({Role.COORDINATOR, Role.BOE_STAFF}),
+    Permission.PLACEMENT_VIEW: frozenset({Role.COORDINATOR, Role.BOE_STAFF}),
+    Permission.APPLICATION_VIEW: frozenset({Role.COORDINATOR, Role.CANDIDATE}),
+    Permission.APPLICATION_EDIT_OWN: frozenset({Role.CANDIDATE}),
+    Permission.OUTCOME_VIEW_OWN: frozenset({Role.CANDIDATE}),
+    Permission.EXPORT: frozenset({Role.COORDINATOR, Role.BOE_STAFF, Role.CANDIDATE}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user on whose behalf a service runs."""
+
+    user_id: int
+    role: Role
+    organisation_id: int | None = None  # their tenant (programme, BoE or company)
+    programme_id: int | None = None  # the programme their organisation belongs to, if any
+    candidate_id: int | None = None  # for candidates: their own candidate record
+
+    def can(self, permission: Permission) -> bool:
+        return self.role in PERMISSIONS[permission]
+
+
+class AccessDenied(Exception):
+    """The actor may not do this. Adapters answer 404 for objects (never confirming that
+    another tenant's object exists) and 403 for actions."""
+
+
+def require(actor: Actor | None, permission: Permission) -> Actor:
+    """The actor, if signed in and allowed; otherwise AccessDenied."""
+    if actor is None or not actor.can(permission):
+        raise AccessDenied(permission.value)
+    return actor
+
+
+def sees_organisation(actor: Actor, organisation_id: int, *, programme_id: int | None) -> bool:
+    """Whether the actor may see data owned by `organisation_id` (belonging to `programme_id`).
+
+    Staff see their own organisation; coordinators every organisation in their programme;
+    administrators everything. Candidates and ALTs see no organisation's internal data.
+    """
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.COORDINATOR:
+        return programme_id is not None and programme_id == actor.organisation_id
+    if actor.role in (Role.BOE_STAFF, Role.COMPANY_STAFF):
+        return organisation_id == actor.organisation_id
+    return False
