@@ -86,15 +86,15 @@ class Actor:
         return self.role in PERMISSIONS[permission]
 
 
-class AccessDenied(Exception):
+class AccessDeniedError(Exception):
     """The actor may not do this. Adapters answer 404 for objects (never confirming that
     another tenant's object exists) and 403 for actions."""
 
 
 def require(actor: Actor | None, permission: Permission) -> Actor:
-    """The actor, if signed in and allowed; otherwise AccessDenied."""
+    """The actor, if signed in and allowed; otherwise AccessDeniedError."""
     if actor is None or not actor.can(permission):
-        raise AccessDenied(permission.value)
+        raise AccessDeniedError(permission.value)
     return actor
 
 
