@@ -1,4 +1,4 @@
-"""Shared fixtures: settings on a temporary data dir, the app, and a fixed 'today'."""
+"""Shared fixtures: settings on a temporary data dir, the app, a fixed today, cheap hashing."""
 
 from __future__ import annotations
 
@@ -7,13 +7,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from altmatch.config import Settings
+from altmatch.services import passwords
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
 TODAY = dt.date(2026, 11, 25)
+# Argon2id at the smallest cost: real hashes, without 64 MiB and ~50 ms per password.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(passwords, "HASHER", CHEAP_HASHER)
 
 
 @pytest.fixture

@@ -31,6 +31,26 @@ class Settings(BaseSettings):
     rulebook_year: int | None = Field(
         default=None, description="Rulebook edition to use; empty means the newest one."
     )
+    session_lifetime_hours: float = Field(
+        default=12,
+        gt=0,
+        le=24 * 30,
+        description="How long a sign-in lasts; the session then expires whatever the activity.",
+    )
+    secure_cookies: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="Mark the session cookie Secure: `auto` when the request came over HTTPS; "
+        "set `always` behind a proxy that terminates TLS.",
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="Window in which failed sign-ins are counted."
+    )
+    login_max_failures_per_email: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one email within the window."
+    )
+    login_max_failures_per_ip: int = Field(
+        default=20, ge=1, description="Failed sign-ins from one address within the window."
+    )
 
     @model_validator(mode="after")
     def _default_sqlite(self) -> Settings:

@@ -1,13 +1,15 @@
-"""Root Typer app: serve, advise, match, upgrade, chances, db."""
+"""Root Typer app: serve, advise, match, upgrade, chances, demo, db, users, orgs."""
 
 from __future__ import annotations
 
 import typer
 
 from altmatch import __version__
+from altmatch.cli.accounts import orgs_app, users_app
 from altmatch.cli.advise import advise_command
 from altmatch.cli.chances import chances_command
 from altmatch.cli.db import db_app
+from altmatch.cli.demo import demo_command
 from altmatch.cli.match import match_command, upgrade_command
 from altmatch.cli.serve import serve_command
 
@@ -22,7 +24,10 @@ app.command("advise")(advise_command)
 app.command("match")(match_command)
 app.command("upgrade")(upgrade_command)
 app.command("chances")(chances_command)
+app.command("demo")(demo_command)
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(orgs_app, name="orgs")
 
 
 @app.command("version")

@@ -86,9 +86,24 @@ class Actor:
         return self.role in PERMISSIONS[permission]
 
 
+@dataclass(frozen=True)
+class Operator:
+    """Whoever runs altmatch's command line on the server: they control the database anyway,
+    so administrative services let them through. A type of its own (not None) so that a web
+    route can never pass "nobody signed in" where an operator is meant; mypy refuses it."""
+
+
+OPERATOR = Operator()
+
+
 class AccessDeniedError(Exception):
     """The actor may not do this. Adapters answer 404 for objects (never confirming that
     another tenant's object exists) and 403 for actions."""
+
+
+class NotFoundError(AccessDeniedError):
+    """The object does not exist, or the actor may not see it. Both answer 404, so a refusal
+    never confirms that another tenant's object exists; `access_<thing>` helpers raise it."""
 
 
 def require(actor: Actor | None, permission: Permission) -> Actor:

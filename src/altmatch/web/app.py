@@ -12,6 +12,8 @@ from altmatch import __version__
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.web.api import api_router
+from altmatch.web.csrf import CsrfMiddleware
+from altmatch.web.errors import install_error_handlers
 from altmatch.web.pages import pages_router
 
 
@@ -32,4 +34,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages_router)
+    app.add_middleware(CsrfMiddleware)
+    install_error_handlers(app)
     return app

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from altmatch.web.api import advice
+from altmatch.web.api import admin, advice, me, session
 
 api_router = APIRouter()
 api_router.include_router(advice.router)
+api_router.include_router(session.router)
+api_router.include_router(me.router)
+api_router.include_router(admin.router)

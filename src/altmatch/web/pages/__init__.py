@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from altmatch.web.pages import advisor, home
+from altmatch.web.pages import account, advisor, home, sign_in
 
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(home.router)
 pages_router.include_router(advisor.router)
+pages_router.include_router(sign_in.router)
+pages_router.include_router(account.router)

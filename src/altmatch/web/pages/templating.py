@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from altmatch import __version__
 from altmatch.i18n import LOCALES, get_locale, gettext, ngettext, use_locale
+from altmatch.web.auth import signed_in_user
 from altmatch.web.locale import LANG_COOKIE
 
 
@@ -42,13 +43,19 @@ def render_page(
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """Render `name` in `locale`; remember an explicit ?lang= choice in a cookie."""
+    """Render `name` in `locale`; remember an explicit ?lang= choice in a cookie.
+
+    The header shows who is signed in, so every page looks up the session (once per request).
+    """
+    base = {
+        "locale": locale,
+        "locales": LOCALES,
+        "version": __version__,
+        "current_user": signed_in_user(request),
+    }
     with use_locale(locale):
         response = _templates.TemplateResponse(
-            request,
-            name,
-            {"locale": locale, "locales": LOCALES, "version": __version__, **context},
-            status_code=status_code,
+            request, name, {**base, **context}, status_code=status_code
         )
     if request.query_params.get("lang") == locale:
         response.set_cookie(

@@ -1,0 +1,116 @@
+"""Organisations (tenants), users, their sign-in sessions, sign-in attempts and the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from altmatch.db.base import Base
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Organisation(Base):
+    """A tenant: the programme, a Board of Education or a dispatch company.
+
+    `kind` and users' `role` hold the values of `altmatch.domain.access.OrgKind` and `Role`;
+    the storage layer keeps plain strings (guarded by CHECK constraints) so it never imports
+    the domain.
+    """
+
+    __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint("kind IN ('programme', 'boe', 'company')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ja: Mapped[str] = mapped_column(String(200))
+    prefecture: Mapped[str | None] = mapped_column(String(64))
+    municipality: Mapped[str | None] = mapped_column(String(200))
+    # The programme a BoE takes part in; its coordinators then see the BoE's data.
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+    def __repr__(self) -> str:
+        return f"Organisation(id={self.id!r}, kind={self.kind!r}, name_en={self.name_en!r})"
+
+
+class User(Base):
+    """Someone who signs in. The email is stored lower-cased, so it is unique whatever the case."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('admin', 'coordinator', 'boe_staff', 'company_staff', 'candidate', 'alt')",
+            name="role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))  # Argon2id; "" = cannot sign in
+    role: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consented_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id!r}, role={self.role!r})"  # no email: reprs end up in logs
+
+
+class UserSession(Base):
+    """A server-side sign-in. Only the SHA-256 of the cookie's token is kept, so a copy of the
+    database does not let anyone sign in as the users in it."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime] = mapped_column(default=_utc_now)
+
+
+class AuditEntry(Base):
+    """One change: who did it, in which tenant, to what, and the values before and after.
+
+    No foreign keys on purpose: the record must outlive the user or organisation it mentions.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=_utc_now, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(index=True)
+    tenant_id: Mapped[int | None] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class LoginAttempt(Base):
+    """A sign-in attempt, kept in the database so rate limits hold across worker processes."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    success: Mapped[bool]

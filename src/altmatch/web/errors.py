@@ -1,0 +1,69 @@
+"""How refusals reach people: 401 or a sign-in redirect, 403 for actions, 404 for hidden objects."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from altmatch.domain.access import AccessDeniedError, NotFoundError
+from altmatch.i18n import gettext as _
+from altmatch.i18n import render, use_locale
+from altmatch.services.accounts import AccountError
+from altmatch.services.authentication import RateLimitedError, SignInError
+from altmatch.web.auth import SignInRequiredError
+from altmatch.web.locale import request_locale
+from altmatch.web.pages.templating import render_page
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def sign_in_required(request: Request, exc: Exception) -> Response:
+    if is_api(request):
+        with use_locale(request_locale(request)):
+            detail = _("Sign in first.")
+        headers = {"WWW-Authenticate": 'Cookie realm="altmatch"'}
+        return JSONResponse({"detail": detail}, status_code=401, headers=headers)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/sign-in?next={quote(target, safe='')}", status_code=303)
+
+
+def access_denied(request: Request, exc: Exception) -> Response:
+    """NotFoundError (an object the actor may not see) → 404; any other refusal → 403."""
+    status = 404 if isinstance(exc, NotFoundError) else 403
+    locale = request_locale(request)
+    if is_api(request):
+        with use_locale(locale):
+            detail = _("Not found.") if status == 404 else _("You may not do this.")
+        return JSONResponse({"detail": detail}, status_code=status)
+    name = "not_found.html" if status == 404 else "forbidden.html"
+    return render_page(request, name, locale, {}, status_code=status)
+
+
+def account_error(request: Request, exc: Exception) -> Response:
+    """Account rules broken through the API: 422 in the same shape as a validation error."""
+    assert isinstance(exc, AccountError)
+    message = render(exc.message, request_locale(request))
+    loc = ["body", exc.field] if exc.field else ["body"]
+    detail = [{"loc": loc, "msg": message, "type": "value_error"}]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def sign_in_refused(request: Request, exc: Exception) -> Response:
+    """Refused sign-ins through the API: 401, or 429 with Retry-After when rate limited."""
+    assert isinstance(exc, SignInError)
+    detail = render(exc.message, request_locale(request))
+    if isinstance(exc, RateLimitedError):
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
+        return JSONResponse({"detail": detail}, status_code=429, headers=headers)
+    return JSONResponse({"detail": detail}, status_code=401)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(SignInRequiredError, sign_in_required)
+    app.add_exception_handler(SignInError, sign_in_refused)
+    app.add_exception_handler(AccessDeniedError, access_denied)
+    app.add_exception_handler(AccountError, account_error)

@@ -1,0 +1,54 @@
+"""A candidate signs up, out, in and deletes their account in Chromium, with its real headers."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+Shot = Callable[[Page, str], object]
+PASSWORD = "correct horse battery"
+
+
+def test_a_candidate_signs_up_in_japanese_then_out_in_and_deletes_the_account(
+    page: Page, base_url: str, screenshot: Shot
+) -> None:
+    email = f"emily-{secrets.token_hex(4)}@example.org"
+    page.goto(f"{base_url}/sign-up?lang=ja")
+    expect(page.locator("#consent h2")).to_have_text("altmatchにおける個人情報の取り扱い")
+    page.fill("#f-display_name", "Emily Carter")
+    page.fill("#f-email", email)
+    page.fill("#f-password", PASSWORD)
+    page.fill("#f-password_again", PASSWORD)
+    page.check("#f-consent")
+    screenshot(page, "sign-up-ja")
+    page.click("form.auth button[type=submit]")
+
+    expect(page).to_have_url(f"{base_url}/account")
+    expect(page.locator("#nav-user")).to_have_text("Emily Carter")
+    expect(page.locator("#account-details")).to_contain_text(email)
+
+    page.click("header form.inline button")  # sign out: a real same-origin POST
+    expect(page.locator("header")).to_contain_text("ログイン")
+    page.goto(f"{base_url}/account")
+    expect(page).to_have_url(f"{base_url}/sign-in?next=%2Faccount")
+    page.fill("#f-email", email.upper())
+    page.fill("#f-password", PASSWORD)
+    page.click("form.auth button[type=submit]")
+    expect(page).to_have_url(f"{base_url}/account")
+
+    page.fill("#f-confirm_email", email)
+    page.click("button.danger")
+    expect(page.locator("#account-deleted")).to_be_visible()
+    expect(page.locator("header")).not_to_contain_text("Emily Carter")
+
+
+def test_a_wrong_password_is_explained_on_the_sign_in_page(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/sign-in?lang=en")
+    page.fill("#f-email", "nobody@example.org")
+    page.fill("#f-password", "not the password")
+    page.click("form.auth button[type=submit]")
+    expect(page.locator("#sign-in-error")).to_have_text("Wrong email or password.")
