@@ -1,23 +1,27 @@
-"""Pure algorithms on integer arrays: stable matching, stability checks, and (to come) chances
-and roster assignment. Knows nothing of the domain, the database or the web."""
+"""Pure algorithms on integer arrays: stable matching (with couples), stability checks,
+alternates, upgrades after withdrawals, explanations, chances. Knows nothing of the domain,
+the database or the web."""
 
-from altmatch.engine.match import (
-    ENGINE_VERSION,
-    Market,
-    MatchResult,
-    build_market,
-    solve,
-    stable_match,
-)
+from altmatch.engine.explain import Explanations, WhyNot, alternates, explain
+from altmatch.engine.market import ENGINE_VERSION, Market, MatchResult, build_market
+from altmatch.engine.match import solve, stable_match
 from altmatch.engine.stability import blocking_pairs, check_stability
+from altmatch.engine.upgrade import Move, Upgrade, withdraw
 
 __all__ = [
     "ENGINE_VERSION",
+    "Explanations",
     "Market",
     "MatchResult",
+    "Move",
+    "Upgrade",
+    "WhyNot",
+    "alternates",
     "blocking_pairs",
     "build_market",
     "check_stability",
+    "explain",
     "solve",
     "stable_match",
+    "withdraw",
 ]

@@ -150,3 +150,21 @@ def _heap_replace_top(heap_key, heap_who, base, n, key, who):  # type: ignore[no
         i = child
     heap_key[base + i] = key
     heap_who[base + i] = who
+
+
+@njit(cache=True)
+def entries_by_request(c_indices, n_requests):  # type: ignore[no-untyped-def]
+    """The candidate-list entries naming each request (a counting-sort transpose, linear):
+    request r's flat entry positions are `by_request[offsets[r]:offsets[r + 1]]`."""
+    offsets = np.zeros(n_requests + 1, dtype=np.int64)
+    for k in range(len(c_indices)):
+        offsets[c_indices[k] + 1] += 1
+    for r in range(n_requests):
+        offsets[r + 1] += offsets[r]
+    fill = offsets[:-1].copy()
+    by_request = np.empty(len(c_indices), dtype=np.int64)
+    for k in range(len(c_indices)):
+        r = c_indices[k]
+        by_request[fill[r]] = k
+        fill[r] += 1
+    return offsets, by_request

@@ -13,6 +13,8 @@ class MarketSpec:
     request_prefs: list[list[int]]
     capacities: list[int]
     request_ranks: list[list[int]] | None = None
+    couples: list[tuple[int, int]] | None = None
+    request_groups: list[int] | None = None
 
 
 @st.composite
@@ -50,3 +52,24 @@ def markets(
                 values.append(current)
             ranks.append(values)
     return MarketSpec(candidate_prefs, request_prefs, capacities, ranks)
+
+
+@st.composite
+def couple_markets(
+    draw: st.DrawFn, max_candidates: int = 7, max_requests: int = 4, ties: bool = False
+) -> MarketSpec:
+    """A market plus up to two disjoint couples and requests spread over a few groups (BoEs)."""
+    spec = draw(markets(max_candidates=max_candidates, max_requests=max_requests, ties=ties))
+    n_c, n_r = len(spec.candidate_prefs), len(spec.capacities)
+    groups = [draw(st.integers(0, 1)) for _ in range(n_r)]
+    people = draw(st.permutations(range(n_c)))
+    n_couples = draw(st.integers(0 if n_c < 2 else 1, min(2, n_c // 2)))
+    couples = [(people[2 * i], people[2 * i + 1]) for i in range(n_couples)]
+    return MarketSpec(
+        spec.candidate_prefs,
+        spec.request_prefs,
+        spec.capacities,
+        spec.request_ranks,
+        couples,
+        groups,
+    )
