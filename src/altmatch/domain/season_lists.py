@@ -58,6 +58,9 @@ class SeasonLists:
     unmet: Mapping[tuple[int, int], tuple[Requirement, ...]]
     candidate_lists_derived: bool
     request_lists_derived: bool
+    # per candidate: how many entries of their list they asked for (their preferred
+    # prefectures, or all of a given ranks file); the rest is the "accepts anywhere" tail
+    stated_lengths: tuple[int, ...] = ()
 
 
 def _levels_mask(levels: frozenset[SchoolLevel]) -> int:
@@ -159,8 +162,9 @@ def _requirements(bits: int) -> tuple[Requirement, ...]:
 
 def _candidate_list(
     arrays: _Arrays, c: int, prefectures: list[int], by_prefecture: list[Int64s], anywhere: bool
-) -> list[int]:
-    """One candidate's derived list (see the module docstring), scored in bulk."""
+) -> tuple[list[int], int]:
+    """One candidate's derived list (see the module docstring), scored in bulk, and how many of
+    its entries come from their stated preferences (the rest is the anywhere tail)."""
     chosen = np.zeros(0, dtype=np.int64)
     if prefectures:
         idx = np.concatenate([by_prefecture[p] for p in prefectures])
@@ -172,6 +176,7 @@ def _candidate_list(
         idx, wish_order = idx[keep], wish_order[keep]
         fit, _ = arrays.score(idx, who[keep])
         chosen = idx[np.lexsort((idx, -fit, wish_order))]
+    stated = len(chosen)
     if anywhere:
         n_r = len(arrays.r_pref)
         every = np.arange(n_r, dtype=np.int64)
@@ -182,18 +187,20 @@ def _candidate_list(
         rest[chosen] = False
         idx = np.flatnonzero(rest)
         chosen = np.concatenate([chosen, idx[np.lexsort((idx, -fit[idx], ~agrees[idx]))]])
-    return [int(r) for r in chosen]
+    return [int(r) for r in chosen], stated
 
 
 def _candidate_lists(
     season: Season, arrays: _Arrays, prefecture_ids: dict[str, int]
-) -> list[list[int]]:
+) -> tuple[list[list[int]], list[int]]:
+    """Every candidate's list, and how much of each they stated (see `SeasonLists`)."""
     requests, candidates = season.requests, season.candidates
     if season.candidate_ranks is not None:
         request_index = {q.id: i for i, q in enumerate(requests)}
-        return [
+        given = [
             [request_index[rid] for rid in season.candidate_ranks.get(c.id, ())] for c in candidates
         ]
+        return given, [len(lst) for lst in given]
     anywhere = [c for c, cand in enumerate(candidates) if cand.preferences.anywhere]
     if len(anywhere) * len(requests) > MAX_DERIVED_PAIRS:
         raise ValueError(
@@ -203,14 +210,16 @@ def _candidate_lists(
     by_prefecture = [
         np.flatnonzero(arrays.r_pref == p).astype(np.int64) for p in range(len(prefecture_ids))
     ]
-    lists = []
+    lists, stated = [], []
     for c, cand in enumerate(candidates):
         wished = (prefecture_ids.get(prefecture_key(name)) for name in cand.preferences.prefectures)
         prefectures = list(dict.fromkeys(p for p in wished if p is not None))
-        lists.append(
-            _candidate_list(arrays, c, prefectures, by_prefecture, cand.preferences.anywhere)
+        one, asked = _candidate_list(
+            arrays, c, prefectures, by_prefecture, cand.preferences.anywhere
         )
-    return lists
+        lists.append(one)
+        stated.append(asked)
+    return lists, stated
 
 
 def _competition_ranks(sorted_fits: Sequence[int]) -> tuple[int, ...]:
@@ -227,7 +236,7 @@ def derive_lists(season: Season) -> SeasonLists:
     for q in season.requests:
         prefecture_ids.setdefault(prefecture_key(q.prefecture), len(prefecture_ids))
     arrays = _Arrays.of(season.requests, season.candidates, prefecture_ids)
-    c_lists = _candidate_lists(season, arrays, prefecture_ids)
+    c_lists, stated = _candidate_lists(season, arrays, prefecture_ids)
     pair_c = np.array([c for c, lst in enumerate(c_lists) for _ in lst], dtype=np.int64)
     pair_r = np.array([r for lst in c_lists for r in lst], dtype=np.int64)
     fit, unmet_bits = arrays.score(pair_r, pair_c)
@@ -262,4 +271,5 @@ def derive_lists(season: Season) -> SeasonLists:
         unmet=unmet,
         candidate_lists_derived=season.candidate_ranks is None,
         request_lists_derived=season.request_ranks is None,
+        stated_lengths=tuple(stated),
     )

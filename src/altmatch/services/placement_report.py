@@ -43,12 +43,27 @@ class OutcomeOut(BaseModel):
     choice: int | None  # 1-based position of the placement in the candidate's list
 
 
+class AnywhereOut(BaseModel):
+    """The requests above the outcome that the candidate took only by accepting anywhere,
+    counted by reason rather than listed: hundreds of lines about requests they never named
+    would bury the few that matter, and make a season's file hundreds of megabytes."""
+
+    requests: int
+    filled: int
+    not_ranked: int
+    hard_requirement: int
+    couple: int
+    closest: WhyNotOut | None  # the filled request that came nearest to taking them
+    text: str
+
+
 class CandidateExplanation(BaseModel):
     kind: Literal["candidate"] = "candidate"
     candidate_id: str
     outcome: OutcomeOut
     text: str
-    why_not: list[WhyNotOut]  # every request the candidate ranked above the outcome
+    why_not: list[WhyNotOut]  # every request they asked for that ranks above the outcome
+    anywhere: AnywhereOut | None = None  # the rest of their list above the outcome, summarised
 
 
 class RequestCutoff(BaseModel):
@@ -246,6 +261,8 @@ def explain_run(
         r = int(result.assignment[c])
         placed_at = season.requests[r] if r >= 0 else None
         choice = int(result.candidate_rank[c]) + 1 if r >= 0 else None
+        above = why.why_not[c]
+        stated = lists.stated_lengths[c] if lists.stated_lengths else len(above)
         out.append(
             CandidateExplanation(
                 candidate_id=candidate.id,
@@ -257,7 +274,8 @@ def explain_run(
                 ),
                 text=outcome_text(placed_at, choice, len(lists.candidate_lists[c])),
                 # why_not[c] is the candidate's list above the outcome, in order
-                why_not=[reasons.why_not(c, i, w) for i, w in enumerate(why.why_not[c], 1)],
+                why_not=[reasons.why_not(c, i, w) for i, w in enumerate(above[:stated], 1)],
+                anywhere=_anywhere(reasons, c, stated, above[stated:]),
             )
         )
     held = held_per_request(result, len(season.requests))
@@ -275,3 +293,38 @@ def explain_run(
             )
         )
     return tuple(out)
+
+
+def _anywhere(
+    reasons: _Reasons, c: int, stated: int, tail: tuple[WhyNot, ...]
+) -> AnywhereOut | None:
+    if not tail:
+        return None
+    entries = [reasons.why_not(c, stated + i, w) for i, w in enumerate(tail, 1)]
+    counts = {kind: sum(e["reason"] == kind for e in entries) for kind in _REASONS}
+    filled = [e for e in entries if e["reason"] == "filled"]
+    closest = min(
+        filled,
+        key=lambda e: (e["your_rank"] or 0) - (e["cutoff_rank"] or 0),
+        default=None,
+    )
+    text = (
+        f"Of the {len(entries)} other requests you accepted by accepting anywhere, "
+        f"{counts['filled']} were filled with candidates ranked above you, "
+        f"{counts['not_ranked'] + counts['hard_requirement']} did not rank you "
+        f"({counts['hard_requirement']} for a hard requirement)"
+        + (f", {counts['couple']} could not take you with your partner" if counts["couple"] else "")
+        + "."
+    )
+    return AnywhereOut(
+        requests=len(entries),
+        filled=counts["filled"],
+        not_ranked=counts["not_ranked"],
+        hard_requirement=counts["hard_requirement"],
+        couple=counts["couple"],
+        closest=closest,
+        text=text,
+    )
+
+
+_REASONS: tuple[Reason, ...] = ("filled", "not_ranked", "hard_requirement", "couple")

@@ -237,3 +237,29 @@ def test_a_couple_kept_apart_by_boe_is_told_so_naming_the_partner(tmp_path: Path
     x = explanation(run.explanations, "X").why_not[0]
     assert (x["request_id"], x["reason"], x["partner_id"]) == ("R1", "couple", "Y")
     assert "not with your partner Y placed at the same BoE (Kobe)" in x["text"]
+
+
+def test_requests_reached_only_by_accepting_anywhere_are_summarised_not_listed(
+    example: SeasonFiles,
+) -> None:
+    run = run_match(example, SEED)
+    lists = run.indexed.lists
+    summarised = 0
+    for e in run.explanations:
+        if not isinstance(e, CandidateExplanation):
+            continue
+        c = run.indexed.candidate_index[e.candidate_id]
+        stated = lists.stated_lengths[c]
+        assert all(w["choice"] <= stated for w in e.why_not)
+        above = (e.outcome.choice or len(lists.candidate_lists[c]) + 1) - 1
+        if e.anywhere is None:
+            assert len(e.why_not) == min(above, stated)
+            continue
+        summarised += 1
+        assert len(e.why_not) == stated
+        tail = e.anywhere
+        assert tail.requests == above - stated
+        assert tail.filled + tail.not_ranked + tail.hard_requirement + tail.couple == tail.requests
+        if tail.closest is not None:
+            assert tail.closest["reason"] == "filled" and tail.closest["choice"] > stated
+    assert summarised > 0  # the example has candidates who accept anywhere and are not placed
