@@ -99,7 +99,7 @@ def main() -> None:
             rate = runs / seconds
             print(
                 f"{'altmatch estimate_chances':<34} {workers:>7} {runs:>6} {seconds:>8.2f} "
-                f"{rate:>9.1f} {rate / loop_rate:>8.0f}x"
+                f"{rate:>9.1f} {rate / loop_rate:>8.1f}x"
             )
 
 
