@@ -13,9 +13,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## Set everything up and serve the web app on http://127.0.0.1:8000 (SQLite under var/).
+## Set everything up, seed the demo season once (if the database has no season), and serve the
+## web app on http://127.0.0.1:8000 (SQLite under var/).
 run: install
-	$(VENV)/bin/altmatch serve
+	$(VENV)/bin/altmatch demo --db --if-empty && $(VENV)/bin/altmatch serve
 
 ## Set everything up, then lint, type-check, check the layers and run every test.
 test: install browser lint pytest

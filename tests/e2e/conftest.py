@@ -36,9 +36,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The test server's settings, so a test can prepare data in its database."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("e2e-data"), port=_free_port())
     prepare_installation(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def base_url(e2e_settings: Settings) -> Iterator[str]:
+    settings = e2e_settings
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"

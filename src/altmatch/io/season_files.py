@@ -11,8 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, Literal, TypeVar
 
-from altmatch.io.tabular import FILE, SUFFIXES, Cells, RowError, Table, TableError, read_table
+from altmatch.io.tabular import (
+    FILE,
+    SUFFIXES,
+    Cells,
+    RowError,
+    Table,
+    TableError,
+    read_table,
+    read_table_bytes,
+)
 from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
 
 # The vocabulary of the files (kept equal to altmatch.domain.season's enums by a test).
@@ -389,3 +399,65 @@ def _couples(
         coupled_at[a] = coupled_at[b] = row.number
         pairs.append((a, b))
     return tuple(pairs)
+
+
+UploadRole = Literal["requests", "candidates"]
+R = TypeVar("R", RequestRecord, CandidateRecord)
+# Columns an upload into the web app may add to a file's own: who a candidate is, and a partner.
+UPLOAD_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "requests": (),
+    "candidates": ("name", "email", "partner_id"),
+}
+
+
+@dataclass(frozen=True)
+class Upload(Generic[R]):
+    """An uploaded requests or candidates file: each record with its file row and the cells of
+    the upload-only columns. `errors` lists every problem; with any, nothing may be stored."""
+
+    records: tuple[R, ...]
+    rows: tuple[int, ...]
+    extras: tuple[dict[str, str], ...]
+    errors: tuple[RowError, ...]
+    sha256: str
+
+
+def read_request_upload(data: bytes, filename: str) -> Upload[RequestRecord]:
+    """Check an uploaded requests file by the rules of a season folder's requests file."""
+    table, errors = _upload_table(data, filename, "requests")
+    if table is None:
+        return Upload((), (), (), tuple(errors), "")
+    records = _requests(table, errors)
+    return Upload(records, *_upload_rows(table, "requests"), tuple(errors), table.sha256)
+
+
+def read_candidate_upload(data: bytes, filename: str) -> Upload[CandidateRecord]:
+    """Check an uploaded candidates file by the rules of a season folder's candidates file,
+    with the upload-only columns `name`, `email` and `partner_id`."""
+    table, errors = _upload_table(data, filename, "candidates")
+    if table is None:
+        return Upload((), (), (), tuple(errors), "")
+    records = _candidates(table, errors)
+    return Upload(records, *_upload_rows(table, "candidates"), tuple(errors), table.sha256)
+
+
+def _upload_table(
+    data: bytes, filename: str, role: UploadRole
+) -> tuple[Table | None, list[RowError]]:
+    try:
+        table = read_table_bytes(data, filename)
+    except TableError as exc:
+        return None, list(exc.errors)
+    required, optional = COLUMNS[role]
+    errors = _check_columns(table, required, (*optional, *UPLOAD_COLUMNS[role]))
+    if any(e.message == "missing column" for e in errors):
+        return None, errors
+    return table, errors
+
+
+def _upload_rows(
+    table: Table, role: UploadRole
+) -> tuple[tuple[int, ...], tuple[dict[str, str], ...]]:
+    extra = UPLOAD_COLUMNS[role]
+    rows = tuple(row.number for row in table.rows)
+    return rows, tuple({c: table.value(row, c) for c in extra} for row in table.rows)

@@ -162,9 +162,23 @@ def read_table(
         raise TableError([RowError(label, 0, FILE, "file not found")]) from exc
     except OSError as exc:
         raise TableError([RowError(label, 0, FILE, f"cannot read: {exc.strerror or exc}")]) from exc
+    return read_table_bytes(data, label, max_bytes=max_bytes, max_rows=max_rows)
+
+
+def read_table_bytes(
+    data: bytes, name: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+) -> Table:
+    """Read an uploaded file's content as `read_table` reads a file; `name` gives the suffix
+    (.csv or .xlsx) and labels every RowError."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise TableError([RowError(name, 0, FILE, "expected a .csv or .xlsx file")])
+    if len(data) > max_bytes:
+        message = f"file is {len(data):,} bytes; the limit is {max_bytes:,}"
+        raise TableError([RowError(name, 0, FILE, message)])
     digest = hashlib.sha256(data).hexdigest()
-    raw = _xlsx_rows(data, label) if suffix == ".xlsx" else _csv_rows(data, label)
-    return _tabulate(raw, label, digest, max_rows)
+    raw = _xlsx_rows(data, name) if suffix == ".xlsx" else _csv_rows(data, name)
+    return _tabulate(raw, name, digest, max_rows)
 
 
 def _decode(data: bytes, label: str) -> str:

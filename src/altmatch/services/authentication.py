@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from altmatch.config import Settings
 from altmatch.db import accounts as repo
 from altmatch.db.models import User
-from altmatch.domain.access import Actor, OrgKind, Role
+from altmatch.domain.access import Actor, NotFoundError, Operator, OrgKind, Role
 from altmatch.i18n import N_, Message
 from altmatch.services.accounts import UserOut, normalise_email, user_out
 from altmatch.services.audit import record_audit
@@ -226,4 +226,16 @@ def resolve_session(
             return None
         if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
             row.last_seen_at = now
+        return actor_for(session, user)
+
+
+def act_as(sessions: Sessions, operator: Operator, email: str) -> Actor:
+    """The Actor of the account with `email`, for the operator at the command line (who could
+    sign in as anyone from the database anyway): lets server-side tools such as the demo
+    seeder go through the same permission checks as the web app."""
+    del operator  # its type is the authorisation
+    with sessions() as session:
+        user = repo.get_user_by_email(session, normalise_email(email))
+        if user is None:
+            raise NotFoundError("user")
         return actor_for(session, user)

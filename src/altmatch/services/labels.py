@@ -7,11 +7,13 @@ from enum import StrEnum
 
 from altmatch.i18n import N_
 from altmatch.rulebook.vocabulary import (
+    Area,
     Degree,
     English,
     HiringPath,
     Jlpt,
     Residence,
+    SchoolLevel,
     StatusOfResidence,
 )
 
@@ -47,4 +49,10 @@ LABELS: Mapping[StrEnum, str] = {
     HiringPath.JET: N_("JET Programme"),
     HiringPath.DISPATCH: N_("Dispatch company"),
     HiringPath.DIRECT_HIRE: N_("Direct hire"),
+    SchoolLevel.ELEMENTARY: N_("Elementary school"),
+    SchoolLevel.JUNIOR_HIGH: N_("Junior high school"),
+    SchoolLevel.SENIOR_HIGH: N_("Senior high school"),
+    SchoolLevel.SPECIAL_NEEDS: N_("Special needs school"),
+    Area.URBAN: N_("Urban"),
+    Area.RURAL: N_("Rural"),
 }

@@ -238,14 +238,32 @@ def run_upgrade(
     step("reading the previous run")
     prior = _prior_summary(previous)
     _check_same_inputs(prior, files, previous)
+    return upgrade_from(
+        files, prior.seed, prior.withdrawn, withdrawn, source=str(previous), progress=progress
+    )
+
+
+def upgrade_from(
+    files: SeasonFiles,
+    seed: int,
+    earlier: Sequence[str],
+    withdrawn: Sequence[str],
+    *,
+    source: str,
+    progress: Progress | None = None,
+) -> UpgradeRun:
+    """Replay the match of `files` with `seed`, take out the `earlier` withdrawals, then
+    withdraw these candidates. The caller vouches that `files` are exactly the run's inputs;
+    `source` names that run in refusals."""
+    step = progress or (lambda _stage: None)
     indexed = _index(files)
     index = indexed.candidate_index
-    _check_withdrawals(index, prior.withdrawn, withdrawn, previous)
-    earlier = [index[cid] for cid in prior.withdrawn if cid in index]
+    _check_withdrawals(index, earlier, withdrawn, source)
+    earlier_ids = [index[cid] for cid in earlier if cid in index]
     step("replaying the match")
-    before = indexed.match(prior.seed)
-    if earlier:
-        before = withdraw(before, earlier).result
+    before = indexed.match(seed)
+    if earlier_ids:
+        before = withdraw(before, earlier_ids).result
     step("withdrawing and rerunning")
     up = withdraw(before, [index[cid] for cid in withdrawn])
     after = up.result
@@ -265,7 +283,7 @@ def run_upgrade(
         for k, chain in enumerate(up.chains, start=1)
         for m in chain
     )
-    all_withdrawn = [*prior.withdrawn, *withdrawn]
+    all_withdrawn = [*earlier, *withdrawn]
     summary = _summary(
         "upgrade",
         indexed,
@@ -282,7 +300,7 @@ def run_upgrade(
 
 
 def _check_withdrawals(
-    index: dict[str, int], before: Sequence[str], withdrawn: Sequence[str], previous: Path
+    index: dict[str, int], before: Sequence[str], withdrawn: Sequence[str], previous: str
 ) -> None:
     problems = [f"--withdraw: unknown candidate {cid!r}" for cid in withdrawn if cid not in index]
     problems += [

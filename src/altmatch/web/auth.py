@@ -63,6 +63,14 @@ class PermissionGate:
 UsersManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.USERS_MANAGE))]
 AuditViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.AUDIT_VIEW))]
 OwnApplicationDep = Annotated[Actor, Depends(PermissionGate(Permission.APPLICATION_EDIT_OWN))]
+SeasonManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.SEASON_MANAGE))]
+SeasonViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.SEASON_VIEW))]
+RequestEditorDep = Annotated[Actor, Depends(PermissionGate(Permission.REQUEST_EDIT))]
+RequestViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.REQUEST_VIEW))]
+PlacementViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.PLACEMENT_VIEW))]
+ApplicationViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.APPLICATION_VIEW))]
+OwnOutcomeDep = Annotated[Actor, Depends(PermissionGate(Permission.OUTCOME_VIEW_OWN))]
+ExporterDep = Annotated[Actor, Depends(PermissionGate(Permission.EXPORT))]
 
 
 def signed_in_user(request: Request) -> UserOut | None:

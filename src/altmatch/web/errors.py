@@ -7,11 +7,13 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from altmatch.db.models import ImmutableRunError
 from altmatch.domain.access import AccessDeniedError, NotFoundError
 from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
 from altmatch.services.accounts import AccountError
 from altmatch.services.authentication import RateLimitedError, SignInError
+from altmatch.services.season_access import ConflictError, SeasonError
 from altmatch.web.auth import SignInRequiredError
 from altmatch.web.locale import request_locale
 from altmatch.web.pages.templating import render_page
@@ -62,8 +64,37 @@ def sign_in_refused(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": detail}, status_code=401)
 
 
+def season_refused(request: Request, exc: Exception) -> Response:
+    """A season rule refuses the request: 422 naming the field, like a validation error."""
+    assert isinstance(exc, SeasonError)
+    message = render(exc.message, request_locale(request))
+    loc = ["body", exc.field] if exc.field else ["body"]
+    detail = [{"loc": loc, "msg": message, "type": "value_error"}]
+    if not is_api(request):
+        return render_page(
+            request, "refused.html", request_locale(request), {"message": message}, status_code=422
+        )
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def conflict(request: Request, exc: Exception) -> Response:
+    """A stale version, a passed deadline or a published run: 409, so the client reloads."""
+    locale = request_locale(request)
+    if isinstance(exc, ConflictError):
+        message = render(exc.message, locale)
+    else:
+        with use_locale(locale):
+            message = _("This run is published: it can no longer change. Make a new run instead.")
+    if not is_api(request):
+        return render_page(request, "refused.html", locale, {"message": message}, status_code=409)
+    return JSONResponse({"detail": message}, status_code=409)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequiredError, sign_in_required)
     app.add_exception_handler(SignInError, sign_in_refused)
     app.add_exception_handler(AccessDeniedError, access_denied)
     app.add_exception_handler(AccountError, account_error)
+    app.add_exception_handler(SeasonError, season_refused)
+    app.add_exception_handler(ConflictError, conflict)
+    app.add_exception_handler(ImmutableRunError, conflict)

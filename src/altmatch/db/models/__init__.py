@@ -2,5 +2,32 @@
 
 from altmatch.db.models.accounts import AuditEntry, LoginAttempt, Organisation, User, UserSession
 from altmatch.db.models.advice import SavedAdvice
+from altmatch.db.models.season import (
+    ApplicationStageChange,
+    EmploymentContract,
+    ImmutableRunError,
+    MatchRun,
+    RunPlacement,
+    SeasonCandidate,
+    SeasonCouple,
+    SeasonRequest,
+    SeasonRow,
+)
 
-__all__ = ["AuditEntry", "LoginAttempt", "Organisation", "SavedAdvice", "User", "UserSession"]
+__all__ = [
+    "ApplicationStageChange",
+    "AuditEntry",
+    "EmploymentContract",
+    "ImmutableRunError",
+    "LoginAttempt",
+    "MatchRun",
+    "Organisation",
+    "RunPlacement",
+    "SavedAdvice",
+    "SeasonCandidate",
+    "SeasonCouple",
+    "SeasonRequest",
+    "SeasonRow",
+    "User",
+    "UserSession",
+]

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from altmatch.web.pages import account, advisor, home, sign_in
+from altmatch.web.pages import (
+    account,
+    advisor,
+    home,
+    season_boe,
+    season_candidate,
+    seasons,
+    sign_in,
+)
 
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(home.router)
 pages_router.include_router(advisor.router)
 pages_router.include_router(sign_in.router)
 pages_router.include_router(account.router)
+pages_router.include_router(seasons.router)
+pages_router.include_router(season_boe.router)
+pages_router.include_router(season_candidate.router)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Request
@@ -15,6 +17,13 @@ from altmatch import __version__
 from altmatch.i18n import LOCALES, get_locale, gettext, ngettext, use_locale
 from altmatch.web.auth import signed_in_user
 from altmatch.web.locale import LANG_COOKIE
+
+_TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def _tokyo_time(moment: datetime) -> str:
+    """Deadlines in Japan's time, which every BoE works in: '2027-01-31 17:00 JST'."""
+    return moment.astimezone(_TOKYO).strftime("%Y-%m-%d %H:%M JST")
 
 
 def _yen_short(amount: int) -> str:
@@ -33,6 +42,7 @@ _templates = Jinja2Templates(env=_env)
 _templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 _templates.env.filters["yen"] = lambda amount: f"¥{int(amount):,}"
 _templates.env.filters["yen_short"] = _yen_short
+_templates.env.filters["tokyo"] = _tokyo_time
 
 
 def render_page(

@@ -1,0 +1,30 @@
+"""An application's stages, from submission to contract, and which moves between them exist."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a candidate's application stands. Publishing a run decides the last three."""
+
+    SUBMITTED = "submitted"
+    SCREENED = "screened"
+    INTERVIEWED = "interviewed"
+    SHORTLISTED = "shortlisted"
+    ALTERNATE = "alternate"
+    NOT_SELECTED = "not_selected"
+    PLACED = "placed"
+    CONTRACTED = "contracted"
+    WITHDRAWN = "withdrawn"
+
+
+# Stages a coordinator sets by hand; the others follow from a published run or a withdrawal.
+REVIEW_STAGES = (Stage.SUBMITTED, Stage.SCREENED, Stage.INTERVIEWED, Stage.SHORTLISTED)
+
+
+def outcome_stage(placed: bool, alternate: bool) -> Stage:
+    """The stage a published run gives a candidate who stays in the season."""
+    if placed:
+        return Stage.PLACED
+    return Stage.ALTERNATE if alternate else Stage.NOT_SELECTED

@@ -1,0 +1,114 @@
+"""A stored season as the placement machinery's input, and the frozen snapshot a run keeps.
+
+A run records exactly what it matched (requests, candidates, couples, in engine order) as a
+JSON snapshot with its SHA-256, so an upgrade replays that very season even after the rows
+have changed, and anyone can check what a published run was computed from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from altmatch.db import season as repo
+from altmatch.db.models import SeasonRow
+from altmatch.domain.application import Stage
+from altmatch.io.season_files import CandidateRecord, RequestRecord, SeasonFiles, SourceFile
+from altmatch.rulebook.vocabulary import Jlpt
+
+
+def snapshot_season(session: Session, season: SeasonRow) -> dict[str, Any]:
+    """Everything a match of `season` reads, from its rows; withdrawn candidates are left out."""
+    request_rows = repo.requests(session, season.id)
+    boes = repo.organisations(session, {r.boe_id for r in request_rows})
+    requests = [
+        RequestRecord(
+            id=r.external_id,
+            capacity=r.capacity,
+            boe=boes[r.boe_id].name_en,
+            prefecture=r.prefecture,
+            school_levels=tuple(r.school_levels),
+            area=r.area,
+            requires_driving_licence=r.requires_driving_licence,
+            min_jlpt=Jlpt(r.min_jlpt),
+            min_teaching_years=r.min_teaching_years,
+            weight_jlpt=r.weight_jlpt,
+            weight_teaching_years=r.weight_teaching_years,
+            weight_school_levels=r.weight_school_levels,
+            weight_driving_licence=r.weight_driving_licence,
+        )
+        for r in request_rows
+    ]
+    candidate_rows = [c for c in repo.candidates(session, season.id) if c.stage != Stage.WITHDRAWN]
+    candidates = [
+        CandidateRecord(
+            id=c.external_id,
+            jlpt=Jlpt(c.jlpt),
+            teaching_years=c.teaching_years,
+            driving_licence=c.driving_licence,
+            school_experience=tuple(c.school_experience),
+            interview_score=c.interview_score,
+            preferred_prefectures=tuple(c.preferred_prefectures),
+            preferred_area=c.preferred_area,
+            preferred_school_levels=tuple(c.preferred_school_levels),
+            accepts_anywhere=c.accepts_anywhere,
+        )
+        for c in candidate_rows
+    ]
+    external = {c.id: c.external_id for c in candidate_rows}
+    couples = [
+        [external[p.candidate_a_id], external[p.candidate_b_id]]
+        for p in repo.couples(session, season.id)
+        if p.candidate_a_id in external and p.candidate_b_id in external
+    ]
+    return {
+        "requests": [_plain(asdict(r)) for r in requests],
+        "candidates": [_plain(asdict(c)) for c in candidates],
+        "couples": couples,
+        "request_ids": {r.external_id: r.id for r in request_rows},
+        "candidate_ids": {c.external_id: c.id for c in candidate_rows},
+    }
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in record.items()}
+
+
+def snapshot_sha256(snapshot: dict[str, Any]) -> str:
+    text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def season_files(snapshot: dict[str, Any], *, label: str) -> SeasonFiles:
+    """The snapshot as validated season files; `label` names the source in the summary."""
+    requests = tuple(
+        RequestRecord(
+            **{
+                **r,
+                "school_levels": tuple(r["school_levels"]),
+                "min_jlpt": Jlpt(r["min_jlpt"]),
+            }
+        )
+        for r in snapshot["requests"]
+    )
+    candidates = tuple(
+        CandidateRecord(
+            **{
+                **c,
+                "jlpt": Jlpt(c["jlpt"]),
+                "school_experience": tuple(c["school_experience"]),
+                "preferred_prefectures": tuple(c["preferred_prefectures"]),
+                "preferred_school_levels": tuple(c["preferred_school_levels"]),
+            }
+        )
+        for c in snapshot["candidates"]
+    )
+    couples = tuple((a, b) for a, b in snapshot["couples"])
+    digest = snapshot_sha256(snapshot)
+    source = SourceFile("season", Path(label), digest)
+    return SeasonFiles(requests, candidates, None, None, couples, (source,))

@@ -1,0 +1,180 @@
+"""Coordinator pages: season list, overview with imports, runs, chances, publication, upgrades.
+
+JSON twins: GET /api/v1/seasons, /api/v1/seasons/{id} and /api/v1/seasons/{id}/runs/{run}.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from altmatch.domain.access import Actor
+from altmatch.io.tabular import MAX_BYTES
+from altmatch.services.season_access import STAGE_LABELS, Sessions
+from altmatch.services.season_import import ImportOut, import_candidates, import_requests
+from altmatch.services.season_publish import publish_run
+from altmatch.services.season_runs import (
+    review_run,
+    run_season_chances,
+    run_season_match,
+    withdraw_candidates,
+)
+from altmatch.services.season_setup import list_seasons, open_season, season_overview
+from altmatch.web.auth import SeasonManagerDep, SeasonViewerDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.templating import render_page
+
+router = APIRouter()
+TOKYO = ZoneInfo("Asia/Tokyo")
+REVIEW_ROWS = 300  # outcomes listed on the run page; the export holds them all
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/seasons", response_class=HTMLResponse)
+def seasons_page(
+    request: Request, actor: SeasonViewerDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    context = {"seasons": list_seasons(sessions, actor), "role": actor.role.value}
+    return render_page(request, "seasons.html", locale, context)
+
+
+@router.post("/seasons")
+def open_season_form(
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    name: Annotated[str, Form()],
+    year: Annotated[int, Form()],
+    request_deadline: Annotated[date, Form()],
+    contract_start: Annotated[date, Form()],
+) -> RedirectResponse:
+    """The deadline is the end of that day in Japan, when BoEs stop editing."""
+    deadline = datetime(
+        request_deadline.year, request_deadline.month, request_deadline.day, 23, 59, tzinfo=TOKYO
+    )
+    season = open_season(
+        sessions,
+        actor,
+        name=name,
+        year=year,
+        request_deadline=deadline,
+        contract_start=contract_start,
+    )
+    return _see_other(f"/seasons/{season.id}")
+
+
+def _overview(
+    request: Request,
+    sessions: Sessions,
+    actor: Actor,
+    locale: str,
+    season_id: int,
+    imported: ImportOut | None = None,
+    kind: str | None = None,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "overview": season_overview(sessions, actor, season_id),
+        "stage_labels": STAGE_LABELS,
+        "imported": imported,
+        "import_kind": kind,
+    }
+    status = 422 if imported is not None and imported.errors else 200
+    return render_page(request, "season_overview.html", locale, context, status_code=status)
+
+
+@router.get("/seasons/{season_id}", response_class=HTMLResponse)
+def season_page(
+    request: Request,
+    season_id: int,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    return _overview(request, sessions, actor, locale, season_id)
+
+
+@router.post("/seasons/{season_id}/import/{kind}", response_class=HTMLResponse)
+async def season_import(
+    request: Request,
+    season_id: int,
+    kind: str,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    file: Annotated[UploadFile, File()],
+    action: Annotated[str, Form()] = "preview",
+) -> HTMLResponse:
+    """`action` preview only checks the file; commit stores every row or none."""
+    importer = import_requests if kind == "requests" else import_candidates
+    content = await file.read(MAX_BYTES + 1)
+    result = importer(
+        sessions,
+        actor,
+        season_id,
+        content=content,
+        filename=file.filename or "",
+        commit=action == "commit",
+    )
+    return _overview(request, sessions, actor, locale, season_id, result, kind)
+
+
+@router.post("/seasons/{season_id}/runs")
+def season_run(
+    season_id: int,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    seed: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    chosen = int(seed) if seed.strip().isdigit() else None
+    run = run_season_match(sessions, actor, season_id, seed=chosen)
+    return _see_other(f"/seasons/{season_id}/runs/{run.run.id}")
+
+
+@router.get("/seasons/{season_id}/runs/{run_id}", response_class=HTMLResponse)
+def run_page(
+    request: Request,
+    season_id: int,
+    run_id: int,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    review = review_run(sessions, actor, season_id, run_id)
+    context = {"review": review, "rows": review.placements[:REVIEW_ROWS]}
+    return render_page(request, "season_run.html", locale, context)
+
+
+@router.post("/seasons/{season_id}/runs/{run_id}/chances")
+def run_chances(
+    season_id: int, run_id: int, actor: SeasonManagerDep, sessions: SessionsDep
+) -> RedirectResponse:
+    run_season_chances(sessions, actor, season_id, run_id)
+    return _see_other(f"/seasons/{season_id}/runs/{run_id}")
+
+
+@router.post("/seasons/{season_id}/runs/{run_id}/publish")
+def run_publish(
+    season_id: int, run_id: int, actor: SeasonManagerDep, sessions: SessionsDep
+) -> RedirectResponse:
+    publish_run(sessions, actor, season_id, run_id)
+    return _see_other(f"/seasons/{season_id}/runs/{run_id}")
+
+
+@router.post("/seasons/{season_id}/withdrawals")
+def season_withdrawal(
+    season_id: int,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    candidate_ids: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Ids separated by commas, semicolons or spaces."""
+    ids = [part for part in candidate_ids.replace(";", " ").replace(",", " ").split() if part]
+    run = withdraw_candidates(sessions, actor, season_id, ids)
+    return _see_other(f"/seasons/{season_id}/runs/{run.run.id}")

@@ -1,0 +1,117 @@
+"""A small placement season for tests: a programme, three BoEs, staff, candidates and files.
+
+The season is examples/season: 12 candidates (C07 and C08 a couple), 5 requests in 3 BoEs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from altmatch.db import accounts as accounts_repo
+from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
+from altmatch.services.accounts import create_organisation, create_user
+from altmatch.services.authentication import actor_for
+
+EXAMPLES = Path(__file__).parents[1] / "examples" / "season"
+PASSWORD = "correct horse battery"
+BOES = ("Kobe City BoE", "Toyooka City BoE", "Nagano Prefectural BoE")
+BOES_JA = ("神戸市教育委員会", "豊岡市教育委員会", "長野県教育委員会")
+# Candidate ids with an account (the email the candidates file gives them).
+CANDIDATE_EMAILS = {"C01": "emily@example.org", "C02": "liam@example.org"}
+
+
+@dataclass(frozen=True)
+class World:
+    programme_id: int
+    boe_ids: dict[str, int]
+    coordinator: Actor
+    kobe: Actor
+    toyooka: Actor
+    emily: Actor  # C01
+    liam: Actor  # C02
+
+
+def _actor(sessions: sessionmaker[Session], email: str) -> Actor:
+    with sessions() as session:
+        user = accounts_repo.get_user_by_email(session, email)
+        assert user is not None
+        return actor_for(session, user)
+
+
+def build_world(sessions: sessionmaker[Session]) -> World:
+    programme = create_organisation(
+        sessions, actor=OPERATOR, kind=OrgKind.PROGRAMME, name_en="JET", name_ja="JET"
+    ).id
+    boe_ids = {
+        name: create_organisation(
+            sessions,
+            actor=OPERATOR,
+            kind=OrgKind.BOE,
+            name_en=name,
+            name_ja=name_ja,
+            programme_id=programme,
+        ).id
+        for name, name_ja in zip(BOES, BOES_JA, strict=True)
+    }
+    users = {
+        "coordinator@example.org": (Role.COORDINATOR, programme),
+        "kobe@example.org": (Role.BOE_STAFF, boe_ids["Kobe City BoE"]),
+        "toyooka@example.org": (Role.BOE_STAFF, boe_ids["Toyooka City BoE"]),
+        CANDIDATE_EMAILS["C01"]: (Role.CANDIDATE, None),
+        CANDIDATE_EMAILS["C02"]: (Role.CANDIDATE, None),
+    }
+    for email, (role, org) in users.items():
+        create_user(
+            sessions,
+            actor=OPERATOR,
+            email=email,
+            display_name=email.split("@")[0].title(),
+            role=role,
+            password=PASSWORD,
+            organisation_id=org,
+        )
+    return World(
+        programme,
+        boe_ids,
+        _actor(sessions, "coordinator@example.org"),
+        _actor(sessions, "kobe@example.org"),
+        _actor(sessions, "toyooka@example.org"),
+        _actor(sessions, CANDIDATE_EMAILS["C01"]),
+        _actor(sessions, CANDIDATE_EMAILS["C02"]),
+    )
+
+
+def candidates_csv(*, encoding: str = "utf-8", extra_rows: list[list[str]] | None = None) -> bytes:
+    """The example candidates with a name, the accounts' emails and the couple C07-C08."""
+    rows = list(csv.reader((EXAMPLES / "candidates.csv").read_text().splitlines()))
+    header, body = rows[0], rows[1:]
+    names = {"C01": "Emily Carter", "C02": "Liam Walsh", "C07": "佐藤 花子"}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*header, "name", "email", "partner_id"])
+    for row in body:
+        cid = row[0]
+        partner = {"C07": "C08"}.get(cid, "")
+        writer.writerow(
+            [*row, names.get(cid, f"Candidate {cid}"), CANDIDATE_EMAILS.get(cid, ""), partner]
+        )
+    for row in extra_rows or []:
+        writer.writerow(row)
+    return out.getvalue().encode(encoding)
+
+
+def requests_csv() -> bytes:
+    return (EXAMPLES / "requests.csv").read_bytes()
+
+
+def future_deadline() -> datetime:
+    return datetime.now(UTC) + timedelta(days=30)
+
+
+CONTRACT_START = date(2027, 7, 25)
