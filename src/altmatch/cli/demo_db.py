@@ -7,7 +7,8 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -165,7 +166,7 @@ def _season(sessions: Sessions, coordinator: Actor, demo: DemoSeason) -> int:
         coordinator,
         name=name,
         year=start.year,
-        request_deadline=datetime.now(UTC) + REQUEST_WINDOW,
+        request_deadline=_deadline(),
         contract_start=start,
     )
     return opened.id
@@ -239,3 +240,10 @@ def _candidates_csv(demo: DemoSeason) -> bytes:
         for c in demo.candidates
     )
     return _csv((*required, *optional, *UPLOAD_COLUMNS["candidates"]), rows)
+
+
+def _deadline() -> datetime:
+    """17:00 Japan time, REQUEST_WINDOW from today: a deadline a BoE would actually be given."""
+    japan = ZoneInfo("Asia/Tokyo")
+    day = (datetime.now(japan) + REQUEST_WINDOW).date()
+    return datetime.combine(day, time(17, 0), tzinfo=japan).astimezone(UTC)
