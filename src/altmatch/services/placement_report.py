@@ -298,18 +298,27 @@ def explain_run(
 def _anywhere(
     reasons: _Reasons, c: int, stated: int, tail: tuple[WhyNot, ...]
 ) -> AnywhereOut | None:
+    """Counts straight from the engine's reasons: only the closest request is written out,
+    since a long tail has thousands of entries per season."""
     if not tail:
         return None
-    entries = [reasons.why_not(c, stated + i, w) for i, w in enumerate(tail, 1)]
-    counts = {kind: sum(e["reason"] == kind for e in entries) for kind in _REASONS}
-    filled = [e for e in entries if e["reason"] == "filled"]
-    closest = min(
-        filled,
-        key=lambda e: (e["your_rank"] or 0) - (e["cutoff_rank"] or 0),
-        default=None,
-    )
+    lists = reasons.indexed.lists
+    counts = dict.fromkeys(_REASONS, 0)
+    closest: tuple[int, int, WhyNot] | None = None
+    for i, w in enumerate(tail, 1):
+        if w.reason == "filled":
+            counts["filled"] += 1
+            margin = (w.candidate_value or 0) - (w.cutoff or 0)
+            if closest is None or margin < closest[0]:
+                closest = (margin, i, w)
+        elif w.reason == "couple":
+            counts["couple"] += 1
+        elif lists.request_lists_derived and lists.unmet.get((c, w.request)):
+            counts["hard_requirement"] += 1
+        else:
+            counts["not_ranked"] += 1
     text = (
-        f"Of the {len(entries)} other requests you accepted by accepting anywhere, "
+        f"Of the {len(tail)} other requests you accepted by accepting anywhere, "
         f"{counts['filled']} were filled with candidates ranked above you, "
         f"{counts['not_ranked'] + counts['hard_requirement']} did not rank you "
         f"({counts['hard_requirement']} for a hard requirement)"
@@ -317,12 +326,12 @@ def _anywhere(
         + "."
     )
     return AnywhereOut(
-        requests=len(entries),
+        requests=len(tail),
         filled=counts["filled"],
         not_ranked=counts["not_ranked"],
         hard_requirement=counts["hard_requirement"],
         couple=counts["couple"],
-        closest=closest,
+        closest=reasons.why_not(c, stated + closest[1], closest[2]) if closest else None,
         text=text,
     )
 
