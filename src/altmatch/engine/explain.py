@@ -11,7 +11,7 @@ when ranks were given, otherwise the candidate's 0-based position in the request
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,9 +22,11 @@ from altmatch.engine.prefs import IntArray
 Reason = Literal["filled", "not_ranked", "couple"]
 
 
-@dataclass(frozen=True)
-class WhyNot:
+class WhyNot(NamedTuple):
     """Why a candidate is not at a request they listed above their outcome.
+
+    A named tuple rather than a dataclass: a season has millions of these, and a tuple is
+    several times cheaper to create.
 
     `filled`: every seat went to someone the request ranks higher (`cutoff` <= `candidate_value`,
     equal when the lottery decided; `cutoff` None when the request has no seats at all).
