@@ -18,7 +18,7 @@ from tests.season_world import (
 
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_publish import publish_run
-from altmatch.services.season_runs import run_season_match
+from altmatch.services.season_runs import run_season_chances, run_season_match
 from altmatch.services.season_setup import open_season
 
 COORDINATOR, KOBE, EMILY = "coordinator@example.org", "kobe@example.org", CANDIDATE_EMAILS["C01"]
@@ -148,3 +148,22 @@ def test_signed_in_staff_and_candidates_find_the_seasons_in_the_header(
     page = client.get("/seasons")
     assert 'id="nav-seasons"' in page.text and f"/seasons/{season}/requests" in page.text
     assert client.get(f"/seasons/{season}/placements").status_code == 200
+
+
+def test_a_published_run_with_chances_shows_each_candidate_how_much_luck_was_involved(
+    client: TestClient, world: World, season: int, sessions: sessionmaker[Session]
+) -> None:
+    import_candidates(
+        sessions, world.coordinator, season, content=candidates_csv(), filename="c.csv", commit=True
+    )
+    run = run_season_match(sessions, world.coordinator, season, seed=7)
+    run_season_chances(sessions, world.coordinator, season, run.run.id, runs=400)
+    publish_run(sessions, world.coordinator, season, run.run.id)
+
+    sign_in(client, EMILY)
+    twin = client.get(f"/api/v1/seasons/{season}/application").json()["outcome"]
+    page = client.get(f"/seasons/{season}/application?lang=en")
+
+    assert 0 <= twin["chance_low"] <= twin["chance"] <= twin["chance_high"] <= 1
+    assert 'id="chance"' in page.text
+    assert f"placed in {twin['chance'] * 100:.0f}% of them" in page.text

@@ -65,7 +65,10 @@ class OutcomeOut(BaseModel):
     why_not: list[dict[str, Any]]  # every request they ranked higher, with the reason
     alternate_request_id: str | None
     alternate_position: int | None  # 1: called first if a place opens there
-    chance: float | None
+    anywhere: dict[str, Any] | None  # the accepts-anywhere tail above the outcome, by reason
+    chance: float | None  # placed in this share of simulated seasons (when chances were run)
+    chance_low: float | None
+    chance_high: float | None
 
 
 class ApplicationOut(BaseModel):
@@ -143,7 +146,10 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
         why_not=list(explanation.get("why_not", [])),
         alternate_request_id=alternate.external_id if alternate else None,
         alternate_position=placement.alternate_position,
+        anywhere=explanation.get("anywhere"),
         chance=placement.chance,
+        chance_low=placement.chance_low,
+        chance_high=placement.chance_high,
     )
 
 
