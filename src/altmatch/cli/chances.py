@@ -24,7 +24,12 @@ from altmatch.cli.season_options import (
 )
 from altmatch.i18n import gettext as _
 from altmatch.services.placement import PlacementError
-from altmatch.services.season_chances import ChancesRun, run_chances, save_chances
+from altmatch.services.season_chances import (
+    ChancesRun,
+    run_chances,
+    save_chances,
+    uncertainty_model,
+)
 
 
 def chances_command(
@@ -42,6 +47,34 @@ def chances_command(
     ),
     workers: int = typer.Option(2, "--workers", min=1, help="Threads simulating in parallel."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**63 - 1, help="Seed of the simulation."),
+    withdrawal: float | None = typer.Option(
+        None,
+        "--withdrawal",
+        min=0.0,
+        max=1.0,
+        help="Chance each candidate withdraws (default: the rulebook's).",
+    ),
+    request_drop: float | None = typer.Option(
+        None,
+        "--request-drop",
+        min=0.0,
+        max=1.0,
+        help="Chance a request disappears (default: the rulebook's).",
+    ),
+    seat_gain: float | None = typer.Option(
+        None,
+        "--seat-gain",
+        min=0.0,
+        max=1.0,
+        help="Chance a request gains a place (default: the rulebook's).",
+    ),
+    seat_loss: float | None = typer.Option(
+        None,
+        "--seat-loss",
+        min=0.0,
+        max=1.0,
+        help="Chance a request loses a place (default: the rulebook's).",
+    ),
     requests: Path | None = REQUESTS,
     candidates: Path | None = CANDIDATES,
     candidate_ranks: Path | None = C_RANKS,
@@ -51,6 +84,15 @@ def chances_command(
 ) -> None:
     """Estimate every candidate's chance of placement, with 95% intervals, and why not."""
     refuse_existing(out, force)
+    try:
+        model = uncertainty_model(
+            withdrawal=withdrawal,
+            request_drop=request_drop,
+            seat_gain=seat_gain,
+            seat_loss=seat_loss,
+        )
+    except ValueError as exc:
+        fail([f"--request-drop/--seat-gain/--seat-loss: {exc}"])
     files = load(season, requests, candidates, candidate_ranks, request_ranks, couples)
     console = Console(stderr=True)
     with Progress(
@@ -70,6 +112,7 @@ def chances_command(
                 seed=seed,
                 precision=precision,
                 workers=workers,
+                uncertainty=model,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         except PlacementError as exc:

@@ -54,6 +54,23 @@ SURE = 0.95  # above this a candidate needs no "why not"
 Progress = Callable[[int, int], None]
 
 
+def uncertainty_model(
+    *,
+    withdrawal: float | None = None,
+    request_drop: float | None = None,
+    seat_gain: float | None = None,
+    seat_loss: float | None = None,
+) -> Uncertainty:
+    """The rulebook's model with any of its probabilities replaced (a what-if)."""
+    base = default_uncertainty()
+    return Uncertainty(
+        withdrawal=base.withdrawal if withdrawal is None else withdrawal,
+        request_drop=base.request_drop if request_drop is None else request_drop,
+        seat_gain=base.seat_gain if seat_gain is None else seat_gain,
+        seat_loss=base.seat_loss if seat_loss is None else seat_loss,
+    )
+
+
 def default_uncertainty() -> Uncertainty:
     """The rulebook's model (sourced there, with its rationale)."""
     model = load_rulebook().chances.uncertainty

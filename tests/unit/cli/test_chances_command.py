@@ -77,3 +77,26 @@ def test_an_existing_output_folder_is_not_overwritten(tmp_path: Path) -> None:
     out.mkdir()
     result = runner.invoke(app, ["chances", "--season", str(SEASON), "--out", str(out)])
     assert result.exit_code == 2 and "already exists" in result.stderr
+
+
+def test_the_uncertainty_model_can_be_changed_for_a_what_if(tmp_path: Path) -> None:
+    chances(tmp_path / "calm", "--runs", "300", "--withdrawal", "0", "--request-drop", "0",
+            "--seat-gain", "0", "--seat-loss", "0")  # fmt: skip
+    summary = json.loads((tmp_path / "calm" / "summary.json").read_text())
+    assert summary["uncertainty"] == {
+        "withdrawal": 0.0, "request_drop": 0.0, "seat_gain": 0.0, "seat_loss": 0.0,
+    }  # fmt: skip
+    calm = {
+        r["candidate_id"]: r for r in csv.DictReader((tmp_path / "calm" / "chances.csv").open())
+    }
+    assert all(int(r["seasons"]) == 300 for r in calm.values())  # nobody withdraws
+
+
+def test_an_impossible_uncertainty_model_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["chances", "--season", str(SEASON), "--out", str(tmp_path / "o"),
+         "--request-drop", "0.6", "--seat-gain", "0.6"],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "must not exceed 1" in result.stderr
+    assert not (tmp_path / "o").exists()
