@@ -35,3 +35,11 @@ def client(settings: Settings) -> Iterator[TestClient]:
     prepare_installation(settings)
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def inline_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Background season jobs run at once in the request's thread, done when it returns."""
+    from altmatch.services import season_jobs
+
+    monkeypatch.setattr(season_jobs, "EXECUTOR", season_jobs.InlineExecutor())

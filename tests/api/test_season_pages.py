@@ -69,7 +69,7 @@ def test_the_coordinator_checks_a_file_on_the_overview_and_sees_each_bad_row_in_
 
 
 def test_the_coordinator_imports_runs_and_publishes_through_the_pages(
-    client: TestClient, world: World, season: int
+    client: TestClient, world: World, season: int, inline_jobs: None
 ) -> None:
     sign_in(client, COORDINATOR)
     imported = client.post(
@@ -80,7 +80,11 @@ def test_the_coordinator_imports_runs_and_publishes_through_the_pages(
     )
     assert imported.status_code == 200 and 'id="import-committed"' in imported.text
 
-    run = client.post(f"/seasons/{season}/runs", data={"seed": "5"}, headers=SAME_ORIGIN)
+    progress = client.post(f"/seasons/{season}/runs", data={"seed": "5"}, headers=SAME_ORIGIN)
+    assert progress.url.path.startswith(f"/seasons/{season}/jobs/")
+    assert 'id="open-run"' in progress.text  # inline jobs: done by the time the page renders
+    run_url = progress.text.split('id="job-done"><a href="')[1].split('"')[0]
+    run = client.get(run_url)
     assert run.status_code == 200 and 'id="stability"' in run.text
     run_id = run.url.path.rsplit("/", 1)[1]
     published = client.post(f"/seasons/{season}/runs/{run_id}/publish", headers=SAME_ORIGIN)

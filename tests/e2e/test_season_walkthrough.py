@@ -3,6 +3,7 @@ the coordinator runs and publishes, and a candidate reads the outcome in Japanes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -83,7 +84,18 @@ def test_a_season_goes_from_import_to_a_published_outcome_in_the_browser(
 
     coordinator.goto(f"{base_url}/seasons/{season_id}")
     coordinator.fill("#f-seed", "2026")
+    visited: list[str] = []
+    coordinator.on(
+        "framenavigated",
+        lambda frame: visited.append(frame.url) if frame == coordinator.main_frame else None,
+    )
     coordinator.click("#run-match button[type=submit]")
+    # The progress page comes first; htmx polls it and is sent on to the run when it is done.
+    expect(coordinator).to_have_url(
+        re.compile(rf"{base_url}/seasons/{season_id}/runs/\d+$"), timeout=30_000
+    )
+    progress_pages = [url for url in visited if f"/seasons/{season_id}/jobs/" in url]
+    assert progress_pages, visited
     expect(coordinator.locator("#run-status")).to_have_text("Draft")
     expect(coordinator.locator("#stability")).to_be_visible()
     coordinator.once("dialog", lambda dialog: dialog.accept())

@@ -25,7 +25,7 @@ from altmatch.domain.access import Actor, Permission, require
 from altmatch.engine import alternates
 from altmatch.i18n import N_, Message
 from altmatch.services.audit import record_audit
-from altmatch.services.placement import PlacementError, run_match, upgrade_from
+from altmatch.services.placement import PlacementError, Progress, run_match, upgrade_from
 from altmatch.services.placement_report import CandidateExplanation, RunSummary, explain_run
 from altmatch.services.season_access import (
     ConflictError,
@@ -78,12 +78,37 @@ def _refused(exc: PlacementError) -> SeasonError:
     return SeasonError(Message(N_("The run cannot go ahead: {problems}"), {"problems": str(exc)}))
 
 
+MATCH_STAGES = (
+    "reading the season",
+    "deriving preference lists",
+    "matching",
+    "checking stability",
+    "explaining",
+    "saving the run",
+)
+CHANCES_STAGES = ("reading the run", "simulating seasons", "saving the chances")
+
+
+def _quiet(_stage: str) -> None:
+    """No one is watching the stages."""
+
+
 def run_season_match(
-    sessions: Sessions, actor: Actor, season_id: int, *, seed: int | None = None
+    sessions: Sessions,
+    actor: Actor,
+    season_id: int,
+    *,
+    seed: int | None = None,
+    progress: Progress | None = None,
 ) -> RunReviewOut:
-    """Match the season's current requests and candidates into a new draft run."""
+    """Match the season's current requests and candidates into a new draft run.
+
+    `progress` is told each of MATCH_STAGES as it starts.
+    """
     require(actor, Permission.SEASON_MANAGE)
+    step = progress or _quiet
     with sessions.begin() as session:
+        step(MATCH_STAGES[0])
         season = access_season(session, actor, season_id)
         if repo.latest_published_run(session, season.id) is not None:
             raise ConflictError(
@@ -98,9 +123,10 @@ def run_season_match(
         if not snapshot["candidates"] or not snapshot["requests"]:
             raise SeasonError(Message(N_("Import candidates and requests before running a match.")))
         try:
-            run = run_match(season_files(snapshot, label=_label(season)), seed)
+            run = run_match(season_files(snapshot, label=_label(season)), seed, progress=step)
         except PlacementError as exc:
             raise _refused(exc) from exc
+        step(MATCH_STAGES[-1])
         row = _store_run(
             session,
             actor,
@@ -242,19 +268,27 @@ def run_season_chances(
     *,
     runs: int | None = None,
     precision: float = CHANCE_PRECISION,
+    progress: Progress | None = None,
 ) -> RunReviewOut:
     """Estimate every candidate's chance of placement (with a 95% interval) for a draft match
-    run, simulating seasons around the run's own inputs and seed."""
+    run, simulating seasons around the run's own inputs and seed.
+
+    `progress` is told each of CHANCES_STAGES as it starts.
+    """
     require(actor, Permission.SEASON_MANAGE)
+    step = progress or _quiet
     with sessions.begin() as session:
+        step(CHANCES_STAGES[0])
         season = access_season(session, actor, season_id)
         run = access_run(session, actor, season, run_id)
         draft_only(run)
         files = season_files(run.inputs_snapshot, label=_label(season))
+        step(CHANCES_STAGES[1])
         try:
             chances = run_chances(files, runs=runs, seed=run.seed, precision=precision, workers=1)
         except PlacementError as exc:
             raise _refused(exc) from exc
+        step(CHANCES_STAGES[2])
         by_candidate = {row[0]: row for row in chances.candidate_rows}
         ids: dict[str, int] = run.inputs_snapshot["candidate_ids"]
         external = {v: k for k, v in ids.items()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -11,16 +13,29 @@ from fastapi.staticfiles import StaticFiles
 from altmatch import __version__
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
+from altmatch.services.season_jobs import fail_interrupted_jobs
 from altmatch.web.api import api_router
 from altmatch.web.csrf import CsrfMiddleware
 from altmatch.web.errors import install_error_handlers
 from altmatch.web.pages import pages_router
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On start, jobs a previous process left unfinished are marked failed, so none hangs."""
+    fail_interrupted_jobs(app.state.sessions)
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; everything it needs comes from `settings`, so tests can make their own."""
+    """Build the app; everything it needs comes from `settings`, so tests can make their own.
+
+    Starting it (the ASGI lifespan: `altmatch serve`, or a `with TestClient(app)` block) fails
+    the background jobs that a stopped process left queued or running.
+    """
     settings = settings or Settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="altmatch",
         version=__version__,
         openapi_url="/api/v1/openapi.json",

@@ -2,6 +2,7 @@
 
 from altmatch.db.models.accounts import AuditEntry, LoginAttempt, Organisation, User, UserSession
 from altmatch.db.models.advice import SavedAdvice
+from altmatch.db.models.jobs import Job
 from altmatch.db.models.season import (
     ApplicationStageChange,
     EmploymentContract,
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "EmploymentContract",
     "ImmutableRunError",
+    "Job",
     "LoginAttempt",
     "MatchRun",
     "Organisation",

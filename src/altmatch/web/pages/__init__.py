@@ -10,6 +10,7 @@ from altmatch.web.pages import (
     home,
     season_boe,
     season_candidate,
+    season_jobs,
     seasons,
     sign_in,
 )
@@ -22,3 +23,4 @@ pages_router.include_router(account.router)
 pages_router.include_router(seasons.router)
 pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)
+pages_router.include_router(season_jobs.router)

@@ -1,6 +1,8 @@
 """Coordinator pages: season list, overview with imports, runs, chances, publication, upgrades.
 
 JSON twins: GET /api/v1/seasons, /api/v1/seasons/{id} and /api/v1/seasons/{id}/runs/{run}.
+Running a match or chances starts a background job (services.season_jobs) and redirects to its
+progress page (pages.season_jobs).
 """
 
 from __future__ import annotations
@@ -16,13 +18,9 @@ from altmatch.domain.access import Actor
 from altmatch.io.tabular import MAX_BYTES
 from altmatch.services.season_access import STAGE_LABELS, Sessions
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
+from altmatch.services.season_jobs import start_chances_job, start_match_job
 from altmatch.services.season_publish import publish_run
-from altmatch.services.season_runs import (
-    review_run,
-    run_season_chances,
-    run_season_match,
-    withdraw_candidates,
-)
+from altmatch.services.season_runs import review_run, withdraw_candidates
 from altmatch.services.season_setup import list_seasons, open_season, season_overview
 from altmatch.web.auth import SeasonManagerDep, SeasonViewerDep
 from altmatch.web.deps import SessionsDep
@@ -132,9 +130,10 @@ def season_run(
     sessions: SessionsDep,
     seed: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
+    """Start the match in the background and show its progress page."""
     chosen = int(seed) if seed.strip().isdigit() else None
-    run = run_season_match(sessions, actor, season_id, seed=chosen)
-    return _see_other(f"/seasons/{season_id}/runs/{run.run.id}")
+    job = start_match_job(sessions, actor, season_id, chosen)
+    return _see_other(f"/seasons/{season_id}/jobs/{job.id}")
 
 
 @router.get("/seasons/{season_id}/runs/{run_id}", response_class=HTMLResponse)
@@ -155,8 +154,9 @@ def run_page(
 def run_chances(
     season_id: int, run_id: int, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RedirectResponse:
-    run_season_chances(sessions, actor, season_id, run_id)
-    return _see_other(f"/seasons/{season_id}/runs/{run_id}")
+    """Start estimating chances in the background and show its progress page."""
+    job = start_chances_job(sessions, actor, season_id, run_id)
+    return _see_other(f"/seasons/{season_id}/jobs/{job.id}")
 
 
 @router.post("/seasons/{season_id}/runs/{run_id}/publish")

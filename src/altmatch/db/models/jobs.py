@@ -1,0 +1,52 @@
+"""Background jobs of a season (a match or chances) with their stage and progress."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from altmatch.db.base import Base
+
+JOB_KINDS = ("match", "chances")
+JOB_STATUSES = ("queued", "running", "done", "failed")
+UNFINISHED = ("queued", "running")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Job(Base):
+    """Work started by a request and done in the background: its stage, its progress in steps,
+    and when done the run it made (`run_id`) or the error that stopped it.
+
+    `error` is an English message template (the gettext msgid) and `error_params` its
+    parameters, so the error is shown in each reader's language.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(_in("kind", JOB_KINDS), name="kind"),
+        CheckConstraint(_in("status", JOB_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("match_runs.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    stage: Mapped[str] = mapped_column(String(100), default="")
+    done_steps: Mapped[int] = mapped_column(default=0)
+    total_steps: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(4000))
+    error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    finished_at: Mapped[datetime | None]
