@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from babel.dates import format_datetime
+from babel.numbers import format_currency
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -21,9 +23,26 @@ from altmatch.web.locale import LANG_COOKIE
 _TOKYO = ZoneInfo("Asia/Tokyo")
 
 
+_DATETIME_PATTERNS = {"en": "d MMM y, HH:mm 'JST'", "ja": "y年M月d日 H:mm"}
+_BABEL_LOCALES = {"en": "en_US", "ja": "ja_JP"}
+
+
 def _tokyo_time(moment: datetime) -> str:
-    """Deadlines in Japan's time, which every BoE works in: '2027-01-31 17:00 JST'."""
-    return moment.astimezone(_TOKYO).strftime("%Y-%m-%d %H:%M JST")
+    """Times in Japan's zone, which every BoE works in, written the reader's way:
+    '31 Jan 2027, 17:00 JST' or '2027年1月31日 17:00'."""
+    locale = get_locale()
+    return format_datetime(
+        moment,
+        _DATETIME_PATTERNS.get(locale, _DATETIME_PATTERNS["en"]),
+        tzinfo=_TOKYO,
+        locale=_BABEL_LOCALES.get(locale, "en_US"),
+    )
+
+
+def _yen(amount: int) -> str:
+    """Yen the reader's way (CLDR): '¥2,828,816' in English, '￥2,828,816' in Japanese."""
+    locale = _BABEL_LOCALES.get(get_locale(), "en_US")
+    return str(format_currency(int(amount), "JPY", locale=locale))
 
 
 def _yen_short(amount: int) -> str:
@@ -40,7 +59,7 @@ _env = jinja2.Environment(
 )
 _templates = Jinja2Templates(env=_env)
 _templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-_templates.env.filters["yen"] = lambda amount: f"¥{int(amount):,}"
+_templates.env.filters["yen"] = _yen
 _templates.env.filters["yen_short"] = _yen_short
 _templates.env.filters["tokyo"] = _tokyo_time
 
