@@ -11,8 +11,15 @@ from typer.testing import CliRunner
 from altmatch.cli import app
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
-from altmatch.db.models import Organisation, SeasonCandidate, SeasonRequest, SeasonRow, User
-from altmatch.demo import DEMO_PASSWORD, persona
+from altmatch.db.models import (
+    Organisation,
+    School,
+    SeasonCandidate,
+    SeasonRequest,
+    SeasonRow,
+    User,
+)
+from altmatch.demo import DEMO_PASSWORD, generate_demo, persona
 from altmatch.domain.access import OPERATOR
 from altmatch.services.authentication import act_as, sign_in
 from altmatch.services.season_applications import my_application
@@ -50,6 +57,25 @@ def test_seeding_twice_adds_nothing_the_second_time_and_prints_the_logins(
     assert persona("kobe_boe_staff").login in first.stdout and DEMO_PASSWORD in first.stdout
     assert counts[0] == 381 and counts[1] == 12 and counts[2] == 1 and counts[4] == 60
     assert second.exit_code == 0 and _counts(settings) == counts
+
+
+def test_seeding_gives_every_demo_boe_its_schools_with_coordinates_once(
+    settings: Settings,
+) -> None:
+    runner.invoke(app, ["demo", "--db", "--candidates", "30"])
+    again = runner.invoke(app, ["demo", "--db", "--candidates", "30"])
+    engine = make_engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            boes = set(session.scalars(select(Organisation.id).where(Organisation.kind == "boe")))
+            schools = list(session.scalars(select(School)))
+    finally:
+        engine.dispose()
+
+    assert again.exit_code == 0 and "0 schools" in again.stdout
+    assert len(schools) == len(generate_demo().schools)
+    assert {s.boe_id for s in schools} == boes
+    assert all(s.latitude is not None and s.longitude is not None for s in schools)
 
 
 def test_if_empty_seeds_only_a_database_without_a_season(settings: Settings) -> None:

@@ -80,10 +80,11 @@ def _print_logins(demo: DemoSeason, report: SeedReport) -> None:
     console = Console()
     console.print(
         _(
-            "Database seeded: {orgs} organisations, {accounts} accounts, {requests} requests "
-            "and {candidates} candidates added (season {season})."
+            "Database seeded: {orgs} organisations, {schools} schools, {accounts} accounts, "
+            "{requests} requests and {candidates} candidates added (season {season})."
         ).format(
             orgs=report.organisations_added,
+            schools=report.schools_added,
             accounts=report.accounts_added,
             requests=report.requests_imported,
             candidates=report.candidates_imported,

@@ -1,5 +1,6 @@
-"""Seed the database with the demo season through the services: organisations, personas'
-accounts, an open season with its requests and candidates. Running it again adds nothing."""
+"""Seed the database with the demo season through the services: organisations, their schools,
+personas' accounts, an open season with its requests and candidates. Running it again adds
+nothing."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from altmatch.services.accounts import (
     list_users,
 )
 from altmatch.services.authentication import act_as
+from altmatch.services.schools import SchoolFields, add_schools, list_schools
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
 from altmatch.services.season_setup import list_seasons, open_season, season_overview
 
@@ -35,6 +37,7 @@ REQUEST_WINDOW = timedelta(days=60)  # the demo season stays open for BoE edits 
 class SeedReport:
     season_id: int
     organisations_added: int
+    schools_added: int
     accounts_added: int
     requests_imported: int
     candidates_imported: int
@@ -43,6 +46,7 @@ class SeedReport:
 def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
     """Create whatever of the demo is missing; everything is found by name, email or id."""
     orgs, added_orgs = _organisations(sessions, demo)
+    added_schools = _schools(sessions, demo, orgs)
     added_users = _accounts(sessions, demo.personas, orgs)
     coordinator = act_as(
         sessions, OPERATOR, next(p.login for p in demo.personas if p.role is Role.COORDINATOR)
@@ -72,7 +76,7 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
                 commit=True,
             )
         )
-    return SeedReport(season_id, added_orgs, added_users, requests, candidates)
+    return SeedReport(season_id, added_orgs, added_schools, added_users, requests, candidates)
 
 
 def _imported(result: ImportOut) -> int:
@@ -131,6 +135,32 @@ def _organisations(sessions: Sessions, demo: DemoSeason) -> tuple[dict[str, int]
     for company in demo.companies:
         ensure(company.id, OrgKind.COMPANY, company.name, company.name_ja)
     return found, added
+
+
+def _schools(sessions: Sessions, demo: DemoSeason, orgs: Mapping[str, int]) -> int:
+    """Each BoE's demo schools that it does not have yet (found by their id), one BoE at a time."""
+    by_boe: dict[str, list[SchoolFields]] = {}
+    for school in demo.schools:
+        by_boe.setdefault(school.boe_id, []).append(
+            SchoolFields(
+                external_id=school.external_id,
+                name_en=school.name,
+                name_ja=school.name_ja,
+                level=school.level,
+                area=school.area,
+                municipality=school.municipality,
+                latitude=school.latitude,
+                longitude=school.longitude,
+            )
+        )
+    added = 0
+    for boe_key, wanted in by_boe.items():
+        boe_id = orgs[boe_key]
+        have = {s.external_id for s in list_schools(sessions, OPERATOR, boe_id).schools}
+        missing = [s for s in wanted if s.external_id not in have]
+        if missing:
+            added += len(add_schools(sessions, OPERATOR, boe_id, missing))
+    return added
 
 
 def _accounts(sessions: Sessions, people: Sequence[Persona], orgs: Mapping[str, int]) -> int:

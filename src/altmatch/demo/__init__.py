@@ -1,6 +1,14 @@
 """Realistic demo data: a seeded season across Japan's 47 prefectures, with named personas."""
 
-from altmatch.demo.model import Boe, Company, DemoCandidate, DemoRequest, DemoSeason, Programme
+from altmatch.demo.model import (
+    Boe,
+    Company,
+    DemoCandidate,
+    DemoRequest,
+    DemoSchool,
+    DemoSeason,
+    Programme,
+)
 from altmatch.demo.personas import DEMO_PASSWORD, Persona, persona, personas
 from altmatch.demo.places import Municipality, Prefecture, load_prefectures
 from altmatch.demo.season import generate_demo, write_demo_season
@@ -11,6 +19,7 @@ __all__ = [
     "Company",
     "DemoCandidate",
     "DemoRequest",
+    "DemoSchool",
     "DemoSeason",
     "Municipality",
     "Persona",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from altmatch.demo.personas import Persona
 from altmatch.demo.places import Prefecture
 from altmatch.io.season_files import CandidateRecord, RequestRecord
-from altmatch.rulebook.vocabulary import Area
+from altmatch.rulebook.vocabulary import Area, SchoolLevel
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,21 @@ class Boe:
     municipality_ja: str | None
     kind: str  # prefecture, city, town, village or ward
     area: Area
+
+
+@dataclass(frozen=True)
+class DemoSchool:
+    """A school run by a demo BoE, standing near a real municipality's town hall."""
+
+    boe_id: str
+    external_id: str  # unique within its BoE, e.g. "boe-28-toyooka-s01"
+    name: str  # "Toyooka Minami Elementary School"
+    name_ja: str  # "豊岡市立豊岡南小学校"
+    level: SchoolLevel
+    area: Area
+    municipality: str  # English name of the municipality it stands in
+    latitude: float
+    longitude: float
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,7 @@ class DemoSeason:
     prefectures: tuple[Prefecture, ...]
     programme: Programme
     boes: tuple[Boe, ...]
+    schools: tuple[DemoSchool, ...]
     companies: tuple[Company, ...]
     requests: tuple[DemoRequest, ...]
     candidates: tuple[DemoCandidate, ...]

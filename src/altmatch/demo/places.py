@@ -1,7 +1,8 @@
 """The 47 prefectures and the real municipalities the demo names its BoEs after (prefectures.yaml).
 
 Only public facts live in the data file: JIS X 0401 codes, names in English and Japanese,
-regions, and a handful of municipalities per prefecture. The loader checks every entry, so a
+regions, and a handful of municipalities per prefecture with the approximate position of their
+town hall. The loader checks every entry, so a
 typo in the file fails loudly instead of producing a strange demo.
 """
 
@@ -33,6 +34,8 @@ class Municipality:
     name_ja: str
     kind: str  # city, town, village or ward
     area: Area
+    latitude: float  # of its town hall, decimal degrees (about 0.01°)
+    longitude: float
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,8 @@ def _prefecture(entry: Any, regions: Mapping[str, tuple[str, str]], where: str) 
 
 
 def _municipality(entry: Any, where: str) -> Municipality:
-    if not isinstance(entry, dict) or set(entry) != {"en", "ja", "area"}:
-        raise PlacesError(f"{DATA_FILE}: {where}: expected 'en', 'ja' and 'area'")
+    if not isinstance(entry, dict) or set(entry) != {"en", "ja", "area", "lat", "lon"}:
+        raise PlacesError(f"{DATA_FILE}: {where}: expected 'en', 'ja', 'area', 'lat' and 'lon'")
     name, name_ja = _names({"en": entry["en"], "ja": entry["ja"]}, where)
     kind = KINDS.get(name_ja[-1])
     if kind is None:
@@ -117,4 +120,13 @@ def _municipality(entry: Any, where: str) -> Municipality:
         area = Area(entry["area"])
     except ValueError as exc:
         raise PlacesError(f"{DATA_FILE}: {where}: area must be urban or rural") from exc
-    return Municipality(name, name_ja, kind, area)
+    latitude, longitude = entry["lat"], entry["lon"]
+    if not (_number(latitude) and _number(longitude)) or not (
+        20 <= latitude <= 46 and 122 <= longitude <= 154
+    ):
+        raise PlacesError(f"{DATA_FILE}: {where}: lat/lon must be a position in Japan")
+    return Municipality(name, name_ja, kind, area, float(latitude), float(longitude))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

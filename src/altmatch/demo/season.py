@@ -17,6 +17,7 @@ from altmatch.demo.demand import build_requests
 from altmatch.demo.model import DemoSeason, Programme
 from altmatch.demo.personas import PROGRAMME_ID, personas
 from altmatch.demo.places import load_prefectures
+from altmatch.demo.schools import build_schools
 from altmatch.io.outputs import Cell, csv_text, write_folder
 from altmatch.io.season_files import COLUMNS, NOTES, CandidateRecord, RequestRecord
 
@@ -27,7 +28,8 @@ PROGRAMME = Programme(PROGRAMME_ID, "ALT Placement Programme (demo)", "ALT配置
 
 
 def generate_demo(seed: int = DEFAULT_SEED, *, candidates: int = DEFAULT_CANDIDATES) -> DemoSeason:
-    """A realistic season: 47 prefectures, a few hundred BoEs, `candidates` applicants."""
+    """A realistic season: 47 prefectures, a few hundred BoEs and about a thousand schools,
+    `candidates` applicants."""
     if not 0 < candidates <= MAX_CANDIDATES:
         raise ValueError(f"candidates must be between 1 and {MAX_CANDIDATES:,}")
     prefectures = load_prefectures()
@@ -39,6 +41,7 @@ def generate_demo(seed: int = DEFAULT_SEED, *, candidates: int = DEFAULT_CANDIDA
         prefectures=prefectures,
         programme=PROGRAMME,
         boes=boes,
+        schools=build_schools(prefectures, boes, seed),
         companies=build_companies(boes, region_of, seed),
         requests=build_requests(boes, seed),
         candidates=people,

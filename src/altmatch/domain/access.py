@@ -55,6 +55,8 @@ class Permission(StrEnum):
     APPLICATION_EDIT_OWN = "application.edit_own"  # a candidate's preferences, consent, deletion
     OUTCOME_VIEW_OWN = "outcome.view_own"
     EXPORT = "export"
+    SCHOOL_VIEW = "school.view"  # a BoE's schools (BoE staff: their own; coordinators: programme)
+    SCHOOL_EDIT = "school.edit"  # add schools to a BoE (BoE staff: their own)
 
 
 PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
@@ -69,6 +71,8 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
     Permission.APPLICATION_EDIT_OWN: frozenset({Role.CANDIDATE}),
     Permission.OUTCOME_VIEW_OWN: frozenset({Role.CANDIDATE}),
     Permission.EXPORT: frozenset({Role.COORDINATOR, Role.BOE_STAFF, Role.CANDIDATE}),
+    Permission.SCHOOL_VIEW: frozenset({Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF}),
+    Permission.SCHOOL_EDIT: frozenset({Role.ADMIN, Role.BOE_STAFF}),
 }
 
 

@@ -71,6 +71,8 @@ PlacementViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.PLACEMEN
 ApplicationViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.APPLICATION_VIEW))]
 OwnOutcomeDep = Annotated[Actor, Depends(PermissionGate(Permission.OUTCOME_VIEW_OWN))]
 ExporterDep = Annotated[Actor, Depends(PermissionGate(Permission.EXPORT))]
+SchoolViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.SCHOOL_VIEW))]
+SchoolEditorDep = Annotated[Actor, Depends(PermissionGate(Permission.SCHOOL_EDIT))]
 
 
 def signed_in_user(request: Request) -> UserOut | None:

@@ -13,6 +13,7 @@ from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
 from altmatch.services.accounts import AccountError
 from altmatch.services.authentication import RateLimitedError, SignInError
+from altmatch.services.schools import SchoolError
 from altmatch.services.season_access import ConflictError, SeasonError
 from altmatch.web.auth import SignInRequiredError
 from altmatch.web.locale import request_locale
@@ -65,8 +66,9 @@ def sign_in_refused(request: Request, exc: Exception) -> Response:
 
 
 def season_refused(request: Request, exc: Exception) -> Response:
-    """A season rule refuses the request: 422 naming the field, like a validation error."""
-    assert isinstance(exc, SeasonError)
+    """A season (or school) rule refuses the request: 422 naming the field, like a validation
+    error."""
+    assert isinstance(exc, SeasonError | SchoolError)
     message = render(exc.message, request_locale(request))
     loc = ["body", exc.field] if exc.field else ["body"]
     detail = [{"loc": loc, "msg": message, "type": "value_error"}]
@@ -96,5 +98,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AccessDeniedError, access_denied)
     app.add_exception_handler(AccountError, account_error)
     app.add_exception_handler(SeasonError, season_refused)
+    app.add_exception_handler(SchoolError, season_refused)
     app.add_exception_handler(ConflictError, conflict)
     app.add_exception_handler(ImmutableRunError, conflict)

@@ -3,6 +3,7 @@
 from altmatch.db.models.accounts import AuditEntry, LoginAttempt, Organisation, User, UserSession
 from altmatch.db.models.advice import SavedAdvice
 from altmatch.db.models.jobs import Job
+from altmatch.db.models.schools import School
 from altmatch.db.models.season import (
     ApplicationStageChange,
     EmploymentContract,
@@ -26,6 +27,7 @@ __all__ = [
     "Organisation",
     "RunPlacement",
     "SavedAdvice",
+    "School",
     "SeasonCandidate",
     "SeasonCouple",
     "SeasonRequest",

@@ -8,6 +8,7 @@ from altmatch.web.pages import (
     account,
     advisor,
     home,
+    schools,
     season_boe,
     season_candidate,
     season_jobs,
@@ -24,3 +25,4 @@ pages_router.include_router(seasons.router)
 pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)
 pages_router.include_router(season_jobs.router)
+pages_router.include_router(schools.router)
