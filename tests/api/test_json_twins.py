@@ -1,0 +1,138 @@
+"""Every HTML page has a JSON twin under /api/v1 that serves the same read model.
+
+A page added without declaring its twin here fails the first test, so the rule cannot be
+forgotten; pages that hold no data of their own say why instead.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+from tests.api.helpers import sign_in
+from tests.season_world import (
+    CANDIDATE_EMAILS,
+    CONTRACT_START,
+    World,
+    build_world,
+    candidates_csv,
+    future_deadline,
+    requests_csv,
+)
+
+from altmatch.config import Settings
+from altmatch.services.season_import import import_candidates, import_requests
+from altmatch.services.season_publish import publish_run
+from altmatch.services.season_runs import run_season_match
+from altmatch.services.season_setup import open_season
+from altmatch.web.app import create_app
+
+NO_DATA = "no data of its own"
+PAGE_TWINS: dict[str, str | None] = {
+    "/": None,  # the landing page's text: NO_DATA
+    "/sign-in": None,  # a form: NO_DATA
+    "/boe/schools": None,  # a redirect to the BoE's own schools page
+    "/advisor": "/api/v1/advice/options",
+    "/advisor/saved/{token}": "/api/v1/advice/saved/{token}",
+    "/sign-up": "/api/v1/signup",
+    "/account": "/api/v1/me",
+    "/account/export": "/api/v1/me/export",
+    "/seasons": "/api/v1/seasons",
+    "/seasons/{season_id}": "/api/v1/seasons/{season_id}",
+    "/seasons/{season_id}/runs/{run_id}": "/api/v1/seasons/{season_id}/runs/{run_id}",
+    "/seasons/{season_id}/requests": "/api/v1/seasons/{season_id}/requests",
+    "/seasons/{season_id}/placements": "/api/v1/seasons/{season_id}/placements",
+    "/seasons/{season_id}/application": "/api/v1/seasons/{season_id}/application",
+    "/seasons/{season_id}/jobs/{job_id}": "/api/v1/seasons/{season_id}/jobs/{job_id}",
+    "/organisations/{boe_id}/schools": "/api/v1/organisations/{boe_id}/schools",
+}
+
+
+def get_routes(app: FastAPI, *, api: bool) -> set[str]:
+    return {
+        context.path
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        and "GET" in context.original_route.methods
+        and context.path.startswith("/api/") == api
+        and not context.path.startswith("/docs")
+    }
+
+
+APP = create_app(Settings(database_url="sqlite://"))
+
+
+def test_every_page_declares_its_json_twin() -> None:
+    assert get_routes(APP, api=False) == set(PAGE_TWINS)
+
+
+def test_every_declared_twin_is_a_json_route() -> None:
+    api = get_routes(APP, api=True)
+    missing = {page: twin for page, twin in PAGE_TWINS.items() if twin and twin not in api}
+    assert missing == {}
+
+
+@pytest.fixture
+def published(sessions: sessionmaker[Session]) -> tuple[World, int, int]:
+    world = build_world(sessions)
+    season = open_season(
+        sessions,
+        world.coordinator,
+        name="2027",
+        year=2027,
+        request_deadline=future_deadline(),
+        contract_start=CONTRACT_START,
+    ).id
+    import_requests(
+        sessions, world.coordinator, season, content=requests_csv(), filename="r.csv", commit=True
+    )
+    import_candidates(
+        sessions, world.coordinator, season, content=candidates_csv(), filename="c.csv", commit=True
+    )
+    run = run_season_match(sessions, world.coordinator, season, seed=3).run.id
+    publish_run(sessions, world.coordinator, season, run)
+    return world, season, run
+
+
+@pytest.mark.parametrize(
+    ("who", "page"),
+    [
+        ("coordinator@example.org", "/seasons/{season_id}"),
+        ("coordinator@example.org", "/seasons/{season_id}/runs/{run_id}"),
+        ("coordinator@example.org", "/seasons/{season_id}/placements"),
+        ("kobe@example.org", "/seasons/{season_id}/requests"),
+        ("kobe@example.org", "/seasons/{season_id}/placements"),
+        (CANDIDATE_EMAILS["C01"], "/seasons/{season_id}/application"),
+    ],
+)
+def test_a_page_and_its_twin_show_the_same_records(
+    client: TestClient, published: tuple[World, int, int], who: str, page: str
+) -> None:
+    _, season, run = published
+    sign_in(client, who)
+    twin = PAGE_TWINS[page]
+    assert twin is not None
+    html = client.get(page.format(season_id=season, run_id=run))
+    data = client.get(twin.format(season_id=season, run_id=run))
+    assert html.status_code == data.status_code == 200
+    ids = _record_ids(data.json())
+    assert ids, f"{twin} holds no records to compare"
+    for value in ids:
+        assert value in html.text, f"{value!r} from {twin} is missing on {page}"
+
+
+def _record_ids(data: object) -> set[str]:
+    """The ids of the records a read model holds: what a page must show too."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in {"request_id", "external_id", "candidate_id"} and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _record_ids(value)
+    elif isinstance(data, list):
+        for item in data[:50]:
+            found |= _record_ids(item)
+    return found
