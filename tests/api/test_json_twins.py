@@ -39,6 +39,7 @@ PAGE_TWINS: dict[str, str | None] = {
     "/sign-up": "/api/v1/signup",
     "/account": "/api/v1/me",
     "/account/export": "/api/v1/me/export",
+    "/my/placement": "/api/v1/me/placement",
     "/seasons": "/api/v1/seasons",
     "/seasons/{season_id}": "/api/v1/seasons/{season_id}",
     "/seasons/{season_id}/runs/{run_id}": "/api/v1/seasons/{season_id}/runs/{run_id}",

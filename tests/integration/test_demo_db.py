@@ -21,7 +21,9 @@ from altmatch.db.models import (
 )
 from altmatch.demo import DEMO_PASSWORD, generate_demo, persona
 from altmatch.domain.access import OPERATOR
+from altmatch.rulebook.vocabulary import HiringPath
 from altmatch.services.authentication import act_as, sign_in
+from altmatch.services.my_placement import my_placement
 from altmatch.services.season_applications import my_application
 
 runner = CliRunner()
@@ -106,3 +108,19 @@ def test_a_seeded_candidate_persona_signs_in_and_finds_their_application(
 def test_demo_refuses_to_run_without_out_or_db() -> None:
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 2 and "--db" in result.stderr
+
+
+def test_the_seeded_alt_persona_finds_one_dispatch_contract_even_after_seeding_twice(
+    settings: Settings,
+) -> None:
+    runner.invoke(app, ["demo", "--db", "--candidates", "30"])
+    runner.invoke(app, ["demo", "--db", "--candidates", "30"])
+    engine = make_engine(settings)
+    try:
+        sessions = session_factory(engine)
+        placement = my_placement(sessions, act_as(sessions, OPERATOR, persona("alt_james").login))
+    finally:
+        engine.dispose()
+    (contract,) = placement.contracts
+    assert contract.path is HiringPath.DISPATCH and contract.workplace_boe is not None
+    assert contract.recontract_year == contract.end.year

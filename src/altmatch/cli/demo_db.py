@@ -25,6 +25,7 @@ from altmatch.services.accounts import (
     list_users,
 )
 from altmatch.services.authentication import act_as
+from altmatch.services.my_placement import AltContractIn, record_alt_contract
 from altmatch.services.schools import SchoolFields, add_schools, list_schools
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
 from altmatch.services.season_setup import list_seasons, open_season, season_overview
@@ -48,6 +49,7 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
     orgs, added_orgs = _organisations(sessions, demo)
     added_schools = _schools(sessions, demo, orgs)
     added_users = _accounts(sessions, demo.personas, orgs)
+    _alt_contracts(sessions, demo.personas, orgs)
     coordinator = act_as(
         sessions, OPERATOR, next(p.login for p in demo.personas if p.role is Role.COORDINATOR)
     )
@@ -183,6 +185,31 @@ def _accounts(sessions: Sessions, people: Sequence[Persona], orgs: Mapping[str, 
         )
         added += 1
     return added
+
+
+def _alt_contracts(sessions: Sessions, people: Sequence[Persona], orgs: Mapping[str, int]) -> None:
+    """Each employed-ALT persona's current contract with their employer (a company: dispatch,
+    a BoE: direct hire), a year from last season's start; recording it again adds nothing."""
+    users = {u.email: u.id for u in list_users(sessions, actor=OPERATOR)}
+    start = _jet_start()
+    start = start.replace(year=start.year - 1)
+    for person in people:
+        if person.role is not Role.ALT or not person.organisation_id:
+            continue
+        dispatch = person.organisation_id.startswith("company-")
+        record_alt_contract(
+            sessions,
+            OPERATOR,
+            AltContractIn(
+                user_id=users[person.login],
+                employer_id=orgs[person.organisation_id],
+                path=HiringPath.DISPATCH if dispatch else HiringPath.DIRECT_HIRE,
+                start=start,
+                end=start.replace(year=start.year + 1) - timedelta(days=1),
+                recontract_year=start.year + 1,
+                workplace_boe_id=orgs[person.boe_id] if person.boe_id else None,
+            ),
+        )
 
 
 def _season(sessions: Sessions, coordinator: Actor, demo: DemoSeason) -> int:

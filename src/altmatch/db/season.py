@@ -145,6 +145,11 @@ def contracts_of_candidates(
     return list(session.scalars(query.order_by(EmploymentContract.id)))
 
 
+def contracts_of_user(session: Session, user_id: int) -> list[EmploymentContract]:
+    query = select(EmploymentContract).where(EmploymentContract.user_id == user_id)
+    return list(session.scalars(query.order_by(EmploymentContract.start, EmploymentContract.id)))
+
+
 def delete_contracts(session: Session, candidate_ids: Collection[int]) -> None:
     if candidate_ids:
         session.execute(

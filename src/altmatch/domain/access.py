@@ -54,6 +54,7 @@ class Permission(StrEnum):
     APPLICATION_VIEW = "application.view"
     APPLICATION_EDIT_OWN = "application.edit_own"  # a candidate's preferences, consent, deletion
     OUTCOME_VIEW_OWN = "outcome.view_own"
+    PLACEMENT_VIEW_OWN = "placement.view_own"  # an employed ALT's own contract(s) and workplace
     EXPORT = "export"
     SCHOOL_VIEW = "school.view"  # a BoE's schools (BoE staff: their own; coordinators: programme)
     SCHOOL_EDIT = "school.edit"  # add schools to a BoE (BoE staff: their own)
@@ -70,6 +71,7 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
     Permission.APPLICATION_VIEW: frozenset({Role.COORDINATOR, Role.CANDIDATE}),
     Permission.APPLICATION_EDIT_OWN: frozenset({Role.CANDIDATE}),
     Permission.OUTCOME_VIEW_OWN: frozenset({Role.CANDIDATE}),
+    Permission.PLACEMENT_VIEW_OWN: frozenset({Role.ALT}),
     Permission.EXPORT: frozenset({Role.COORDINATOR, Role.BOE_STAFF, Role.CANDIDATE}),
     Permission.SCHOOL_VIEW: frozenset({Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF}),
     Permission.SCHOOL_EDIT: frozenset({Role.ADMIN, Role.BOE_STAFF}),

@@ -70,6 +70,7 @@ RequestViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.REQUEST_VI
 PlacementViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.PLACEMENT_VIEW))]
 ApplicationViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.APPLICATION_VIEW))]
 OwnOutcomeDep = Annotated[Actor, Depends(PermissionGate(Permission.OUTCOME_VIEW_OWN))]
+OwnPlacementDep = Annotated[Actor, Depends(PermissionGate(Permission.PLACEMENT_VIEW_OWN))]
 ExporterDep = Annotated[Actor, Depends(PermissionGate(Permission.EXPORT))]
 SchoolViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.SCHOOL_VIEW))]
 SchoolEditorDep = Annotated[Actor, Depends(PermissionGate(Permission.SCHOOL_EDIT))]

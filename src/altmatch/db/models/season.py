@@ -215,8 +215,8 @@ class RunPlacement(Base):
 
 
 class EmploymentContract(Base):
-    """An ALT's contract: who employs them, by which path, from when to when, and the year
-    re-contracting is decided."""
+    """An ALT's contract: who employs them, by which path, where they work, from when to when,
+    and the year re-contracting is decided."""
 
     __tablename__ = "employment_contracts"
     __table_args__ = (
@@ -231,6 +231,8 @@ class EmploymentContract(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     employer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The BoE the ALT works for, when known (a dispatch company's ALT works at a client BoE).
+    workplace_boe_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("match_runs.id"))
     path: Mapped[str] = mapped_column(String(16))
     start: Mapped[date]

@@ -1,4 +1,5 @@
-"""The signed-in user's own account as JSON: /api/v1/me (twin of the /account page)."""
+"""The signed-in user's own account as JSON: /api/v1/me (twin of the /account page) and an
+employed ALT's /api/v1/me/placement (twin of /my/placement)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from fastapi import APIRouter, Query, Response
 
 from altmatch.services.accounts import UserOut, get_me
 from altmatch.services.my_account import delete_my_account, export_my_data
-from altmatch.web.auth import ActorDep, OwnApplicationDep, clear_session_cookie
+from altmatch.services.my_placement import MyPlacementOut, my_placement
+from altmatch.web.auth import ActorDep, OwnApplicationDep, OwnPlacementDep, clear_session_cookie
 from altmatch.web.deps import SessionsDep
 
 router = APIRouter(tags=["accounts"])
@@ -23,6 +25,12 @@ def get_my_account(actor: ActorDep, sessions: SessionsDep) -> UserOut:
 def get_my_data(actor: ActorDep, sessions: SessionsDep) -> dict[str, Any]:
     """Everything altmatch stores about you (APPI): account, sessions, sign-ins, audit entries."""
     return export_my_data(sessions, actor)
+
+
+@router.get("/me/placement", response_model=MyPlacementOut)
+def get_my_placement(actor: OwnPlacementDep, sessions: SessionsDep) -> MyPlacementOut:
+    """An employed ALT's own contracts: employer, path, dates, re-contracting year, workplace."""
+    return my_placement(sessions, actor)
 
 
 @router.delete("/me", status_code=204)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from altmatch.io.export import Format
+from altmatch.services.season_exports import export_applications, export_requests
 from altmatch.services.season_publish import publish_run
 from altmatch.services.season_results import (
     PlacementsOut,
@@ -22,7 +23,12 @@ from altmatch.services.season_runs import (
     run_season_match,
     withdraw_candidates,
 )
-from altmatch.web.auth import ExporterDep, PlacementViewerDep, SeasonManagerDep
+from altmatch.web.auth import (
+    ExporterDep,
+    PlacementViewerDep,
+    RequestViewerDep,
+    SeasonManagerDep,
+)
 from altmatch.web.deps import SessionsDep
 
 router = APIRouter(prefix="/seasons", tags=["season"])
@@ -63,6 +69,22 @@ def get_run(
     season_id: int, run_id: int, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RunReviewOut:
     return review_run(sessions, actor, season_id, run_id)
+
+
+@router.get("/{season_id}/requests/export")
+def get_requests_export(
+    season_id: int, actor: RequestViewerDep, sessions: SessionsDep, format: FormatQuery = "csv"
+) -> Response:
+    """The season's requests (BoE staff: their own BoE's), formula-safe."""
+    return _file(*export_requests(sessions, actor, season_id, format), format)
+
+
+@router.get("/{season_id}/applications/export")
+def get_applications_export(
+    season_id: int, actor: SeasonManagerDep, sessions: SessionsDep, format: FormatQuery = "csv"
+) -> Response:
+    """Every application with its stage, preferences and published outcome, formula-safe."""
+    return _file(*export_applications(sessions, actor, season_id, format), format)
 
 
 @router.get("/{season_id}/runs/{run_id}/export")

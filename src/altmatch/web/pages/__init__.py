@@ -8,6 +8,7 @@ from altmatch.web.pages import (
     account,
     advisor,
     home,
+    my_placement,
     schools,
     season_boe,
     season_candidate,
@@ -26,3 +27,4 @@ pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)
 pages_router.include_router(season_jobs.router)
 pages_router.include_router(schools.router)
+pages_router.include_router(my_placement.router)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -39,6 +39,19 @@ def _tokyo_time(moment: datetime) -> str:
     )
 
 
+_DATE_PATTERNS = {"en": "d MMM y", "ja": "y年M月d日"}
+
+
+def _day(day: date) -> str:
+    """A calendar date the reader's way: '1 Aug 2026' or '2026年8月1日'."""
+    locale = get_locale()
+    return format_date(
+        day,
+        _DATE_PATTERNS.get(locale, _DATE_PATTERNS["en"]),
+        locale=_BABEL_LOCALES.get(locale, "en_US"),
+    )
+
+
 def _yen(amount: int) -> str:
     """Yen the reader's way (CLDR): '¥2,828,816' in English, '￥2,828,816' in Japanese."""
     locale = _BABEL_LOCALES.get(get_locale(), "en_US")
@@ -62,6 +75,7 @@ _templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # ty
 _templates.env.filters["yen"] = _yen
 _templates.env.filters["yen_short"] = _yen_short
 _templates.env.filters["tokyo"] = _tokyo_time
+_templates.env.filters["day"] = _day
 
 
 def render_page(

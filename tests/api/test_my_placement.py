@@ -1,0 +1,110 @@
+"""An employed ALT sees their own contracts on /my/placement and /api/v1/me/placement; no one
+else's, and nobody else reaches the page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+from tests.api.helpers import MakeAccount, sign_in
+
+from altmatch.db.accounts import get_user_by_email
+from altmatch.domain.access import OPERATOR, OrgKind, Role
+from altmatch.rulebook.vocabulary import HiringPath
+from altmatch.services.accounts import create_organisation
+from altmatch.services.my_placement import AltContractIn, record_alt_contract
+
+
+def _contract(sessions: sessionmaker[Session], email: str, employer: int, boe: int) -> int:
+    with sessions() as session:
+        user = get_user_by_email(session, email)
+    assert user is not None
+    return record_alt_contract(
+        sessions,
+        OPERATOR,
+        AltContractIn(
+            user_id=user.id,
+            employer_id=employer,
+            path=HiringPath.DISPATCH,
+            start=date(2026, 8, 1),
+            end=date(2027, 7, 31),
+            recontract_year=2027,
+            workplace_boe_id=boe,
+        ),
+    )
+
+
+@pytest.fixture
+def james(sessions: sessionmaker[Session], make_account: MakeAccount) -> str:
+    email = make_account(Role.ALT, "james@example.org", "James Okafor")
+    company = create_organisation(
+        sessions,
+        actor=OPERATOR,
+        kind=OrgKind.COMPANY,
+        name_en="Sakura Dispatch",
+        name_ja="さくら派遣",
+    ).id
+    boe = create_organisation(
+        sessions,
+        actor=OPERATOR,
+        kind=OrgKind.BOE,
+        name_en="Nishinomiya BoE",
+        name_ja="西宮市教育委員会",
+    ).id
+    _contract(sessions, email, company, boe)
+    return email
+
+
+def test_an_alt_sees_their_contract_with_employer_path_dates_and_workplace(
+    client: TestClient, james: str
+) -> None:
+    sign_in(client, james)
+    data = client.get("/api/v1/me/placement").json()
+    (contract,) = data["contracts"]
+    assert contract["employer"]["name"] == "Sakura Dispatch"
+    assert contract["employer"]["name_ja"] == "さくら派遣"
+    assert contract["path"] == "dispatch"
+    assert (contract["start"], contract["end"]) == ("2026-08-01", "2027-07-31")
+    assert contract["recontract_year"] == 2027
+    assert contract["workplace_boe"]["name_ja"] == "西宮市教育委員会"
+    page = client.get("/my/placement")
+    assert page.status_code == 200
+    assert "Sakura Dispatch" in page.text and "西宮市教育委員会" in page.text
+    assert 'id="nav-placement"' in page.text
+
+
+def test_the_placement_page_is_in_japanese_when_asked(client: TestClient, james: str) -> None:
+    sign_in(client, james)
+    page = client.get("/my/placement?lang=ja")
+    assert "私の配置" in page.text and "2026年8月1日" in page.text
+
+
+def test_an_alt_never_sees_another_alts_contract(
+    client: TestClient, sessions: sessionmaker[Session], make_account: MakeAccount, james: str
+) -> None:
+    other = make_account(Role.ALT, "ana@example.org", "Ana Silva")
+    sign_in(client, other)
+    assert client.get("/api/v1/me/placement").json() == {"contracts": []}
+    assert "Sakura Dispatch" not in client.get("/my/placement").text
+
+
+def test_recording_the_same_contract_twice_adds_nothing(
+    sessions: sessionmaker[Session], client: TestClient, james: str
+) -> None:
+    sign_in(client, james)
+    (first,) = client.get("/api/v1/me/placement").json()["contracts"]
+    again = _contract(sessions, james, first["employer"]["id"], first["workplace_boe"]["id"])
+    assert again == first["id"]
+    assert len(client.get("/api/v1/me/placement").json()["contracts"]) == 1
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.ALT], ids=str)
+def test_no_other_role_reaches_the_placement_page_or_its_twin(
+    client: TestClient, make_account: MakeAccount, role: Role
+) -> None:
+    sign_in(client, make_account(role))
+    assert client.get("/api/v1/me/placement").status_code == 403
+    assert client.get("/my/placement", follow_redirects=False).status_code == 403
+    assert 'id="nav-placement"' not in client.get("/account").text
