@@ -1,7 +1,8 @@
 """Pure algorithms on integer arrays: stable matching (with couples), stability checks,
-alternates, upgrades after withdrawals, explanations, chances. Knows nothing of the domain,
-the database or the web."""
+alternates, upgrades after withdrawals, explanations, chances, roster assignment. Knows nothing
+of the domain, the database or the web."""
 
+from altmatch.engine.assignment import Assignment, assign_roster
 from altmatch.engine.explain import Explanations, WhyNot, alternates, explain
 from altmatch.engine.market import ENGINE_VERSION, Market, MatchResult, build_market
 from altmatch.engine.match import solve, stable_match
@@ -10,6 +11,7 @@ from altmatch.engine.upgrade import Move, Upgrade, withdraw
 
 __all__ = [
     "ENGINE_VERSION",
+    "Assignment",
     "Explanations",
     "Market",
     "MatchResult",
@@ -17,6 +19,7 @@ __all__ = [
     "Upgrade",
     "WhyNot",
     "alternates",
+    "assign_roster",
     "blocking_pairs",
     "build_market",
     "check_stability",
