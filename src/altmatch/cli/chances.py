@@ -32,6 +32,14 @@ from altmatch.services.season_chances import (
 )
 
 
+def _probability(flag: str, what: str) -> float | None:
+    """A what-if override of one of the rulebook's uncertainty probabilities."""
+    result: float | None = typer.Option(
+        None, flag, min=0.0, max=1.0, help=f"{what} (default: the rulebook's)."
+    )
+    return result
+
+
 def chances_command(
     season: Path | None = SEASON,
     out: Path = typer.Option(..., "--out", help="Output folder to create."),
@@ -47,34 +55,10 @@ def chances_command(
     ),
     workers: int = typer.Option(2, "--workers", min=1, help="Threads simulating in parallel."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**63 - 1, help="Seed of the simulation."),
-    withdrawal: float | None = typer.Option(
-        None,
-        "--withdrawal",
-        min=0.0,
-        max=1.0,
-        help="Chance each candidate withdraws (default: the rulebook's).",
-    ),
-    request_drop: float | None = typer.Option(
-        None,
-        "--request-drop",
-        min=0.0,
-        max=1.0,
-        help="Chance a request disappears (default: the rulebook's).",
-    ),
-    seat_gain: float | None = typer.Option(
-        None,
-        "--seat-gain",
-        min=0.0,
-        max=1.0,
-        help="Chance a request gains a place (default: the rulebook's).",
-    ),
-    seat_loss: float | None = typer.Option(
-        None,
-        "--seat-loss",
-        min=0.0,
-        max=1.0,
-        help="Chance a request loses a place (default: the rulebook's).",
-    ),
+    withdrawal: float | None = _probability("--withdrawal", "Chance each candidate withdraws"),
+    request_drop: float | None = _probability("--request-drop", "Chance a request disappears"),
+    seat_gain: float | None = _probability("--seat-gain", "Chance a request gains a place"),
+    seat_loss: float | None = _probability("--seat-loss", "Chance a request loses a place"),
     requests: Path | None = REQUESTS,
     candidates: Path | None = CANDIDATES,
     candidate_ranks: Path | None = C_RANKS,
