@@ -37,7 +37,8 @@ from altmatch.web.app import create_app
 from altmatch.web.auth import SESSION_COOKIE, PermissionGate
 
 # Reachable without signing in: the path advisor, static files, the API's own description,
-# signing in, up and out. Anything else that appears in the app must demand a session.
+# signing in, up and out, and the open direct-hire postings (a public jobs board).
+# Anything else that appears in the app must demand a session.
 PUBLIC_PREFIXES = ("/advisor", "/api/v1/advice", "/static")
 PUBLIC = {
     ("GET", "/"),
@@ -55,6 +56,10 @@ PUBLIC = {
     ("DELETE", "/api/v1/session"),
     ("GET", "/api/v1/signup"),
     ("POST", "/api/v1/signup"),
+    ("GET", "/postings"),
+    ("GET", "/postings/{posting_id}"),
+    ("GET", "/api/v1/postings"),
+    ("GET", "/api/v1/postings/{posting_id}"),
 }
 MOUNTS = {"/static"}  # mounted apps (no routes of ours inside)
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -48,6 +48,21 @@ PAGE_TWINS: dict[str, str | None] = {
     "/seasons/{season_id}/application": "/api/v1/seasons/{season_id}/application",
     "/seasons/{season_id}/jobs/{job_id}": "/api/v1/seasons/{season_id}/jobs/{job_id}",
     "/organisations/{boe_id}/schools": "/api/v1/organisations/{boe_id}/schools",
+    "/dispatch/contracts": "/api/v1/dispatch/contracts",
+    "/dispatch/contracts/{contract_id}": "/api/v1/dispatch/contracts/{contract_id}",
+    "/dispatch/tenders": "/api/v1/dispatch/tenders",
+    "/dispatch/roster": "/api/v1/dispatch/roster",
+    "/dispatch/roster/{alt_id}": "/api/v1/dispatch/roster/{alt_id}",
+    "/dispatch/assignment": "/api/v1/dispatch/assignment",
+    "/dispatch/coverage": "/api/v1/dispatch/coverage",
+    "/dispatch/transfers": "/api/v1/dispatch/transfers",
+    "/dispatch/transfers/{transfer_id}": "/api/v1/dispatch/transfers/{transfer_id}",
+    "/my/transfers": "/api/v1/me/transfers",
+    "/postings": "/api/v1/postings",
+    "/postings/{posting_id}": "/api/v1/postings/{posting_id}",
+    "/boe/postings": "/api/v1/boe/postings",
+    "/boe/postings/{posting_id}": "/api/v1/boe/postings/{posting_id}",
+    "/my/applications": "/api/v1/me/applications",
 }
 
 

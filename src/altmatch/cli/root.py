@@ -1,4 +1,5 @@
-"""Root Typer app: serve, advise, match, upgrade, chances, demo, db, users, orgs."""
+"""Root Typer app: serve, advise, match, upgrade, chances, demo, db, users, orgs, dispatch,
+postings."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from altmatch.cli.advise import advise_command
 from altmatch.cli.chances import chances_command
 from altmatch.cli.db import db_app
 from altmatch.cli.demo import demo_command
+from altmatch.cli.dispatch import dispatch_app
 from altmatch.cli.match import match_command, upgrade_command
+from altmatch.cli.postings import postings_app
 from altmatch.cli.serve import serve_command
 
 app = typer.Typer(
@@ -28,6 +31,8 @@ app.command("demo")(demo_command)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(dispatch_app, name="dispatch")
+app.add_typer(postings_app, name="postings")
 
 
 @app.command("version")

@@ -58,6 +58,14 @@ class Permission(StrEnum):
     EXPORT = "export"
     SCHOOL_VIEW = "school.view"  # a BoE's schools (BoE staff: their own; coordinators: programme)
     SCHOOL_EDIT = "school.edit"  # add schools to a BoE (BoE staff: their own)
+    # Dispatch: a company runs its contracts, tenders, roster, assignment, coverage, transfers.
+    DISPATCH_MANAGE = "dispatch.manage"
+    # A dispatch contract and the ALTs working under it (BoE staff: contracts with their BoE).
+    CONTRACT_VIEW = "contract.view"
+    TRANSFER_REQUEST_OWN = "transfer.request_own"  # an employed dispatch ALT asks to move
+    # Direct hire: a BoE's postings and the applications to them (BoE staff: their own).
+    POSTING_MANAGE = "posting.manage"
+    POSTING_APPLY = "posting.apply"  # check eligibility for and apply to an open posting
 
 
 PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
@@ -75,6 +83,11 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
     Permission.EXPORT: frozenset({Role.COORDINATOR, Role.BOE_STAFF, Role.CANDIDATE}),
     Permission.SCHOOL_VIEW: frozenset({Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF}),
     Permission.SCHOOL_EDIT: frozenset({Role.ADMIN, Role.BOE_STAFF}),
+    Permission.DISPATCH_MANAGE: frozenset({Role.COMPANY_STAFF}),
+    Permission.CONTRACT_VIEW: frozenset({Role.COMPANY_STAFF, Role.BOE_STAFF}),
+    Permission.TRANSFER_REQUEST_OWN: frozenset({Role.ALT}),
+    Permission.POSTING_MANAGE: frozenset({Role.BOE_STAFF}),
+    Permission.POSTING_APPLY: frozenset({Role.CANDIDATE, Role.ALT}),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from altmatch.rulebook.vocabulary import (
+    ContractType,
     Degree,
     Dimension,
     English,
@@ -437,6 +438,69 @@ class Scoring(Frozen):
     rationale: Text
 
 
+# --- dispatch operations -----------------------------------------------------------------------
+
+
+class ContractTypeInfo(Sourced):
+    """What a contract type means in practice: who directs the ALT, and each side's duties."""
+
+    name: Text
+    who_directs: Text
+    obligations: list[Text] = Field(min_length=1)
+
+
+class CommuteModel(Reasoned):
+    """Estimated door-to-door travel time from straight-line distance: road distance is the
+    straight line times `detour_factor`; time adds `fixed_minutes` (parking, walking, waiting)."""
+
+    detour_factor: float = Field(ge=1)
+    driving_kmh: float = Field(gt=0)
+    transit_kmh: float = Field(gt=0)
+    fixed_minutes: float = Field(ge=0)
+
+
+class AssignmentWeights(Reasoned):
+    """How the roster optimiser trades commute against continuity and preferences, in commute
+    minutes (one day's one-way trip), and the longest commute it will propose at all."""
+
+    continuity_bonus_minutes: float = Field(ge=0)
+    preference_bonus_minutes: float = Field(ge=0)
+    max_commute_minutes: float = Field(gt=0)
+
+
+class CoverageRules(Reasoned):
+    """What counts as at risk when looking ahead, and how far ahead to look."""
+
+    horizon_months: int = Field(ge=1, le=36)
+    undecided_counts_as_at_risk: bool
+
+
+class ChecklistItem(Frozen):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    label: Text
+
+
+class Onboarding(Sourced):
+    """The onboarding and training checklist a company tracks for each ALT."""
+
+    items: list[ChecklistItem] = Field(min_length=1)
+
+
+class DispatchOperations(Frozen):
+    contract_types: dict[ContractType, ContractTypeInfo]
+    commute: CommuteModel
+    assignment: AssignmentWeights
+    coverage: CoverageRules
+    onboarding: Onboarding
+
+    @model_validator(mode="after")
+    def _every_type(self) -> DispatchOperations:
+        missing = set(ContractType) - set(self.contract_types)
+        if missing:
+            raise ValueError(f"contract_types missing: {sorted(missing)}")
+        return self
+
+
 class Rulebook(Frozen):
     """One edition: the figures in force for a programme year."""
 
@@ -447,6 +511,7 @@ class Rulebook(Frozen):
     take_home: TakeHome
     scoring: Scoring
     chances: Chances
+    dispatch_operations: DispatchOperations
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

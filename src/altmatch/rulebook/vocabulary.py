@@ -89,3 +89,18 @@ class SchoolLevel(StrEnum):
 class Area(StrEnum):
     URBAN = "urban"
     RURAL = "rural"
+
+
+class ContractType(StrEnum):
+    """How a company supplies ALTs to a BoE; the law differs on who directs their daily work."""
+
+    WORKER_DISPATCH = "worker_dispatch"  # 労働者派遣: the BoE directs the ALT's work
+    OUTSOURCING = "outsourcing"  # 請負・業務委託: only the company may direct the ALT
+
+
+class RenewalIntention(StrEnum):
+    """Whether an ALT means to stay past the end of their own employment contract."""
+
+    RENEWING = "renewing"
+    UNDECIDED = "undecided"
+    LEAVING = "leaving"

@@ -74,6 +74,11 @@ OwnPlacementDep = Annotated[Actor, Depends(PermissionGate(Permission.PLACEMENT_V
 ExporterDep = Annotated[Actor, Depends(PermissionGate(Permission.EXPORT))]
 SchoolViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.SCHOOL_VIEW))]
 SchoolEditorDep = Annotated[Actor, Depends(PermissionGate(Permission.SCHOOL_EDIT))]
+DispatchManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.DISPATCH_MANAGE))]
+ContractViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.CONTRACT_VIEW))]
+OwnTransferDep = Annotated[Actor, Depends(PermissionGate(Permission.TRANSFER_REQUEST_OWN))]
+PostingManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.POSTING_MANAGE))]
+PostingApplicantDep = Annotated[Actor, Depends(PermissionGate(Permission.POSTING_APPLY))]
 
 
 def signed_in_user(request: Request) -> UserOut | None:

@@ -2,6 +2,16 @@
 
 from altmatch.db.models.accounts import AuditEntry, LoginAttempt, Organisation, User, UserSession
 from altmatch.db.models.advice import SavedAdvice
+from altmatch.db.models.direct_hire import Posting, PostingApplication, PostingStageChange
+from altmatch.db.models.dispatch import (
+    ContractPosition,
+    DispatchContract,
+    RosterAlt,
+    RosterAssignment,
+    Tender,
+    TransferEvent,
+    TransferRequest,
+)
 from altmatch.db.models.jobs import Job
 from altmatch.db.models.schools import School
 from altmatch.db.models.season import (
@@ -19,12 +29,19 @@ from altmatch.db.models.season import (
 __all__ = [
     "ApplicationStageChange",
     "AuditEntry",
+    "ContractPosition",
+    "DispatchContract",
     "EmploymentContract",
     "ImmutableRunError",
     "Job",
     "LoginAttempt",
     "MatchRun",
     "Organisation",
+    "Posting",
+    "PostingApplication",
+    "PostingStageChange",
+    "RosterAlt",
+    "RosterAssignment",
     "RunPlacement",
     "SavedAdvice",
     "School",
@@ -32,6 +49,9 @@ __all__ = [
     "SeasonCouple",
     "SeasonRequest",
     "SeasonRow",
+    "Tender",
+    "TransferEvent",
+    "TransferRequest",
     "User",
     "UserSession",
 ]

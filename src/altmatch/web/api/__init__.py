@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from altmatch.web.api import admin, advice, me, schools, season_jobs, season_runs, seasons, session
+from altmatch.web.api import (
+    admin,
+    advice,
+    dispatch,
+    dispatch_assignment,
+    dispatch_coverage,
+    me,
+    postings,
+    schools,
+    season_jobs,
+    season_runs,
+    seasons,
+    session,
+    transfers,
+)
 
 api_router = APIRouter()
 api_router.include_router(advice.router)
@@ -15,3 +29,8 @@ api_router.include_router(seasons.router)
 api_router.include_router(season_runs.router)
 api_router.include_router(season_jobs.router)
 api_router.include_router(schools.router)
+api_router.include_router(dispatch.router)
+api_router.include_router(dispatch_assignment.router)
+api_router.include_router(dispatch_coverage.router)
+api_router.include_router(transfers.router)
+api_router.include_router(postings.router)

@@ -7,14 +7,19 @@ from fastapi import APIRouter
 from altmatch.web.pages import (
     account,
     advisor,
+    dispatch,
+    dispatch_assignment,
+    dispatch_coverage,
     home,
     my_placement,
+    postings,
     schools,
     season_boe,
     season_candidate,
     season_jobs,
     seasons,
     sign_in,
+    transfers,
 )
 
 pages_router = APIRouter(include_in_schema=False)
@@ -28,3 +33,8 @@ pages_router.include_router(season_candidate.router)
 pages_router.include_router(season_jobs.router)
 pages_router.include_router(schools.router)
 pages_router.include_router(my_placement.router)
+pages_router.include_router(dispatch.router)
+pages_router.include_router(dispatch_assignment.router)
+pages_router.include_router(dispatch_coverage.router)
+pages_router.include_router(transfers.router)
+pages_router.include_router(postings.router)
