@@ -13,6 +13,7 @@ from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
 from altmatch.services.accounts import AccountError
 from altmatch.services.authentication import RateLimitedError, SignInError
+from altmatch.services.errors import RuleError, StaleError
 from altmatch.services.schools import SchoolError
 from altmatch.services.season_access import ConflictError, SeasonError
 from altmatch.web.auth import SignInRequiredError
@@ -68,7 +69,7 @@ def sign_in_refused(request: Request, exc: Exception) -> Response:
 def season_refused(request: Request, exc: Exception) -> Response:
     """A season (or school) rule refuses the request: 422 naming the field, like a validation
     error."""
-    assert isinstance(exc, SeasonError | SchoolError)
+    assert isinstance(exc, SeasonError | SchoolError | RuleError)
     message = render(exc.message, request_locale(request))
     loc = ["body", exc.field] if exc.field else ["body"]
     detail = [{"loc": loc, "msg": message, "type": "value_error"}]
@@ -82,7 +83,7 @@ def season_refused(request: Request, exc: Exception) -> Response:
 def conflict(request: Request, exc: Exception) -> Response:
     """A stale version, a passed deadline or a published run: 409, so the client reloads."""
     locale = request_locale(request)
-    if isinstance(exc, ConflictError):
+    if isinstance(exc, ConflictError | StaleError):
         message = render(exc.message, locale)
     else:
         with use_locale(locale):
@@ -100,4 +101,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SeasonError, season_refused)
     app.add_exception_handler(SchoolError, season_refused)
     app.add_exception_handler(ConflictError, conflict)
+    app.add_exception_handler(RuleError, season_refused)
+    app.add_exception_handler(StaleError, conflict)
     app.add_exception_handler(ImmutableRunError, conflict)
