@@ -1,7 +1,203 @@
-"""Routes (filled in by their owner)."""
+"""A dispatch company's contracts, tenders and roster as JSON (the twins of /dispatch pages).
+
+Contracts: company staff see and change their company's; BoE staff read the ones their BoE
+signed. Tenders and the roster are the company's staff's alone.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi.responses import JSONResponse
+
+from altmatch.io.export import Format
+from altmatch.io.tabular import MAX_BYTES
+from altmatch.rulebook.vocabulary import RenewalIntention
+from altmatch.services.dispatch_contracts import (
+    ContractFields,
+    ContractOut,
+    ContractsOut,
+    create_contract,
+    get_contract,
+    import_positions,
+    list_contracts,
+)
+from altmatch.services.dispatch_roster import (
+    ChecklistTick,
+    RenewalEdit,
+    RosterAltDetailOut,
+    RosterFilters,
+    RosterOut,
+    export_roster,
+    get_roster_alt,
+    import_roster,
+    list_roster,
+    set_renewal_intention,
+    tick_checklist,
+)
+from altmatch.services.dispatch_tenders import (
+    OutcomeFields,
+    TenderFields,
+    TenderOut,
+    TendersOut,
+    list_tenders,
+    record_tender,
+    set_tender_outcome,
+)
+from altmatch.services.season_import import ImportOut
+from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+
+router = APIRouter(prefix="/dispatch", tags=["dispatch"])
+Commit = Annotated[
+    bool, Query(description="false: only check the file (a preview); true: store every row or none")
+]
+FormatQuery = Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx")]
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _import_response(result: ImportOut, commit: bool) -> JSONResponse:
+    status = 422 if commit and not result.committed else 200
+    return JSONResponse(result.model_dump(mode="json"), status_code=status)
+
+
+@router.get("/contracts", response_model=ContractsOut)
+def get_contracts(
+    actor: ContractViewerDep, sessions: SessionsDep, locale: LocaleDep
+) -> ContractsOut:
+    """Your company's contracts (BoE staff: the contracts your BoE signed)."""
+    return list_contracts(sessions, actor, locale=locale)
+
+
+@router.post("/contracts", response_model=ContractOut, status_code=201)
+def post_contract(
+    body: ContractFields, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> ContractOut:
+    """Sign a contract with a BoE, optionally with positions (school ids are the BoE's own)."""
+    return create_contract(sessions, actor, body, locale=locale)
+
+
+@router.get("/contracts/{contract_id}", response_model=ContractOut)
+def get_one_contract(
+    contract_id: int, actor: ContractViewerDep, sessions: SessionsDep, locale: LocaleDep
+) -> ContractOut:
+    """One contract: its type's duties, positions with who works each, schools covered."""
+    return get_contract(sessions, actor, contract_id, locale=locale)
+
+
+@router.post("/contracts/{contract_id}/positions", response_model=ImportOut)
+async def post_positions(
+    contract_id: int,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    file: Annotated[UploadFile, File()],
+    commit: Commit = True,
+) -> JSONResponse:
+    """Add positions from CSV/XLSX (position_id, school_id, days_per_week,
+    requires_driving_licence, min_jlpt): every row or none; 422 lists each bad cell."""
+    content = await file.read(MAX_BYTES + 1)
+    result = import_positions(
+        sessions, actor, contract_id, content=content, filename=file.filename or "", commit=commit
+    )
+    return _import_response(result, commit)
+
+
+@router.get("/tenders", response_model=TendersOut)
+def get_tenders(actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep) -> TendersOut:
+    """Your company's tenders with the outcome of each and the win rate."""
+    return list_tenders(sessions, actor, locale=locale)
+
+
+@router.post("/tenders", response_model=TenderOut, status_code=201)
+def post_tender(
+    body: TenderFields, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> TenderOut:
+    """Record a bid submitted to a BoE (pending until its outcome is set)."""
+    return record_tender(sessions, actor, body, locale=locale)
+
+
+@router.post("/tenders/{tender_id}/outcome", response_model=TenderOut)
+def post_tender_outcome(
+    tender_id: int,
+    body: OutcomeFields,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> TenderOut:
+    """Won, lost or pending; a won tender may link the contract it became."""
+    return set_tender_outcome(sessions, actor, tender_id, body, locale=locale)
+
+
+@router.get("/roster", response_model=RosterOut)
+def get_roster(
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    renewal_intention: RenewalIntention | None = None,
+    prefecture: str | None = None,
+) -> RosterOut:
+    """Your company's ALTs, optionally by renewal intention or home prefecture."""
+    filters = RosterFilters(renewal_intention=renewal_intention, prefecture=prefecture or None)
+    return list_roster(sessions, actor, filters=filters, locale=locale)
+
+
+@router.get("/roster/export")
+def get_roster_export(
+    actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep, format: FormatQuery = "csv"
+) -> Response:
+    """The roster in the import's columns plus checklist and assignment, formula-safe."""
+    content = export_roster(sessions, actor, format, locale=locale)
+    headers = {"Content-Disposition": f'attachment; filename="roster.{format}"'}
+    return Response(content, media_type=MEDIA[format], headers=headers)
+
+
+@router.post("/roster/import", response_model=ImportOut)
+async def post_roster_import(
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    file: Annotated[UploadFile, File()],
+    commit: Commit = True,
+) -> JSONResponse:
+    """Add or update ALTs by alt_id from CSV/XLSX: every row or none; 422 lists each bad cell."""
+    content = await file.read(MAX_BYTES + 1)
+    result = import_roster(
+        sessions, actor, content=content, filename=file.filename or "", commit=commit
+    )
+    return _import_response(result, commit)
+
+
+@router.get("/roster/{alt_id}", response_model=RosterAltDetailOut)
+def get_roster_alt_detail(
+    alt_id: int, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> RosterAltDetailOut:
+    """One ALT with their onboarding checklist and assignment history."""
+    return get_roster_alt(sessions, actor, alt_id, locale=locale)
+
+
+@router.post("/roster/{alt_id}/checklist", response_model=RosterAltDetailOut)
+def post_checklist(
+    alt_id: int,
+    body: ChecklistTick,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> RosterAltDetailOut:
+    """Tick an onboarding item with its completion date (no date clears it); 409 if stale."""
+    return tick_checklist(sessions, actor, alt_id, body, locale=locale)
+
+
+@router.post("/roster/{alt_id}/renewal", response_model=RosterAltDetailOut)
+def post_renewal(
+    alt_id: int,
+    body: RenewalEdit,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> RosterAltDetailOut:
+    """Record the ALT's renewal intention; 409 if someone changed the ALT since you read it."""
+    return set_renewal_intention(sessions, actor, alt_id, body, locale=locale)
