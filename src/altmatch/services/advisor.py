@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from altmatch.domain.advice import DIMENSION_LABELS, Advice, PathAdvice, advise
+from altmatch.domain.direct_hire import Declared
 from altmatch.i18n import render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.schema import Sourced
 from altmatch.rulebook.vocabulary import Dimension, HiringPath
 from altmatch.services.jet_chance import ChanceOut, jet_chance
+from altmatch.services.postings import PostingLinkOut, Sessions, postings_for
 from altmatch.services.profile_input import ProfileInput
 
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -79,6 +81,8 @@ class PathOut(BaseModel):
     next_step: NextStepOut
     sources: list[SourceOut]
     chance: ChanceOut | None = None  # JET only, when eligible: the estimated chance of placement
+    # Direct hire only, when eligible: open postings whose requirements the profile meets.
+    postings: list[PostingLinkOut] = []
 
 
 class RulebookOut(BaseModel):
@@ -106,8 +110,10 @@ def give_advice(
     locale: str = "en",
     rulebook: Rulebook | None = None,
     today: dt.date | None = None,
+    sessions: Sessions | None = None,
 ) -> AdviceOut:
-    """Advise on a validated profile, rendered in `locale`."""
+    """Advise on a validated profile, rendered in `locale`. With `sessions`, an eligible
+    direct-hire path also lists the open postings the profile qualifies for."""
     book = rulebook or load_rulebook()
     advice = advise(
         profile.to_domain(), profile.priorities.to_domain(), book, today=today or today_in_japan()
@@ -116,6 +122,20 @@ def give_advice(
     for path in out.paths:
         if path.path is HiringPath.JET and path.eligible:
             path.chance = jet_chance(profile.citizenship, book, locale)
+    if sessions is not None:
+        link_postings(out, profile, sessions, locale=locale)
+    return out
+
+
+def link_postings(
+    out: AdviceOut, profile: ProfileInput, sessions: Sessions, *, locale: str = "en"
+) -> AdviceOut:
+    """Fill the direct-hire path's `postings` with the open postings whose every requirement
+    the profile meets (only when the advisor finds direct hire open to the profile)."""
+    for path in out.paths:
+        if path.path is HiringPath.DIRECT_HIRE and path.eligible:
+            declared = Declared.from_profile(profile.to_domain())
+            path.postings = postings_for(sessions, declared, locale=locale)
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from altmatch.services.advisor import AdviceOut, give_advice
+from altmatch.services.advisor import AdviceOut, give_advice, link_postings
 from altmatch.services.form_options import FormOptionsOut, form_options
 from altmatch.services.profile_input import ProfileInput
 from altmatch.services.saved_advice import SavedAdviceOut, open_saved_advice, save_advice
@@ -15,12 +15,14 @@ router = APIRouter(tags=["advisor"])
 
 
 @router.post("/advice", response_model=AdviceOut)
-def post_advice(profile: ProfileInput, locale: LocaleDep) -> AdviceOut:
+def post_advice(profile: ProfileInput, locale: LocaleDep, sessions: SessionsDep) -> AdviceOut:
     """Compare JET, dispatch and direct hire for a profile; 422 lists each bad field.
 
     Texts are in the request's language (`?lang=ja`, the `lang` cookie or Accept-Language).
+    When direct hire is open to the profile, its `postings` lists the open direct-hire
+    postings whose requirements the profile meets (links to /postings/{id}).
     """
-    return give_advice(profile, locale=locale)
+    return give_advice(profile, locale=locale, sessions=sessions)
 
 
 @router.get("/advice/options", response_model=FormOptionsOut)
@@ -43,4 +45,5 @@ def get_saved_advice(token: str, locale: LocaleDep, sessions: SessionsDep) -> Sa
     saved = open_saved_advice(sessions, token, locale=locale)
     if saved is None:
         raise HTTPException(status_code=404, detail="no saved comparison with that token")
+    link_postings(saved.advice, saved.profile, sessions, locale=locale)
     return saved

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from altmatch.services.advisor import AdviceOut, give_advice
+from altmatch.services.advisor import AdviceOut, give_advice, link_postings
 from altmatch.services.form_options import form_options
 from altmatch.services.profile_input import PrioritiesInput, ProfileInput, field_errors
 from altmatch.services.saved_advice import open_saved_advice, save_advice
@@ -58,14 +58,16 @@ def advisor_form(request: Request, locale: LocaleDep) -> HTMLResponse:
 
 
 @router.post("/advisor", response_class=HTMLResponse)
-async def advisor_result(request: Request, locale: LocaleDep) -> HTMLResponse:
+async def advisor_result(
+    request: Request, locale: LocaleDep, sessions: SessionsDep
+) -> HTMLResponse:
     data = profile_from_form({k: str(v) for k, v in (await request.form()).items()})
     try:
         profile = ProfileInput.model_validate(data)
     except ValidationError as exc:
         context = _page_context(locale, data, errors=dict(field_errors(exc, locale)))
         return render_page(request, "advisor.html", locale, context, status_code=422)
-    advice = give_advice(profile, locale=locale)
+    advice = give_advice(profile, locale=locale, sessions=sessions)
     context = _page_context(locale, data, advice, profile_json=profile.model_dump_json())
     return render_page(request, "advisor.html", locale, context)
 
@@ -90,6 +92,7 @@ def advisor_saved(
     saved = open_saved_advice(sessions, token, locale=locale)
     if saved is None:
         return render_page(request, "not_found.html", locale, {}, status_code=404)
+    link_postings(saved.advice, saved.profile, sessions, locale=locale)
     values = saved.profile.model_dump(mode="json", exclude_none=True)
     context = _page_context(locale, values, saved.advice, saved_token=saved.token)
     return render_page(request, "advisor.html", locale, context)
