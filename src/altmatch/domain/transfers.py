@@ -1,0 +1,138 @@
+"""An ALT's request to move to another area: the optimiser's proposal that keeps coverage.
+
+The requesting ALT is limited to positions in the requested prefecture (and municipality, when
+given); everyone else keeps the usual weights, continuity bonus included. Each reachable position
+in the area is tried as a pin and the best plan kept (most positions filled, then least cost).
+A proposal is offered only when it fills no fewer positions than the roster does now; otherwise
+the answer says why (no position there, none within reach, or how many would go unfilled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from altmatch.domain.roster_plan import (
+    Grid,
+    Move,
+    RosterPlan,
+    Solve,
+    current_plan,
+    plan_roster,
+    requirement_failures,
+)
+from altmatch.i18n import N_, Message
+
+VACANCY, SWAP, CHAIN = "vacancy", "swap", "chain"
+
+
+@dataclass(frozen=True)
+class TransferProposal:
+    """`moves` (empty when not feasible) and why; `kind` is vacancy, swap or chain."""
+
+    feasible: bool
+    reasons: tuple[Message, ...]
+    moves: tuple[Move, ...]
+    kind: str
+    filled_before: int
+    filled_after: int
+    target_position: int | None
+    plan: RosterPlan | None
+
+
+def area_label(prefecture: str, municipality: str | None) -> str:
+    return f"{municipality}, {prefecture}" if municipality else prefecture
+
+
+def in_area(grid: Grid, prefecture: str, municipality: str | None) -> list[int]:
+    """Indices of the positions in the prefecture (and municipality, if given)."""
+    want_pref = prefecture.strip().casefold()
+    want_muni = (municipality or "").strip().casefold()
+    return [
+        j
+        for j, p in enumerate(grid.positions)
+        if p.prefecture.strip().casefold() == want_pref
+        and (not want_muni or p.municipality.strip().casefold() == want_muni)
+    ]
+
+
+def move_kind(moves: tuple[Move, ...]) -> str:
+    """Vacancy: one ALT moves into an empty post; swap: two exchange posts; else a chain."""
+    if len(moves) == 1:
+        return VACANCY
+    if len(moves) == 2:
+        a, b = moves
+        if a.from_position == b.to_position and b.from_position == a.to_position:
+            return SWAP
+    return CHAIN
+
+
+def propose_transfer(
+    grid: Grid, solve: Solve, alt_id: int, prefecture: str, municipality: str | None
+) -> TransferProposal:
+    """The least disruptive plan that moves `alt_id` into the area without losing coverage."""
+    now = current_plan(grid)
+    area = area_label(prefecture, municipality)
+    i = next((k for k, a in enumerate(grid.alts) if a.id == alt_id), None)
+
+    def refuse(*reasons: Message, plan: RosterPlan | None = None) -> TransferProposal:
+        after = plan.filled if plan else now.filled
+        return TransferProposal(False, reasons, (), "", now.filled, after, None, plan)
+
+    if i is None:
+        return refuse(Message(N_("The ALT is not on the roster being planned.")))
+    alt = grid.alts[i]
+    targets = in_area(grid, prefecture, municipality)
+    if not targets:
+        return refuse(
+            Message(N_("No position of a contract in force lies in {area}."), {"area": area})
+        )
+    current = next((j for j in targets if grid.positions[j].id == alt.current_position), None)
+    if current is not None:
+        return refuse(
+            Message(
+                N_("{alt} already works in {area} ({position})."),
+                {"alt": alt.label, "area": area, "position": grid.positions[current].label},
+            )
+        )
+    reachable = [j for j in targets if grid.allowed[i, j]]
+    if not reachable:
+        details = [
+            Message(
+                N_("{position}: {reason}"),
+                {
+                    "position": grid.positions[j].label,
+                    "reason": requirement_failures(grid, i, j)[0],
+                },
+            )
+            for j in targets
+        ]
+        headline = Message(
+            N_("None of the positions in {area} ({count}) is open to {alt}."),
+            {"count": len(targets), "area": area, "alt": alt.label},
+        )
+        return refuse(headline, *details)
+    best: tuple[RosterPlan, int] | None = None
+    for j in reachable:
+        plan = plan_roster(grid, solve, pins=[(alt_id, grid.positions[j].id)])
+        if best is None or (-plan.filled, plan.total_cost) < (-best[0].filled, best[0].total_cost):
+            best = (plan, j)
+    assert best is not None
+    plan, j = best
+    if plan.filled < now.filled:
+        return refuse(
+            Message(
+                N_("Moving {alt} to {area} would lower the number of filled positions by {count}."),
+                {"alt": alt.label, "area": area, "count": now.filled - plan.filled},
+            ),
+            plan=plan,
+        )
+    return TransferProposal(
+        True,
+        (),
+        plan.moves,
+        move_kind(plan.moves),
+        now.filled,
+        plan.filled,
+        grid.positions[j].id,
+        plan,
+    )
