@@ -2,31 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from altmatch.cli import app
+from altmatch.cli.demo_db import seed_demo_database
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import make_engine, session_factory, upgrade_database
 from altmatch.db.models import (
+    ContractPosition,
+    DispatchContract,
     Organisation,
+    Posting,
+    PostingApplication,
+    PostingStageChange,
+    RosterAlt,
+    RosterAssignment,
     School,
     SeasonCandidate,
     SeasonRequest,
     SeasonRow,
+    Tender,
+    TransferEvent,
+    TransferRequest,
     User,
 )
-from altmatch.demo import DEMO_PASSWORD, generate_demo, persona
-from altmatch.domain.access import OPERATOR
+from altmatch.demo import DEMO_PASSWORD, generate_demo, persona, personas
+from altmatch.demo.direct_hire import APPLICANTS, generate_direct_hire
+from altmatch.demo.dispatch import generate_dispatch
+from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, Role
+from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import HiringPath
 from altmatch.services.authentication import act_as, sign_in
+from altmatch.services.demo_operations import seed_demo_operations
 from altmatch.services.my_placement import my_placement
 from altmatch.services.season_applications import my_application
 
 runner = CliRunner()
+TODAY = date(2026, 11, 25)
 
 
 def _counts(settings: Settings) -> tuple[int, ...]:
@@ -57,7 +76,8 @@ def test_seeding_twice_adds_nothing_the_second_time_and_prints_the_logins(
 
     assert first.exit_code == 0, first.stderr
     assert persona("kobe_boe_staff").login in first.stdout and DEMO_PASSWORD in first.stdout
-    assert counts[0] == 381 and counts[1] == 12 and counts[2] == 1 and counts[4] == 60
+    assert counts[0] == 381 and counts[2] == 1 and counts[4] == 60
+    assert counts[1] == len(personas()) + APPLICANTS  # applicants to the demo postings
     assert second.exit_code == 0 and _counts(settings) == counts
 
 
@@ -124,3 +144,125 @@ def test_the_seeded_alt_persona_finds_one_dispatch_contract_even_after_seeding_t
     (contract,) = placement.contracts
     assert contract.path is HiringPath.DISPATCH and contract.workplace_boe is not None
     assert contract.recontract_year == contract.end.year
+
+
+OPERATION_TABLES = (
+    DispatchContract,
+    ContractPosition,
+    Tender,
+    RosterAlt,
+    RosterAssignment,
+    TransferRequest,
+    TransferEvent,
+    Posting,
+    PostingApplication,
+    PostingStageChange,
+)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """A migrated, empty database on each backend."""
+    url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    chosen = Settings(data_dir=tmp_path / "backend", database_url=url)
+    upgrade_database(chosen)
+    engine = make_engine(chosen)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def _table_counts(sessions: sessionmaker[Session]) -> dict[str, int]:
+    with sessions() as session:
+        return {
+            table.__tablename__: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in OPERATION_TABLES
+        }
+
+
+def test_seeding_fills_the_dispatch_and_direct_hire_tables_once(
+    backend: sessionmaker[Session],
+) -> None:
+    demo = generate_demo(candidates=30)
+    first = seed_demo_database(backend, demo)
+    counts = _table_counts(backend)
+    second = seed_demo_database(backend, demo)
+
+    assert first.operations.contracts == counts["dispatch_contracts"] >= 30
+    assert 150 <= counts["contract_positions"] <= 300
+    assert counts["roster_alts"] >= 150 and counts["roster_assignments"] >= 130
+    assert counts["transfer_requests"] == 3 and counts["transfer_events"] == 5
+    assert 10 <= counts["postings"] <= 20 and counts["posting_applications"] >= 20
+    assert counts["posting_stage_changes"] > counts["posting_applications"]
+    assert counts["tenders"] > counts["dispatch_contracts"]
+    assert second.operations.contracts == second.operations.postings == 0
+    assert _table_counts(backend) == counts
+    _check_persona_links(backend)
+
+
+def _check_persona_links(backend: sessionmaker[Session]) -> None:
+    """James works in Nishinomiya and asked to move to Kyoto; Hannah is at interview in Kobe."""
+    with backend() as session:
+        users = {u.email: u.id for u in session.scalars(select(User))}
+        orgs = {o.name_en: o.id for o in session.scalars(select(Organisation))}
+        james = session.scalars(
+            select(RosterAlt).where(RosterAlt.user_id == users[persona("alt_james").login])
+        ).one()
+        school = session.scalars(
+            select(School)
+            .join(ContractPosition, ContractPosition.school_id == School.id)
+            .join(RosterAssignment, RosterAssignment.position_id == ContractPosition.id)
+            .where(RosterAssignment.alt_id == james.id, RosterAssignment.end.is_(None))
+        ).one()
+        (request,) = session.scalars(
+            select(TransferRequest).where(TransferRequest.alt_id == james.id)
+        )
+        (event,) = session.scalars(
+            select(TransferEvent).where(TransferEvent.transfer_id == request.id)
+        )
+        hannah = session.scalars(
+            select(PostingApplication).where(
+                PostingApplication.user_id == users[persona("alt_hannah").login]
+            )
+        ).one()
+        posting = session.get(Posting, hannah.posting_id)
+        kobe_staff = users[persona("kobe_boe_staff").login]
+        moves = session.scalars(
+            select(PostingStageChange).where(PostingStageChange.application_id == hannah.id)
+        ).all()
+
+    assert james.company_id == orgs["Sakura Language Partners Co., Ltd."]
+    assert school.boe_id == orgs["Nishinomiya City BoE"]
+    assert (request.status, request.to_prefecture, request.requested_by) == (
+        "requested",
+        "Kyoto",
+        users[persona("alt_james").login],
+    )
+    assert (event.action, event.by_user_id) == ("requested", request.requested_by)
+    assert posting is not None and posting.boe_id == orgs["Kobe City BoE"]
+    assert posting.created_by == kobe_staff and hannah.stage == "interview"
+    assert hannah.declared["jlpt"] == "N2" and hannah.declared["alt_years"] == 3
+    assert [m.to_stage for m in sorted(moves, key=lambda m: m.at)] == [
+        "applied",
+        "screening",
+        "interview",
+    ]
+    assert [m.by_user_id for m in moves if m.to_stage != "applied"] == [kobe_staff] * 2
+
+
+def test_only_the_operator_seeds_demo_operations(settings: Settings) -> None:
+    admin = Actor(user_id=1, role=Role.ADMIN)
+    demo = generate_demo(candidates=30)
+    engine = make_engine(settings)
+    try:
+        with pytest.raises(AccessDeniedError):
+            seed_demo_operations(
+                session_factory(engine),
+                admin,  # type: ignore[arg-type]
+                dispatch=generate_dispatch(demo, TODAY, load_rulebook()),
+                direct_hire=generate_direct_hire(demo, TODAY, load_rulebook()),
+                orgs={},
+                logins={},
+                boe_staff={},
+            )
+    finally:
+        engine.dispose()

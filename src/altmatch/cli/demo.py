@@ -93,6 +93,21 @@ def _print_logins(demo: DemoSeason, report: SeedReport) -> None:
         markup=False,
         soft_wrap=True,
     )
+    ops = report.operations
+    console.print(
+        _(
+            "Dispatch and direct hire: {contracts} contracts with {positions} positions, "
+            "{alts} roster ALTs, {postings} postings and {applications} applications added."
+        ).format(
+            contracts=ops.contracts,
+            positions=ops.positions,
+            alts=ops.roster_alts,
+            postings=ops.postings,
+            applications=ops.applications,
+        ),
+        markup=False,
+        soft_wrap=True,
+    )
     typer.echo(_("Demo logins (password: {password}):").format(password=DEMO_PASSWORD))
     width = max(len(p.key) for p in demo.personas)
     for person in demo.personas:

@@ -1,19 +1,26 @@
 """Seed the database with the demo season through the services: organisations, their schools,
-personas' accounts, an open season with its requests and candidates. Running it again adds
-nothing."""
+personas' accounts, an open season with its requests and candidates, and the dispatch
+companies' operations and BoEs' direct-hire postings. Running it again adds nothing."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from altmatch.demo import DEMO_PASSWORD, DemoSeason, Persona
+from altmatch.demo import (
+    DEMO_PASSWORD,
+    DemoSeason,
+    Persona,
+    generate_direct_hire,
+    generate_dispatch,
+)
+from altmatch.demo.dispatch_records import persona_contract_term
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.io.season_files import COLUMNS, UPLOAD_COLUMNS
 from altmatch.rulebook import load_rulebook
@@ -25,6 +32,7 @@ from altmatch.services.accounts import (
     list_users,
 )
 from altmatch.services.authentication import act_as
+from altmatch.services.demo_operations import OperationsSeeded, seed_demo_operations
 from altmatch.services.my_placement import AltContractIn, record_alt_contract
 from altmatch.services.schools import SchoolFields, add_schools, list_schools
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
@@ -42,6 +50,7 @@ class SeedReport:
     accounts_added: int
     requests_imported: int
     candidates_imported: int
+    operations: OperationsSeeded = field(default_factory=OperationsSeeded)
 
 
 def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
@@ -50,6 +59,7 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
     added_schools = _schools(sessions, demo, orgs)
     added_users = _accounts(sessions, demo.personas, orgs)
     _alt_contracts(sessions, demo.personas, orgs)
+    operations = _operations(sessions, demo, orgs)
     coordinator = act_as(
         sessions, OPERATOR, next(p.login for p in demo.personas if p.role is Role.COORDINATOR)
     )
@@ -78,7 +88,9 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
                 commit=True,
             )
         )
-    return SeedReport(season_id, added_orgs, added_schools, added_users, requests, candidates)
+    return SeedReport(
+        season_id, added_orgs, added_schools, added_users, requests, candidates, operations
+    )
 
 
 def _imported(result: ImportOut) -> int:
@@ -191,8 +203,7 @@ def _alt_contracts(sessions: Sessions, people: Sequence[Persona], orgs: Mapping[
     """Each employed-ALT persona's current contract with their employer (a company: dispatch,
     a BoE: direct hire), a year from last season's start; recording it again adds nothing."""
     users = {u.email: u.id for u in list_users(sessions, actor=OPERATOR)}
-    start = _jet_start()
-    start = start.replace(year=start.year - 1)
+    start, end = persona_contract_term(load_rulebook(), datetime.now(UTC).date())
     for person in people:
         if person.role is not Role.ALT or not person.organisation_id:
             continue
@@ -205,11 +216,31 @@ def _alt_contracts(sessions: Sessions, people: Sequence[Persona], orgs: Mapping[
                 employer_id=orgs[person.organisation_id],
                 path=HiringPath.DISPATCH if dispatch else HiringPath.DIRECT_HIRE,
                 start=start,
-                end=start.replace(year=start.year + 1) - timedelta(days=1),
-                recontract_year=start.year + 1,
+                end=end,
+                recontract_year=end.year,
                 workplace_boe_id=orgs[person.boe_id] if person.boe_id else None,
             ),
         )
+
+
+def _operations(sessions: Sessions, demo: DemoSeason, orgs: Mapping[str, int]) -> OperationsSeeded:
+    """The companies' contracts, roster, assignments, tenders and transfers, and the BoEs'
+    direct-hire postings with applications, placed around today (once)."""
+    today = datetime.now(UTC).date()
+    book = load_rulebook()
+    return seed_demo_operations(
+        sessions,
+        OPERATOR,
+        dispatch=generate_dispatch(demo, today, book),
+        direct_hire=generate_direct_hire(demo, today, book),
+        orgs=orgs,
+        logins={p.key: p.login for p in demo.personas},
+        boe_staff={
+            p.organisation_id: p.key
+            for p in demo.personas
+            if p.role is Role.BOE_STAFF and p.organisation_id
+        },
+    )
 
 
 def _season(sessions: Sessions, coordinator: Actor, demo: DemoSeason) -> int:

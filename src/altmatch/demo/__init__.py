@@ -1,5 +1,9 @@
-"""Realistic demo data: a seeded season across Japan's 47 prefectures, with named personas."""
+"""Realistic demo data: a seeded season across Japan's 47 prefectures, with named personas,
+the dispatch companies' operations and BoEs' direct-hire postings."""
 
+from altmatch.demo.direct_hire import DemoDirectHire, generate_direct_hire
+from altmatch.demo.dispatch import generate_dispatch
+from altmatch.demo.dispatch_records import DemoDispatch
 from altmatch.demo.model import (
     Boe,
     Company,
@@ -18,6 +22,8 @@ __all__ = [
     "Boe",
     "Company",
     "DemoCandidate",
+    "DemoDirectHire",
+    "DemoDispatch",
     "DemoRequest",
     "DemoSchool",
     "DemoSeason",
@@ -26,6 +32,8 @@ __all__ = [
     "Prefecture",
     "Programme",
     "generate_demo",
+    "generate_direct_hire",
+    "generate_dispatch",
     "load_prefectures",
     "persona",
     "personas",

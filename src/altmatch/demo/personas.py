@@ -72,12 +72,28 @@ _PERSONAS = (
         "小林 陽翔",
         organisation_id="boe-20-pref",
     ),
+    # A client BoE of company-sakura: sees that contract and the ALTs at its own schools only.
+    Persona(
+        "nishinomiya_boe_staff",
+        Role.BOE_STAFF,
+        "Aiko Tanaka",
+        "田中 愛子",
+        organisation_id="boe-28-nishinomiya",
+    ),
     Persona(
         "sakura_company_staff",
         Role.COMPANY_STAFF,
         "Naoko Kato",
         "加藤 直子",
         organisation_id="company-sakura",
+    ),
+    # Another company's staff: sees Minato's contracts and roster, never Sakura's.
+    Persona(
+        "minato_company_staff",
+        Role.COMPANY_STAFF,
+        "Daisuke Inoue",
+        "井上 大輔",
+        organisation_id="company-minato",
     ),
     Persona(
         "candidate_emily",
@@ -105,6 +121,15 @@ _PERSONAS = (
         "ジェームズ・オカフォー",
         organisation_id="company-sakura",
         boe_id="boe-28-nishinomiya",
+    ),
+    # A third-year dispatch ALT with JLPT N2 applying for direct hire (demo/direct_hire.py).
+    Persona(
+        "alt_hannah",
+        Role.ALT,
+        "Hannah Becker",
+        "ハンナ・ベッカー",
+        organisation_id="company-minato",
+        boe_id="boe-11-kawagoe",
     ),
 )
 _BY_KEY = {p.key: p for p in _PERSONAS}

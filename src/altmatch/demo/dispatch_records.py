@@ -1,0 +1,145 @@
+"""The records the demo's dispatch operations are made of, and the dates they are placed by.
+
+Each names organisations, schools and ALTs by their demo ids ("boe-28-nishinomiya",
+"boe-28-nishinomiya-s01", "SAK-A0001"), so the seeder can translate them to database ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from altmatch.rulebook.schema import Rulebook
+from altmatch.rulebook.vocabulary import ContractType, HiringPath, Jlpt, RenewalIntention
+
+JAPAN = ZoneInfo("Asia/Tokyo")
+
+
+@dataclass(frozen=True)
+class DemoPosition:
+    external_id: str  # unique within the company, e.g. "SAK-2025-03-02"
+    school_external_id: str
+    days_per_week: int
+    requires_driving_licence: bool
+    min_jlpt: Jlpt
+
+
+@dataclass(frozen=True)
+class DemoContract:
+    company_id: str
+    boe_id: str
+    reference: str
+    contract_type: ContractType
+    start: date
+    end: date
+    renewal_date: date
+    price_per_alt_month: int
+    positions: tuple[DemoPosition, ...]
+
+
+@dataclass(frozen=True)
+class DemoTender:
+    company_id: str
+    boe_id: str
+    title: str
+    requested_alts: int
+    requested_start: date
+    bid_price_per_alt_month: int
+    submitted_on: date
+    outcome: str  # pending, won or lost
+    contract_reference: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class DemoRosterAlt:
+    company_id: str
+    external_id: str
+    name: str
+    home_prefecture: str
+    home_municipality: str
+    home_latitude: float
+    home_longitude: float
+    school_experience: tuple[str, ...]
+    driving_licence: bool
+    jlpt: Jlpt
+    contract_end: date
+    renewal_intention: RenewalIntention
+    preferred_prefectures: tuple[str, ...]
+    checklist: Mapping[str, str]  # onboarding item id -> ISO date completed
+    persona_key: str | None = None  # the ALT persona signed in as this roster entry
+
+
+@dataclass(frozen=True)
+class DemoAssignment:
+    company_id: str
+    alt_external_id: str
+    contract_reference: str
+    position_external_id: str
+    start: date
+    end: date | None = None  # None: the ALT works there today
+
+
+@dataclass(frozen=True)
+class DemoTransferEvent:
+    at: datetime
+    action: str  # requested, approved, declined
+    by_persona: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class DemoTransfer:
+    company_id: str
+    alt_external_id: str
+    to_prefecture: str
+    to_municipality: str | None
+    reasons: str
+    status: str
+    created_at: datetime
+    requested_by_persona: str | None
+    decided_by_persona: str | None
+    decided_at: datetime | None
+    decision_note: str
+    events: tuple[DemoTransferEvent, ...]
+
+
+@dataclass(frozen=True)
+class DemoDispatch:
+    contracts: tuple[DemoContract, ...]
+    tenders: tuple[DemoTender, ...]
+    roster: tuple[DemoRosterAlt, ...]
+    assignments: tuple[DemoAssignment, ...]
+    transfers: tuple[DemoTransfer, ...]
+
+    @property
+    def positions(self) -> int:
+        return sum(len(c.positions) for c in self.contracts)
+
+
+def fiscal_year_start(day: date) -> date:
+    """April 1 of the Japanese fiscal year `day` falls in."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def next_date(month: int, day: int, after: date) -> date:
+    """The first month/day strictly after `after`."""
+    candidate = date(after.year, month, day)
+    return candidate if candidate > after else date(after.year + 1, month, day)
+
+
+def in_japan(day: date, hour: int) -> datetime:
+    """`hour` o'clock Japan time on `day`, as an aware UTC datetime."""
+    return datetime.combine(day, time(hour, 0), tzinfo=JAPAN).astimezone(UTC)
+
+
+def persona_contract_term(rulebook: Rulebook, today: date) -> tuple[date, date]:
+    """An employed-ALT persona's current one-year contract: from a year before the next JET
+    start in the rulebook's timeline (or its last, when all have passed) to the day before."""
+    windows = rulebook.paths[HiringPath.JET].timeline.windows
+    upcoming = [w.starts for w in windows if w.starts >= today]
+    following = min(upcoming) if upcoming else max(w.starts for w in windows)
+    start = following.replace(year=following.year - 1)
+    return start, following - timedelta(days=1)
