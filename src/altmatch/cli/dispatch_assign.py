@@ -17,6 +17,7 @@ from altmatch.cli.accounts import _sessions
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import render
 from altmatch.io.export import export_rows
+from altmatch.services.advisor import today_in_japan
 from altmatch.services.dispatch_assignment import (
     BreakdownOut,
     CommitRequest,
@@ -106,7 +107,7 @@ def assign(
 ) -> None:
     """Plan a company's roster assignment (least commute, continuity, preferences)."""
     try:
-        day = date.fromisoformat(on) if on else date.today()
+        day = date.fromisoformat(on) if on else today_in_japan()
     except ValueError:
         _fail(f"--on must be a date like 2027-04-01, got {on}")
         return

@@ -126,7 +126,11 @@ class _CompanyPlan:
         self.draw = Draw(seed, f"dispatch:{company.id}")
         self.company = company
         self.boes = boes
-        self.schools = {s.external_id: s for boe_id in company.boe_ids for s in schools[boe_id]}
+        self.schools = {
+            s.external_id: s
+            for boe_id in (*company.boe_ids, *self._transfer_targets(alt_personas))
+            for s in schools[boe_id]
+        }
         self.by_boe = schools
         self.today = today
         self.fy = fiscal_year_start(today)
@@ -143,9 +147,17 @@ class _CompanyPlan:
 
     # --- contracts --------------------------------------------------------------------------
 
+    @staticmethod
+    def _transfer_targets(alt_personas: Sequence[Persona]) -> list[str]:
+        return [
+            PERSONA_TRANSFER_BOES[p.key] for p in alt_personas if p.key in PERSONA_TRANSFER_BOES
+        ]
+
     def _clients(self) -> list[str]:
-        """The persona ALTs' BoEs first, then a draw from the company's other BoEs."""
+        """The persona ALTs' BoEs (where they work, and where they ask to move) first, then a
+        draw from the company's other BoEs."""
         forced = [p.boe_id for p in self.alt_personas if p.boe_id]
+        forced += [b for b in self._transfer_targets(self.alt_personas) if b not in forced]
         pool = [
             b
             for b in self.company.boe_ids
@@ -433,6 +445,9 @@ class _CompanyPlan:
 
 
 PERSONA_PREFERENCES: Mapping[str, tuple[str, ...]] = {"alt_james": ("Kyoto", "Osaka")}
+# The BoE a persona's pending transfer asks for: their company holds a contract there, so the
+# optimiser has somewhere to propose.
+PERSONA_TRANSFER_BOES: Mapping[str, str] = {"alt_james": "boe-26-kyoto"}
 PERSONA_RENEWAL: Mapping[str, RenewalIntention] = {"alt_hannah": RenewalIntention.UNDECIDED}
 PERSONA_JLPT: Mapping[str, Jlpt] = {"alt_james": Jlpt.N4, "alt_hannah": Jlpt.N2}
 

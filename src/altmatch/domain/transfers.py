@@ -1,15 +1,23 @@
 """An ALT's request to move to another area: the optimiser's proposal that keeps coverage.
 
 The requesting ALT is limited to positions in the requested prefecture (and municipality, when
-given); everyone else keeps the usual weights, continuity bonus included. Each reachable position
-in the area is tried as a pin and the best plan kept (most positions filled, then least cost).
-A proposal is offered only when it fills no fewer positions than the roster does now; otherwise
-the answer says why (no position there, none within reach, or how many would go unfilled).
+given). They will move home to the new area, so their commute there is not measured from where
+they live now: it is `relocation_minutes` (the commute model's fixed minutes, a local trip).
+A transfer is not a reshuffle: everyone else stays where they are unless a move is needed to keep
+coverage. So the plan considers only the positions filled today plus the one the ALT moves to,
+and staying put is worth more to every other ALT than any commute saving could be (more than the
+longest allowed commute), which makes the solver move as few of them as it can. Each reachable
+position in the area is tried as a pin and the best plan kept (most positions filled, then
+least cost). A proposal is offered only when it fills no fewer positions than the roster does
+now; otherwise the answer says why (no position there, none open to the ALT, or how many would
+go unfilled).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from altmatch.domain.roster_plan import (
     Grid,
@@ -66,8 +74,35 @@ def move_kind(moves: tuple[Move, ...]) -> str:
     return CHAIN
 
 
+def _relocated(grid: Grid, i: int, targets: list[int], relocation_minutes: float) -> Grid:
+    """The grid with ALT i living in the requested area: a local commute to its positions."""
+    km, minutes, commute_ok = grid.km.copy(), grid.minutes.copy(), grid.commute_ok.copy()
+    km[i, targets] = 0.0
+    minutes[i, targets] = relocation_minutes
+    commute_ok[i, targets] = grid.located[targets]
+    return replace(grid, km=km, minutes=minutes, commute_ok=commute_ok)
+
+
+def _transfer_only(grid: Grid, target: int) -> Grid:
+    """The grid for one candidate move: only today's filled positions and `target` are open, and
+    staying put outweighs any commute saving for everyone, so nobody moves without need."""
+    filled = {a.current_position for a in grid.alts if a.current_position is not None}
+    open_ = np.array(
+        [j == target or p.id in filled for j, p in enumerate(grid.positions)], dtype=bool
+    )
+    stay = grid.weights.max_commute_minutes + grid.weights.continuity_bonus_minutes
+    continuity = np.where(grid.continuity > 0, stay, 0.0)
+    return replace(grid, located=grid.located & open_, continuity=continuity)
+
+
 def propose_transfer(
-    grid: Grid, solve: Solve, alt_id: int, prefecture: str, municipality: str | None
+    grid: Grid,
+    solve: Solve,
+    alt_id: int,
+    prefecture: str,
+    municipality: str | None,
+    *,
+    relocation_minutes: float = 0.0,
 ) -> TransferProposal:
     """The least disruptive plan that moves `alt_id` into the area without losing coverage."""
     now = current_plan(grid)
@@ -94,6 +129,7 @@ def propose_transfer(
                 {"alt": alt.label, "area": area, "position": grid.positions[current].label},
             )
         )
+    grid = _relocated(grid, i, targets, relocation_minutes)
     reachable = [j for j in targets if grid.allowed[i, j]]
     if not reachable:
         details = [
@@ -113,7 +149,7 @@ def propose_transfer(
         return refuse(headline, *details)
     best: tuple[RosterPlan, int] | None = None
     for j in reachable:
-        plan = plan_roster(grid, solve, pins=[(alt_id, grid.positions[j].id)])
+        plan = plan_roster(_transfer_only(grid, j), solve, pins=[(alt_id, grid.positions[j].id)])
         if best is None or (-plan.filled, plan.total_cost) < (-best[0].filled, best[0].total_cost):
             best = (plan, j)
     assert best is not None

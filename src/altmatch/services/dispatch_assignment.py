@@ -19,6 +19,7 @@ from altmatch.db.models import RosterAssignment
 from altmatch.domain.access import Actor, Operator
 from altmatch.domain.roster_plan import PlanError, RosterPlan, Weights, current_plan, plan_roster
 from altmatch.i18n import N_, Message
+from altmatch.services.advisor import today_in_japan
 from altmatch.services.audit import record_audit
 from altmatch.services.dispatch_assignment_data import (
     AltBrief,
@@ -113,7 +114,7 @@ def current_assignment(
     """The company's roster on `on` (default today) with costs and unfilled positions."""
     with sessions() as session:
         company = resolve_company(session, actor, company_id)
-        data = load_roster(session, company, on or date.today())
+        data = load_roster(session, company, on or today_in_japan())
         weights = weights_for(WeightsIn())
         plan = current_plan(grid_for(data, weights))
         return AssignmentOut(
@@ -154,7 +155,7 @@ def plan_assignment(
     """A what-if plan against the current roster; nothing is written."""
     with sessions() as session:
         company = resolve_company(session, actor, company_id)
-        data = load_roster(session, company, request.on or date.today())
+        data = load_roster(session, company, request.on or today_in_japan())
         now, proposed, weights = _plan(data, request)
         return PlanResultOut(
             current=plan_out(data, now, weights_for(WeightsIn()), locale),
@@ -197,7 +198,7 @@ def commit_assignment(
     with sessions.begin() as session:
         company = resolve_company(session, actor, company_id)
         lock_company(session, company)
-        data = load_roster(session, company, request.on or date.today())
+        data = load_roster(session, company, request.on or today_in_japan())
         if data.fingerprint() != request.fingerprint:
             raise stale_record()
         now, proposed, weights = _plan(data, request)

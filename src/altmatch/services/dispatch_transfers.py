@@ -19,6 +19,8 @@ from altmatch.db.models import RosterAlt, TransferEvent, TransferRequest
 from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
 from altmatch.domain.transfers import propose_transfer
 from altmatch.i18n import N_, Message, render
+from altmatch.rulebook import load_rulebook
+from altmatch.services.advisor import today_in_japan
 from altmatch.services.audit import record_audit
 from altmatch.services.dispatch_access import access_roster_alt, access_transfer, own_roster_alt
 from altmatch.services.dispatch_assignment import (
@@ -110,7 +112,7 @@ def _audit_actor(actor: Actor | Operator) -> Actor | None:
 
 def _current_positions(session: Session, company_id: int) -> dict[int, str | None]:
     """Each of the company's ALTs' position today (its label), None when they have none."""
-    data = load_roster(session, company_id, date.today())
+    data = load_roster(session, company_id, today_in_japan())
     labels = {p.id: p.label for p in data.positions}
     return {a.id: labels.get(a.current_position) if a.current_position else None for a in data.alts}
 
@@ -349,10 +351,15 @@ def propose_transfer_moves(
     with sessions.begin() as session:
         row = _staff_transfer(session, actor, transfer_id, company_id)
         _pending(row, version)
-        data = load_roster(session, row.company_id, on or date.today())
+        data = load_roster(session, row.company_id, on or today_in_japan())
         grid = grid_for(data, weights_for(WeightsIn()))
         found = propose_transfer(
-            grid, solve_with_engine, row.alt_id, row.to_prefecture, row.to_municipality
+            grid,
+            solve_with_engine,
+            row.alt_id,
+            row.to_prefecture,
+            row.to_municipality,
+            relocation_minutes=load_rulebook().dispatch_operations.commute.fixed_minutes,
         )
         labels = {p.id: p.label for p in data.positions}
         moves = [

@@ -9,7 +9,12 @@ from datetime import date, timedelta
 import pytest
 
 from altmatch.demo import DemoSeason, generate_demo, persona
-from altmatch.demo.dispatch import PERSONA_STAFF_BOES, PRICE_RANGE, generate_dispatch
+from altmatch.demo.dispatch import (
+    PERSONA_STAFF_BOES,
+    PERSONA_TRANSFER_BOES,
+    PRICE_RANGE,
+    generate_dispatch,
+)
 from altmatch.demo.dispatch_records import (
     DemoDispatch,
     fiscal_year_start,
@@ -60,7 +65,11 @@ def test_contracts_run_in_fiscal_years_with_illustrative_prices(
         assert (c.start.month, c.start.day, c.end.month, c.end.day) == (4, 1, 3, 31)
         assert c.start <= TODAY < c.end and c.renewal_date < c.end
         assert PRICE_RANGE[0] <= c.price_per_alt_month <= PRICE_RANGE[1]
-        assert c.boe_id in companies[c.company_id].boe_ids
+        # A company's own BoEs, or where a persona ALT asks to move (so a proposal exists).
+        assert (
+            c.boe_id in companies[c.company_id].boe_ids
+            or c.boe_id in PERSONA_TRANSFER_BOES.values()
+        )
         assert c.boe_id not in PERSONA_STAFF_BOES
     soon = [c for c in ops.contracts if c.end < TODAY + timedelta(days=365)]
     assert soon and len(soon) < len(ops.contracts)
