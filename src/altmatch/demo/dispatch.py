@@ -318,14 +318,26 @@ class _CompanyPlan:
         chosen: list[tuple[DemoContract, DemoPosition]] = []
         for alt_persona in self.alt_personas:
             chosen.append(next(s for s in slots if s[0].boe_id == alt_persona.boe_id))
-        rest = [s for s in slots if s not in chosen]
+        # Where a persona asks to move, one post stays open for them, and an unassigned ALT
+        # lives near the post they would leave: the optimiser can then keep every post covered.
+        targets = set(self._transfer_targets(self.alt_personas))
+        held_open = [
+            min((s for s in slots if s[0].boe_id == b), key=lambda s: s[1].min_jlpt.rank)
+            for b in sorted(targets)
+        ]
+        rest = [s for s in slots if s not in chosen and s not in held_open]
         chosen += draw.several(rest, [1.0] * len(rest), assigned - len(chosen))
         vacant = [s for s in slots if s not in chosen]
-        # Each ALT settled near an anchor post; unassigned ALTs near vacant ones.
-        anchors = chosen + [
-            vacant[i % len(vacant)] if vacant else draw.one(slots)
-            for i in range(alts - len(chosen))
+        movers = [
+            chosen[i] for i, p in enumerate(self.alt_personas) if p.key in PERSONA_TRANSFER_BOES
         ]
+        spare = max(0, alts - len(chosen) - len(movers))
+        # Each ALT settled near an anchor post; unassigned ALTs near vacant ones.
+        anchors = (
+            chosen
+            + movers[: alts - len(chosen)]
+            + [vacant[i % len(vacant)] if vacant else draw.one(slots) for i in range(spare)]
+        )
         working: list[tuple[DemoContract, DemoPosition] | None] = [
             *chosen,
             *[None] * (alts - len(chosen)),
@@ -393,9 +405,10 @@ class _CompanyPlan:
         boe = self.boes[home.boe_id]
         jlpt = draw.weighted(*ALT_JLPT)
         licence = draw.chance(0.55 if home.area.value == "rural" else 0.3)
-        if post is not None:  # today's post is one they may work (hard requirements hold)
-            licence = licence or post[1].requires_driving_licence
-            jlpt = max(jlpt, post[1].min_jlpt, key=lambda j: j.rank)
+        # They may work today's post, or (unassigned) the post they live near: requirements hold.
+        fits = (post or anchor)[1]
+        licence = licence or fits.requires_driving_licence
+        jlpt = max(jlpt, fits.min_jlpt, key=lambda j: j.rank)
         levels = {lvl.value for lvl in SchoolLevel if draw.chance(0.3)}
         if draw.chance(0.85):
             levels.add(work.level.value)

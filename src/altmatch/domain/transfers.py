@@ -84,15 +84,32 @@ def _relocated(grid: Grid, i: int, targets: list[int], relocation_minutes: float
 
 
 def _transfer_only(grid: Grid, target: int) -> Grid:
-    """The grid for one candidate move: only today's filled positions and `target` are open, and
-    staying put outweighs any commute saving for everyone, so nobody moves without need."""
-    filled = {a.current_position for a in grid.alts if a.current_position is not None}
-    open_ = np.array(
-        [j == target or p.id in filled for j, p in enumerate(grid.positions)], dtype=bool
-    )
+    """The grid for one candidate move: only today's filled positions and `target` are open;
+    everyone may keep today's post (even one a new plan would not give them, such as a long
+    commute), and staying put outweighs any commute saving, so nobody moves without need."""
+    index = {p.id: j for j, p in enumerate(grid.positions)}
+    current = [
+        (i, index[a.current_position])
+        for i, a in enumerate(grid.alts)
+        if a.current_position in index
+    ]
+    open_ = np.zeros(len(grid.positions), dtype=bool)
+    open_[target] = True
+    licence_ok, jlpt_ok = grid.licence_ok.copy(), grid.jlpt_ok.copy()
+    commute_ok, continuity = grid.commute_ok.copy(), np.zeros_like(grid.continuity)
     stay = grid.weights.max_commute_minutes + grid.weights.continuity_bonus_minutes
-    continuity = np.where(grid.continuity > 0, stay, 0.0)
-    return replace(grid, located=grid.located & open_, continuity=continuity)
+    for i, j in current:
+        open_[j] = True
+        licence_ok[i, j] = jlpt_ok[i, j] = commute_ok[i, j] = True
+        continuity[i, j] = stay
+    return replace(
+        grid,
+        located=grid.located & open_,
+        licence_ok=licence_ok,
+        jlpt_ok=jlpt_ok,
+        commute_ok=commute_ok,
+        continuity=continuity,
+    )
 
 
 def propose_transfer(

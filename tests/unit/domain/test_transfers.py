@@ -118,3 +118,18 @@ def test_move_kinds() -> None:
     assert move_kind((Move(1, 10, 20),)) == VACANCY
     assert move_kind((Move(1, 10, 20), Move(2, 20, 10))) == SWAP
     assert move_kind((Move(1, 10, 20), Move(2, 20, 30), Move(3, 30, 10))) == CHAIN
+
+
+def test_a_colleague_on_a_long_commute_today_keeps_their_post() -> None:
+    # A2 lives in Sapporo but works in Kobe today (a new plan would never propose that); the
+    # transfer of A1 does not turn into fixing A2's roster.
+    alts = [alt(1, MID, 10), alt(2, SAPPORO, 30), alt(3, KOBE, None)]
+    positions = [pos(10, KOBE, "Hyogo"), pos(30, KOBE, "Hyogo"), pos(50, OSAKA, "Osaka")]
+    grid = evaluate(alts, positions, WEIGHTS, MODEL)
+    assert not grid.allowed[1, 1]
+    found = propose_transfer(grid, solve, 1, "Osaka", None)
+    assert found.feasible
+    assert {(m.alt_id, m.from_position, m.to_position) for m in found.moves} == {
+        (1, 10, 50),
+        (3, None, 10),
+    }
