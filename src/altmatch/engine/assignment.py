@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 from altmatch.engine.prefs import IntArray
 
@@ -71,23 +72,22 @@ def _pin_entries(
     return entries
 
 
-def _match(n: int, m: int, rows: IntArray, cols: IntArray, costs: FloatArray) -> IntArray:
-    """Maximum-cardinality minimum-cost matching of n rows to m columns over the given edges;
-    returns each row's column (-1: none).
+# Where the padded sparse solver (LAPJVsp) is slow: a block in which most ALTs may take most
+# positions (one city). There SciPy's dense LAPJV on the block's full matrix is far faster; the
+# cap keeps its matrix within 128 MB (16M cells, 4,000 x 4,000).
+DENSE_SHARE = 0.02
+DENSE_MAX_CELLS = 16_000_000
 
-    The graph is padded to a square one with a perfect matching, solved by SciPy's LAPJVsp
-    (`min_weight_full_bipartite_matching`; Jonker & Volgenant 1987, Crouse 2016): row i gets a
-    dummy column m+i and column j a dummy row n+j, both at cost BIG ("left out"), and every edge
-    (i, j) a mirror edge (n+j, m+i) at cost 1 so that matched pairs free their dummies. A
-    matching M then costs sum(c' over M) + |M| + BIG * (n + m - 2|M|), with c' = c - min(c) + 1
-    (all weights >= 1, since SciPy treats explicit zeros as absent). BIG exceeds what any
-    matching's edge costs can add up to, so the optimum fills as many pairs as possible first and
-    then minimises the cost among those maximum matchings.
-    """
+
+def _match_sparse(n: int, m: int, rows: IntArray, cols: IntArray, shifted: FloatArray) -> IntArray:
+    """LAPJVsp on a graph padded to a square one with a perfect matching (Jonker & Volgenant
+    1987, Crouse 2016): row i gets a dummy column m+i and column j a dummy row n+j, both at cost
+    BIG ("left out"), and every edge (i, j) a mirror edge (n+j, m+i) at cost 1 so that matched
+    pairs free their dummies. A matching M then costs sum(c over M) + |M| + BIG * (n + m - 2|M|)
+    with every c >= 1 (SciPy treats explicit zeros as absent). BIG exceeds what any matching's
+    edge costs can add up to, so the optimum fills as many pairs as possible first and then
+    minimises the cost among those maximum matchings."""
     out = np.full(n, -1, dtype=np.int64)
-    if rows.size == 0:
-        return out
-    shifted = costs - costs.min() + 1.0
     big = (min(n, m) + 1) * (float(shifted.max()) + 1.0) + 1.0
     ar_n, ar_m = np.arange(n, dtype=np.int64), np.arange(m, dtype=np.int64)
     r = np.concatenate([rows, ar_n, n + ar_m, n + cols])
@@ -98,6 +98,52 @@ def _match(n: int, m: int, rows: IntArray, cols: IntArray, costs: FloatArray) ->
     real = (row_ind < n) & (col_ind < m)
     out[row_ind[real]] = col_ind[real]
     return out
+
+
+def _match_dense(n: int, m: int, rows: IntArray, cols: IntArray, shifted: FloatArray) -> IntArray:
+    """LAPJV on the full n x m matrix, absent pairs at the same BIG: using one costs more than
+    any set of real pairs can, so again most pairs first, then least cost."""
+    out = np.full(n, -1, dtype=np.int64)
+    big = (min(n, m) + 1) * (float(shifted.max()) + 1.0) + 1.0
+    matrix = np.full((n, m), big)
+    matrix[rows, cols] = shifted
+    r, c = linear_sum_assignment(matrix)
+    real = matrix[r, c] < big
+    out[r[real]] = c[real]
+    return out
+
+
+def _match(n: int, m: int, rows: IntArray, cols: IntArray, costs: FloatArray) -> IntArray:
+    """Maximum-cardinality minimum-cost matching of n rows to m columns over the given edges;
+    returns each row's column (-1: none).
+
+    The graph falls apart into connected components (towns far apart share no candidates), and
+    an optimum of the whole is the union of the components' optima, so each is solved on its
+    own: densely connected ones by the dense solver, the rest by the sparse one.
+    """
+    out = np.full(n, -1, dtype=np.int64)
+    if rows.size == 0:
+        return out
+    shifted = costs - costs.min() + 1.0
+    graph = csr_matrix((np.ones(rows.size), (rows, n + cols)), shape=(n + m, n + m))
+    _, label = connected_components(graph, directed=False)
+    edge_label = label[rows]
+    if np.all(edge_label == edge_label[0]):  # one block: solve in place, no renumbering
+        return _solve_block(n, m, rows, cols, shifted)
+    order = np.argsort(edge_label, kind="stable")
+    bounds = np.flatnonzero(np.diff(edge_label[order])) + 1
+    for edges in np.split(order, bounds):
+        alts, r_local = np.unique(rows[edges], return_inverse=True)
+        positions, c_local = np.unique(cols[edges], return_inverse=True)
+        local = _solve_block(alts.size, positions.size, r_local, c_local, shifted[edges])
+        hit = local >= 0
+        out[alts[hit]] = positions[local[hit]]
+    return out
+
+
+def _solve_block(n: int, m: int, rows: IntArray, cols: IntArray, shifted: FloatArray) -> IntArray:
+    dense = n * m <= DENSE_MAX_CELLS and rows.size > DENSE_SHARE * n * m
+    return (_match_dense if dense else _match_sparse)(n, m, rows, cols, shifted)
 
 
 def assign_roster(

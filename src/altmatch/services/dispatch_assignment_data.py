@@ -14,7 +14,6 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field
-from scipy.optimize import linear_sum_assignment
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,44 +44,6 @@ Sessions = sessionmaker[Session]
 MAX_MINUTES = 600
 
 
-# Dense candidate lists (most ALTs within reach of most schools, as in one city) are faster on
-# SciPy's dense solver; sparse ones (the engine's design point) on the engine. Both give a
-# maximum-cardinality, minimum-cost assignment (tests check them against each other).
-DENSE_SHARE = 0.02
-DENSE_MAX_CELLS = 4_000_000
-
-
-def _solve_dense(
-    n: int,
-    m: int,
-    indptr: NDArray[np.int64],
-    indices: NDArray[np.int64],
-    costs: NDArray[np.float64],
-    pinned: dict[int, int],
-) -> list[int]:
-    """linear_sum_assignment on the full matrix, forbidden pairs at a cost high enough that
-    filling one more position always beats any saving in cost (so: most filled, then least)."""
-    out = [-1] * m
-    for a, p in pinned.items():
-        out[p] = a
-    rows = np.repeat(np.arange(n), np.diff(indptr))
-    keep = ~np.isin(rows, list(pinned)) & ~np.isin(indices, list(pinned.values()))
-    if not keep.any():
-        return out
-    shifted = costs[keep] - costs[keep].min() + 1.0
-    big = (min(n, m) + 1) * (float(shifted.max()) + 1.0) + 1.0
-    matrix = np.full((n, m), big)
-    matrix[rows[keep], indices[keep]] = shifted
-    free_rows = np.setdiff1d(np.arange(n), list(pinned))
-    free_cols = np.setdiff1d(np.arange(m), list(pinned.values()))
-    sub = matrix[np.ix_(free_rows, free_cols)]
-    r, c = linear_sum_assignment(sub)
-    for i, j in zip(r, c, strict=True):
-        if sub[i, j] < big:
-            out[int(free_cols[j])] = int(free_rows[i])
-    return out
-
-
 def solve_with_engine(
     n: int,
     m: int,
@@ -91,10 +52,8 @@ def solve_with_engine(
     costs: NDArray[np.float64],
     pinned: dict[int, int],
 ) -> list[int]:
-    """The domain's `Solve`: the engine's sparse assignment, or SciPy's dense solver when most
-    pairs are allowed and the matrix is small enough to hold."""
-    if n * m and indices.size > DENSE_SHARE * n * m and n * m <= DENSE_MAX_CELLS:
-        return _solve_dense(n, m, indptr, indices, costs, pinned)
+    """The domain's `Solve`: the engine's assignment (most positions filled, then least cost;
+    it picks SciPy's sparse or dense solver for each connected block of the roster)."""
     result = assign_roster(n, m, (indptr, indices), costs, pinned=pinned)
     return [int(a) for a in result.alt_of_position]
 

@@ -250,20 +250,3 @@ def test_a_school_without_coordinates_is_explained() -> None:
     plan = plan_roster(evaluate([alt(0, *KOBE)], [pos(1, None, None)], WEIGHTS, MODEL), solve)
     assert "no latitude and longitude" in render(plan.unfilled[0].headline, "en")
     assert np.isfinite(plan.total_cost)
-
-
-@pytest.mark.parametrize("seed", range(15))
-def test_the_services_dense_solver_agrees_with_the_engine_pins_included(seed: int) -> None:
-    from altmatch.services.dispatch_assignment_data import _solve_dense
-
-    rng = random.Random(100 + seed)
-    grid = random_grid(rng, rng.randint(2, 9), rng.randint(2, 9))
-    allowed = list(zip(*np.nonzero(grid.allowed), strict=True))
-    pins = [(grid.alts[allowed[0][0]].id, grid.positions[allowed[0][1]].id)] if allowed else []
-    sparse = plan_roster(grid, solve, pins=pins)
-    dense = plan_roster(grid, _solve_dense, pins=pins)
-    assert dense.filled == sparse.filled
-    assert dense.total_cost == pytest.approx(sparse.total_cost, abs=0.2)
-    assert {(s.position_id, s.alt_id) for s in dense.slots if s.pinned} == set(
-        (p, a) for a, p in pins
-    )

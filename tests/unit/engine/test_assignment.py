@@ -137,6 +137,41 @@ def test_the_total_cost_equals_scipys_dense_solver(
     assert (pairs(result), result.total_cost) == dense_reference(inst)
 
 
+@pytest.mark.parametrize("share", [0.0, 2.0], ids=["always-dense", "always-sparse"])
+@pytest.mark.parametrize("seed", range(8))
+def test_both_solvers_inside_the_engine_give_the_optimum(
+    monkeypatch: pytest.MonkeyPatch, share: float, seed: int
+) -> None:
+    # The engine picks the dense or the sparse solver per block by its density; force each.
+    monkeypatch.setattr("altmatch.engine.assignment.DENSE_SHARE", share)
+    rng = np.random.default_rng(50 + seed)
+    inst = random_instance(rng, int(rng.integers(2, 6)), int(rng.integers(2, 6)), density=0.5)
+    pinned = {0: int(inst[3][0])} if inst[2][1] > 0 else None
+    result = solve(inst, pinned)
+    check_valid(inst, result)
+    assert (pairs(result), result.total_cost) == brute_force(inst, pinned)
+
+
+def test_towns_that_share_no_candidates_are_solved_apart_and_together_optimal() -> None:
+    # Three blocks on the diagonal (three towns), one dense and two sparse, plus isolated ALTs.
+    rng = np.random.default_rng(7)
+    sizes, densities = [40, 60, 30], [0.9, 0.05, 0.3]
+    n = m = sum(sizes) + 5
+    allowed = np.zeros((n, m), dtype=bool)
+    start = 0
+    for size, density in zip(sizes, densities, strict=True):
+        block = slice(start, start + size)
+        allowed[block, block] = rng.random((size, size)) < density
+        start += size
+    rows, cols = np.nonzero(allowed)
+    costs = rng.integers(0, 90, rows.size).astype(float)
+    indptr = np.concatenate([[0], np.cumsum(allowed.sum(axis=1))])
+    inst = (n, m, indptr, cols, costs)
+    result = solve(inst)
+    check_valid(inst, result)
+    assert (pairs(result), result.total_cost) == dense_reference(inst)
+
+
 def test_fractional_costs_match_the_dense_solver_to_rounding() -> None:
     inst = random_instance(np.random.default_rng(7), 120, 100, 0.1, integer=False)
     result = solve(inst)
