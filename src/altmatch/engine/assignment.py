@@ -156,7 +156,8 @@ def assign_roster(
 ) -> Assignment:
     """Assign ALTs to positions, each ALT to at most one position and each position to at most
     one ALT, over the allowed pairs only: first as many filled positions as possible, then the
-    least total cost (a rectangular assignment problem, Kuhn 1955; solved sparse by LAPJVsp).
+    least total cost (a rectangular assignment problem, Kuhn 1955; solved per connected block by
+    SciPy's sparse LAPJVsp or, for densely connected blocks, its dense LAPJV).
 
     `candidates` is a CSR pair (indptr over ALTs, indices = position ids) listing the allowed
     pairs; `costs` is aligned with its entries (commute minutes less continuity bonus, say).
