@@ -4,7 +4,7 @@ positions, four ALTs, three of them assigned; ALT A1 may sign in (to request tra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,9 +17,10 @@ from altmatch.db.models import (
 )
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
+from altmatch.services.advisor import today_in_japan
 
 # Relative to today: pages, the API's proposals and the CLI plan for today by default.
-ON = date.today()
+ON = today_in_japan()
 START, END = ON - timedelta(days=200), ON + timedelta(days=300)
 PASSWORD = "correct horse battery"
 KOBE_HOME, KOBE_K2_HOME, OSAKA = (34.690, 135.195), (34.722, 135.232), (34.690, 135.500)

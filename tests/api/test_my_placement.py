@@ -7,12 +7,16 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import MakeAccount, sign_in
+from tests.dispatch_world import START, build_dispatch_world
 
 from altmatch.db.accounts import get_user_by_email
+from altmatch.db.models import RosterAssignment
 from altmatch.domain.access import OPERATOR, OrgKind, Role
-from altmatch.rulebook.vocabulary import HiringPath
+from altmatch.rulebook import load_rulebook
+from altmatch.rulebook.vocabulary import ContractType, HiringPath
 from altmatch.services.accounts import create_organisation
 from altmatch.services.my_placement import AltContractIn, record_alt_contract
 
@@ -86,7 +90,7 @@ def test_an_alt_never_sees_another_alts_contract(
 ) -> None:
     other = make_account(Role.ALT, "ana@example.org", "Ana Silva")
     sign_in(client, other)
-    assert client.get("/api/v1/me/placement").json() == {"contracts": []}
+    assert client.get("/api/v1/me/placement").json() == {"contracts": [], "posts": []}
     assert "Sakura Dispatch" not in client.get("/my/placement").text
 
 
@@ -108,3 +112,29 @@ def test_no_other_role_reaches_the_placement_page_or_its_twin(
     assert client.get("/api/v1/me/placement").status_code == 403
     assert client.get("/my/placement", follow_redirects=False).status_code == 403
     assert 'id="nav-placement"' not in client.get("/account").text
+
+
+def test_a_dispatch_alt_sees_the_schools_they_teach_at_and_who_directs_them(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    world = build_dispatch_world(sessions)
+    sign_in(client, world.alt_user_email)
+    (post,) = client.get("/api/v1/me/placement").json()["posts"]
+    assert (post["school"], post["school_ja"]) == ("K1 Junior High", "K1中学校")
+    assert post["contract_type"] == "worker_dispatch"
+    assert post["since"] == START.isoformat()
+    directs = load_rulebook().dispatch_operations.contract_types[ContractType.WORKER_DISPATCH]
+    assert post["who_directs"] == directs.who_directs.en
+    page = client.get("/my/placement?lang=ja")
+    assert "K1中学校" in page.text and directs.who_directs.ja in page.text
+
+
+def test_an_alt_whose_post_ended_no_longer_sees_it(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    world = build_dispatch_world(sessions)
+    with sessions.begin() as session:
+        for row in session.scalars(select(RosterAssignment)):
+            row.end = START
+    sign_in(client, world.alt_user_email)
+    assert client.get("/api/v1/me/placement").json()["posts"] == []

@@ -9,12 +9,22 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.db import season as repo
-from altmatch.db.models import EmploymentContract, User
+from altmatch.db.models import (
+    ContractPosition,
+    DispatchContract,
+    EmploymentContract,
+    RosterAlt,
+    RosterAssignment,
+    School,
+    User,
+)
 from altmatch.domain.access import Actor, Operator, Permission, Role, require
-from altmatch.rulebook.vocabulary import HiringPath
+from altmatch.rulebook import load_rulebook
+from altmatch.rulebook.vocabulary import ContractType, HiringPath
 from altmatch.services.audit import record_audit
 
 Sessions = sessionmaker[Session]
@@ -36,12 +46,57 @@ class ContractOut(BaseModel):
     workplace_boe: OrganisationNameOut | None  # None: not recorded
 
 
+class SchoolPostOut(BaseModel):
+    """A dispatch ALT's current post: the school, days a week, and who may direct their work
+    there under the company's contract with the BoE (from the rulebook's contract types)."""
+
+    school: str
+    school_ja: str
+    municipality: str
+    days_per_week: int
+    since: date
+    contract_type: ContractType
+    who_directs: str
+    who_directs_ja: str
+
+
 class MyPlacementOut(BaseModel):
     contracts: list[ContractOut]  # earliest start first
+    posts: list[SchoolPostOut] = []  # a dispatch ALT's schools today (from the company roster)
+
+
+def _posts(session: Session, user_id: int) -> list[SchoolPostOut]:
+    types = load_rulebook().dispatch_operations.contract_types
+    query = (
+        select(RosterAssignment, ContractPosition, DispatchContract, School)
+        .join(RosterAlt, RosterAlt.id == RosterAssignment.alt_id)
+        .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
+        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
+        .join(School, School.id == ContractPosition.school_id)
+        .where(RosterAlt.user_id == user_id, RosterAssignment.end.is_(None))
+        .order_by(RosterAssignment.start, RosterAssignment.id)
+    )
+    posts = []
+    for assignment, position, contract, school in session.execute(query):
+        kind = ContractType(contract.contract_type)
+        posts.append(
+            SchoolPostOut(
+                school=school.name_en,
+                school_ja=school.name_ja,
+                municipality=school.municipality,
+                days_per_week=position.days_per_week,
+                since=assignment.start,
+                contract_type=kind,
+                who_directs=types[kind].who_directs.en,
+                who_directs_ja=types[kind].who_directs.ja,
+            )
+        )
+    return posts
 
 
 def my_placement(sessions: Sessions, actor: Actor) -> MyPlacementOut:
-    """The signed-in ALT's own employment contracts with their employer and workplace BoE."""
+    """The signed-in ALT's own employment contracts with their employer and workplace BoE, and
+    (for a dispatch ALT on a company's roster) the schools they work at today."""
     require(actor, Permission.PLACEMENT_VIEW_OWN)
     with sessions() as session:
         rows = repo.contracts_of_user(session, actor.user_id)
@@ -64,7 +119,8 @@ def my_placement(sessions: Sessions, actor: Actor) -> MyPlacementOut:
                     workplace_boe=orgs.get(r.workplace_boe_id) if r.workplace_boe_id else None,
                 )
                 for r in rows
-            ]
+            ],
+            posts=_posts(session, actor.user_id),
         )
 
 
