@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
-from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.i18n import render
 from altmatch.services.accounts import (
@@ -23,24 +19,11 @@ from altmatch.services.accounts import (
     reset_password,
     set_user_disabled,
 )
-from altmatch.services.setup import prepare_installation
 
 users_app = typer.Typer(help="User accounts: create, list, reset passwords.", no_args_is_help=True)
 orgs_app = typer.Typer(
     help="Organisations (the programme, BoEs, dispatch companies).", no_args_is_help=True
 )
-
-
-@contextmanager
-def _sessions() -> Iterator[sessionmaker[Session]]:
-    """Sessions on the configured database, migrated first (as `altmatch serve` does)."""
-    settings = Settings()
-    prepare_installation(settings)
-    engine = make_engine(settings)
-    try:
-        yield session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 def _fail(exc: AccountError) -> NoReturn:
@@ -72,7 +55,7 @@ def users_create(
 ) -> None:
     """Create a user account (administrators included)."""
     password = _password(password_stdin)
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             user = create_user(
                 sessions,
@@ -98,7 +81,7 @@ def users_reset_password(
 ) -> None:
     """Set a new password; the user is signed out everywhere."""
     password = _password(password_stdin)
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             user = reset_password(sessions, actor=OPERATOR, email=email, new_password=password)
         except AccountError as exc:
@@ -119,7 +102,7 @@ def users_enable(email: str = typer.Argument(..., help="The user's email.")) -> 
 
 
 def _set_disabled(email: str, *, disabled: bool) -> None:
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             user = set_user_disabled(sessions, actor=OPERATOR, email=email, disabled=disabled)
         except AccountError as exc:
@@ -130,7 +113,7 @@ def _set_disabled(email: str, *, disabled: bool) -> None:
 @users_app.command("list")
 def users_list() -> None:
     """Every user, one per line: id, email, role, organisation id, status, name."""
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         users = list_users(sessions, actor=OPERATOR)
     for u in users:
         org = str(u.organisation.id) if u.organisation else "-"
@@ -150,7 +133,7 @@ def orgs_create(
     ),
 ) -> None:
     """Create an organisation (a tenant)."""
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             org = create_organisation(
                 sessions,
@@ -170,7 +153,7 @@ def orgs_create(
 @orgs_app.command("list")
 def orgs_list() -> None:
     """Every organisation, one per line: id, kind, programme id, English and Japanese names."""
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         orgs = list_organisations(sessions, actor=OPERATOR)
     for o in orgs:
         programme = str(o.programme_id) if o.programme_id else "-"

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from altmatch.cli.accounts import _sessions
+from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import render
 from altmatch.io.export import export_rows
@@ -111,7 +111,7 @@ def assign(
     except ValueError:
         _fail(f"--on must be a date like 2027-04-01, got {on}")
         return
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             now = current_assignment(sessions, OPERATOR, company_id=company, on=day)
         except NotFoundError:

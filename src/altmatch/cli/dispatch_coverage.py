@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
-from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
@@ -36,19 +32,6 @@ from altmatch.services.dispatch_coverage import (
     dispatch_coverage,
 )
 from altmatch.services.errors import RuleError
-from altmatch.services.setup import prepare_installation
-
-
-@contextmanager
-def _sessions() -> Iterator[sessionmaker[Session]]:
-    """Sessions on the configured database, migrated first (as `altmatch serve` does)."""
-    settings = Settings()
-    prepare_installation(settings)
-    engine = make_engine(settings)
-    try:
-        yield session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 def coverage_command(
@@ -70,7 +53,7 @@ def coverage_command(
     if lang not in ("en", "ja"):
         err.print(f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})")
         raise typer.Exit(2)
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             found = dispatch_coverage(
                 sessions,

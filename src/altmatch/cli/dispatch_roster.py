@@ -8,8 +8,7 @@ nothing is stored unless every row is right.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -17,8 +16,7 @@ import typer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
-from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, AccessDeniedError
 from altmatch.i18n import render
 from altmatch.io.export import Format
@@ -34,23 +32,10 @@ from altmatch.services.dispatch_roster import (
 from altmatch.services.dispatch_tenders import list_tenders
 from altmatch.services.errors import RuleError
 from altmatch.services.season_import import ImportOut
-from altmatch.services.setup import prepare_installation
 
 T = TypeVar("T")
 COMPANY = typer.Option(..., "--company", help="The company's organisation ID (altmatch orgs list).")
 JSON_OUT = typer.Option(False, "--json", help="Print the JSON the API would answer.")
-
-
-@contextmanager
-def _sessions() -> Iterator[sessionmaker[Session]]:
-    """Sessions on the configured database, migrated first (as `altmatch serve` does)."""
-    settings = Settings()
-    prepare_installation(settings)
-    engine = make_engine(settings)
-    try:
-        yield session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 def _fail(problems: list[str]) -> NoReturn:
@@ -61,7 +46,7 @@ def _fail(problems: list[str]) -> NoReturn:
 
 def _run(action: Callable[[sessionmaker[Session]], T]) -> T:
     """Run a service as the operator; refusals become one line on stderr and exit code 2."""
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             return action(sessions)
         except RuleError as exc:

@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from altmatch.cli.accounts import _sessions
+from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import render
 from altmatch.services.dispatch_transfers import (
@@ -23,7 +23,7 @@ def transfers(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """List a company's transfer requests, pending first."""
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             found = list_company_transfers(sessions, OPERATOR, company_id=company)
         except NotFoundError:
@@ -47,7 +47,7 @@ def transfer_propose(
     company: int = typer.Option(..., "--company", help="The company's organisation id."),
 ) -> None:
     """Ask the optimiser for moves that bring the ALT into the requested area."""
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             t = get_transfer(sessions, OPERATOR, transfer_id, company_id=company)
             t = propose_transfer_moves(

@@ -3,35 +3,17 @@ command line (the open board as anyone sees it; a posting's applications as the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
-from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import gettext as _
 from altmatch.i18n import normalize_locale, use_locale
 from altmatch.rulebook.vocabulary import Jlpt, SchoolLevel
 from altmatch.services.posting_applications import boe_posting_detail
 from altmatch.services.postings import list_open_postings
-from altmatch.services.setup import prepare_installation
 
 postings_app = typer.Typer(help="Direct-hire postings and applications.", no_args_is_help=True)
-
-
-@contextmanager
-def _sessions() -> Iterator[sessionmaker[Session]]:
-    """Sessions on the configured database, migrated first (as `altmatch serve` does)."""
-    settings = Settings()
-    prepare_installation(settings)
-    engine = make_engine(settings)
-    try:
-        yield session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 @postings_app.command("list")
@@ -48,7 +30,7 @@ def postings_list(
 ) -> None:
     """The open direct-hire postings (closing date not passed), soonest closing first."""
     locale = normalize_locale(lang) or "en"
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         found = list_open_postings(
             sessions, locale=locale, prefecture=prefecture, school_level=school_level, jlpt=jlpt
         )
@@ -75,7 +57,7 @@ def postings_applications(
     """A posting's applications (any BoE's, as the operator): stage, declared facts and
     eligibility."""
     locale = normalize_locale(lang) or "en"
-    with _sessions() as sessions:
+    with cli_sessions() as sessions:
         try:
             found = boe_posting_detail(sessions, OPERATOR, posting_id, locale=locale)
         except NotFoundError as exc:
