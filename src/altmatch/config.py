@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(
         default=20, ge=1, description="Failed sign-ins from one address within the window."
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for e-mail notifications; unset sends none (in-app only).",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
+    smtp_sender: str = Field(
+        default="altmatch@localhost", description="From address of notification e-mails."
+    )
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection (TLS).")
+    smtp_username: str | None = Field(default=None, description="SMTP login, if required.")
+    smtp_password: str | None = Field(default=None, description="SMTP password, if required.")
 
     @model_validator(mode="after")
     def _default_sqlite(self) -> Settings:

@@ -66,6 +66,11 @@ class Permission(StrEnum):
     # Direct hire: a BoE's postings and the applications to them (BoE staff: their own).
     POSTING_MANAGE = "posting.manage"
     POSTING_APPLY = "posting.apply"  # check eligibility for and apply to an open posting
+    # Support: an employed ALT opens cases; the responsible organisation's handlers answer.
+    CASE_OPEN_OWN = "case.open_own"
+    CASE_HANDLE = "case.handle"  # cases routed to the handler's organisation (and to them)
+    SUPPORT_ROUTING_MANAGE = "support.routing_manage"  # an organisation's routing table
+    SUPPORT_METRICS_VIEW = "support.metrics_view"  # anonymised support figures per employer
 
 
 PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
@@ -88,6 +93,12 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
     Permission.TRANSFER_REQUEST_OWN: frozenset({Role.ALT}),
     Permission.POSTING_MANAGE: frozenset({Role.BOE_STAFF}),
     Permission.POSTING_APPLY: frozenset({Role.CANDIDATE, Role.ALT}),
+    Permission.CASE_OPEN_OWN: frozenset({Role.ALT}),
+    Permission.CASE_HANDLE: frozenset({Role.BOE_STAFF, Role.COMPANY_STAFF}),
+    Permission.SUPPORT_ROUTING_MANAGE: frozenset({Role.ADMIN, Role.BOE_STAFF, Role.COMPANY_STAFF}),
+    Permission.SUPPORT_METRICS_VIEW: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF, Role.COMPANY_STAFF}
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from altmatch.rulebook.vocabulary import (
+    CaseCategory,
     ContractType,
     Degree,
     Dimension,
@@ -17,6 +18,7 @@ from altmatch.rulebook.vocabulary import (
     Jlpt,
     Residence,
     StatusOfResidence,
+    Urgency,
 )
 
 
@@ -501,6 +503,85 @@ class DispatchOperations(Frozen):
         return self
 
 
+# --- support cases -------------------------------------------------------------------------------
+
+
+class BusinessHours(Sourced):
+    """When the offices that answer support cases work: weekdays (1 = Monday ... 7 = Sunday)
+    from `opens` to `closes` Japan time, except public holidays (from the `holidays` library)
+    and the listed closures (month-day ranges, inclusive, that may wrap over New Year)."""
+
+    opens: dt.time
+    closes: dt.time
+    weekdays: list[int] = Field(min_length=1)
+    closures: list[tuple[str, str]] = Field(
+        default_factory=list, description="('MM-DD', 'MM-DD') inclusive ranges"
+    )
+
+    @model_validator(mode="after")
+    def _sane(self) -> BusinessHours:
+        if not self.opens < self.closes:
+            raise ValueError("opens must be before closes")
+        if any(d < 1 or d > 7 for d in self.weekdays):
+            raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+        for first, last in self.closures:
+            for day in (first, last):
+                dt.date.fromisoformat(f"2000-{day}")  # a valid month-day (2000 is a leap year)
+        return self
+
+
+class CaseTarget(Frozen):
+    """How soon a case must be answered and resolved, in business hours and business days;
+    0 for both means "at once, round the clock" (emergencies)."""
+
+    first_response_hours: float = Field(ge=0)
+    resolution_days: float = Field(ge=0)
+
+
+class CaseTargets(Reasoned):
+    """Targets by urgency, and stricter ones for some categories whatever the urgency."""
+
+    by_urgency: dict[Urgency, CaseTarget]
+    by_category: dict[CaseCategory, CaseTarget] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _every_urgency(self) -> CaseTargets:
+        missing = set(Urgency) - set(self.by_urgency)
+        if missing:
+            raise ValueError(f"by_urgency missing: {sorted(missing)}")
+        return self
+
+
+class EmergencyContact(Sourced):
+    id: str = Field(pattern=r"^[a-z_0-9]+$")
+    label: Text
+    number: str
+    hours: Text
+
+
+class SupportMetricsRules(Reasoned):
+    """How many closed cases an employer needs before its support figures are shown (fewer
+    would identify people), and before they feed the path advisor's support comparison."""
+
+    min_cases_to_show: int = Field(ge=1)
+    min_cases_for_advisor: int = Field(ge=1)
+
+
+class AttachmentRules(Reasoned):
+    max_bytes: int = Field(gt=0)
+    max_files: int = Field(ge=0)
+    content_types: list[str] = Field(min_length=1)
+
+
+class SupportRules(Frozen):
+    business_hours: BusinessHours
+    targets: CaseTargets
+    confidential_categories: list[CaseCategory]
+    emergency_contacts: list[EmergencyContact] = Field(min_length=1)
+    metrics: SupportMetricsRules
+    attachments: AttachmentRules
+
+
 class Rulebook(Frozen):
     """One edition: the figures in force for a programme year."""
 
@@ -512,6 +593,7 @@ class Rulebook(Frozen):
     scoring: Scoring
     chances: Chances
     dispatch_operations: DispatchOperations
+    support: SupportRules
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

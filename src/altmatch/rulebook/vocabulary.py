@@ -104,3 +104,23 @@ class RenewalIntention(StrEnum):
     RENEWING = "renewing"
     UNDECIDED = "undecided"
     LEAVING = "leaving"
+
+
+class CaseCategory(StrEnum):
+    """What an ALT's support case is about; decides its deadlines and who may see it."""
+
+    PAY_CONTRACT = "pay_contract"
+    HOUSING = "housing"
+    VISA_PAPERWORK = "visa_paperwork"
+    SCHOOL_RELATIONS = "school_relations"  # relations with a school, or a dispute
+    HEALTH = "health"
+    HARASSMENT = "harassment"
+    EMERGENCY = "emergency"
+
+
+class Urgency(StrEnum):
+    """How soon an ALT needs an answer, in their own words."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"

@@ -79,6 +79,10 @@ ContractViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.CONTRACT_
 OwnTransferDep = Annotated[Actor, Depends(PermissionGate(Permission.TRANSFER_REQUEST_OWN))]
 PostingManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.POSTING_MANAGE))]
 PostingApplicantDep = Annotated[Actor, Depends(PermissionGate(Permission.POSTING_APPLY))]
+OwnCaseDep = Annotated[Actor, Depends(PermissionGate(Permission.CASE_OPEN_OWN))]
+CaseHandlerDep = Annotated[Actor, Depends(PermissionGate(Permission.CASE_HANDLE))]
+RoutingManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.SUPPORT_ROUTING_MANAGE))]
+SupportMetricsDep = Annotated[Actor, Depends(PermissionGate(Permission.SUPPORT_METRICS_VIEW))]
 
 
 def signed_in_user(request: Request) -> UserOut | None:

@@ -25,10 +25,23 @@ from altmatch.db.models.season import (
     SeasonRequest,
     SeasonRow,
 )
+from altmatch.db.models.support import (
+    CaseAttachment,
+    CaseEvent,
+    CaseMediation,
+    CaseMessage,
+    Notification,
+    SupportCase,
+    SupportRoute,
+)
 
 __all__ = [
     "ApplicationStageChange",
     "AuditEntry",
+    "CaseAttachment",
+    "CaseEvent",
+    "CaseMediation",
+    "CaseMessage",
     "ContractPosition",
     "DispatchContract",
     "EmploymentContract",
@@ -36,6 +49,7 @@ __all__ = [
     "Job",
     "LoginAttempt",
     "MatchRun",
+    "Notification",
     "Organisation",
     "Posting",
     "PostingApplication",
@@ -49,6 +63,8 @@ __all__ = [
     "SeasonCouple",
     "SeasonRequest",
     "SeasonRow",
+    "SupportCase",
+    "SupportRoute",
     "Tender",
     "TransferEvent",
     "TransferRequest",
