@@ -1,5 +1,5 @@
 """Root Typer app: serve, advise, match, upgrade, chances, demo, db, users, orgs, dispatch,
-postings."""
+postings, support."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from altmatch.cli.dispatch import dispatch_app
 from altmatch.cli.match import match_command, upgrade_command
 from altmatch.cli.postings import postings_app
 from altmatch.cli.serve import serve_command
+from altmatch.cli.support import support_app
 
 app = typer.Typer(
     name="altmatch",
@@ -33,6 +34,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(dispatch_app, name="dispatch")
 app.add_typer(postings_app, name="postings")
+app.add_typer(support_app, name="support")
 
 
 @app.command("version")

@@ -78,9 +78,7 @@ class SupportCase(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alt_user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    alt_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     contract_id: Mapped[int | None] = mapped_column(
         ForeignKey("employment_contracts.id", ondelete="SET NULL")
     )

@@ -17,6 +17,7 @@ from altmatch.web.api import (
     season_runs,
     seasons,
     session,
+    support,
     transfers,
 )
 
@@ -34,3 +35,4 @@ api_router.include_router(dispatch_assignment.router)
 api_router.include_router(dispatch_coverage.router)
 api_router.include_router(transfers.router)
 api_router.include_router(postings.router)
+api_router.include_router(support.router)

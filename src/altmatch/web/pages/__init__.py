@@ -19,6 +19,7 @@ from altmatch.web.pages import (
     season_jobs,
     seasons,
     sign_in,
+    support,
     transfers,
 )
 
@@ -38,3 +39,4 @@ pages_router.include_router(dispatch_assignment.router)
 pages_router.include_router(dispatch_coverage.router)
 pages_router.include_router(transfers.router)
 pages_router.include_router(postings.router)
+pages_router.include_router(support.router)
