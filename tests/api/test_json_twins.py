@@ -63,6 +63,9 @@ PAGE_TWINS: dict[str, str | None] = {
     "/boe/postings": "/api/v1/boe/postings",
     "/boe/postings/{posting_id}": "/api/v1/boe/postings/{posting_id}",
     "/my/applications": "/api/v1/me/applications",
+    "/my/cases": "/api/v1/me/cases",
+    "/cases": "/api/v1/cases",
+    "/cases/{case_id}": "/api/v1/cases/{case_id}",
 }
 
 
