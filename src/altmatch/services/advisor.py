@@ -20,6 +20,7 @@ from altmatch.rulebook.vocabulary import Dimension, HiringPath
 from altmatch.services.jet_chance import ChanceOut, jet_chance
 from altmatch.services.postings import PostingLinkOut, Sessions, postings_for
 from altmatch.services.profile_input import ProfileInput
+from altmatch.services.support_metrics import MeasuredSupportOut, measured_support_by_path
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
@@ -83,6 +84,9 @@ class PathOut(BaseModel):
     chance: ChanceOut | None = None  # JET only, when eligible: the estimated chance of placement
     # Direct hire only, when eligible: open postings whose requirements the profile meets.
     postings: list[PostingLinkOut] = []
+    # Support as measured over the path's closed support cases, shown beside the editorial
+    # rating (ratings.support) once the rulebook's support.metrics.min_cases_for_advisor exist.
+    measured_support: MeasuredSupportOut | None = None
 
 
 class RulebookOut(BaseModel):
@@ -113,7 +117,8 @@ def give_advice(
     sessions: Sessions | None = None,
 ) -> AdviceOut:
     """Advise on a validated profile, rendered in `locale`. With `sessions`, an eligible
-    direct-hire path also lists the open postings the profile qualifies for."""
+    direct-hire path also lists the open postings the profile qualifies for, and each path
+    with enough closed support cases carries its measured support figures."""
     book = rulebook or load_rulebook()
     advice = advise(
         profile.to_domain(), profile.priorities.to_domain(), book, today=today or today_in_japan()
@@ -124,6 +129,7 @@ def give_advice(
             path.chance = jet_chance(profile.citizenship, book, locale)
     if sessions is not None:
         link_postings(out, profile, sessions, locale=locale)
+        link_measured_support(out, sessions, locale=locale, rulebook=book)
     return out
 
 
@@ -136,6 +142,22 @@ def link_postings(
         if path.path is HiringPath.DIRECT_HIRE and path.eligible:
             declared = Declared.from_profile(profile.to_domain())
             path.postings = postings_for(sessions, declared, locale=locale)
+    return out
+
+
+def link_measured_support(
+    out: AdviceOut, sessions: Sessions, *, locale: str = "en", rulebook: Rulebook | None = None
+) -> AdviceOut:
+    """Fill `measured_support` for each path whose employers have at least the rulebook's
+    `support.metrics.min_cases_for_advisor` closed cases, across all its employers.
+
+    The score is unchanged: the editorial rating stays the advisor's support dimension, and the
+    measured figures are shown beside it, because a path-wide median over whoever happens to
+    use altmatch is not yet comparable across paths on the rating's 0-5 scale.
+    """
+    measured = measured_support_by_path(sessions, locale=locale, rulebook=rulebook)
+    for path in out.paths:
+        path.measured_support = measured.get(path.path)
     return out
 
 

@@ -18,6 +18,7 @@ from altmatch.web.api import (
     seasons,
     session,
     support,
+    support_metrics,
     transfers,
 )
 
@@ -36,3 +37,4 @@ api_router.include_router(dispatch_coverage.router)
 api_router.include_router(transfers.router)
 api_router.include_router(postings.router)
 api_router.include_router(support.router)
+api_router.include_router(support_metrics.router)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from altmatch.services.advisor import AdviceOut, give_advice, link_postings
+from altmatch.services.advisor import (
+    AdviceOut,
+    give_advice,
+    link_measured_support,
+    link_postings,
+)
 from altmatch.services.form_options import FormOptionsOut, form_options
 from altmatch.services.profile_input import ProfileInput
 from altmatch.services.saved_advice import SavedAdviceOut, open_saved_advice, save_advice
@@ -46,4 +51,5 @@ def get_saved_advice(token: str, locale: LocaleDep, sessions: SessionsDep) -> Sa
     if saved is None:
         raise HTTPException(status_code=404, detail="no saved comparison with that token")
     link_postings(saved.advice, saved.profile, sessions, locale=locale)
+    link_measured_support(saved.advice, sessions, locale=locale)
     return saved

@@ -8,7 +8,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from altmatch.services.advisor import AdviceOut, give_advice, link_postings
+from altmatch.services.advisor import (
+    AdviceOut,
+    give_advice,
+    link_measured_support,
+    link_postings,
+)
 from altmatch.services.form_options import form_options
 from altmatch.services.profile_input import PrioritiesInput, ProfileInput, field_errors
 from altmatch.services.saved_advice import open_saved_advice, save_advice
@@ -93,6 +98,7 @@ def advisor_saved(
     if saved is None:
         return render_page(request, "not_found.html", locale, {}, status_code=404)
     link_postings(saved.advice, saved.profile, sessions, locale=locale)
+    link_measured_support(saved.advice, sessions, locale=locale)
     values = saved.profile.model_dump(mode="json", exclude_none=True)
     context = _page_context(locale, values, saved.advice, saved_token=saved.token)
     return render_page(request, "advisor.html", locale, context)

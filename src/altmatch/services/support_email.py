@@ -1,0 +1,261 @@
+"""E-mail delivery of notifications through the configured SMTP server (ALTMATCH_SMTP_*).
+
+Every notice is first stored for the in-app list (services.support_notifications.notify); a
+run of `deliver_pending_emails` then sends each notice not yet e-mailed to its reader, in their
+own language, and stamps `emailed_at`. A notice whose send fails keeps `emailed_at` empty and is
+tried again on the next run; one failure never stops the rest of the batch. Without
+`smtp_host` nothing is sent: notices stay in-app only.
+
+Confidential cases (the rulebook's `support.confidential_categories`: harassment, health) are
+never described in an e-mail: the reader is only told that there is an update on case N and
+where to read it after signing in. The link is a path relative to the site (`/cases/N`), since
+altmatch does not know the address it is served at.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from altmatch.config import Settings
+from altmatch.db.models import Notification, SupportCase, User
+from altmatch.domain.support import is_confidential
+from altmatch.i18n import N_, Message, normalize_locale, render
+from altmatch.rulebook import Rulebook, load_rulebook
+from altmatch.rulebook.vocabulary import CaseCategory
+
+Sessions = sessionmaker[Session]
+
+log = logging.getLogger(__name__)
+
+SUBJECT_MAX = 150  # characters of the rendered notice kept in a subject line
+
+SUBJECT = N_("altmatch: {message}")
+CONFIDENTIAL_SUBJECT = N_("altmatch: update on case #{case_id}")
+CONFIDENTIAL_BODY = N_(
+    "There is an update on case #{case_id}. This e-mail does not include its details, "
+    "to keep the case confidential."
+)
+UNREADABLE = N_("There is a new notice for you in altmatch.")
+CASE_LINK = N_("Sign in to altmatch and open {path} to read it.")
+FOOTER = N_(
+    "You receive this e-mail because you have an altmatch account; the same notice is in your "
+    "notifications in altmatch."
+)
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """One notice ready to send: who to, in which words."""
+
+    notification_id: int
+    to: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class FailedEmail:
+    """A notice that could not be sent this time (it is tried again on the next run)."""
+
+    notification_id: int
+    error: str
+
+
+@dataclass
+class EmailRun:
+    """What one delivery run did."""
+
+    sent: int = 0
+    failed: list[FailedEmail] = field(default_factory=list)
+    configured: bool = True
+
+
+def deliver_pending_emails(
+    sessions: Sessions, settings: Settings, *, now: datetime | None = None
+) -> int:
+    """Send every notice not yet e-mailed; the number sent (0 when SMTP is not configured).
+    Failures are logged and left for the next run; `send_pending_emails` lists them."""
+    return send_pending_emails(sessions, settings, now=now).sent
+
+
+def send_pending_emails(
+    sessions: Sessions,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    rulebook: Rulebook | None = None,
+) -> EmailRun:
+    """Send every notice not yet e-mailed, one SMTP connection for the batch (re-opened after a
+    dropped connection); each sent notice is stamped in its own transaction, so a crash halfway
+    never sends a notice twice."""
+    if settings.smtp_host is None:
+        return EmailRun(configured=False)
+    stamp = now or datetime.now(UTC)
+    book = rulebook or load_rulebook()
+    outgoing = pending_emails(sessions, book)
+    run = EmailRun()
+    if not outgoing:
+        return run
+    with _Connection(settings) as connection:
+        for item in outgoing:
+            try:
+                connection.send(_compose(item, settings.smtp_sender, stamp))
+            except (smtplib.SMTPException, OSError, ValueError) as exc:  # e.g. a bad address
+                error = f"{type(exc).__name__}: {exc}"
+                log.warning("e-mail for notification %s not sent: %s", item.notification_id, error)
+                run.failed.append(FailedEmail(item.notification_id, error))
+                continue
+            _mark_sent(sessions, item.notification_id, stamp)
+            run.sent += 1
+    return run
+
+
+def pending_emails(sessions: Sessions, rulebook: Rulebook) -> list[OutgoingEmail]:
+    """Each notice not yet e-mailed to an active user with an address, rendered in the
+    user's language, oldest first."""
+    query = (
+        select(Notification, User.email, User.locale, SupportCase.category)
+        .join(User, User.id == Notification.user_id)
+        .outerjoin(SupportCase, SupportCase.id == Notification.case_id)
+        .where(Notification.emailed_at.is_(None), User.email != "", User.disabled.is_(False))
+        .order_by(Notification.at, Notification.id)
+    )
+    with sessions() as session:
+        rows = session.execute(query).all()
+        return [
+            render_email(
+                notice,
+                to=email,
+                locale=normalize_locale(locale) or "en",
+                confidential=category is not None
+                and is_confidential(rulebook.support, CaseCategory(category)),
+            )
+            for notice, email, locale, category in rows
+        ]
+
+
+def render_email(
+    notice: Notification, *, to: str, locale: str, confidential: bool
+) -> OutgoingEmail:
+    """The e-mail for one notice: its subject and plain-text body in `locale`. A confidential
+    case's e-mail names only the case number, never what the notice says about it."""
+    case_id = notice.case_id
+    lines: list[str] = []
+    if case_id is not None and confidential:
+        subject = render(Message(CONFIDENTIAL_SUBJECT, {"case_id": case_id}), locale)
+        lines.append(render(Message(CONFIDENTIAL_BODY, {"case_id": case_id}), locale))
+    else:
+        text = _notice_text(notice, locale)
+        head = " ".join(text.split())
+        if len(head) > SUBJECT_MAX:
+            head = head[: SUBJECT_MAX - 1].rstrip() + "…"
+        subject = render(Message(SUBJECT, {"message": head}), locale)
+        lines.append(text)
+    if case_id is not None:
+        lines += ["", render(Message(CASE_LINK, {"path": f"/cases/{case_id}"}), locale)]
+    lines += ["", "--", render(FOOTER, locale)]
+    return OutgoingEmail(notice.id, to, subject, "\n".join(lines) + "\n")
+
+
+def _notice_text(notice: Notification, locale: str) -> str:
+    """The stored message in `locale`; a malformed one falls back to a neutral sentence rather
+    than stopping the batch."""
+    stored = notice.message or {}
+    msgid = stored.get("msgid")
+    params = stored.get("params") or {}
+    try:
+        if not isinstance(msgid, str) or not isinstance(params, dict):
+            raise ValueError("malformed notice")
+        return render(Message(msgid, params), locale)
+    except (KeyError, IndexError, ValueError):
+        log.warning("notification %s has a malformed message", notice.id)
+        return render(UNREADABLE, locale)
+
+
+def _compose(item: OutgoingEmail, sender: str, at: datetime) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = item.to
+    message["Subject"] = item.subject
+    message["Date"] = format_datetime(at)
+    domain = sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(f"notice{item.notification_id}", domain=domain)
+    message.set_content(item.body)
+    return message
+
+
+def _mark_sent(sessions: Sessions, notification_id: int, at: datetime) -> None:
+    with sessions.begin() as session:
+        session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id, Notification.emailed_at.is_(None))
+            .values(emailed_at=at)
+        )
+
+
+class _Connection:
+    """One SMTP connection for a batch, opened on first use and again after it drops."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._smtp: smtplib.SMTP | None = None
+        self._cannot_open: Exception | None = None
+
+    def __enter__(self) -> _Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def send(self, message: EmailMessage) -> None:
+        if self._cannot_open is not None:
+            raise self._cannot_open  # the server could not be reached: fail the rest alike
+        if self._smtp is None:
+            try:
+                self._smtp = _open(self._settings)
+            except (smtplib.SMTPException, OSError) as exc:
+                self._cannot_open = exc
+                raise
+        try:
+            refused = self._smtp.send_message(message)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException):
+            raise  # the server refused this message; the connection is still good
+        except (smtplib.SMTPException, OSError, ValueError):
+            self._close()  # dropped or in an unknown state: start afresh for the next one
+            raise
+        if refused:  # a single recipient: refusing it raises above, but keep the check
+            raise smtplib.SMTPRecipientsRefused(refused)
+
+    def _close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            with suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+            with suppress(smtplib.SMTPException, OSError):
+                smtp.close()
+
+
+def _open(settings: Settings) -> smtplib.SMTP:
+    assert settings.smtp_host is not None
+    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
+    try:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())  # verifies the certificate
+            smtp.ehlo()
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password or "")
+    except BaseException:
+        with suppress(smtplib.SMTPException, OSError):
+            smtp.close()
+        raise
+    return smtp

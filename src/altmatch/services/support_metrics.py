@@ -1,0 +1,243 @@
+"""Support quality per employer, aggregated and anonymised, and measured support per path.
+
+For each employer (a BoE or a dispatch company) the figures come from its support cases:
+closed (resolved) cases, the median first response in business hours, the share resolved
+within target and the reopen rate (domain.support.support_metrics). Below the rulebook's
+`support.metrics.min_cases_to_show` closed cases no figure at all is given, not even the count,
+so that nothing points to the people behind a case; no figure is ever per person.
+
+Who sees what: BoE and company staff see their own organisation; coordinators every BoE in
+their programme; administrators and the operator every employer.
+
+The path advisor gets the same figures per hiring path, over every employer's cases on it, once
+there are `support.metrics.min_cases_for_advisor` closed cases (`measured_support_by_path`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from altmatch.db.models import Organisation, SupportCase
+from altmatch.domain.access import (
+    Actor,
+    NotFoundError,
+    Operator,
+    OrgKind,
+    Permission,
+    Role,
+    require,
+    sees_organisation,
+)
+from altmatch.domain.business_calendar import BusinessCalendar
+from altmatch.domain.support import CaseOutcome, SupportMetrics, support_metrics
+from altmatch.i18n import N_, Message, render
+from altmatch.rulebook import Rulebook, load_rulebook
+from altmatch.rulebook.vocabulary import HiringPath
+
+Sessions = sessionmaker[Session]
+
+EMPLOYER_KINDS = (OrgKind.BOE.value, OrgKind.COMPANY.value)
+
+NOT_ENOUGH = N_("Not enough closed cases to show figures (at least {n} are needed).")
+MEASURED_FROM = N_("Measured from {cases} closed cases.")
+MEDIAN_FIRST_RESPONSE = N_("Median first response: {hours} business hours.")
+WITHIN_TARGET = N_("Resolved within target: {share}.")
+REOPENED = N_("Reopened: {share}.")
+
+
+class EmployerSupportOut(BaseModel):
+    """One employer's figures; all None (and `shown` false) below the rulebook's minimum."""
+
+    organisation_id: int
+    kind: OrgKind
+    name: str
+    shown: bool
+    note: str | None = None  # why there are no figures
+    cases: int | None = None  # closed cases counted
+    median_first_response_hours: float | None = None
+    resolved_within_target: float | None = None  # share 0-1 (None: only emergencies)
+    reopen_rate: float | None = None  # share 0-1
+
+
+class SupportMetricsOut(BaseModel):
+    """The employers the reader may see, by name."""
+
+    min_cases_to_show: int
+    employers: list[EmployerSupportOut]
+
+
+class MeasuredSupportOut(BaseModel):
+    """Support as measured over every employer's closed cases on one hiring path."""
+
+    cases: int
+    median_first_response_hours: float | None
+    resolved_within_target: float | None
+    reopen_rate: float
+    summary: str  # the figures in one sentence per figure, in the reader's language
+
+
+def employer_support_metrics(
+    sessions: Sessions,
+    actor: Actor | Operator,
+    *,
+    organisation_id: int | None = None,
+    locale: str = "en",
+    rulebook: Rulebook | None = None,
+) -> SupportMetricsOut:
+    """The support figures of every employer the actor may see (or of one of them: another
+    organisation answers NotFoundError, whether or not it exists)."""
+    if not isinstance(actor, Operator):
+        require(actor, Permission.SUPPORT_METRICS_VIEW)
+    book = rulebook or load_rulebook()
+    calendar = BusinessCalendar.from_rules(book.support.business_hours)
+    minimum = book.support.metrics.min_cases_to_show
+    with sessions() as session:
+        employers = _visible_employers(session, actor)
+        if organisation_id is not None:
+            employers = [e for e in employers if e.id == organisation_id]
+            if not employers:
+                raise NotFoundError("organisation")
+        outcomes = _outcomes_by_employer(session, [e.id for e in employers])
+        return SupportMetricsOut(
+            min_cases_to_show=minimum,
+            employers=[
+                _employer_out(
+                    org,
+                    support_metrics(outcomes.get(org.id, []), calendar, min_cases=minimum),
+                    minimum,
+                    locale,
+                )
+                for org in employers
+            ],
+        )
+
+
+def measured_support_by_path(
+    sessions: Sessions, *, locale: str = "en", rulebook: Rulebook | None = None
+) -> dict[HiringPath, MeasuredSupportOut]:
+    """Each hiring path with at least `min_cases_for_advisor` closed cases across its
+    employers, with its figures; paths with fewer are left out."""
+    book = rulebook or load_rulebook()
+    calendar = BusinessCalendar.from_rules(book.support.business_hours)
+    minimum = book.support.metrics.min_cases_for_advisor
+    with sessions() as session:
+        outcomes = _outcomes_by_path(session)
+    measured: dict[HiringPath, MeasuredSupportOut] = {}
+    for path in HiringPath:
+        figures = support_metrics(outcomes.get(path.value, []), calendar, min_cases=minimum)
+        if figures is not None:
+            measured[path] = _measured_out(figures, locale)
+    return measured
+
+
+def share_text(share: float) -> str:
+    """A share as a whole percentage, e.g. 0.834 → '83%'."""
+    return f"{round(share * 100)}%"
+
+
+def _measured_out(figures: SupportMetrics, locale: str) -> MeasuredSupportOut:
+    parts = [Message(MEASURED_FROM, {"cases": figures.cases})]
+    if figures.median_first_response_hours is not None:
+        hours = f"{figures.median_first_response_hours:.1f}"
+        parts.append(Message(MEDIAN_FIRST_RESPONSE, {"hours": hours}))
+    if figures.resolved_within_target is not None:
+        parts.append(Message(WITHIN_TARGET, {"share": share_text(figures.resolved_within_target)}))
+    parts.append(Message(REOPENED, {"share": share_text(figures.reopen_rate)}))
+    return MeasuredSupportOut(
+        cases=figures.cases,
+        median_first_response_hours=_round(figures.median_first_response_hours, 2),
+        resolved_within_target=_round(figures.resolved_within_target, 4),
+        reopen_rate=round(figures.reopen_rate, 4),
+        summary=" ".join(render(p, locale) for p in parts),
+    )
+
+
+def _employer_out(
+    org: Organisation, figures: SupportMetrics | None, minimum: int, locale: str
+) -> EmployerSupportOut:
+    common = {
+        "organisation_id": org.id,
+        "kind": OrgKind(org.kind),
+        "name": org.name_ja if locale == "ja" else org.name_en,
+    }
+    if figures is None:
+        note = render(Message(NOT_ENOUGH, {"n": minimum}), locale)
+        return EmployerSupportOut(**common, shown=False, note=note)
+    return EmployerSupportOut(
+        **common,
+        shown=True,
+        cases=figures.cases,
+        median_first_response_hours=_round(figures.median_first_response_hours, 2),
+        resolved_within_target=_round(figures.resolved_within_target, 4),
+        reopen_rate=round(figures.reopen_rate, 4),
+    )
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _visible_employers(session: Session, actor: Actor | Operator) -> list[Organisation]:
+    """BoEs and companies whose figures the actor may see, by name."""
+    query = select(Organisation).where(Organisation.kind.in_(EMPLOYER_KINDS))
+    if isinstance(actor, Actor):
+        if actor.role is Role.COORDINATOR:
+            query = query.where(
+                Organisation.kind == OrgKind.BOE.value,
+                Organisation.programme_id == actor.organisation_id,
+            )
+        elif actor.role is not Role.ADMIN:
+            query = query.where(Organisation.id == actor.organisation_id)
+    rows = session.scalars(query.order_by(Organisation.name_en, Organisation.id)).all()
+    if isinstance(actor, Operator):
+        return list(rows)
+    # The access rule decides; the query above only keeps the scan small.
+    return [o for o in rows if sees_organisation(actor, o.id, programme_id=o.programme_id)]
+
+
+def _outcomes_by_employer(session: Session, ids: list[int]) -> dict[int, list[CaseOutcome]]:
+    """Every case's timeline for the given employers. Nothing that names a person is read."""
+    grouped: dict[int, list[CaseOutcome]] = defaultdict(list)
+    if ids:
+        query = select(SupportCase.employer_id, *_OUTCOME_COLUMNS).where(
+            SupportCase.employer_id.in_(ids)
+        )
+        for employer_id, *timeline in session.execute(query):
+            grouped[employer_id].append(_outcome(timeline))
+    return grouped
+
+
+def _outcomes_by_path(session: Session) -> dict[str, list[CaseOutcome]]:
+    """Every case's timeline per hiring path, across employers."""
+    grouped: dict[str, list[CaseOutcome]] = defaultdict(list)
+    for path, *timeline in session.execute(select(SupportCase.path, *_OUTCOME_COLUMNS)):
+        grouped[path].append(_outcome(timeline))
+    return grouped
+
+
+# In CaseOutcome's field order.
+_OUTCOME_COLUMNS = (
+    SupportCase.opened_at,
+    SupportCase.first_responded_at,
+    SupportCase.resolved_at,
+    SupportCase.first_response_due,
+    SupportCase.resolution_due,
+    SupportCase.reopened_count,
+)
+
+
+def _outcome(timeline: list[Any]) -> CaseOutcome:
+    opened, responded, resolved, response_due, resolution_due, reopened = timeline
+    return CaseOutcome(
+        opened_at=opened,
+        first_responded_at=responded,
+        resolved_at=resolved,
+        first_response_due=response_due,
+        resolution_due=resolution_due,
+        reopened_count=reopened,
+    )
