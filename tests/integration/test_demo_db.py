@@ -16,6 +16,7 @@ from altmatch.cli.demo_db import seed_demo_database
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory, upgrade_database
 from altmatch.db.models import (
+    CaseMessage,
     ContractPosition,
     DispatchContract,
     Organisation,
@@ -28,6 +29,8 @@ from altmatch.db.models import (
     SeasonCandidate,
     SeasonRequest,
     SeasonRow,
+    SupportCase,
+    SupportRoute,
     Tender,
     TransferEvent,
     TransferRequest,
@@ -157,6 +160,9 @@ OPERATION_TABLES = (
     Posting,
     PostingApplication,
     PostingStageChange,
+    SupportRoute,
+    SupportCase,
+    CaseMessage,
 )
 
 
@@ -194,6 +200,10 @@ def test_seeding_fills_the_dispatch_and_direct_hire_tables_once(
     assert 10 <= counts["postings"] <= 20 and counts["posting_applications"] >= 20
     assert counts["posting_stage_changes"] > counts["posting_applications"]
     assert counts["tenders"] > counts["dispatch_contracts"]
+    # Each persona staff member answers first for their organisation; James's case is overdue,
+    # Hannah's answered by Minato's desk.
+    assert counts["support_routes"] == 6 and counts["support_cases"] == 2
+    assert counts["case_messages"] == 1
     assert second.operations.contracts == second.operations.postings == 0
     assert _table_counts(backend) == counts
     _check_persona_links(backend)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.cli.demo_support import seed_demo_support
 from altmatch.demo import (
     DEMO_PASSWORD,
     DemoSeason,
@@ -60,6 +61,7 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
     added_users = _accounts(sessions, demo.personas, orgs)
     _alt_contracts(sessions, demo.personas, orgs)
     operations = _operations(sessions, demo, orgs)
+    seed_demo_support(sessions, demo.personas, orgs)
     coordinator = act_as(
         sessions, OPERATOR, next(p.login for p in demo.personas if p.role is Role.COORDINATOR)
     )
