@@ -66,6 +66,10 @@ PAGE_TWINS: dict[str, str | None] = {
     "/my/cases": "/api/v1/me/cases",
     "/cases": "/api/v1/cases",
     "/cases/{case_id}": "/api/v1/cases/{case_id}",
+    "/my/notifications": "/api/v1/me/notifications",
+    "/support/routes": None,  # a redirect to the staff member's own organisation's routing page
+    "/organisations/{org_id}/support-routes": "/api/v1/organisations/{org_id}/support-routes",
+    "/support/metrics": "/api/v1/support/metrics",
 }
 
 

@@ -20,6 +20,7 @@ from altmatch.web.pages import (
     seasons,
     sign_in,
     support,
+    support_admin,
     transfers,
 )
 
@@ -40,3 +41,4 @@ pages_router.include_router(dispatch_coverage.router)
 pages_router.include_router(transfers.router)
 pages_router.include_router(postings.router)
 pages_router.include_router(support.router)
+pages_router.include_router(support_admin.router)
