@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(
         default=20, ge=1, description="Failed sign-ins from one address within the window."
     )
+    support_sweep_minutes: float = Field(
+        default=5,
+        ge=0,
+        description="How often `altmatch serve` escalates overdue support cases and e-mails "
+        "pending notices (0: never; use `altmatch support escalate` and `send-emails` instead).",
+    )
     smtp_host: str | None = Field(
         default=None,
         description="SMTP server for e-mail notifications; unset sends none (in-app only).",

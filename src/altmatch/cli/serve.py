@@ -6,7 +6,9 @@ import typer
 import uvicorn
 
 from altmatch.config import Settings
+from altmatch.db import make_engine, session_factory
 from altmatch.services.setup import prepare_installation
+from altmatch.services.support_sweep import SupportSweeper
 from altmatch.web.app import create_app
 
 
@@ -26,4 +28,13 @@ def serve_command(
         f"altmatch on http://{settings.host}:{settings.port}/"
         f"  (database: {settings.safe_database_url})"
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    sweeper = None
+    if settings.support_sweep_minutes > 0:
+        engine = make_engine(settings)
+        sweeper = SupportSweeper(session_factory(engine), settings, settings.support_sweep_minutes)
+        sweeper.start()
+    try:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    finally:
+        if sweeper is not None:
+            sweeper.stop()
