@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.support_world import SupportWorld, build_support_world
 
+from altmatch.db.models import Organisation
 from altmatch.rulebook import load_rulebook
 
 CASE = {
@@ -238,3 +239,18 @@ def test_resolve_reopen_mediation_and_a_stale_form(client: TestClient, world: Su
     )
     reopened = client.get(f"/api/v1/cases/{case_id}").json()
     assert reopened["status"] == "open" and reopened["reopened_count"] == 1
+
+
+def test_the_case_page_names_the_employer_in_the_readers_language(
+    client: TestClient, world: SupportWorld, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        kobe = session.get(Organisation, world.kobe_id)
+        assert kobe is not None
+        kobe.name_en, kobe.name_ja = "Kobe City BoE", "神戸市教育委員会"
+    case_id = _open(client, world)
+    employer = client.get(f"/api/v1/cases/{case_id}").json()
+    assert (employer["employer"], employer["employer_ja"]) == ("Kobe City BoE", "神戸市教育委員会")
+    for lang, name in (("en", "Kobe City BoE"), ("ja", "神戸市教育委員会")):
+        page = client.get(f"/cases/{case_id}?lang={lang}").text
+        assert page.split('id="case-employer">')[1].split("</dd>")[0] == name

@@ -104,6 +104,7 @@ class CaseSummaryOut(BaseModel):
     path: HiringPath
     employer_id: int
     employer: str
+    employer_ja: str = ""
     alt_user_id: int
     alt_name: str
     status: str
@@ -234,6 +235,7 @@ def summary_out(
         path=HiringPath(case.path),
         employer_id=case.employer_id,
         employer=employer.name_en if employer else "",
+        employer_ja=employer.name_ja if employer else "",
         alt_user_id=case.alt_user_id,
         alt_name=alt.display_name if alt else "",
         status=case.status,
