@@ -17,6 +17,7 @@ from altmatch.services.season_jobs import fail_interrupted_jobs
 from altmatch.web.api import api_router
 from altmatch.web.csrf import CsrfMiddleware
 from altmatch.web.errors import install_error_handlers
+from altmatch.web.headers import SecurityHeadersMiddleware
 from altmatch.web.pages import pages_router
 
 
@@ -50,5 +51,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages_router)
     app.add_middleware(CsrfMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     return app
