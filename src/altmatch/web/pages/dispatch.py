@@ -86,6 +86,20 @@ def _attempt(locale: str, act: Callable[[], object]) -> tuple[dict[str, str], in
     return {}, 200
 
 
+def _listing(
+    request: Request,
+    template: str,
+    locale: str,
+    found: object,
+    values: dict[str, str] | None,
+    errors: dict[str, str] | None,
+    status: int,
+) -> HTMLResponse:
+    """A list page with its create form: the records, and the form's input and errors if any."""
+    context = {"found": found, "values": values or {}, "errors": errors or {}}
+    return render_page(request, template, locale, context | _vocabulary(), status_code=status)
+
+
 # --- contracts -----------------------------------------------------------------------------
 
 
@@ -99,14 +113,8 @@ def _contracts_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = {
-        "found": list_contracts(sessions, actor, locale=locale),
-        "values": values or {},
-        "errors": errors or {},
-    }
-    return render_page(
-        request, "dispatch_contracts.html", locale, context | _vocabulary(), status_code=status
-    )
+    found = list_contracts(sessions, actor, locale=locale)
+    return _listing(request, "dispatch_contracts.html", locale, found, values, errors, status)
 
 
 @router.get("/dispatch/contracts", response_class=HTMLResponse)
@@ -201,14 +209,8 @@ def _tenders_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = {
-        "found": list_tenders(sessions, actor, locale=locale),
-        "values": values or {},
-        "errors": errors or {},
-    }
-    return render_page(
-        request, "dispatch_tenders.html", locale, context | _vocabulary(), status_code=status
-    )
+    found = list_tenders(sessions, actor, locale=locale)
+    return _listing(request, "dispatch_tenders.html", locale, found, values, errors, status)
 
 
 @router.get("/dispatch/tenders", response_class=HTMLResponse)
