@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `altmatch serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `altmatch serve` uses.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Web worker processes `altmatch serve` starts behind one port "
+        "(more than 1 needs PostgreSQL).",
+    )
     default_locale: Locale = Field(default="en", description="Language when none is chosen.")
     rulebook_year: int | None = Field(
         default=None, description="Rulebook edition to use; empty means the newest one."
@@ -50,6 +57,36 @@ class Settings(BaseSettings):
     )
     login_max_failures_per_ip: int = Field(
         default=20, ge=1, description="Failed sign-ins from one address within the window."
+    )
+    staff_two_factor: Literal["optional", "required"] = Field(
+        default="optional",
+        description="TOTP second factor for staff (administrators, coordinators, BoE and "
+        "company staff): `optional` lets each turn it on; `required` lets a staff member "
+        "without it do nothing but set it up.",
+    )
+    import_max_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1024,
+        description="Largest file an import accepts, in bytes.",
+    )
+    import_max_rows: int = Field(
+        default=200_000, ge=1, description="Most data rows an imported table may have."
+    )
+    import_max_unzipped_bytes: int = Field(
+        default=200 * 1024 * 1024,
+        ge=1024,
+        description="Most bytes an XLSX file may unpack to (guards against zip bombs).",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL (redis://127.0.0.1:6379/0) of the job queue that "
+        "`altmatch worker` processes serve; unset runs jobs inside the web process.",
+    )
+    job_lease_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="A running job silent for this long is taken to be dead and is failed, "
+        "so it can be run again.",
     )
     support_sweep_minutes: float = Field(
         default=5,

@@ -1,6 +1,14 @@
 """Row classes, one module per area; importing this package registers every table."""
 
-from altmatch.db.models.accounts import AuditEntry, LoginAttempt, Organisation, User, UserSession
+from altmatch.db.models.accounts import (
+    AuditEntry,
+    LoginAttempt,
+    Organisation,
+    RecoveryCode,
+    SignInChallenge,
+    User,
+    UserSession,
+)
 from altmatch.db.models.advice import SavedAdvice
 from altmatch.db.models.direct_hire import Posting, PostingApplication, PostingStageChange
 from altmatch.db.models.dispatch import (
@@ -54,6 +62,7 @@ __all__ = [
     "Posting",
     "PostingApplication",
     "PostingStageChange",
+    "RecoveryCode",
     "RosterAlt",
     "RosterAssignment",
     "RunPlacement",
@@ -63,6 +72,7 @@ __all__ = [
     "SeasonCouple",
     "SeasonRequest",
     "SeasonRow",
+    "SignInChallenge",
     "SupportCase",
     "SupportRoute",
     "Tender",

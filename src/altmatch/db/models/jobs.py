@@ -50,3 +50,10 @@ class Job(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=_utc_now)
     finished_at: Mapped[datetime | None]
+    # What the worker needs to redo the job from the row alone (e.g. the lottery seed), which
+    # worker holds it, and its last sign of life: a job whose heartbeat is older than the lease
+    # was left by a worker that died, and is failed so it can be run again.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    worker: Mapped[str | None] = mapped_column(String(100))
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]

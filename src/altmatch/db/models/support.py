@@ -183,3 +183,5 @@ class Notification(Base):
     at: Mapped[datetime] = mapped_column(default=_utc_now)
     read_at: Mapped[datetime | None]
     emailed_at: Mapped[datetime | None]
+    # Set by the process about to send the e-mail, so two processes never send the same notice.
+    email_claimed_at: Mapped[datetime | None]
