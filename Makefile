@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser lint pytest catalog screenshots
+.PHONY: run test install browser lint pytest catalog screenshots audit
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -43,3 +43,8 @@ catalog: install
 ## Retake the README's screenshots (the browser tests take them).
 screenshots: install browser
 	ALTMATCH_SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest -q tests/e2e
+
+## Check every pinned dependency against the published vulnerability advisories. `--strict`
+## fails when a package could not be checked, so an unreachable advisory service never passes.
+audit: install
+	$(VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r constraints.txt
