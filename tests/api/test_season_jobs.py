@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,14 +21,17 @@ from tests.season_world import (
 )
 
 from altmatch.config import Settings
-from altmatch.db.models import Job
+from altmatch.db.models import Job, User
 from altmatch.domain.access import OPERATOR, OrgKind, Role
+from altmatch.services import job_queue
 from altmatch.services.accounts import create_organisation, create_user
+from altmatch.services.job_runner import run_queued
 from altmatch.services.season_access import now_utc
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_jobs import INTERRUPTED
 from altmatch.services.season_runs import MATCH_STAGES, run_season_match
 from altmatch.services.season_setup import open_season
+from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
 COORDINATOR = "coordinator@example.org"
@@ -208,24 +212,81 @@ def test_a_job_of_another_season_is_not_found_under_this_one(
     assert client.get(f"{API}/{second}/jobs/{job['id']}").status_code == 404
 
 
-def test_jobs_left_unfinished_by_a_stopped_server_are_marked_failed_on_start(
+def test_on_start_dead_workers_jobs_fail_and_a_live_siblings_job_is_left_alone(
     client: TestClient, world: World, sessions: sessionmaker[Session], settings: Settings
 ) -> None:
     season = _open_season(client)
+    long_ago = now_utc() - timedelta(seconds=settings.job_lease_seconds + 5)
     with sessions.begin() as session:
-        for status in ("queued", "running", "done"):
+        for status, heartbeat in (("running", long_ago), ("running", now_utc()), ("done", None)):
             session.add(
-                Job(kind="match", season_id=season, status=status, stage="", created_at=now_utc())
+                Job(
+                    kind="match",
+                    season_id=season,
+                    status=status,
+                    stage="matching",
+                    created_at=long_ago,
+                    heartbeat_at=heartbeat,
+                )
             )
 
     with TestClient(create_app(settings)):
         pass
 
     with sessions() as session:
-        jobs = {job.id: job for job in session.scalars(select(Job).order_by(Job.id))}
-    statuses = [(job.status, job.error) for job in jobs.values()]
-    assert statuses == [("failed", INTERRUPTED), ("failed", INTERRUPTED), ("done", None)]
-    assert all(job.finished_at is not None for job in jobs.values() if job.status == "failed")
+        jobs = list(session.scalars(select(Job).order_by(Job.id)))
+    statuses = [(job.status, job.error) for job in jobs]
+    assert statuses == [("failed", INTERRUPTED), ("running", None), ("done", None)]
+    assert jobs[0].finished_at is not None and jobs[1].finished_at is None
+
+
+def test_a_job_left_queued_by_a_stopped_server_runs_when_the_next_one_starts(
+    client: TestClient, world: World, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    season = _open_season(client)
+    with sessions() as session:
+        coordinator = session.scalars(select(User).where(User.email == COORDINATOR)).one()
+    with sessions.begin() as session:
+        job = Job(
+            kind="match",
+            season_id=season,
+            status="queued",
+            stage="",
+            params={"seed": 7},
+            created_by=coordinator.id,
+            created_at=now_utc(),
+        )
+        session.add(job)
+
+    with TestClient(create_app(settings)):
+        finished = _wait(client, season, job.id)
+
+    assert finished["status"] == "done", finished
+    assert client.get(f"{API}/{season}/runs/{finished['run_id']}").json()["run"]["seed"] == 7
+
+
+def test_reading_a_job_whose_worker_went_silent_fails_it_so_it_can_be_rerun(
+    client: TestClient, world: World, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    season = _open_season(client)
+    silent = now_utc() - timedelta(seconds=settings.job_lease_seconds + 1)
+    with sessions.begin() as session:
+        job = Job(
+            kind="match",
+            season_id=season,
+            status="running",
+            stage="matching",
+            worker="gone:1:1",
+            created_at=silent,
+            heartbeat_at=silent,
+        )
+        session.add(job)
+
+    status = client.get(f"{API}/{season}/jobs/{job.id}").json()
+
+    assert status["status"] == "failed" and status["stage"] == "failed"
+    assert status["error"] == INTERRUPTED
+    assert _wait(client, season, _start_match(client, season)["id"])["status"] == "done"
 
 
 def test_the_progress_page_polls_every_second_and_finally_redirects_to_the_run(
@@ -278,3 +339,25 @@ def test_the_run_button_redirects_to_the_progress_page_which_shows_a_failure(
     assert 'id="job-error"' in page.text and 'data-status="failed"' in page.text
     assert "Import candidates and requests before running a match." in page.text
     assert "hx-trigger" not in page.text
+
+
+def test_with_redis_down_a_started_job_stays_queued_until_a_worker_finds_it(
+    world: World,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(job_queue, "_current", job_queue.current())  # restored afterwards
+    down = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    prepare_installation(down)
+    with TestClient(create_app(down)) as client:
+        season = _open_season(client)
+        job = _start_match(client, season)
+        time.sleep(0.5)
+        waiting = client.get(f"{API}/{season}/jobs/{job['id']}").json()
+
+        assert job["status"] == waiting["status"] == "queued"  # recorded, not lost, not run here
+        assert waiting["stage_label"] == "Waiting to start"
+
+        assert run_queued(sessions, lease_seconds=60) == 1  # what `altmatch worker` does
+        assert client.get(f"{API}/{season}/jobs/{job['id']}").json()["status"] == "done"

@@ -1,11 +1,13 @@
 """A match or chances run as a background job: start it, follow its stage, recover after a stop.
 
-The work itself is `run_season_match` / `run_season_chances`, unchanged: a job records who
-asked, runs that function on a small in-process executor (one worker, so runs never compete
-for the CPU) and writes each stage into the `jobs` row as it starts. The row ends `done` with
-the run it made, or `failed` with an error message. Jobs die with the process: on start the app
-marks the unfinished ones failed (`fail_interrupted_jobs`); a run is only a draft until it is
-published, so nothing half made is ever shown to candidates or BoEs.
+The work itself is `run_season_match` / `run_season_chances`, unchanged. Starting a job records
+it (kind, season, run, seed and who asked) as a `queued` row and hands its id on: to this
+process's one-thread executor by default (runs queue rather than compete for the CPU), or, with
+`redis_url` set, to the `altmatch worker` processes through Redis (services.job_queue). Either
+way services.job_runner claims the row, heartbeats while it runs and ends it `done` with the
+run it made or `failed` with an error message; a job whose worker died is failed once its lease
+runs out, and can be started again. A run is only a draft until it is published, so nothing half
+made is ever shown to candidates or BoEs.
 """
 
 from __future__ import annotations
@@ -17,29 +19,32 @@ from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from altmatch.db.models import Job
-from altmatch.db.models.jobs import UNFINISHED
-from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError, Permission, require
+from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.i18n import N_, Message, render
-from altmatch.services.placement import Progress
-from altmatch.services.season_access import Sessions, access_run, access_season, now_utc
-from altmatch.services.season_runs import (
-    CHANCES_STAGES,
-    MATCH_STAGES,
-    RunReviewOut,
-    draft_only,
-    run_season_chances,
-    run_season_match,
+from altmatch.services import job_queue
+from altmatch.services.job_runner import (
+    INTERRUPTED,
+    NO_LONGER_ALLOWED,
+    STAGES,
+    UNEXPECTED,
+    expire_stale_jobs,
+    is_stale,
+    run_job,
+    run_queued,
 )
+from altmatch.services.season_access import Sessions, access_run, access_season, now_utc
+from altmatch.services.season_runs import draft_only
+
+__all__ = ["INTERRUPTED", "NO_LONGER_ALLOWED", "STAGES", "UNEXPECTED"]
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
-STAGES: dict[str, tuple[str, ...]] = {"match": MATCH_STAGES, "chances": CHANCES_STAGES}
 STAGE_LABELS: dict[str, str] = {
     "": N_("Waiting to start"),
     "reading the season": N_("Reading the season"),
@@ -54,9 +59,6 @@ STAGE_LABELS: dict[str, str] = {
     "done": N_("Done"),
     "failed": N_("Failed"),
 }
-INTERRUPTED = N_("interrupted: the server stopped; run it again")
-UNEXPECTED = N_("The job stopped on an unexpected error: {problem}")
-NO_LONGER_ALLOWED = N_("You may no longer do this, or the season or run is gone.")
 
 
 class InlineExecutor(Executor):
@@ -134,13 +136,9 @@ def start_match_job(
     require(actor, Permission.SEASON_MANAGE)
     with sessions.begin() as session:
         season = access_season(session, actor, season_id)
-        job = _record(session, actor, "match", season.id, None)
+        job = _record(session, actor, "match", season.id, None, {"seed": seed})
         out = job_out(job, locale)
-
-    def work(progress: Progress) -> RunReviewOut:
-        return run_season_match(sessions, actor, season_id, seed=seed, progress=progress)
-
-    EXECUTOR.submit(_run, sessions, job.id, "match", work)
+    _dispatch(sessions, job.id)
     return out
 
 
@@ -157,44 +155,70 @@ def start_chances_job(
     with sessions.begin() as session:
         season = access_season(session, actor, season_id)
         draft_only(access_run(session, actor, season, run_id))
-        job = _record(session, actor, "chances", season.id, run_id)
+        job = _record(session, actor, "chances", season.id, run_id, None)
         out = job_out(job, locale)
-
-    def work(progress: Progress) -> RunReviewOut:
-        return run_season_chances(sessions, actor, season_id, run_id, progress=progress)
-
-    EXECUTOR.submit(_run, sessions, job.id, "chances", work)
+    _dispatch(sessions, job.id)
     return out
 
 
 def job_status(
     sessions: Sessions, actor: Actor, season_id: int, job_id: int, *, locale: str | None = None
 ) -> JobOut:
-    """A job of a season the actor manages; another season's job is not found."""
+    """A job of a season the actor manages; another season's job is not found. A job whose
+    worker stopped answering is failed here, so its starter is told and can run it again."""
     require(actor, Permission.SEASON_MANAGE)
+    lease = job_queue.current().lease_seconds
     with sessions() as session:
         season = access_season(session, actor, season_id)
         row = session.get(Job, job_id)
         if row is None or row.season_id != season.id:
             raise NotFoundError("job")
+        if not is_stale(row, lease):
+            return job_out(row, locale)
+    expire_stale_jobs(sessions, lease, job_id=job_id)  # only written when it looks dead
+    with sessions() as session:
+        row = session.get(Job, job_id)
+        assert row is not None
         return job_out(row, locale)
 
 
-def fail_interrupted_jobs(sessions: Sessions) -> int:
-    """Mark the jobs a stopped process left queued or running as failed; returns how many."""
-    with sessions.begin() as session:
-        result = session.execute(
-            update(Job)
-            .where(Job.status.in_(UNFINISHED))
-            .values(status="failed", error=INTERRUPTED, error_params=None, finished_at=now_utc())
-        )
-        count: int = getattr(result, "rowcount", 0)
-    if count:
-        logger.warning("%d unfinished job(s) marked failed after a restart", count)
-    return count
+def recover_jobs(sessions: Sessions) -> None:
+    """On start: fail the jobs of workers that died, and run here the queued jobs a stopped
+    process left (with a job queue, `altmatch worker` picks those up instead)."""
+    config = job_queue.current()
+    try:
+        expire_stale_jobs(sessions, config.lease_seconds)
+    except SQLAlchemyError:  # the database is down: serve anyway; the next start or read retries
+        logger.exception("could not check for interrupted jobs at start")
+        return
+    if not config.external:
+        future = EXECUTOR.submit(run_queued, sessions, lease_seconds=config.lease_seconds)
+        future.add_done_callback(_log_failure)
 
 
-def _record(session: Session, actor: Actor, kind: str, season_id: int, run_id: int | None) -> Job:
+def _dispatch(sessions: Sessions, job_id: int) -> None:
+    config = job_queue.current()
+    if config.external:
+        job_queue.notify(config, job_id)  # if Redis is down the job waits in the database
+    else:
+        future = EXECUTOR.submit(run_job, sessions, job_id, lease_seconds=config.lease_seconds)
+        future.add_done_callback(_log_failure)
+
+
+def _log_failure(future: Future[Any]) -> None:
+    """A job that could not even be claimed (the database is down) stays queued; say why."""
+    if (problem := future.exception()) is not None:
+        logger.error("a queued job could not be started: %r", problem)
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    season_id: int,
+    run_id: int | None,
+    params: dict[str, object] | None,
+) -> Job:
     job = Job(
         kind=kind,
         season_id=season_id,
@@ -203,62 +227,10 @@ def _record(session: Session, actor: Actor, kind: str, season_id: int, run_id: i
         stage="",
         done_steps=0,
         total_steps=len(STAGES[kind]),
+        params=params,
         created_by=actor.user_id,
         created_at=now_utc(),
     )
     session.add(job)
     session.flush()
     return job
-
-
-def _run(
-    sessions: Sessions, job_id: int, kind: str, work: Callable[[Progress], RunReviewOut]
-) -> None:
-    """The job's body on the executor: never raises, always leaves the row finished."""
-    stages = STAGES[kind]
-
-    def progress(stage: str) -> None:
-        done = stages.index(stage) if stage in stages else 0
-        _update(sessions, job_id, status="running", stage=stage, done_steps=done)
-
-    try:
-        review = work(progress)
-    except (NotFoundError, AccessDeniedError):
-        _finish(sessions, job_id, Message(NO_LONGER_ALLOWED))
-    except Exception as exc:  # every failure must end the job, never leave it hanging
-        message = getattr(exc, "message", None)
-        if not isinstance(message, Message):
-            logger.exception("job %d failed", job_id)
-            message = Message(UNEXPECTED, {"problem": f"{type(exc).__name__}: {exc}"})
-        _finish(sessions, job_id, message)
-    else:
-        _update(
-            sessions,
-            job_id,
-            status="done",
-            stage="done",
-            done_steps=len(stages),
-            run_id=review.run.id,
-            finished_at=now_utc(),
-        )
-
-
-def _finish(sessions: Sessions, job_id: int, error: Message) -> None:
-    params = {key: str(value) for key, value in error.params.items()}
-    try:
-        _update(
-            sessions,
-            job_id,
-            status="failed",
-            stage="failed",
-            error=error.template,
-            error_params=params or None,
-            finished_at=now_utc(),
-        )
-    except Exception:  # the database itself fails; the next start marks the job failed
-        logger.exception("could not record the failure of job %d", job_id)
-
-
-def _update(sessions: Sessions, job_id: int, **values: Any) -> None:
-    with sessions.begin() as session:
-        session.execute(update(Job).where(Job.id == job_id).values(**values))

@@ -19,11 +19,11 @@ import smtplib
 import ssl
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.config import Settings
@@ -38,6 +38,7 @@ Sessions = sessionmaker[Session]
 log = logging.getLogger(__name__)
 
 SUBJECT_MAX = 150  # characters of the rendered notice kept in a subject line
+CLAIM_TIMEOUT = timedelta(minutes=10)  # longer than any batch's SMTP timeouts
 
 SUBJECT = N_("altmatch: {message}")
 CONFIDENTIAL_SUBJECT = N_("altmatch: update on case #{case_id}")
@@ -96,8 +97,9 @@ def send_pending_emails(
     rulebook: Rulebook | None = None,
 ) -> EmailRun:
     """Send every notice not yet e-mailed, one SMTP connection for the batch (re-opened after a
-    dropped connection); each sent notice is stamped in its own transaction, so a crash halfway
-    never sends a notice twice."""
+    dropped connection). Each notice is first claimed (`email_claimed_at`), so two processes
+    sweeping at once never both send it, and stamped sent in its own transaction, so a crash
+    halfway never sends it twice; a failed send releases the claim for the next run."""
     if settings.smtp_host is None:
         return EmailRun(configured=False)
     stamp = now or datetime.now(UTC)
@@ -108,12 +110,15 @@ def send_pending_emails(
         return run
     with _Connection(settings) as connection:
         for item in outgoing:
+            if not _claim(sessions, item.notification_id, stamp):
+                continue  # another process is sending it, or has sent it
             try:
                 connection.send(_compose(item, settings.smtp_sender, stamp))
             except (smtplib.SMTPException, OSError, ValueError) as exc:  # e.g. a bad address
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning("e-mail for notification %s not sent: %s", item.notification_id, error)
                 run.failed.append(FailedEmail(item.notification_id, error))
+                _release(sessions, item.notification_id)
                 continue
             _mark_sent(sessions, item.notification_id, stamp)
             run.sent += 1
@@ -192,6 +197,34 @@ def _compose(item: OutgoingEmail, sender: str, at: datetime) -> EmailMessage:
     message["Message-ID"] = make_msgid(f"notice{item.notification_id}", domain=domain)
     message.set_content(item.body)
     return message
+
+
+def _claim(sessions: Sessions, notification_id: int, at: datetime) -> bool:
+    """Take the notice for this run; a claim older than CLAIM_TIMEOUT was left by a process
+    that died mid-send and may be taken over."""
+    with sessions.begin() as session:
+        result = session.execute(
+            update(Notification)
+            .where(
+                Notification.id == notification_id,
+                Notification.emailed_at.is_(None),
+                or_(
+                    Notification.email_claimed_at.is_(None),
+                    Notification.email_claimed_at < at - CLAIM_TIMEOUT,
+                ),
+            )
+            .values(email_claimed_at=at)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+def _release(sessions: Sessions, notification_id: int) -> None:
+    with sessions.begin() as session:
+        session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id, Notification.emailed_at.is_(None))
+            .values(email_claimed_at=None)
+        )
 
 
 def _mark_sent(sessions: Sessions, notification_id: int, at: datetime) -> None:

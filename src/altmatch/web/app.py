@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from altmatch import __version__
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
-from altmatch.services.season_jobs import fail_interrupted_jobs
+from altmatch.services import job_queue
+from altmatch.services.season_jobs import recover_jobs
 from altmatch.web.api import api_router
 from altmatch.web.csrf import CsrfMiddleware
 from altmatch.web.errors import install_error_handlers
@@ -23,16 +24,19 @@ from altmatch.web.pages import pages_router
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """On start, jobs a previous process left unfinished are marked failed, so none hangs."""
-    fail_interrupted_jobs(app.state.sessions)
+    """On start, jobs whose worker died are failed and orphaned queued ones run, so none hangs;
+    a sibling process's live job is left alone."""
+    recover_jobs(app.state.sessions)
     yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; everything it needs comes from `settings`, so tests can make their own.
 
-    Starting it (the ASGI lifespan: `altmatch serve`, or a `with TestClient(app)` block) fails
-    the background jobs that a stopped process left queued or running.
+    `altmatch serve --workers N` calls it with no argument in each worker process (a uvicorn
+    factory), so the settings then come from the environment. It also sets this process's job
+    queue (services.job_queue). Starting it (the ASGI lifespan: `altmatch serve`, or a
+    `with TestClient(app)` block) recovers the jobs a stopped process left.
     """
     settings = settings or Settings()
     app = FastAPI(
@@ -44,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    job_queue.configure(settings)
     app.state.engine = make_engine(settings)
     app.state.sessions = session_factory(app.state.engine)
     static_dir = Path(str(resources.files("altmatch.web"))) / "static"

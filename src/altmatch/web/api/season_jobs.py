@@ -1,4 +1,8 @@
-"""Background season jobs as JSON: start a match or chances run (202) and follow its progress."""
+"""Background season jobs as JSON: start a match or chances run (202) and follow its progress.
+
+A started job is `queued` until a runner claims it: this process's own by default, or an
+`altmatch worker` when a job queue (ALTMATCH_REDIS_URL) is set.
+"""
 
 from __future__ import annotations
 
