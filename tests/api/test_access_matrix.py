@@ -2,8 +2,9 @@
 
 Routes added later are covered without touching this file: each non-public route must refuse
 anonymous visitors (401 from the API, a redirect to /sign-in from pages), and a route that
-declares a PermissionGate must refuse (403) every role the permission table leaves out while
-admitting the others. Only the routes in PUBLIC may be used without signing in.
+declares a PermissionGate (or the StaffGate) must refuse (403) every role the permission table
+(or STAFF_ROLES) leaves out while admitting the others. Only the routes in PUBLIC may be used
+without signing in.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ from altmatch.services import passwords
 from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.authentication import sign_in
 from altmatch.services.setup import prepare_installation
+from altmatch.services.two_factor import STAFF_ROLES
 from altmatch.web.app import create_app
-from altmatch.web.auth import SESSION_COOKIE, PermissionGate
+from altmatch.web.auth import SESSION_COOKIE, PermissionGate, StaffGate
 
 # Reachable without signing in: the path advisor, static files, the API's own description,
 # signing in, up and out, and the open direct-hire postings (a public jobs board).
@@ -53,6 +55,9 @@ PUBLIC = {
     ("POST", "/sign-up"),
     ("POST", "/sign-out"),  # signing out is always allowed, and harmless
     ("POST", "/api/v1/session"),
+    ("POST", "/api/v1/session/second-factor"),  # the second step of signing in
+    ("GET", "/sign-in/code"),
+    ("POST", "/sign-in/code"),
     ("DELETE", "/api/v1/session"),
     ("GET", "/api/v1/signup"),
     ("POST", "/api/v1/signup"),
@@ -71,6 +76,11 @@ class Endpoint:
     method: str
     path: str
     permissions: frozenset[Permission]
+    staff_only: bool = False
+
+    def admits(self, role: Role) -> bool:
+        by_permission = all(role in PERMISSIONS[p] for p in self.permissions)
+        return by_permission and (not self.staff_only or role in STAFF_ROLES)
 
     @property
     def public(self) -> bool:
@@ -89,6 +99,13 @@ def _gates(dependant: object) -> Iterator[Permission]:
         if isinstance(dependency.call, PermissionGate):
             yield dependency.call.permission
         yield from _gates(dependency)
+
+
+def _staff_only(dependant: object) -> bool:
+    return any(
+        isinstance(dependency.call, StaffGate) or _staff_only(dependency)
+        for dependency in getattr(dependant, "dependencies", [])
+    )
 
 
 def _flat_routes(app: FastAPI) -> Iterator[tuple[BaseRoute, str | None]]:
@@ -110,12 +127,12 @@ def endpoints(app: FastAPI) -> list[Endpoint]:
             assert route.path in MOUNTS, f"unknown mount {route.path}: say who may use it"
             continue
         assert path is not None, route
-        permissions = (
-            frozenset(_gates(route.dependant)) if isinstance(route, APIRoute) else frozenset()
-        )
+        api_route = isinstance(route, APIRoute)
+        permissions = frozenset(_gates(route.dependant)) if api_route else frozenset()
+        staff_only = api_route and _staff_only(route.dependant)
         for method in sorted(getattr(route, "methods", None) or {"GET"}):
             if method != "HEAD":
-                found.append(Endpoint(method, path, permissions))
+                found.append(Endpoint(method, path, permissions, staff_only))
     return found
 
 
@@ -175,6 +192,7 @@ def call(app: FastAPI, endpoint: Endpoint, token: str | None) -> tuple[int, str]
 def test_the_app_has_routes_of_every_kind() -> None:
     assert any(e.public for e in ENDPOINTS) and PRIVATE
     assert any(e.permissions for e in PRIVATE), "no role-restricted route found"
+    assert any(e.staff_only for e in PRIVATE), "no staff-only route found"
 
 
 def test_every_allowlisted_public_route_exists_or_is_reserved() -> None:
@@ -204,7 +222,7 @@ def test_a_public_route_serves_anonymous_visitors(app: FastAPI, endpoint: Endpoi
 def test_each_role_gets_exactly_what_the_permission_table_allows(
     app: FastAPI, tokens: dict[Role, str], endpoint: Endpoint, role: Role
 ) -> None:
-    allowed = all(role in PERMISSIONS[p] for p in endpoint.permissions)
+    allowed = endpoint.admits(role)
     status, location = call(app, endpoint, tokens[role])
     assert not location.startswith("/sign-in"), f"{endpoint} did not see {role}'s session"
     if allowed:

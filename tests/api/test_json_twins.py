@@ -33,12 +33,14 @@ NO_DATA = "no data of its own"
 PAGE_TWINS: dict[str, str | None] = {
     "/": None,  # the landing page's text: NO_DATA
     "/sign-in": None,  # a form: NO_DATA
+    "/sign-in/code": None,  # the second step's form: NO_DATA
     "/boe/schools": None,  # a redirect to the BoE's own schools page
     "/advisor": "/api/v1/advice/options",
     "/advisor/saved/{token}": "/api/v1/advice/saved/{token}",
     "/sign-up": "/api/v1/signup",
     "/account": "/api/v1/me",
     "/account/export": "/api/v1/me/export",
+    "/account/two-factor": "/api/v1/me/two-factor",
     "/my/placement": "/api/v1/me/placement",
     "/seasons": "/api/v1/seasons",
     "/seasons/{season_id}": "/api/v1/seasons/{season_id}",

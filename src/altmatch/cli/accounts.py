@@ -19,8 +19,12 @@ from altmatch.services.accounts import (
     reset_password,
     set_user_disabled,
 )
+from altmatch.services.two_factor import reset_two_factor
 
-users_app = typer.Typer(help="User accounts: create, list, reset passwords.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="User accounts: create, list, reset passwords and two-factor sign-in.",
+    no_args_is_help=True,
+)
 orgs_app = typer.Typer(
     help="Organisations (the programme, BoEs, dispatch companies).", no_args_is_help=True
 )
@@ -108,6 +112,19 @@ def _set_disabled(email: str, *, disabled: bool) -> None:
         except AccountError as exc:
             _fail(exc)
     typer.echo(f"{user.email} is now {'disabled' if user.disabled else 'enabled'}")
+
+
+@users_app.command("reset-two-factor")
+def users_reset_two_factor(email: str = typer.Argument(..., help="The user's email.")) -> None:
+    """Turn a staff member's two-factor sign-in off (a lost phone and no recovery codes left);
+    they sign in with their password and set it up again. Recorded in the audit log."""
+    with cli_sessions() as sessions:
+        try:
+            result = reset_two_factor(sessions, OPERATOR, email)
+        except AccountError as exc:
+            _fail(exc)
+    state = "was on, now off" if result.was_enabled else "was not on; nothing to turn off"
+    typer.echo(f"two-factor sign-in for {result.email} {state}")
 
 
 @users_app.command("list")

@@ -1,4 +1,5 @@
-"""Repository for organisations, users, sessions and sign-in attempts; callers commit."""
+"""Repository for organisations, users, sessions, sign-in attempts and second-factor rows;
+callers commit."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from altmatch.db.models import LoginAttempt, Organisation, User, UserSession
+from altmatch.db.models import (
+    LoginAttempt,
+    Organisation,
+    RecoveryCode,
+    SignInChallenge,
+    User,
+    UserSession,
+)
 
 
 def add_organisation(
@@ -95,8 +103,11 @@ def list_users(session: Session, *, organisation_id: int | None = None) -> list[
 
 
 def delete_user(session: Session, user: User) -> None:
-    """Remove the user, their sessions and the sign-in attempts made with their email."""
+    """Remove the user, their sessions, second-factor rows and the sign-in attempts made with
+    their email."""
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    session.execute(delete(SignInChallenge).where(SignInChallenge.user_id == user.id))
     session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
     session.delete(user)
     session.flush()
@@ -170,3 +181,98 @@ def failure_times(
 def list_login_attempts(session: Session, email: str) -> list[LoginAttempt]:
     query = select(LoginAttempt).where(LoginAttempt.email == email).order_by(LoginAttempt.id)
     return list(session.scalars(query))
+
+
+def replace_recovery_codes(
+    session: Session, user_id: int, code_hashes: list[str], *, at: datetime
+) -> None:
+    """Drop a user's recovery codes (used or not) and store the hashes of a new set."""
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    session.add_all(
+        RecoveryCode(user_id=user_id, code_hash=code_hash, created_at=at)
+        for code_hash in code_hashes
+    )
+    session.flush()
+
+
+def delete_recovery_codes(session: Session, user_id: int) -> None:
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+
+
+def unused_recovery_code(session: Session, user_id: int, code_hash: str) -> RecoveryCode | None:
+    query = select(RecoveryCode).where(
+        RecoveryCode.user_id == user_id,
+        RecoveryCode.code_hash == code_hash,
+        RecoveryCode.used_at.is_(None),
+    )
+    return session.scalars(query.limit(1)).one_or_none()
+
+
+def count_unused_recovery_codes(session: Session, user_id: int) -> int:
+    query = select(func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
+    )
+    return int(session.scalar(query) or 0)
+
+
+def add_sign_in_challenge(
+    session: Session, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
+) -> SignInChallenge:
+    row = SignInChallenge(
+        token_hash=token_hash, user_id=user_id, created_at=created_at, expires_at=expires_at
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_sign_in_challenge(session: Session, token_hash: str) -> SignInChallenge | None:
+    query = select(SignInChallenge).where(SignInChallenge.token_hash == token_hash)
+    return session.scalars(query).one_or_none()
+
+
+def delete_sign_in_challenges(session: Session, user_id: int) -> None:
+    session.execute(delete(SignInChallenge).where(SignInChallenge.user_id == user_id))
+
+
+def claim_totp_step(session: Session, user_id: int, step: int) -> bool:
+    """Record `step` as the user's last accepted TOTP step unless it (or a later one) already
+    is: one conditional UPDATE, so two requests racing with the same code cannot both win."""
+    result = session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            (User.totp_last_step.is_(None)) | (User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def spend_recovery_code(session: Session, code_id: int, *, at: datetime) -> bool:
+    """Mark a recovery code used unless a concurrent request already did."""
+    result = session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == code_id, RecoveryCode.used_at.is_(None))
+        .values(used_at=at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def close_sign_in_challenge(session: Session, challenge_id: int, *, at: datetime) -> bool:
+    """Mark a challenge answered unless a concurrent request already did."""
+    result = session.execute(
+        update(SignInChallenge)
+        .where(SignInChallenge.id == challenge_id, SignInChallenge.used_at.is_(None))
+        .values(used_at=at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def count_challenge_try(session: Session, challenge_id: int) -> None:
+    """One more wrong answer, counted in SQL so concurrent tries are not lost."""
+    session.execute(
+        update(SignInChallenge)
+        .where(SignInChallenge.id == challenge_id)
+        .values(attempts=SignInChallenge.attempts + 1)
+    )

@@ -1,4 +1,5 @@
-"""Signing in and out: server-side sessions, database-backed rate limits, and session lookup."""
+"""Signing in and out: server-side sessions, database-backed rate limits, a second factor for
+staff who turned it on, and session lookup."""
 
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ from altmatch.i18n import N_, Message
 from altmatch.services.accounts import UserOut, normalise_email, user_out
 from altmatch.services.audit import record_audit
 from altmatch.services.passwords import check_password, spend_verification_time
+from altmatch.services.two_factor import check_second_factor, has_two_factor
 
 Sessions = sessionmaker[Session]
 
 _TOKEN_BYTES = 32  # 256 random bits: guessing a live session is hopeless
 _MAX_TOKEN_LENGTH = 128
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)  # a write per request would be wasted work
+CHALLENGE_LIFETIME = timedelta(minutes=5)
+CHALLENGE_MAX_TRIES = 3  # then sign in again; wrong codes also count against the rate limits
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,15 @@ class SignedIn:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class SecondFactorNeeded:
+    """The password was right but the account has a second factor: no session yet. The
+    challenge token (only its hash is stored) goes back with the code to `complete_sign_in`."""
+
+    challenge: str = field(repr=False)
+    expires_at: datetime
+
+
 class SignInError(Exception):
     """Sign-in refused; the message never says whether the email has an account."""
 
@@ -74,6 +87,13 @@ class RateLimitedError(SignInError):
             )
         )
         self.retry_after_seconds = retry_after_seconds
+
+
+class ChallengeExpiredError(SignInError):
+    """The challenge is unknown, used, out of tries or too old: start again with the password."""
+
+    def __init__(self) -> None:
+        super().__init__(Message(N_("This sign-in has expired. Enter your password again.")))
 
 
 def token_hash(token: str) -> str:
@@ -150,9 +170,11 @@ def sign_in(
     policy: SignInPolicy | None = None,
     replacing_token: str | None = None,
     now: datetime | None = None,
-) -> SignedIn:
+) -> SignedIn | SecondFactorNeeded:
     """Check the password (Argon2id) and open a new session; every attempt is recorded.
 
+    An account with a second factor gets a SecondFactorNeeded instead of a session; the
+    password step then counts as neither success nor failure until the code is checked.
     Raises RateLimitedError before any password check once the email or the address has too
     many recent failures, and SignInError for a wrong email, password or a disabled account.
     An unknown email costs the same hashing time as a wrong password.
@@ -171,15 +193,18 @@ def sign_in(
                 spend_verification_time(password)
             check = check_password(user.password_hash, password) if user else None
             ok = user is not None and check is not None and check.ok and not user.disabled
-            repo.add_login_attempt(session, email=address, ip=ip, success=ok, at=now)
             if user is not None and check is not None and ok:
                 if check.new_hash:
                     user.password_hash = check.new_hash
+                if has_two_factor(user):
+                    return _challenge(session, user, now)
+                repo.add_login_attempt(session, email=address, ip=ip, success=True, at=now)
                 actor = actor_for(session, user)
                 record_audit(session, actor, "sign_in", "user", user.id, None, None)
                 return open_session(
                     session, user, policy=policy, now=now, replacing_token=replacing_token
                 )
+            repo.add_login_attempt(session, email=address, ip=ip, success=False, at=now)
             disabled = user is not None and check is not None and check.ok
             reason = "disabled" if disabled else "wrong_credentials"
             entity_id = user.id if user else None
@@ -191,6 +216,79 @@ def sign_in(
                 if disabled
                 else Message(N_("Wrong email or password."))
             )
+    raise refusal
+
+
+def _challenge(session: Session, user: User, now: datetime) -> SecondFactorNeeded:
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    expires_at = now + CHALLENGE_LIFETIME
+    repo.add_sign_in_challenge(
+        session,
+        token_hash=token_hash(token),
+        user_id=user.id,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    record_audit(
+        session, actor_for(session, user), "sign_in.challenged", "user", user.id, None, None
+    )
+    return SecondFactorNeeded(challenge=token, expires_at=expires_at)
+
+
+def complete_sign_in(
+    sessions: Sessions,
+    *,
+    challenge: str,
+    code: str,
+    ip: str,
+    policy: SignInPolicy | None = None,
+    replacing_token: str | None = None,
+    now: datetime | None = None,
+) -> SignedIn:
+    """Check the second factor (a TOTP code or a recovery code) and open the session.
+
+    A wrong code is a failed sign-in for the email and the address (the same rate limits as a
+    wrong password) and uses up one of the challenge's few tries. Raises RateLimitedError,
+    ChallengeExpiredError, or SignInError for a wrong code.
+    """
+    policy = policy or SignInPolicy()
+    now = now or datetime.now(UTC)
+    if not challenge or len(challenge) > _MAX_TOKEN_LENGTH:
+        raise ChallengeExpiredError
+    with sessions.begin() as session:
+        row = repo.get_sign_in_challenge(session, token_hash(challenge))
+        user = repo.get_user(session, row.user_id) if row is not None else None
+        if (
+            row is None
+            or user is None
+            or row.used_at is not None
+            or row.expires_at <= now
+            or row.attempts >= CHALLENGE_MAX_TRIES
+            or user.disabled
+            or not has_two_factor(user)
+        ):
+            refusal: SignInError = ChallengeExpiredError()
+        elif wait := _retry_after(session, user.email, ip, policy, now):
+            record_audit(session, None, "sign_in.refused", "user", None, None, {"reason": "rate"})
+            refusal = RateLimitedError(wait)
+        else:
+            factor = check_second_factor(session, user, code, now)
+            if factor is not None and not repo.close_sign_in_challenge(session, row.id, at=now):
+                factor = None  # a concurrent request answered this challenge first
+            repo.add_login_attempt(
+                session, email=user.email, ip=ip, success=factor is not None, at=now
+            )
+            if factor is not None:
+                actor = actor_for(session, user)
+                record_audit(session, actor, "sign_in", "user", user.id, None, {"factor": factor})
+                return open_session(
+                    session, user, policy=policy, now=now, replacing_token=replacing_token
+                )
+            repo.count_challenge_try(session, row.id)
+            record_audit(
+                session, None, "sign_in.failed", "user", user.id, None, {"reason": "wrong_code"}
+            )
+            refusal = SignInError(Message(N_("Wrong code. Try again.")))
     raise refusal
 
 

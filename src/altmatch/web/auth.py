@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, HTTPException, Request, Response
 
 from altmatch.config import Settings
-from altmatch.domain.access import Actor, Permission, require
+from altmatch.domain.access import AccessDeniedError, Actor, Permission, Role, require
+from altmatch.i18n import gettext as _
+from altmatch.i18n import use_locale
 from altmatch.services.accounts import UserOut, get_me
 from altmatch.services.authentication import SignedIn, SignInPolicy, resolve_session
+from altmatch.services.two_factor import STAFF_ROLES, setup_owed
 from altmatch.web.deps import SessionsDep, request_sessions
+from altmatch.web.locale import request_locale
 
 SESSION_COOKIE = "altmatch_session"
+TWO_FACTOR_PAGE = "/account/two-factor"
+# What a staff member who owes a second factor may still reach (staff_two_factor=required):
+# setting it up, signing in and out. Static files are mounted apart and need no session.
+_SETUP_ALLOWED = (TWO_FACTOR_PAGE, "/api/v1/me/two-factor", "/sign-in", "/api/v1/session")
+_SETUP_ALLOWED_EXACT = {"/sign-out"}
 _UNRESOLVED = object()
 
 
@@ -21,13 +30,37 @@ class SignInRequiredError(Exception):
 
 
 def optional_actor(request: Request, sessions: SessionsDep) -> Actor | None:
-    """The signed-in Actor or None; looked up once per request however often it is asked for."""
+    """The signed-in Actor or None; looked up once per request however often it is asked for.
+
+    This is also the one place `staff_two_factor=required` is enforced: a staff member without
+    a second factor is sent to set it up (pages) or refused with 403 (API), once per request.
+    """
     cached = getattr(request.state, "altmatch_actor", _UNRESOLVED)
     if cached is _UNRESOLVED:
         cached = resolve_session(sessions, request.cookies.get(SESSION_COOKIE))
         request.state.altmatch_actor = cached
+        if cached is not None:
+            _check_two_factor_setup(request, sessions, cached)
     assert cached is None or isinstance(cached, Actor)
     return cached
+
+
+def _check_two_factor_setup(request: Request, sessions: SessionsDep, actor: Actor) -> None:
+    settings: Settings = request.app.state.settings
+    path = request.url.path
+    if (
+        settings.staff_two_factor != "required"
+        or actor.role not in STAFF_ROLES
+        or path.startswith(_SETUP_ALLOWED)
+        or path in _SETUP_ALLOWED_EXACT
+        or not setup_owed(sessions, actor)
+    ):
+        return
+    if not path.startswith("/api/"):
+        raise HTTPException(status_code=303, headers={"Location": TWO_FACTOR_PAGE})
+    with use_locale(request_locale(request)):
+        detail = _("Set up two-factor sign-in first: staff accounts need it here.")
+    raise HTTPException(status_code=403, detail=detail)
 
 
 OptionalActorDep = Annotated[Actor | None, Depends(optional_actor)]
@@ -58,6 +91,23 @@ class PermissionGate:
     def __repr__(self) -> str:
         return f"PermissionGate({self.permission.value!r})"
 
+
+class StaffGate:
+    """A dependency admitting only staff (administrators, coordinators, BoE and company staff);
+    403 for candidates and ALTs. The access matrix test reads it like a PermissionGate."""
+
+    roles: frozenset[Role] = STAFF_ROLES
+
+    def __call__(self, actor: ActorDep) -> Actor:
+        if actor.role not in self.roles:
+            raise AccessDeniedError("staff only")
+        return actor
+
+    def __repr__(self) -> str:
+        return "StaffGate()"
+
+
+StaffDep = Annotated[Actor, Depends(StaffGate())]
 
 # One alias per permission a route needs: `def route(actor: UsersManagerDep)`.
 UsersManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.USERS_MANAGE))]
@@ -110,10 +160,6 @@ def client_ip(request: Request) -> str:
 def set_session_cookie(request: Request, response: Response, signed_in: SignedIn) -> None:
     """HttpOnly (no script can read it), SameSite=Lax, Secure as configured, expiring with the
     session."""
-    settings: Settings = request.app.state.settings
-    secure = settings.secure_cookies == "always" or (
-        settings.secure_cookies == "auto" and request.url.scheme == "https"
-    )
     response.set_cookie(
         SESSION_COOKIE,
         signed_in.token,
@@ -121,9 +167,40 @@ def set_session_cookie(request: Request, response: Response, signed_in: SignedIn
         path="/",
         httponly=True,
         samesite="lax",
-        secure=secure,
+        secure=_secure(request),
+    )
+
+
+def _secure(request: Request) -> bool:
+    settings: Settings = request.app.state.settings
+    return settings.secure_cookies == "always" or (
+        settings.secure_cookies == "auto" and request.url.scheme == "https"
     )
 
 
 def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+
+
+CHALLENGE_COOKIE = "altmatch_challenge"
+CHALLENGE_COOKIE_PATH = "/sign-in"
+
+
+def set_challenge_cookie(request: Request, response: Response, token: str, max_age: int) -> None:
+    """The second-factor challenge of a sign-in page: HttpOnly, only sent to /sign-in..., and
+    gone after a few minutes."""
+    response.set_cookie(
+        CHALLENGE_COOKIE,
+        token,
+        max_age=max_age,
+        path=CHALLENGE_COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+    )
+
+
+def clear_challenge_cookie(response: Response) -> None:
+    response.delete_cookie(
+        CHALLENGE_COOKIE, path=CHALLENGE_COOKIE_PATH, httponly=True, samesite="lax"
+    )

@@ -1,4 +1,5 @@
-"""/account: your details, a download of your data, account deletion (twin: /api/v1/me)."""
+"""/account: your details, a download of your data, account deletion (twin: /api/v1/me), and
+/account/two-factor for staff (twin: /api/v1/me/two-factor)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from altmatch.config import Settings
 from altmatch.domain.access import Actor
 from altmatch.i18n import render
 from altmatch.services.accounts import ROLE_LABELS, AccountError, Sessions, get_me
 from altmatch.services.my_account import delete_my_account, export_my_data
-from altmatch.web.auth import ActorDep, OwnApplicationDep, clear_session_cookie
+from altmatch.services.two_factor import (
+    disable_two_factor,
+    enable_two_factor,
+    is_staff,
+    qr_svg,
+    regenerate_recovery_codes,
+    two_factor_status,
+)
+from altmatch.web.auth import ActorDep, OwnApplicationDep, StaffDep, clear_session_cookie
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.templating import render_page
@@ -21,7 +31,12 @@ router = APIRouter()
 
 
 def _context(sessions: Sessions, actor: Actor, errors: dict[str, str]) -> dict[str, Any]:
-    return {"user": get_me(sessions, actor), "role_labels": ROLE_LABELS, "errors": errors}
+    return {
+        "user": get_me(sessions, actor),
+        "role_labels": ROLE_LABELS,
+        "errors": errors,
+        "staff": is_staff(actor.role),
+    }
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -56,3 +71,80 @@ def account_delete(
     response = render_page(request, "account_deleted.html", locale, {})
     clear_session_cookie(response)
     return response
+
+
+FormText = Annotated[str, Form()]
+
+
+def _two_factor_page(
+    request: Request,
+    actor: Actor,
+    sessions: Sessions,
+    locale: str,
+    *,
+    errors: dict[str, str] | None = None,
+    recovery_codes: list[str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    status = two_factor_status(sessions, actor, required=settings.staff_two_factor == "required")
+    context = {
+        "status": status,
+        "qr_svg": qr_svg(status.setup.otpauth_uri) if status.setup else "",
+        "errors": errors or {},
+        "recovery_codes": recovery_codes or [],
+    }
+    return render_page(request, "two_factor.html", locale, context, status_code=status_code)
+
+
+@router.get("/account/two-factor", response_class=HTMLResponse)
+def two_factor_page(
+    request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    return _two_factor_page(request, actor, sessions, locale)
+
+
+@router.post("/account/two-factor", response_class=HTMLResponse)
+def two_factor_enable(
+    request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep, code: FormText = ""
+) -> HTMLResponse:
+    try:
+        codes = enable_two_factor(sessions, actor, code=code).recovery_codes
+    except AccountError as exc:
+        errors = {"enable": render(exc.message, locale)}
+        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+    return _two_factor_page(request, actor, sessions, locale, recovery_codes=codes)
+
+
+@router.post("/account/two-factor/recovery-codes", response_class=HTMLResponse)
+def two_factor_renew(
+    request: Request,
+    actor: StaffDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    code: FormText = "",
+    password: FormText = "",
+) -> HTMLResponse:
+    try:
+        codes = regenerate_recovery_codes(sessions, actor, code=code, password=password)
+    except AccountError as exc:
+        errors = {"renew": render(exc.message, locale)}
+        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+    return _two_factor_page(request, actor, sessions, locale, recovery_codes=codes.recovery_codes)
+
+
+@router.post("/account/two-factor/disable", response_class=HTMLResponse)
+def two_factor_disable(
+    request: Request,
+    actor: StaffDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    code: FormText = "",
+    password: FormText = "",
+) -> HTMLResponse:
+    try:
+        disable_two_factor(sessions, actor, code=code, password=password)
+    except AccountError as exc:
+        errors = {"off": render(exc.message, locale)}
+        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+    return _two_factor_page(request, actor, sessions, locale)

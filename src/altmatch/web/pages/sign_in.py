@@ -1,7 +1,9 @@
-"""/sign-in, /sign-out and /sign-up pages (JSON twins: /api/v1/session and /api/v1/signup)."""
+"""/sign-in (with its second-factor step), /sign-out and /sign-up pages (JSON twins:
+/api/v1/session and /api/v1/signup)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -10,15 +12,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
 from altmatch.services.accounts import AccountError
-from altmatch.services.authentication import RateLimitedError, SignedIn, SignInError, sign_in
+from altmatch.services.authentication import (
+    CHALLENGE_LIFETIME,
+    ChallengeExpiredError,
+    RateLimitedError,
+    SignedIn,
+    SignInError,
+    complete_sign_in,
+    sign_in,
+)
 from altmatch.services.authentication import sign_out as end_session
 from altmatch.services.consent import consent_text
 from altmatch.services.my_account import sign_up_candidate
 from altmatch.services.passwords import MIN_LENGTH
 from altmatch.web.auth import (
+    CHALLENGE_COOKIE,
     SESSION_COOKIE,
+    clear_challenge_cookie,
     clear_session_cookie,
     client_ip,
+    set_challenge_cookie,
     set_session_cookie,
     sign_in_policy,
 )
@@ -47,6 +60,18 @@ def _signed_in(request: Request, signed_in: SignedIn, target: str) -> RedirectRe
     return response
 
 
+def _refused(
+    request: Request, locale: str, template: str, context: Mapping[str, object], exc: SignInError
+) -> HTMLResponse:
+    """The form again with the reason; 429 and Retry-After when rate limited."""
+    limited = isinstance(exc, RateLimitedError)
+    context = {**context, "error": render(exc.message, locale)}
+    response = render_page(request, template, locale, context, status_code=429 if limited else 400)
+    if isinstance(exc, RateLimitedError):
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, locale: LocaleDep, next: str | None = None) -> HTMLResponse:
     context: dict[str, object] = {"next": safe_next(next), "values": {}, "error": None}
@@ -64,7 +89,7 @@ def sign_in_submit(
 ) -> Response:
     target = safe_next(next)
     try:
-        signed_in = sign_in(
+        result = sign_in(
             sessions,
             email=email,
             password=password,
@@ -73,19 +98,56 @@ def sign_in_submit(
             replacing_token=request.cookies.get(SESSION_COOKIE),
         )
     except SignInError as exc:
-        limited = isinstance(exc, RateLimitedError)
-        context = {
-            "next": target,
-            "values": {"email": email},
-            "error": render(exc.message, locale),
-        }
-        response = render_page(
-            request, "sign_in.html", locale, context, status_code=429 if limited else 400
+        context = {"next": target, "values": {"email": email}}
+        return _refused(request, locale, "sign_in.html", context, exc)
+    if isinstance(result, SignedIn):
+        return _signed_in(request, result, target)
+    response = render_page(request, "sign_in_code.html", locale, {"next": target, "error": None})
+    max_age = int(CHALLENGE_LIFETIME.total_seconds())
+    set_challenge_cookie(request, response, result.challenge, max_age)
+    return response
+
+
+@router.get("/sign-in/code", response_class=HTMLResponse)
+def sign_in_code_form(request: Request, locale: LocaleDep, next: str | None = None) -> Response:
+    """The code form again (after switching language, say) while a challenge is pending, else
+    the password form."""
+    if not request.cookies.get(CHALLENGE_COOKIE):
+        return sign_in_form(request, locale, next)
+    context = {"next": safe_next(next), "error": None}
+    return render_page(request, "sign_in_code.html", locale, context)
+
+
+@router.post("/sign-in/code", response_class=HTMLResponse)
+def sign_in_code_submit(
+    request: Request,
+    locale: LocaleDep,
+    sessions: SessionsDep,
+    code: FormText = "",
+    next: FormText = "",
+) -> Response:
+    """The second step for staff with two-factor sign-in: the code from the phone (or a
+    recovery code) against the challenge the cookie holds."""
+    target = safe_next(next)
+    try:
+        signed_in = complete_sign_in(
+            sessions,
+            challenge=request.cookies.get(CHALLENGE_COOKIE, ""),
+            code=code,
+            ip=client_ip(request),
+            policy=sign_in_policy(request),
+            replacing_token=request.cookies.get(SESSION_COOKIE),
         )
-        if isinstance(exc, RateLimitedError):
-            response.headers["Retry-After"] = str(exc.retry_after_seconds)
-        return response
-    return _signed_in(request, signed_in, target)
+    except ChallengeExpiredError as exc:
+        context = {"next": target, "values": {}}
+        refused = _refused(request, locale, "sign_in.html", context, exc)
+        clear_challenge_cookie(refused)
+        return refused
+    except SignInError as exc:
+        return _refused(request, locale, "sign_in_code.html", {"next": target}, exc)
+    response = _signed_in(request, signed_in, target)
+    clear_challenge_cookie(response)
+    return response
 
 
 @router.post("/sign-out")
