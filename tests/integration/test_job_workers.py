@@ -23,6 +23,7 @@ import pytest
 import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.integration.conftest import REQUIRE_POSTGRES
 from tests.season_world import (
     CONTRACT_START,
     World,
@@ -57,6 +58,8 @@ def settings(postgres_url: str, tmp_path: Path) -> Settings:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
+        if REQUIRE_POSTGRES:  # CI needs the real queue as much as the real database
+            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {exc} (ALTMATCH_REQUIRE_POSTGRES=1)")
         pytest.skip(f"Redis at {REDIS_URL} is unreachable: {exc}")
     return Settings(
         data_dir=tmp_path / "data",

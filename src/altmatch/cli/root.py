@@ -1,5 +1,5 @@
-"""Root Typer app: serve, advise, match, upgrade, chances, demo, db, users, orgs, dispatch,
-postings, support."""
+"""Root Typer app: serve, worker, advise, match, upgrade, chances, demo, export, import, db,
+users, orgs, dispatch, postings, support."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import typer
 from altmatch import __version__
 from altmatch.cli.accounts import orgs_app, users_app
 from altmatch.cli.advise import advise_command
+from altmatch.cli.backup import export_command, import_command
 from altmatch.cli.chances import chances_command
 from altmatch.cli.db import db_app
 from altmatch.cli.demo import demo_command
@@ -16,6 +17,7 @@ from altmatch.cli.match import match_command, upgrade_command
 from altmatch.cli.postings import postings_app
 from altmatch.cli.serve import serve_command
 from altmatch.cli.support import support_app
+from altmatch.cli.worker import worker_command
 
 app = typer.Typer(
     name="altmatch",
@@ -24,11 +26,14 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve_command)
+app.command("worker")(worker_command)
 app.command("advise")(advise_command)
 app.command("match")(match_command)
 app.command("upgrade")(upgrade_command)
 app.command("chances")(chances_command)
 app.command("demo")(demo_command)
+app.command("export")(export_command)
+app.command("import")(import_command)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")

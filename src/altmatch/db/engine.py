@@ -24,7 +24,11 @@ def make_engine(settings: Settings) -> Engine:
     url = make_url(settings.database_url)
     if settings.is_sqlite and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, json_serializer=partial(json.dumps, ensure_ascii=False))
+    # pool_pre_ping: a connection the server dropped while idle (a restart, a fail-over) is
+    # replaced before use instead of failing the next request with a 503.
+    engine = create_engine(
+        url, json_serializer=partial(json.dumps, ensure_ascii=False), pool_pre_ping=True
+    )
     if settings.is_sqlite:
         event.listen(engine, "connect", _tune_sqlite_connection)
     return engine

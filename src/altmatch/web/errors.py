@@ -1,11 +1,14 @@
-"""How refusals reach people: 401 or a sign-in redirect, 403 for actions, 404 for hidden objects."""
+"""How refusals reach people: 401 or a sign-in redirect, 403 for actions, 404 for hidden objects,
+503 while the database is out of reach."""
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from altmatch.db.models import ImmutableRunError
 from altmatch.domain.access import AccessDeniedError, NotFoundError
@@ -19,6 +22,9 @@ from altmatch.services.season_access import ConflictError, SeasonError
 from altmatch.web.auth import SignInRequiredError
 from altmatch.web.locale import request_locale
 from altmatch.web.pages.templating import render_page
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 10  # long enough for a database restart or fail-over to finish
 
 
 def is_api(request: Request) -> bool:
@@ -93,7 +99,38 @@ def conflict(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": message}, status_code=409)
 
 
+def database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database went away (refused, reset, shutting down): 503 with Retry-After, logged
+    once without a traceback. The transaction died with the connection, so nothing of it was
+    written. Any other database error is a bug and is raised on as a 500."""
+    assert isinstance(exc, DBAPIError)
+    if not is_outage(exc):
+        raise exc
+    reason = " ".join(str(exc.orig).split())[:300]
+    logger.warning(
+        "database unavailable during %s %s: %s", request.method, request.url.path, reason
+    )
+    locale = request_locale(request)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    with use_locale(locale):
+        message = _(
+            "The database cannot be reached just now. Nothing was changed; try again in a moment."
+        )
+    if is_api(request):
+        return JSONResponse({"detail": message}, status_code=503, headers=headers)
+    request.state.altmatch_user = None  # the page header must not ask the database who is signed in
+    page = render_page(request, "unavailable.html", locale, {"message": message}, status_code=503)
+    page.headers.update(headers)
+    return page
+
+
+def is_outage(exc: DBAPIError) -> bool:
+    """A lost or refused connection, not a broken query or constraint."""
+    return isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_exception_handler(SignInRequiredError, sign_in_required)
     app.add_exception_handler(SignInError, sign_in_refused)
     app.add_exception_handler(AccessDeniedError, access_denied)
