@@ -17,10 +17,11 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.cli.sessions import cli_sessions
+from altmatch.config import Settings
 from altmatch.domain.access import OPERATOR, AccessDeniedError
 from altmatch.i18n import render
 from altmatch.io.export import Format
-from altmatch.io.tabular import MAX_BYTES
+from altmatch.io.limits import ImportLimits
 from altmatch.rulebook.vocabulary import RenewalIntention
 from altmatch.services.dispatch_contracts import get_contract, import_positions, list_contracts
 from altmatch.services.dispatch_roster import (
@@ -60,10 +61,14 @@ def _json(model: BaseModel) -> None:
     typer.echo(json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2))
 
 
-def _read(path: Path) -> bytes:
+def _limits() -> ImportLimits:
+    return ImportLimits.from_settings(Settings())
+
+
+def _read(path: Path, limits: ImportLimits) -> bytes:
     try:
-        if path.stat().st_size > MAX_BYTES:
-            _fail([f"{path}:0:-: file is over {MAX_BYTES:,} bytes"])
+        if path.stat().st_size > limits.max_bytes:
+            _fail([f"{path}:0:-: file is over {limits.max_bytes:,} bytes"])
         return path.read_bytes()
     except OSError as exc:
         _fail([f"{path}:0:-: cannot read: {exc.strerror or exc}"])
@@ -116,10 +121,17 @@ def import_positions_command(
     check: bool = typer.Option(False, "--check", help="Only check the file; store nothing."),
 ) -> None:
     """Add positions to a contract from a file: every row or none."""
-    content = _read(file)
+    limits = _limits()
+    content = _read(file, limits)
     result = _run(
         lambda s: import_positions(
-            s, OPERATOR, contract, content=content, filename=str(file), commit=not check
+            s,
+            OPERATOR,
+            contract,
+            content=content,
+            filename=str(file),
+            commit=not check,
+            limits=limits,
         )
     )
     if check and not result.errors:
@@ -176,10 +188,17 @@ def import_roster_command(
     check: bool = typer.Option(False, "--check", help="Only check the file; store nothing."),
 ) -> None:
     """Add or update the company's ALTs by alt_id from a file: every row or none."""
-    content = _read(file)
+    limits = _limits()
+    content = _read(file, limits)
     result = _run(
         lambda s: import_roster(
-            s, OPERATOR, content=content, filename=str(file), commit=not check, company_id=company
+            s,
+            OPERATOR,
+            content=content,
+            filename=str(file),
+            commit=not check,
+            company_id=company,
+            limits=limits,
         )
     )
     if check and not result.errors:

@@ -9,6 +9,8 @@ from typing import NoReturn
 
 import typer
 
+from altmatch.config import Settings
+from altmatch.io.limits import ImportLimits
 from altmatch.io.outputs import OutputError
 from altmatch.io.season_files import SeasonFiles, SeasonFilesError, load_season_files
 
@@ -48,6 +50,7 @@ def load(
             candidate_ranks=candidate_ranks,
             request_ranks=request_ranks,
             couples=couples,
+            limits=ImportLimits.from_settings(Settings()),
         )
     except SeasonFilesError as exc:
         fail(str(e) for e in exc.errors)

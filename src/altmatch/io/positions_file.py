@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.roster_file import jlpt, limited_text, open_table
 from altmatch.io.tabular import FILE, Cells, RowError
 from altmatch.rulebook.vocabulary import Jlpt
@@ -41,9 +42,11 @@ class PositionUpload:
     sha256: str
 
 
-def read_positions_upload(data: bytes, filename: str) -> PositionUpload:
+def read_positions_upload(
+    data: bytes, filename: str, limits: ImportLimits = DEFAULT_LIMITS
+) -> PositionUpload:
     """Check a positions file; a position_id may appear once."""
-    table, errors = open_table(data, filename, POSITION_REQUIRED, POSITION_COLUMNS)
+    table, errors = open_table(data, filename, POSITION_REQUIRED, POSITION_COLUMNS, limits)
     if table is None:
         return PositionUpload((), (), tuple(errors), "")
     if not table.rows:

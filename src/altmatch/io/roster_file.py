@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.tabular import FILE, Cells, RowError, Table, TableError, read_table_bytes
 from altmatch.rulebook.vocabulary import Jlpt, RenewalIntention, SchoolLevel
 
@@ -62,12 +63,16 @@ class RosterUpload:
 
 
 def open_table(
-    data: bytes, filename: str, required: Sequence[str], known: Sequence[str]
+    data: bytes,
+    filename: str,
+    required: Sequence[str],
+    known: Sequence[str],
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> tuple[Table | None, list[RowError]]:
     """The table, or None when it cannot be read or lacks a required column; unknown columns
     are errors too (a misspelt header would otherwise be silently ignored)."""
     try:
-        table = read_table_bytes(data, filename)
+        table = read_table_bytes(data, filename, limits=limits)
     except TableError as exc:
         return None, list(exc.errors)
     errors = [
@@ -120,9 +125,11 @@ def jlpt(cells: Cells, column: str) -> Jlpt:
     return found
 
 
-def read_roster_upload(data: bytes, filename: str) -> RosterUpload:
+def read_roster_upload(
+    data: bytes, filename: str, limits: ImportLimits = DEFAULT_LIMITS
+) -> RosterUpload:
     """Check a roster file; an alt_id may appear once."""
-    table, errors = open_table(data, filename, ROSTER_REQUIRED, ROSTER_COLUMNS)
+    table, errors = open_table(data, filename, ROSTER_REQUIRED, ROSTER_COLUMNS, limits)
     if table is None:
         return RosterUpload((), (), tuple(errors), "")
     if not table.rows:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
+from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.tabular import (
     FILE,
     SUFFIXES,
@@ -165,6 +166,7 @@ def load_season_files(
     candidate_ranks: Path | None = None,
     request_ranks: Path | None = None,
     couples: Path | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> SeasonFiles:
     """Read and validate every file of a season; raise SeasonFilesError with every problem."""
     named = {
@@ -178,7 +180,7 @@ def load_season_files(
     tables: dict[str, Table] = {}
     for role, path in paths.items():
         try:
-            table = read_table(path)
+            table = read_table(path, limits=limits)
         except TableError as exc:
             errors.extend(exc.errors)
             continue
@@ -422,19 +424,23 @@ class Upload(Generic[R]):
     sha256: str
 
 
-def read_request_upload(data: bytes, filename: str) -> Upload[RequestRecord]:
+def read_request_upload(
+    data: bytes, filename: str, limits: ImportLimits = DEFAULT_LIMITS
+) -> Upload[RequestRecord]:
     """Check an uploaded requests file by the rules of a season folder's requests file."""
-    table, errors = _upload_table(data, filename, "requests")
+    table, errors = _upload_table(data, filename, "requests", limits)
     if table is None:
         return Upload((), (), (), tuple(errors), "")
     records = _requests(table, errors)
     return Upload(records, *_upload_rows(table, "requests"), tuple(errors), table.sha256)
 
 
-def read_candidate_upload(data: bytes, filename: str) -> Upload[CandidateRecord]:
+def read_candidate_upload(
+    data: bytes, filename: str, limits: ImportLimits = DEFAULT_LIMITS
+) -> Upload[CandidateRecord]:
     """Check an uploaded candidates file by the rules of a season folder's candidates file,
     with the upload-only columns `name`, `email` and `partner_id`."""
-    table, errors = _upload_table(data, filename, "candidates")
+    table, errors = _upload_table(data, filename, "candidates", limits)
     if table is None:
         return Upload((), (), (), tuple(errors), "")
     records = _candidates(table, errors)
@@ -442,10 +448,10 @@ def read_candidate_upload(data: bytes, filename: str) -> Upload[CandidateRecord]
 
 
 def _upload_table(
-    data: bytes, filename: str, role: UploadRole
+    data: bytes, filename: str, role: UploadRole, limits: ImportLimits
 ) -> tuple[Table | None, list[RowError]]:
     try:
-        table = read_table_bytes(data, filename)
+        table = read_table_bytes(data, filename, limits=limits)
     except TableError as exc:
         return None, list(exc.errors)
     required, optional = COLUMNS[role]

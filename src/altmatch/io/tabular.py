@@ -7,52 +7,45 @@ Every problem is a `RowError` pointing at the file, row and column, so a person 
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-import openpyxl
+from altmatch.i18n import N_
+from altmatch.io.csv_rows import csv_rows
+from altmatch.io.errors import FILE, RowError, TableError, file_error, refuse
+from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
+from altmatch.io.xlsx_rows import xlsx_rows
 
-MAX_BYTES = 64 * 1024 * 1024  # larger files are almost certainly a mistake (or an attack)
-MAX_ROWS = 1_000_000
-MAX_CELL_CHARS = 10_000
+__all__ = [
+    "FILE",
+    "MAX_BYTES",
+    "MAX_CELL_CHARS",
+    "MAX_ROWS",
+    "SUFFIXES",
+    "Cells",
+    "ImportLimits",
+    "Row",
+    "RowError",
+    "Table",
+    "TableError",
+    "read_table",
+    "read_table_bytes",
+]
+
+MAX_BYTES = DEFAULT_LIMITS.max_bytes  # what a web upload reads at most (plus one byte)
+MAX_ROWS = DEFAULT_LIMITS.max_rows
+MAX_CELL_CHARS = DEFAULT_LIMITS.max_cell_chars
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", ""})  # an empty cell is "no"
 _INTEGER = re.compile(r"-?[0-9]+")
 T = TypeVar("T")
-FILE = "-"  # the column of a problem with the whole file
 SUFFIXES = (".csv", ".xlsx")
-_BOM = b"\xef\xbb\xbf"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an input file; `row` is the file's row number (0 for the whole file)."""
-
-    file: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.message}"
-
-
-class TableError(ValueError):
-    """The file cannot be read as a table at all; `errors` says why."""
-
-    def __init__(self, errors: Iterable[RowError]) -> None:
-        self.errors = tuple(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
 
 
 @dataclass(frozen=True)
@@ -140,170 +133,136 @@ class Cells:
 
 
 def read_table(
-    path: Path, *, name: str | None = None, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+    path: Path,
+    *,
+    name: str | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> Table:
     """Read a .csv or .xlsx file (first sheet); blank rows are skipped, numbering is kept.
 
     The header is the first non-blank row. Raises TableError for an unreadable file, a bad
-    encoding, a bad header, a row wider than the header, or a file over the limits.
+    encoding, a bad header, a row wider than the header, or a file over the limits; the size
+    is checked before a byte is read.
     """
+    limits = _override(limits, max_bytes, max_rows)
     label = name or str(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise TableError([RowError(label, 0, FILE, "expected a .csv or .xlsx file")])
+    if path.suffix.lower() not in SUFFIXES:
+        raise refuse(label, 0, FILE, N_("expected a .csv or .xlsx file"))
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise TableError(
-                [RowError(label, 0, FILE, f"file is {size:,} bytes; the limit is {max_bytes:,}")]
-            )
-        data = path.read_bytes()
+        if size > limits.max_bytes:
+            raise _too_big(label, size, limits)
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_bytes + 1)  # the file may grow after stat()
     except FileNotFoundError as exc:
-        raise TableError([RowError(label, 0, FILE, "file not found")]) from exc
+        raise refuse(label, 0, FILE, N_("file not found")) from exc
     except OSError as exc:
-        raise TableError([RowError(label, 0, FILE, f"cannot read: {exc.strerror or exc}")]) from exc
-    return read_table_bytes(data, label, max_bytes=max_bytes, max_rows=max_rows)
+        problem = exc.strerror or str(exc)
+        raise refuse(label, 0, FILE, N_("cannot read: {problem}"), problem=problem) from exc
+    return read_table_bytes(data, label, limits=limits)
 
 
 def read_table_bytes(
-    data: bytes, name: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+    data: bytes,
+    name: str,
+    *,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> Table:
     """Read an uploaded file's content as `read_table` reads a file; `name` gives the suffix
-    (.csv or .xlsx) and labels every RowError."""
+    (.csv or .xlsx) and labels every RowError. Rows are counted while streaming, so a file
+    over the row limit is refused without being read to its end."""
+    limits = _override(limits, max_bytes, max_rows)
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise TableError([RowError(name, 0, FILE, "expected a .csv or .xlsx file")])
-    if len(data) > max_bytes:
-        message = f"file is {len(data):,} bytes; the limit is {max_bytes:,}"
-        raise TableError([RowError(name, 0, FILE, message)])
+        raise refuse(name, 0, FILE, N_("expected a .csv or .xlsx file"))
+    if len(data) > limits.max_bytes:
+        raise _too_big(name, len(data), limits)
     digest = hashlib.sha256(data).hexdigest()
-    raw = _xlsx_rows(data, name) if suffix == ".xlsx" else _csv_rows(data, name)
-    return _tabulate(raw, name, digest, max_rows)
+    reader = xlsx_rows if suffix == ".xlsx" else csv_rows
+    return _tabulate(reader(data, name, limits), name, digest, limits)
 
 
-def _decode(data: bytes, label: str) -> str:
-    """UTF-8 (a BOM is dropped), else CP932; anything else is an error naming the line."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableError(
-            [RowError(label, 0, FILE, "UTF-16 is not accepted: save as CSV UTF-8 or CSV (CP932)")]
-        )
-    if data.startswith(b"PK\x03\x04"):
-        raise TableError(
-            [RowError(label, 0, FILE, "this is an Excel workbook: give it the .xlsx suffix")]
-        )
-    bom = len(_BOM) if data.startswith(_BOM) else 0
-    try:
-        text = data[bom:].decode("utf-8")
-    except UnicodeDecodeError as utf8_error:
-        at = bom + utf8_error.start
-        if bom:  # a BOM promises UTF-8: no second guess
-            problem = "starts with a UTF-8 BOM but is not UTF-8"
-        else:
-            try:
-                return _no_nul(data.decode("cp932"), label)
-            except UnicodeDecodeError:
-                problem = "neither UTF-8 nor CP932 text"
-        line = data.count(b"\n", 0, at) + 1
-        raise TableError(
-            [
-                RowError(
-                    label,
-                    line,
-                    FILE,
-                    f"{problem} (byte 0x{data[at]:02x}): save it as CSV UTF-8 from Excel",
-                )
-            ]
-        ) from utf8_error
-    return _no_nul(text, label)
+def _override(limits: ImportLimits, max_bytes: int | None, max_rows: int | None) -> ImportLimits:
+    if max_bytes is not None:
+        limits = limits.with_(max_bytes=max_bytes)
+    if max_rows is not None:
+        limits = limits.with_(max_rows=max_rows)
+    return limits
 
 
-def _no_nul(text: str, label: str) -> str:
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise TableError([RowError(label, line, FILE, "contains NUL bytes: not a text CSV file")])
-    return text
-
-
-def _csv_rows(data: bytes, label: str) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(data, label)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    number = 0
-    try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells
-    except csv.Error as exc:
-        raise TableError([RowError(label, number + 1, FILE, f"malformed CSV: {exc}")]) from exc
-
-
-def _cell_text(value: object) -> str:
-    """Excel stores every number as a float and dates as datetimes: write them as people do."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-        return value.date().isoformat()
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx_rows(data: bytes, label: str) -> Iterator[tuple[int, list[str]]]:
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TableError(
-            [RowError(label, 0, FILE, f"not a readable .xlsx workbook ({exc})")]
-        ) from exc
-    try:
-        if not book.worksheets:
-            raise TableError([RowError(label, 0, FILE, "the workbook has no sheet")])
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in values]
-    finally:
-        book.close()
+def _too_big(label: str, size: int, limits: ImportLimits) -> TableError:
+    template = N_("the file is {size:,} bytes; the limit is {limit:,}")
+    return refuse(label, 0, FILE, template, size=size, limit=limits.max_bytes)
 
 
 def _tabulate(
-    raw: Iterable[tuple[int, list[str]]], label: str, digest: str, max_rows: int
+    raw: Iterable[tuple[int, list[str]]], label: str, digest: str, limits: ImportLimits
 ) -> Table:
     header: tuple[str, ...] | None = None
     header_row = 0
     rows: list[Row] = []
     errors: list[RowError] = []
     for number, cells in raw:
+        if number > limits.max_physical_rows:
+            raise refuse(
+                label,
+                number,
+                FILE,
+                N_("more than {limit:,} rows, blank ones included"),
+                limit=limits.max_physical_rows,
+            )
         stripped = [c.strip() for c in cells]
         if not any(stripped):
             continue
-        if any(len(c) > MAX_CELL_CHARS for c in stripped):
-            errors.append(RowError(label, number, FILE, f"a cell over {MAX_CELL_CHARS} chars"))
+        if len(stripped) > limits.max_columns and any(stripped[limits.max_columns :]):
+            raise refuse(
+                label,
+                number,
+                FILE,
+                N_("more than {limit} columns"),
+                limit=limits.max_columns,
+            )
+        long = [i for i, c in enumerate(stripped) if len(c) > limits.max_cell_chars]
+        if long:
+            errors.extend(_long_cell(label, number, header, i, limits) for i in long)
             continue
         if header is None:
             header, header_row = _header(stripped, label, number), number
             continue
-        if len(rows) >= max_rows:
-            raise TableError([RowError(label, number, FILE, f"more than {max_rows:,} rows")])
+        if len(rows) >= limits.max_rows:
+            raise refuse(label, number, FILE, N_("more than {limit:,} rows"), limit=limits.max_rows)
         extra = stripped[len(header) :]
         if any(extra):
             errors.append(
-                RowError(
+                file_error(
                     label,
                     number,
                     FILE,
-                    f"{len(stripped)} cells but the header has {len(header)} columns",
+                    N_("{cells} cells but the header has {columns} columns"),
+                    cells=len(stripped),
+                    columns=len(header),
                 )
             )
             continue
         cells_out = stripped[: len(header)] + [""] * (len(header) - len(stripped))
         rows.append(Row(number, tuple(cells_out)))
     if header is None:
-        raise TableError([RowError(label, 0, FILE, "the file is empty (no header row)")])
+        raise refuse(label, 0, FILE, N_("the file is empty (no header row)"))
     if errors:
         raise TableError(errors)
     return Table(label, header, tuple(rows), header_row, digest)
+
+
+def _long_cell(
+    label: str, number: int, header: tuple[str, ...] | None, index: int, limits: ImportLimits
+) -> RowError:
+    column = header[index] if header is not None and index < len(header) else f"#{index + 1}"
+    template = N_("a cell is longer than {limit:,} characters")
+    return file_error(label, number, column, template, limit=limits.max_cell_chars)
 
 
 def _header(cells: list[str], label: str, number: int) -> tuple[str, ...]:
@@ -311,14 +270,14 @@ def _header(cells: list[str], label: str, number: int) -> tuple[str, ...]:
         cells = cells[:-1]
     names = [c.casefold() for c in cells]
     errors = [
-        RowError(label, number, f"#{i + 1}", "a column has no name")
+        file_error(label, number, f"#{i + 1}", N_("a column has no name"))
         for i, n in enumerate(names)
         if not n
     ]
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
-            errors.append(RowError(label, number, name, "column appears twice"))
+            errors.append(file_error(label, number, name, N_("column appears twice")))
         seen.add(name)
     if errors:
         raise TableError(errors)

@@ -41,6 +41,7 @@ from altmatch.domain.dispatch import (
     term_problems,
 )
 from altmatch.i18n import N_, Message, render
+from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.positions_file import PositionRecord, read_positions_upload
 from altmatch.io.tabular import RowError
 from altmatch.rulebook import load_rulebook
@@ -48,7 +49,7 @@ from altmatch.rulebook.vocabulary import ContractType, Jlpt
 from altmatch.services.audit import record_audit
 from altmatch.services.dispatch_access import access_contract, company_of
 from altmatch.services.errors import RuleError
-from altmatch.services.season_import import ImportOut, RowErrorOut
+from altmatch.services.season_import import ImportOut, import_result
 
 Sessions = sessionmaker[Session]
 
@@ -546,16 +547,10 @@ def _managed_contract(
     return contract
 
 
-def import_out(rows: int, errors: Sequence[RowError], sha256: str, committed: bool) -> ImportOut:
-    ordered = sorted(errors, key=lambda e: (e.row, e.column))
-    return ImportOut(
-        committed=committed,
-        rows=rows,
-        errors=[
-            RowErrorOut(file=e.file, row=e.row, column=e.column, message=e.message) for e in ordered
-        ],
-        sha256=sha256,
-    )
+def import_out(
+    rows: int, errors: Sequence[RowError], sha256: str, committed: bool, locale: str = "en"
+) -> ImportOut:
+    return import_result(rows, errors, sha256, committed, locale)
 
 
 def import_positions(
@@ -566,13 +561,15 @@ def import_positions(
     content: bytes,
     filename: str,
     commit: bool = True,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    locale: str = "en",
 ) -> ImportOut:
     """Check (and with `commit`, add) a contract's positions from a file: every row or none.
 
     Each school_id must be a school of the contract's BoE; a position id may not repeat one
     already in the contract.
     """
-    upload = read_positions_upload(content, filename)
+    upload = read_positions_upload(content, filename, limits)
     with sessions.begin() as session:
         contract = _managed_contract(session, actor, contract_id)
         schools = _boe_schools(session, contract.boe_id)
@@ -592,9 +589,18 @@ def import_positions(
                 errors.append(RowError(filename, row, "school_id", message))
             problem = days_problem(record.days_per_week)
             if problem is not None:
-                errors.append(RowError(filename, row, "days_per_week", render(problem, "en")))
+                errors.append(
+                    RowError(
+                        filename,
+                        row,
+                        "days_per_week",
+                        render(problem, "en"),
+                        problem.template,
+                        tuple(problem.params.items()),
+                    )
+                )
         if errors or not commit:
-            return import_out(len(upload.records), errors, upload.sha256, committed=False)
+            return import_out(len(upload.records), errors, upload.sha256, False, locale)
         rows = [_position_row(contract, r, schools[r.school_id]) for r in upload.records]
         session.add_all(rows)
         session.flush()

@@ -28,6 +28,7 @@ from altmatch.db.models import (
 from altmatch.domain.access import Actor, Permission, Role, require
 from altmatch.domain.application import Stage
 from altmatch.i18n import N_, Message
+from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.season_files import (
     CandidateRecord,
     RequestRecord,
@@ -64,13 +65,21 @@ class ImportOut(BaseModel):
     sha256: str
 
 
-def _out(upload_rows: int, errors: Sequence[RowError], sha256: str, committed: bool) -> ImportOut:
+def import_result(
+    upload_rows: int,
+    errors: Sequence[RowError],
+    sha256: str,
+    committed: bool,
+    locale: str = "en",
+) -> ImportOut:
+    """The ImportOut of any import: errors by row, each message in the reader's language."""
     ordered = sorted(errors, key=lambda e: (e.row, e.column))
     return ImportOut(
         committed=committed,
         rows=upload_rows,
         errors=[
-            RowErrorOut(file=e.file, row=e.row, column=e.column, message=e.message) for e in ordered
+            RowErrorOut(file=e.file, row=e.row, column=e.column, message=e.localized(locale))
+            for e in ordered
         ],
         sha256=sha256,
     )
@@ -91,21 +100,23 @@ def import_candidates(
     content: bytes,
     filename: str,
     commit: bool,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    locale: str = "en",
 ) -> ImportOut:
     """Check (and with `commit`, store) a candidates file. A row's `email` links the application
     to the candidate account with that email, if one exists; `partner_id` makes a couple."""
     require(actor, Permission.SEASON_MANAGE)
-    upload = read_candidate_upload(content, filename)
+    upload = read_candidate_upload(content, filename, limits)
     with sessions.begin() as session:
         season = access_season(session, actor, season_id)
         _open_for_import(season)
         errors = [*upload.errors, *_candidate_problems(session, season, upload, filename)]
         if errors or not commit:
-            return _out(len(upload.records), errors, upload.sha256, committed=False)
+            return import_result(len(upload.records), errors, upload.sha256, False, locale)
         _store_candidates(session, actor, season, upload)
         after = {"rows": len(upload.records), "sha256": upload.sha256}
         record_audit(session, actor, "season.candidates_imported", "season", season.id, None, after)
-        return _out(len(upload.records), [], upload.sha256, committed=True)
+        return import_result(len(upload.records), [], upload.sha256, committed=True)
 
 
 def _candidate_problems(
@@ -220,12 +231,14 @@ def import_requests(
     content: bytes,
     filename: str,
     commit: bool,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    locale: str = "en",
 ) -> ImportOut:
     """Check (and with `commit`, store) a requests file for the coordinator. Its `boe` column
     names a Board of Education of the programme by organisation id or exact name (English or
     Japanese)."""
     require(actor, Permission.SEASON_MANAGE)
-    upload = read_request_upload(content, filename)
+    upload = read_request_upload(content, filename, limits)
     with sessions.begin() as session:
         season = access_season(session, actor, season_id)
         _open_for_import(season)
@@ -239,14 +252,14 @@ def import_requests(
                 message = f"no Board of Education of this programme is called {record.boe!r}"
                 errors.append(RowError(filename, row, "boe", message + " (give its id or name)"))
         if errors or not commit:
-            return _out(len(upload.records), errors, upload.sha256, committed=False)
+            return import_result(len(upload.records), errors, upload.sha256, False, locale)
         now = now_utc()
         for record in upload.records:
             session.add(_request_row(season, boes[record.boe], record, actor, now))
         session.flush()
         after = {"rows": len(upload.records), "sha256": upload.sha256}
         record_audit(session, actor, "season.requests_imported", "season", season.id, None, after)
-        return _out(len(upload.records), [], upload.sha256, committed=True)
+        return import_result(len(upload.records), [], upload.sha256, committed=True)
 
 
 def _boe_lookup(boes: Sequence[Organisation]) -> dict[str, Organisation]:

@@ -20,6 +20,7 @@ from altmatch.web.csrf import CsrfMiddleware
 from altmatch.web.errors import install_error_handlers
 from altmatch.web.headers import SecurityHeadersMiddleware
 from altmatch.web.pages import pages_router
+from altmatch.web.uploads import BodyLimit, body_limit
 
 
 @asynccontextmanager
@@ -57,5 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages_router)
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimit, max_bytes=body_limit(settings))
     install_error_handlers(app)
     return app

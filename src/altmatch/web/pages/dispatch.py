@@ -13,7 +13,6 @@ from pydantic import ValidationError
 
 from altmatch.domain.access import Actor
 from altmatch.i18n import render
-from altmatch.io.tabular import MAX_BYTES
 from altmatch.rulebook.vocabulary import ContractType, Jlpt, RenewalIntention
 from altmatch.services.dispatch_contracts import (
     ContractFields,
@@ -48,6 +47,7 @@ from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.templating import render_page
+from altmatch.web.uploads import ImportLimitsDep, read_upload
 
 router = APIRouter()
 FileField = Annotated[UploadFile, File()]
@@ -180,11 +180,12 @@ async def contract_positions(
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    limits: ImportLimitsDep,
     file: FileField,
     action: Action = "preview",
 ) -> HTMLResponse:
     """`action` preview only checks the file; commit adds every position or none."""
-    content = await file.read(MAX_BYTES + 1)
+    content = await read_upload(file, limits)
     result = import_positions(
         sessions,
         actor,
@@ -192,6 +193,8 @@ async def contract_positions(
         content=content,
         filename=file.filename or "",
         commit=action == "commit",
+        limits=limits,
+        locale=locale,
     )
     return _contract_page(request, actor, sessions, locale, contract_id, result)
 
@@ -300,17 +303,20 @@ async def roster_import(
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    limits: ImportLimitsDep,
     file: FileField,
     action: Action = "preview",
 ) -> HTMLResponse:
     """`action` preview only checks the file; commit stores every row or none."""
-    content = await file.read(MAX_BYTES + 1)
+    content = await read_upload(file, limits)
     result = import_roster(
         sessions,
         actor,
         content=content,
         filename=file.filename or "",
         commit=action == "commit",
+        limits=limits,
+        locale=locale,
     )
     return _roster_page(request, actor, sessions, locale, RosterFilters(), result)
 

@@ -15,7 +15,6 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from altmatch.domain.access import Actor
-from altmatch.io.tabular import MAX_BYTES
 from altmatch.services.season_access import STAGE_LABELS, Sessions
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
 from altmatch.services.season_jobs import start_chances_job, start_match_job
@@ -26,6 +25,7 @@ from altmatch.web.auth import SeasonManagerDep, SeasonViewerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.templating import render_page
+from altmatch.web.uploads import ImportLimitsDep, read_upload
 
 router = APIRouter()
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -106,12 +106,13 @@ async def season_import(
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    limits: ImportLimitsDep,
     file: Annotated[UploadFile, File()],
     action: Annotated[str, Form()] = "preview",
 ) -> HTMLResponse:
     """`action` preview only checks the file; commit stores every row or none."""
     importer = import_requests if kind == "requests" else import_candidates
-    content = await file.read(MAX_BYTES + 1)
+    content = await read_upload(file, limits)
     result = importer(
         sessions,
         actor,
@@ -119,6 +120,8 @@ async def season_import(
         content=content,
         filename=file.filename or "",
         commit=action == "commit",
+        limits=limits,
+        locale=locale,
     )
     return _overview(request, sessions, actor, locale, season_id, result, kind)
 
