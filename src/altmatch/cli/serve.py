@@ -11,6 +11,7 @@ from altmatch.services.setup import prepare_installation
 from altmatch.services.support_sweep import SupportSweeper
 
 APP_FACTORY = "altmatch.web.app:create_app"
+WORKER_HEALTHCHECK_SECONDS = 30
 SQLITE_ONE_WORKER = (
     "--workers {workers} needs PostgreSQL: SQLite lets one process write at a time, so several "
     "would wait on each other and time out. Set ALTMATCH_DATABASE_URL, or use --workers 1."
@@ -59,6 +60,9 @@ def serve_command(
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
+            # uvicorn restarts a worker silent for 5 s by default; a long request (a big
+            # export, a chances read) holding the GIL must not get the worker killed mid-answer.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             log_level="info",
         )
     finally:
