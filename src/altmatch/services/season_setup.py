@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime
 
 from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from altmatch.db import season as repo
-from altmatch.db.models import SeasonRow
+from altmatch.db.models import SeasonCandidate, SeasonCouple, SeasonRequest, SeasonRow
 from altmatch.domain.access import AccessDeniedError, Actor, Permission, Role, require
 from altmatch.domain.application import Stage
 from altmatch.i18n import N_, Message
@@ -103,20 +104,40 @@ def season_overview(sessions: Sessions, actor: Actor, season_id: int) -> SeasonO
     require(actor, Permission.SEASON_MANAGE)
     with sessions() as session:
         season = access_season(session, actor, season_id)
-        candidates = repo.candidates(session, season.id)
-        requests = repo.requests(session, season.id)
         published = repo.latest_published_run(session, season.id)
-        stages = Counter(c.stage for c in candidates)
+        stages = _stage_counts(session, season.id)
+        n_requests, places = session.execute(
+            select(func.count(), func.coalesce(func.sum(SeasonRequest.capacity), 0)).where(
+                SeasonRequest.season_id == season.id
+            )
+        ).one()
+        couples = session.scalar(select(func.count()).where(SeasonCouple.season_id == season.id))
+        listed = session.scalars(
+            select(SeasonCandidate)
+            .where(SeasonCandidate.season_id == season.id)
+            .order_by(SeasonCandidate.id)
+            .limit(OVERVIEW_CANDIDATES)
+        )
         return SeasonOverviewOut(
             season=season_out(season),
             counts=SeasonCountsOut(
-                candidates=len(candidates),
-                requests=len(requests),
-                places=sum(r.capacity for r in requests),
-                couples=len(repo.couples(session, season.id)),
+                candidates=sum(stages.values()),
+                requests=int(n_requests),
+                places=int(places),
+                couples=int(couples or 0),
                 by_stage={s.value: stages.get(s.value, 0) for s in Stage},
             ),
             runs=[run_out(r) for r in repo.runs(session, season.id)],
             published_run_id=published.id if published else None,
-            candidates=[candidate_out(c) for c in candidates[:OVERVIEW_CANDIDATES]],
+            candidates=[candidate_out(c) for c in listed],
         )
+
+
+def _stage_counts(session: Session, season_id: int) -> dict[str, int]:
+    """Applications per stage, counted by the database: a season has thousands of them."""
+    query = (
+        select(SeasonCandidate.stage, func.count())
+        .where(SeasonCandidate.season_id == season_id)
+        .group_by(SeasonCandidate.stage)
+    )
+    return {str(stage): int(n) for stage, n in session.execute(query)}
