@@ -21,6 +21,7 @@ from altmatch.domain.roster_plan import PlanError, RosterPlan, Weights, current_
 from altmatch.i18n import N_, Message
 from altmatch.services.advisor import today_in_japan
 from altmatch.services.audit import record_audit
+from altmatch.services.bounds import RowId
 from altmatch.services.dispatch_assignment_data import (
     AltBrief,
     BreakdownOut,
@@ -72,8 +73,8 @@ __all__ = [
 
 
 class PinIn(BaseModel):
-    alt_id: int
-    position_id: int
+    alt_id: RowId
+    position_id: RowId
 
 
 class PlanRequest(BaseModel):
@@ -81,7 +82,7 @@ class PlanRequest(BaseModel):
 
     on: date | None = None
     pins: list[PinIn] = []
-    excluded: list[int] = []
+    excluded: list[RowId] = []
     weights: WeightsIn = WeightsIn()
 
 

@@ -47,6 +47,7 @@ from altmatch.io.tabular import RowError
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, Jlpt
 from altmatch.services.audit import record_audit
+from altmatch.services.bounds import MAX_DB_INT, RowId
 from altmatch.services.dispatch_access import access_contract, company_of
 from altmatch.services.errors import RuleError
 from altmatch.services.season_import import ImportOut, import_result
@@ -101,13 +102,15 @@ class PositionFields(BaseModel):
 
 
 class ContractFields(BaseModel):
-    boe_id: int
+    boe_id: RowId
     reference: str = Field(min_length=1, max_length=64)
     contract_type: ContractType
     start: date
     end: date
     renewal_date: date | None = None
-    price_per_alt_month: int = Field(description="Yen per ALT per month, before consumption tax")
+    price_per_alt_month: int = Field(
+        le=MAX_DB_INT, description="Yen per ALT per month, before consumption tax"
+    )
     positions: list[PositionFields] = Field(default_factory=list)
 
 

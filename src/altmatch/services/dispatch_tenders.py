@@ -18,6 +18,7 @@ from altmatch.domain.access import Actor, NotFoundError, Operator, OrgKind, Perm
 from altmatch.domain.dispatch import tender_record
 from altmatch.i18n import N_, Message
 from altmatch.services.audit import record_audit
+from altmatch.services.bounds import MAX_DB_INT, RowId
 from altmatch.services.dispatch_contracts import (
     BoeOption,
     Sessions,
@@ -31,18 +32,18 @@ Outcome = Literal["pending", "won", "lost"]
 
 
 class TenderFields(BaseModel):
-    boe_id: int
+    boe_id: RowId
     title: str = Field(min_length=1, max_length=200)
     requested_alts: int = Field(ge=1, le=10_000)
     requested_start: date
-    bid_price_per_alt_month: int = Field(gt=0, description="Yen per ALT per month")
+    bid_price_per_alt_month: int = Field(gt=0, le=MAX_DB_INT, description="Yen per ALT per month")
     submitted_on: date
     note: str = Field(default="", max_length=2000)
 
 
 class OutcomeFields(BaseModel):
     outcome: Outcome
-    contract_id: int | None = Field(
+    contract_id: RowId | None = Field(
         default=None, description="The contract the tender became (only when won)"
     )
 

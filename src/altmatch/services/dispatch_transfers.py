@@ -22,6 +22,7 @@ from altmatch.i18n import N_, Message, render
 from altmatch.rulebook import load_rulebook
 from altmatch.services.advisor import today_in_japan
 from altmatch.services.audit import record_audit
+from altmatch.services.bounds import RowId
 from altmatch.services.dispatch_access import access_roster_alt, access_transfer, own_roster_alt
 from altmatch.services.dispatch_assignment import (
     MoveOut,
@@ -47,7 +48,7 @@ class TransferIn(BaseModel):
 
 
 class StaffTransferIn(TransferIn):
-    alt_id: int
+    alt_id: RowId
 
 
 class VersionIn(BaseModel):

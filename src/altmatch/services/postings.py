@@ -33,6 +33,7 @@ from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.schema import PathInfo, RangePay
 from altmatch.rulebook.vocabulary import HiringPath, Jlpt, SchoolLevel, StatusOfResidence
 from altmatch.services.audit import record_audit
+from altmatch.services.bounds import MAX_DB_INT
 from altmatch.services.errors import RuleError, stale_record
 from altmatch.services.labels import LABELS
 
@@ -69,7 +70,7 @@ class PostingFields(BaseModel):
     requires_residence_in_japan: bool = True
     allowed_statuses: list[StatusOfResidence] = []  # empty: any status that allows the work
     requires_driving_licence: bool = False
-    monthly_pay: int = Field(gt=0)
+    monthly_pay: int = Field(gt=0, le=MAX_DB_INT)
     benefits: list[str] = []
     start: dt.date
     closes_on: dt.date

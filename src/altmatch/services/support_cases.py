@@ -29,6 +29,7 @@ from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import CaseCategory, HiringPath, Urgency
 from altmatch.services.advisor import today_in_japan
 from altmatch.services.audit import record_audit
+from altmatch.services.bounds import RowId
 from altmatch.services.errors import RuleError, stale_record
 from altmatch.services.support_case_reads import (
     CaseOut,
@@ -80,7 +81,7 @@ class ReopenIn(BaseModel):
 
 
 class MediationIn(BaseModel):
-    school_id: int | None = None
+    school_id: RowId | None = None
     contact_name: str = Field(min_length=1, max_length=200)
     contact_role: str = Field(default="", max_length=200)
     agreed: str = Field(min_length=1, max_length=20000)

@@ -29,6 +29,7 @@ from altmatch.domain.support import ROUTE_BY_PATH, RouteRole
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import HiringPath
 from altmatch.services.audit import record_audit
+from altmatch.services.bounds import RowId
 from altmatch.services.errors import RuleError
 
 Sessions = sessionmaker[Session]
@@ -46,7 +47,7 @@ ROLES_BY_KIND: dict[str, tuple[RouteRole, ...]] = {
 
 class RouteEntryIn(BaseModel):
     role: RouteRole
-    user_id: int
+    user_id: RowId
 
 
 class RoutesIn(BaseModel):

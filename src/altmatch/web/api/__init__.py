@@ -21,8 +21,9 @@ from altmatch.web.api import (
     support_metrics,
     transfers,
 )
+from altmatch.web.api.errors import ERROR_RESPONSES
 
-api_router = APIRouter()
+api_router = APIRouter(responses=ERROR_RESPONSES)
 api_router.include_router(advice.router)
 api_router.include_router(session.router)
 api_router.include_router(me.router)

@@ -15,6 +15,7 @@ from altmatch.services.accounts import (
     list_users,
 )
 from altmatch.services.audit import AuditEntryOut, list_audit_log
+from altmatch.web.api.params import BodyId
 from altmatch.web.auth import AuditViewerDep, UsersManagerDep
 from altmatch.web.deps import SessionsDep
 
@@ -25,7 +26,7 @@ class UserIn(BaseModel):
     email: str = Field(max_length=254)
     display_name: str = Field(max_length=200)
     role: Role
-    organisation_id: int | None = None
+    organisation_id: BodyId | None = None
     password: str | None = Field(
         default=None, max_length=1024, description="Empty: the user cannot sign in until reset."
     )
@@ -38,7 +39,7 @@ class OrganisationIn(BaseModel):
     name_ja: str = Field(max_length=200)
     prefecture: str | None = None
     municipality: str | None = None
-    programme_id: int | None = None
+    programme_id: BodyId | None = None
 
 
 @router.get("/users", response_model=list[UserOut])

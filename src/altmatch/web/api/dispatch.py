@@ -46,6 +46,8 @@ from altmatch.services.dispatch_tenders import (
     set_tender_outcome,
 )
 from altmatch.services.season_import import ImportOut
+from altmatch.web.api.files import FILE_RESPONSES, IMPORT_RESPONSES, attachment
+from altmatch.web.api.params import Id
 from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
@@ -55,10 +57,6 @@ Commit = Annotated[
     bool, Query(description="false: only check the file (a preview); true: store every row or none")
 ]
 FormatQuery = Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx")]
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _import_response(result: ImportOut, commit: bool) -> JSONResponse:
@@ -84,15 +82,17 @@ def post_contract(
 
 @router.get("/contracts/{contract_id}", response_model=ContractOut)
 def get_one_contract(
-    contract_id: int, actor: ContractViewerDep, sessions: SessionsDep, locale: LocaleDep
+    contract_id: Id, actor: ContractViewerDep, sessions: SessionsDep, locale: LocaleDep
 ) -> ContractOut:
     """One contract: its type's duties, positions with who works each, schools covered."""
     return get_contract(sessions, actor, contract_id, locale=locale)
 
 
-@router.post("/contracts/{contract_id}/positions", response_model=ImportOut)
+@router.post(
+    "/contracts/{contract_id}/positions", response_model=ImportOut, responses=IMPORT_RESPONSES
+)
 async def post_positions(
-    contract_id: int,
+    contract_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     file: Annotated[UploadFile, File()],
@@ -123,7 +123,7 @@ def post_tender(
 
 @router.post("/tenders/{tender_id}/outcome", response_model=TenderOut)
 def post_tender_outcome(
-    tender_id: int,
+    tender_id: Id,
     body: OutcomeFields,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
@@ -146,17 +146,16 @@ def get_roster(
     return list_roster(sessions, actor, filters=filters, locale=locale)
 
 
-@router.get("/roster/export")
+@router.get("/roster/export", response_class=Response, responses=FILE_RESPONSES)
 def get_roster_export(
     actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep, format: FormatQuery = "csv"
 ) -> Response:
     """The roster in the import's columns plus checklist and assignment, formula-safe."""
     content = export_roster(sessions, actor, format, locale=locale)
-    headers = {"Content-Disposition": f'attachment; filename="roster.{format}"'}
-    return Response(content, media_type=MEDIA[format], headers=headers)
+    return attachment(content, f"roster.{format}", format)
 
 
-@router.post("/roster/import", response_model=ImportOut)
+@router.post("/roster/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
 async def post_roster_import(
     actor: DispatchManagerDep,
     sessions: SessionsDep,
@@ -173,7 +172,7 @@ async def post_roster_import(
 
 @router.get("/roster/{alt_id}", response_model=RosterAltDetailOut)
 def get_roster_alt_detail(
-    alt_id: int, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+    alt_id: Id, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
 ) -> RosterAltDetailOut:
     """One ALT with their onboarding checklist and assignment history."""
     return get_roster_alt(sessions, actor, alt_id, locale=locale)
@@ -181,7 +180,7 @@ def get_roster_alt_detail(
 
 @router.post("/roster/{alt_id}/checklist", response_model=RosterAltDetailOut)
 def post_checklist(
-    alt_id: int,
+    alt_id: Id,
     body: ChecklistTick,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
@@ -193,7 +192,7 @@ def post_checklist(
 
 @router.post("/roster/{alt_id}/renewal", response_model=RosterAltDetailOut)
 def post_renewal(
-    alt_id: int,
+    alt_id: Id,
     body: RenewalEdit,
     actor: DispatchManagerDep,
     sessions: SessionsDep,

@@ -38,6 +38,7 @@ from altmatch.services.postings import (
     list_boe_postings,
     list_open_postings,
 )
+from altmatch.web.api.params import Id
 from altmatch.web.auth import PostingApplicantDep, PostingManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
@@ -61,14 +62,14 @@ def get_postings(
 
 
 @router.get("/postings/{posting_id}", response_model=PublicPostingOut)
-def get_posting(posting_id: int, sessions: SessionsDep, locale: LocaleDep) -> PublicPostingOut:
+def get_posting(posting_id: Id, sessions: SessionsDep, locale: LocaleDep) -> PublicPostingOut:
     """One open posting (404 once closed or past its closing date)."""
     return get_open_posting(sessions, posting_id, locale=locale)
 
 
 @router.post("/postings/{posting_id}/eligibility", response_model=EligibilityOut)
 def post_eligibility(
-    posting_id: int,
+    posting_id: Id,
     body: DeclaredIn,
     actor: PostingApplicantDep,
     sessions: SessionsDep,
@@ -86,7 +87,7 @@ def post_eligibility(
     responses={422: {"description": "Not eligible (one detail per unmet requirement)."}},
 )
 def post_application(
-    posting_id: int,
+    posting_id: Id,
     body: ApplyIn,
     actor: PostingApplicantDep,
     sessions: SessionsDep,
@@ -122,7 +123,7 @@ def post_boe_posting(
 
 @router.get("/boe/postings/{posting_id}", response_model=BoePostingOut)
 def get_boe_posting(
-    posting_id: int, actor: PostingManagerDep, sessions: SessionsDep, locale: LocaleDep
+    posting_id: Id, actor: PostingManagerDep, sessions: SessionsDep, locale: LocaleDep
 ) -> BoePostingOut:
     """One of your postings with its applications, declared facts, eligibility and history."""
     return boe_posting_detail(sessions, actor, posting_id, locale=locale)
@@ -130,7 +131,7 @@ def get_boe_posting(
 
 @router.post("/boe/postings/{posting_id}/close", response_model=PostingOut)
 def post_close_posting(
-    posting_id: int,
+    posting_id: Id,
     body: VersionIn,
     actor: PostingManagerDep,
     sessions: SessionsDep,
@@ -145,8 +146,8 @@ def post_close_posting(
     response_model=ApplicationOut,
 )
 def post_stage(
-    posting_id: int,
-    application_id: int,
+    posting_id: Id,
+    application_id: Id,
     body: MoveIn,
     actor: PostingManagerDep,
     sessions: SessionsDep,
@@ -167,7 +168,7 @@ def get_my_applications(
 
 @router.post("/me/applications/{application_id}/withdraw", response_model=MyApplicationOut)
 def post_withdraw(
-    application_id: int,
+    application_id: Id,
     body: VersionIn,
     actor: PostingApplicantDep,
     sessions: SessionsDep,

@@ -23,6 +23,8 @@ from altmatch.services.season_runs import (
     run_season_match,
     withdraw_candidates,
 )
+from altmatch.web.api.files import FILE_RESPONSES, attachment
+from altmatch.web.api.params import Id
 from altmatch.web.auth import (
     ExporterDep,
     PlacementViewerDep,
@@ -33,10 +35,6 @@ from altmatch.web.deps import SessionsDep
 
 router = APIRouter(prefix="/seasons", tags=["season"])
 FormatQuery = Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx")]
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class RunIn(BaseModel):
@@ -51,14 +49,9 @@ class WithdrawalIn(BaseModel):
     candidate_ids: list[str] = Field(min_length=1, description="The candidates' file ids.")
 
 
-def _file(content: bytes, name: str, fmt: Format) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(content, media_type=MEDIA[fmt], headers=headers)
-
-
 @router.post("/{season_id}/runs", response_model=RunReviewOut, status_code=201)
 def post_run(
-    season_id: int, body: RunIn, actor: SeasonManagerDep, sessions: SessionsDep
+    season_id: Id, body: RunIn, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RunReviewOut:
     """Match the season into a new draft run (summary, stability check, every outcome)."""
     return run_season_match(sessions, actor, season_id, seed=body.seed)
@@ -66,42 +59,42 @@ def post_run(
 
 @router.get("/{season_id}/runs/{run_id}", response_model=RunReviewOut)
 def get_run(
-    season_id: int, run_id: int, actor: SeasonManagerDep, sessions: SessionsDep
+    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RunReviewOut:
     return review_run(sessions, actor, season_id, run_id)
 
 
-@router.get("/{season_id}/requests/export")
+@router.get("/{season_id}/requests/export", response_class=Response, responses=FILE_RESPONSES)
 def get_requests_export(
-    season_id: int, actor: RequestViewerDep, sessions: SessionsDep, format: FormatQuery = "csv"
+    season_id: Id, actor: RequestViewerDep, sessions: SessionsDep, format: FormatQuery = "csv"
 ) -> Response:
     """The season's requests (BoE staff: their own BoE's), formula-safe."""
-    return _file(*export_requests(sessions, actor, season_id, format), format)
+    return attachment(*export_requests(sessions, actor, season_id, format), format)
 
 
-@router.get("/{season_id}/applications/export")
+@router.get("/{season_id}/applications/export", response_class=Response, responses=FILE_RESPONSES)
 def get_applications_export(
-    season_id: int, actor: SeasonManagerDep, sessions: SessionsDep, format: FormatQuery = "csv"
+    season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep, format: FormatQuery = "csv"
 ) -> Response:
     """Every application with its stage, preferences and published outcome, formula-safe."""
-    return _file(*export_applications(sessions, actor, season_id, format), format)
+    return attachment(*export_applications(sessions, actor, season_id, format), format)
 
 
-@router.get("/{season_id}/runs/{run_id}/export")
+@router.get("/{season_id}/runs/{run_id}/export", response_class=Response, responses=FILE_RESPONSES)
 def get_run_export(
-    season_id: int,
-    run_id: int,
+    season_id: Id,
+    run_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     format: FormatQuery = "csv",
 ) -> Response:
     """Every outcome of a run (drafts too), formula-safe."""
-    return _file(*export_run(sessions, actor, season_id, run_id, format), format)
+    return attachment(*export_run(sessions, actor, season_id, run_id, format), format)
 
 
 @router.post("/{season_id}/runs/{run_id}/chances", response_model=RunReviewOut)
 def post_chances(
-    season_id: int, run_id: int, body: ChancesIn, actor: SeasonManagerDep, sessions: SessionsDep
+    season_id: Id, run_id: Id, body: ChancesIn, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RunReviewOut:
     """Each candidate's chance of placement with its 95% interval, stored on the draft run."""
     return run_season_chances(sessions, actor, season_id, run_id, runs=body.runs)
@@ -109,7 +102,7 @@ def post_chances(
 
 @router.post("/{season_id}/runs/{run_id}/publish", response_model=RunReviewOut)
 def post_publish(
-    season_id: int, run_id: int, actor: SeasonManagerDep, sessions: SessionsDep
+    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RunReviewOut:
     """Publish a draft run: recorded and irreversible (409 for a published run)."""
     return publish_run(sessions, actor, season_id, run_id)
@@ -117,7 +110,7 @@ def post_publish(
 
 @router.post("/{season_id}/withdrawals", response_model=RunReviewOut, status_code=201)
 def post_withdrawal(
-    season_id: int, body: WithdrawalIn, actor: SeasonManagerDep, sessions: SessionsDep
+    season_id: Id, body: WithdrawalIn, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RunReviewOut:
     """Candidates withdraw: an upgrade draft run fills their places, to review and publish."""
     return withdraw_candidates(sessions, actor, season_id, body.candidate_ids)
@@ -125,7 +118,7 @@ def post_withdrawal(
 
 @router.get("/{season_id}/placements", response_model=PlacementsOut)
 def get_placements(
-    season_id: int,
+    season_id: Id,
     actor: PlacementViewerDep,
     sessions: SessionsDep,
     alternates: Annotated[int, Query(ge=0, le=100_000, description="Per request.")] = 10,
@@ -134,13 +127,13 @@ def get_placements(
     return season_placements(sessions, actor, season_id, alternates=alternates)
 
 
-@router.get("/{season_id}/placements/export")
+@router.get("/{season_id}/placements/export", response_class=Response, responses=FILE_RESPONSES)
 def get_placements_export(
-    season_id: int,
+    season_id: Id,
     actor: PlacementViewerDep,
     exporter: ExporterDep,
     sessions: SessionsDep,
     format: FormatQuery = "csv",
 ) -> Response:
     """The published placements you may see, as CSV or XLSX (formula-safe)."""
-    return _file(*export_placements(sessions, actor, season_id, format), format)
+    return attachment(*export_placements(sessions, actor, season_id, format), format)

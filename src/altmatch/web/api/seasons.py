@@ -35,6 +35,8 @@ from altmatch.services.season_setup import (
     open_season,
     season_overview,
 )
+from altmatch.web.api.files import IMPORT_RESPONSES
+from altmatch.web.api.params import Id
 from altmatch.web.auth import (
     ApplicationViewerDep,
     OwnApplicationDep,
@@ -87,7 +89,7 @@ def post_season(body: SeasonIn, actor: SeasonManagerDep, sessions: SessionsDep) 
 
 
 @router.get("/{season_id}", response_model=SeasonOverviewOut)
-def get_season(season_id: int, actor: SeasonManagerDep, sessions: SessionsDep) -> SeasonOverviewOut:
+def get_season(season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep) -> SeasonOverviewOut:
     """The coordinator's overview: counts, stages, runs and applications."""
     return season_overview(sessions, actor, season_id)
 
@@ -101,9 +103,9 @@ def _import_response(result: ImportOut, commit: bool) -> JSONResponse:
     return JSONResponse(result.model_dump(mode="json"), status_code=status)
 
 
-@router.post("/{season_id}/candidates/import", response_model=ImportOut)
+@router.post("/{season_id}/candidates/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
 async def post_candidates_import(
-    season_id: int,
+    season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     file: Annotated[UploadFile, File(description="candidates .csv (UTF-8 or CP932) or .xlsx")],
@@ -118,9 +120,9 @@ async def post_candidates_import(
     return _import_response(result, commit)
 
 
-@router.post("/{season_id}/requests/import", response_model=ImportOut)
+@router.post("/{season_id}/requests/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
 async def post_requests_import(
-    season_id: int,
+    season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     file: Annotated[UploadFile, File(description="requests .csv (UTF-8 or CP932) or .xlsx")],
@@ -135,14 +137,14 @@ async def post_requests_import(
 
 
 @router.get("/{season_id}/requests", response_model=RequestsOut)
-def get_requests(season_id: int, actor: RequestViewerDep, sessions: SessionsDep) -> RequestsOut:
+def get_requests(season_id: Id, actor: RequestViewerDep, sessions: SessionsDep) -> RequestsOut:
     """Your BoE's requests (BoE staff), or every request (coordinators)."""
     return list_requests(sessions, actor, season_id)
 
 
 @router.post("/{season_id}/requests", response_model=RequestOut, status_code=201)
 def post_request(
-    season_id: int, body: NewRequest, actor: RequestEditorDep, sessions: SessionsDep
+    season_id: Id, body: NewRequest, actor: RequestEditorDep, sessions: SessionsDep
 ) -> RequestOut:
     """File a request for your BoE before the deadline (409 after it)."""
     return file_request(sessions, actor, season_id, body)
@@ -150,8 +152,8 @@ def post_request(
 
 @router.put("/{season_id}/requests/{request_id}", response_model=RequestOut)
 def put_request(
-    season_id: int,
-    request_id: int,
+    season_id: Id,
+    request_id: Id,
     body: RequestEdit,
     actor: RequestEditorDep,
     sessions: SessionsDep,
@@ -163,7 +165,7 @@ def put_request(
 
 @router.get("/{season_id}/application", response_model=ApplicationOut)
 def get_my_application(
-    season_id: int, actor: OwnOutcomeDep, sessions: SessionsDep
+    season_id: Id, actor: OwnOutcomeDep, sessions: SessionsDep
 ) -> ApplicationOut:
     """Your application: stage and history, preferences, and once published your outcome."""
     return my_application(sessions, actor, season_id)
@@ -171,7 +173,7 @@ def get_my_application(
 
 @router.put("/{season_id}/application/preferences", response_model=ApplicationOut)
 def put_my_preferences(
-    season_id: int, body: PreferencesEdit, actor: OwnApplicationDep, sessions: SessionsDep
+    season_id: Id, body: PreferencesEdit, actor: OwnApplicationDep, sessions: SessionsDep
 ) -> ApplicationOut:
     """Set where you want to go (until the outcome is published); 409 on a stale version."""
     wishes = PreferencesIn.model_validate(body.model_dump(exclude={"version"}))
@@ -180,7 +182,7 @@ def put_my_preferences(
 
 @router.get("/{season_id}/candidates/{candidate_id}", response_model=ApplicationOut)
 def get_application(
-    season_id: int, candidate_id: int, actor: ApplicationViewerDep, sessions: SessionsDep
+    season_id: Id, candidate_id: Id, actor: ApplicationViewerDep, sessions: SessionsDep
 ) -> ApplicationOut:
     """One application (coordinators: any; a candidate: only their own, else 404)."""
     return view_application(sessions, actor, season_id, candidate_id)
@@ -188,8 +190,8 @@ def get_application(
 
 @router.put("/{season_id}/candidates/{candidate_id}/stage", response_model=ApplicationOut)
 def put_stage(
-    season_id: int,
-    candidate_id: int,
+    season_id: Id,
+    candidate_id: Id,
     body: StageEdit,
     actor: SeasonManagerDep,
     sessions: SessionsDep,

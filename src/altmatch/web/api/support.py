@@ -39,6 +39,7 @@ from altmatch.services.support_cases import (
 )
 from altmatch.services.support_escalation import support_rules
 from altmatch.services.support_routing import RoutesIn, RoutesOut, list_routes, set_routes
+from altmatch.web.api.params import Id
 from altmatch.web.auth import ActorDep, CaseHandlerDep, OwnCaseDep, RoutingManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
@@ -54,14 +55,14 @@ CASE_SCHEMA = {
 
 
 @router.get("/organisations/{org_id}/support-routes", response_model=RoutesOut)
-def get_routes(org_id: int, actor: RoutingManagerDep, sessions: SessionsDep) -> RoutesOut:
+def get_routes(org_id: Id, actor: RoutingManagerDep, sessions: SessionsDep) -> RoutesOut:
     """The organisation's routing table: who handles its cases at each level."""
     return list_routes(sessions, actor, org_id)
 
 
 @router.put("/organisations/{org_id}/support-routes", response_model=RoutesOut)
 def put_routes(
-    org_id: int, body: RoutesIn, actor: RoutingManagerDep, sessions: SessionsDep
+    org_id: Id, body: RoutesIn, actor: RoutingManagerDep, sessions: SessionsDep
 ) -> RoutesOut:
     """Replace the routing table (each handler must be staff of the organisation)."""
     return set_routes(sessions, actor, org_id, body)
@@ -146,7 +147,7 @@ def queue(
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
-def case_detail(case_id: int, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep) -> CaseOut:
+def case_detail(case_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep) -> CaseOut:
     """One case for its ALT (without internal notes) or a handler who may see it; recorded as
     a view."""
     return get_case(sessions, actor, case_id, locale=locale)
@@ -154,7 +155,7 @@ def case_detail(case_id: int, actor: ActorDep, sessions: SessionsDep, locale: Lo
 
 @router.post("/cases/{case_id}/messages", response_model=CaseOut)
 def post_case_message(
-    case_id: int, body: MessageIn, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+    case_id: Id, body: MessageIn, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
 ) -> CaseOut:
     """A reply (handler or ALT) or an internal note (`internal`: handlers only)."""
     return post_message(sessions, actor, case_id, body, locale=locale)
@@ -162,7 +163,7 @@ def post_case_message(
 
 @router.post("/cases/{case_id}/resolve", response_model=CaseOut)
 def post_resolve(
-    case_id: int, body: ResolveIn, actor: CaseHandlerDep, sessions: SessionsDep, locale: LocaleDep
+    case_id: Id, body: ResolveIn, actor: CaseHandlerDep, sessions: SessionsDep, locale: LocaleDep
 ) -> CaseOut:
     """Mark the case resolved (409 if it changed since `version`)."""
     return resolve_case(sessions, actor, case_id, body, locale=locale)
@@ -170,7 +171,7 @@ def post_resolve(
 
 @router.post("/cases/{case_id}/reopen", response_model=CaseOut)
 def post_reopen(
-    case_id: int, body: ReopenIn, actor: OwnCaseDep, sessions: SessionsDep, locale: LocaleDep
+    case_id: Id, body: ReopenIn, actor: OwnCaseDep, sessions: SessionsDep, locale: LocaleDep
 ) -> CaseOut:
     """The ALT reopens their resolved case (409 if it changed since `version`)."""
     return reopen_case(sessions, actor, case_id, body, locale=locale)
@@ -178,7 +179,7 @@ def post_reopen(
 
 @router.post("/cases/{case_id}/mediation", response_model=CaseOut)
 def post_mediation(
-    case_id: int,
+    case_id: Id,
     body: MediationIn,
     actor: CaseHandlerDep,
     sessions: SessionsDep,
@@ -188,9 +189,18 @@ def post_mediation(
     return record_mediation(sessions, actor, case_id, body, locale=locale)
 
 
-@router.get("/cases/{case_id}/attachments/{attachment_id}")
+@router.get(
+    "/cases/{case_id}/attachments/{attachment_id}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file as uploaded, with the content type it was stored with.",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
 def download_attachment(
-    case_id: int, attachment_id: int, actor: ActorDep, sessions: SessionsDep
+    case_id: Id, attachment_id: Id, actor: ActorDep, sessions: SessionsDep
 ) -> Response:
     """An attachment, always as a download and never sniffed into another type."""
     found = get_attachment(sessions, actor, case_id, attachment_id)
@@ -212,7 +222,7 @@ def my_notifications(actor: ActorDep, sessions: SessionsDep, locale: LocaleDep) 
 
 @router.post("/me/notifications/{notification_id}/read", response_model=NotificationOut)
 def post_notification_read(
-    notification_id: int, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+    notification_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
 ) -> NotificationOut:
     """Mark one of your notices read."""
     return mark_notification_read(sessions, actor, notification_id, locale=locale)

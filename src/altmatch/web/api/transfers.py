@@ -21,6 +21,7 @@ from altmatch.services.dispatch_transfers import (
     request_my_transfer,
     withdraw_my_transfer,
 )
+from altmatch.web.api.params import Id
 from altmatch.web.auth import DispatchManagerDep, OwnTransferDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
@@ -44,7 +45,7 @@ def post_my_transfer(
 
 @router.post("/me/transfers/{transfer_id}/withdraw", response_model=TransferOut)
 def post_withdraw(
-    transfer_id: int,
+    transfer_id: Id,
     body: VersionIn,
     actor: OwnTransferDep,
     sessions: SessionsDep,
@@ -72,7 +73,7 @@ def post_company_transfer(
 
 @router.get("/dispatch/transfers/{transfer_id}", response_model=TransferOut)
 def company_transfer(
-    transfer_id: int, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+    transfer_id: Id, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
 ) -> TransferOut:
     """One request with the ALT's current position, the proposal and the timeline."""
     return get_transfer(sessions, actor, transfer_id, locale=locale)
@@ -80,7 +81,7 @@ def company_transfer(
 
 @router.post("/dispatch/transfers/{transfer_id}/propose", response_model=TransferOut)
 def post_propose(
-    transfer_id: int,
+    transfer_id: Id,
     body: VersionIn,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
@@ -92,7 +93,7 @@ def post_propose(
 
 @router.post("/dispatch/transfers/{transfer_id}/approve", response_model=TransferOut)
 def post_approve(
-    transfer_id: int,
+    transfer_id: Id,
     body: DecisionIn,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
@@ -106,7 +107,7 @@ def post_approve(
 
 @router.post("/dispatch/transfers/{transfer_id}/decline", response_model=TransferOut)
 def post_decline(
-    transfer_id: int,
+    transfer_id: Id,
     body: DecisionIn,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
