@@ -12,7 +12,6 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from altmatch.io.export import Format
-from altmatch.io.tabular import MAX_BYTES
 from altmatch.rulebook.vocabulary import RenewalIntention
 from altmatch.services.dispatch_contracts import (
     ContractFields,
@@ -51,6 +50,7 @@ from altmatch.web.api.params import Id
 from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.uploads import ImportLimitsDep, read_upload
 
 router = APIRouter(prefix="/dispatch", tags=["dispatch"])
 Commit = Annotated[
@@ -95,14 +95,23 @@ async def post_positions(
     contract_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: LocaleDep,
     file: Annotated[UploadFile, File()],
     commit: Commit = True,
 ) -> JSONResponse:
     """Add positions from CSV/XLSX (position_id, school_id, days_per_week,
     requires_driving_licence, min_jlpt): every row or none; 422 lists each bad cell."""
-    content = await file.read(MAX_BYTES + 1)
+    content = await read_upload(file, limits)
     result = import_positions(
-        sessions, actor, contract_id, content=content, filename=file.filename or "", commit=commit
+        sessions,
+        actor,
+        contract_id,
+        content=content,
+        filename=file.filename or "",
+        commit=commit,
+        limits=limits,
+        locale=locale,
     )
     return _import_response(result, commit)
 
@@ -159,13 +168,21 @@ def get_roster_export(
 async def post_roster_import(
     actor: DispatchManagerDep,
     sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: LocaleDep,
     file: Annotated[UploadFile, File()],
     commit: Commit = True,
 ) -> JSONResponse:
     """Add or update ALTs by alt_id from CSV/XLSX: every row or none; 422 lists each bad cell."""
-    content = await file.read(MAX_BYTES + 1)
+    content = await read_upload(file, limits)
     result = import_roster(
-        sessions, actor, content=content, filename=file.filename or "", commit=commit
+        sessions,
+        actor,
+        content=content,
+        filename=file.filename or "",
+        commit=commit,
+        limits=limits,
+        locale=locale,
     )
     return _import_response(result, commit)
 

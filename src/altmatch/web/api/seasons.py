@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from altmatch.domain.application import Stage
-from altmatch.io.tabular import MAX_BYTES
 from altmatch.services.season_access import RequestOut, SeasonOut
 from altmatch.services.season_applications import (
     ApplicationOut,
@@ -47,6 +46,8 @@ from altmatch.web.auth import (
     SeasonViewerDep,
 )
 from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.uploads import ImportLimitsDep, read_upload
 
 router = APIRouter(prefix="/seasons", tags=["season"])
 Commit = Annotated[
@@ -94,10 +95,6 @@ def get_season(season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep) ->
     return season_overview(sessions, actor, season_id)
 
 
-async def _read(file: UploadFile) -> bytes:
-    return await file.read(MAX_BYTES + 1)
-
-
 def _import_response(result: ImportOut, commit: bool) -> JSONResponse:
     status = 422 if commit and not result.committed else 200
     return JSONResponse(result.model_dump(mode="json"), status_code=status)
@@ -108,14 +105,23 @@ async def post_candidates_import(
     season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: LocaleDep,
     file: Annotated[UploadFile, File(description="candidates .csv (UTF-8 or CP932) or .xlsx")],
     commit: Commit = False,
 ) -> JSONResponse:
     """Check a candidates file (every bad row as row/column/message); with commit=true store all
     of it, or, with any error, nothing (422)."""
-    content = await _read(file)
+    content = await read_upload(file, limits)
     result = import_candidates(
-        sessions, actor, season_id, content=content, filename=file.filename or "", commit=commit
+        sessions,
+        actor,
+        season_id,
+        content=content,
+        filename=file.filename or "",
+        commit=commit,
+        limits=limits,
+        locale=locale,
     )
     return _import_response(result, commit)
 
@@ -125,13 +131,22 @@ async def post_requests_import(
     season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: LocaleDep,
     file: Annotated[UploadFile, File(description="requests .csv (UTF-8 or CP932) or .xlsx")],
     commit: Commit = False,
 ) -> JSONResponse:
     """Like the candidates import; `boe` names a BoE of the programme by id or exact name."""
-    content = await _read(file)
+    content = await read_upload(file, limits)
     result = import_requests(
-        sessions, actor, season_id, content=content, filename=file.filename or "", commit=commit
+        sessions,
+        actor,
+        season_id,
+        content=content,
+        filename=file.filename or "",
+        commit=commit,
+        limits=limits,
+        locale=locale,
     )
     return _import_response(result, commit)
 
