@@ -19,7 +19,7 @@ from altmatch.cli.demo_db import seed_demo_database
 from altmatch.cli.root import app
 from altmatch.config import Settings
 from altmatch.db import backup as storage
-from altmatch.db import current_revision, make_engine, session_factory
+from altmatch.db import current_revision, head_revision, make_engine, session_factory
 from altmatch.db.models import Organisation
 from altmatch.demo import DEMO_PASSWORD, generate_demo, persona
 from altmatch.domain.access import OPERATOR, OrgKind
@@ -266,7 +266,7 @@ def test_a_damaged_or_newer_backup_is_refused_with_a_clear_error(
 
         def change(name: str, member: bytes) -> bytes:
             if damage == "newer" and name == "manifest.json":
-                return member.replace(b'"h1_trust"', b'"z9_from_the_future"')
+                return member.replace(f'"{head_revision()}"'.encode(), b'"z9_from_the_future"')
             if damage == "short" and name == "tables/schools.jsonl":
                 return member[: member.rindex(b"\n", 0, -1) + 1]  # the last row lost
             return member

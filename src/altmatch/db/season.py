@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from altmatch.db.models import (
@@ -12,6 +12,7 @@ from altmatch.db.models import (
     EmploymentContract,
     MatchRun,
     Organisation,
+    RunAlternate,
     RunPlacement,
     SeasonCandidate,
     SeasonCouple,
@@ -52,6 +53,16 @@ def candidates(session: Session, season_id: int) -> list[SeasonCandidate]:
     """In import order: the order the engine sees them in."""
     query = select(SeasonCandidate).where(SeasonCandidate.season_id == season_id)
     return list(session.scalars(query.order_by(SeasonCandidate.id)))
+
+
+def candidate_names(session: Session, season_id: int) -> dict[int, tuple[str, str]]:
+    """Each application's (external id, name) by row id: what listing a whole run needs,
+    without loading (and parsing the JSON of) every candidate row."""
+    query = select(SeasonCandidate.id, SeasonCandidate.external_id, SeasonCandidate.name)
+    return {
+        i: (e, n)
+        for i, e, n in session.execute(query.where(SeasonCandidate.season_id == season_id))
+    }
 
 
 def candidate_of_user(session: Session, season_id: int, user_id: int) -> SeasonCandidate | None:
@@ -125,6 +136,98 @@ def placements(
     if request_ids is not None:
         query = query.where(RunPlacement.request_id.in_(list(request_ids)))
     return list(session.scalars(query.order_by(RunPlacement.id)))
+
+
+Outcome = tuple[
+    int, int | None, int | None, int | None, int | None, float | None, float | None, float | None
+]
+
+
+def outcomes(session: Session, run_id: int) -> list[Outcome]:
+    """Every placement of the run as plain values, in placement order: (candidate, request,
+    candidate rank, alternate request, alternate position, chance, chance low, chance high)."""
+    query = select(
+        RunPlacement.candidate_id,
+        RunPlacement.request_id,
+        RunPlacement.candidate_rank,
+        RunPlacement.alternate_request_id,
+        RunPlacement.alternate_position,
+        RunPlacement.chance,
+        RunPlacement.chance_low,
+        RunPlacement.chance_high,
+    ).where(RunPlacement.run_id == run_id)
+    rows = session.execute(query.order_by(RunPlacement.id))
+    return [
+        (c, r, rank, ar, ap, chance, low, high) for c, r, rank, ar, ap, chance, low, high in rows
+    ]
+
+
+def placed_at(
+    session: Session, run_id: int, request_ids: Collection[int]
+) -> list[tuple[int | None, int | None, str, str]]:
+    """(request id, candidate rank, candidate external id, name) of the run's placements at
+    `request_ids`, in placement order; reads only the candidates placed there."""
+    if not request_ids:
+        return []
+    query = (
+        select(
+            RunPlacement.request_id,
+            RunPlacement.candidate_rank,
+            SeasonCandidate.external_id,
+            SeasonCandidate.name,
+        )
+        .join(SeasonCandidate, SeasonCandidate.id == RunPlacement.candidate_id)
+        .where(RunPlacement.run_id == run_id, RunPlacement.request_id.in_(list(request_ids)))
+        .order_by(RunPlacement.id)
+    )
+    return [(r, rank, c, name) for r, rank, c, name in session.execute(query)]
+
+
+def add_run_alternates(
+    session: Session, run_id: int, waiting: Sequence[tuple[str, int, str]]
+) -> None:
+    """Store (request external id, position, candidate external id) rows in one executemany."""
+    if waiting:
+        session.execute(
+            insert(RunAlternate),
+            [
+                {"run_id": run_id, "request_id": r, "position": p, "candidate_id": c}
+                for r, p, c in waiting
+            ],
+        )
+
+
+def run_alternates(
+    session: Session, run_id: int, *, up_to: int, request_ids: Collection[str] | None = None
+) -> list[tuple[str, int, str]]:
+    """(request external id, position, candidate external id) of the run's stored alternates
+    with position <= `up_to` (all requests, or only `request_ids`), in the order stored."""
+    if request_ids is not None and not request_ids:
+        return []
+    query = select(RunAlternate.request_id, RunAlternate.position, RunAlternate.candidate_id)
+    query = query.where(RunAlternate.run_id == run_id, RunAlternate.position <= up_to)
+    if request_ids is not None:
+        query = query.where(RunAlternate.request_id.in_(list(request_ids)))
+    rows = session.execute(query.order_by(RunAlternate.id))
+    return [(r, position, c) for r, position, c in rows]
+
+
+NAMES_PER_QUERY = 900  # bound parameters per query: under SQLite's oldest limit (999)
+
+
+def names_of(session: Session, season_id: int, external_ids: Collection[str]) -> dict[str, str]:
+    """The names of the season's candidates with these external ids (unknown ones are left
+    out). Looked up by the unique (season, external id) index, not joined: a join planned on a
+    freshly filled table without statistics can degrade into a nested loop."""
+    wanted = sorted(set(external_ids))
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), NAMES_PER_QUERY):
+        query = select(SeasonCandidate.external_id, SeasonCandidate.name).where(
+            SeasonCandidate.season_id == season_id,
+            SeasonCandidate.external_id.in_(wanted[start : start + NAMES_PER_QUERY]),
+        )
+        names.update((e, n) for e, n in session.execute(query))
+    return names
 
 
 def placement_of(session: Session, run_id: int, candidate_id: int) -> RunPlacement | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from altmatch.db import season as repo
 from altmatch.db.models import MatchRun, SeasonRow
+from altmatch.db.models.season import STORED_ALTERNATES
 from altmatch.domain.access import Actor, Permission, Role, require
 from altmatch.io.export import Format, export_rows
 from altmatch.services.season_access import (
@@ -70,13 +71,10 @@ def _placements(
         return PlacementsOut(season=season_out(season), run=None, placements=[], alternates=[])
     boe_id = actor.organisation_id if actor.role is Role.BOE_STAFF else None
     requests = {r.id: r for r in repo.requests(session, season.id, boe_id=boe_id)}
-    by_external = {r.external_id: r for r in requests.values()}
     boes = repo.organisations(session, {r.boe_id for r in requests.values()})
-    candidates = {c.id: c for c in repo.candidates(session, season.id)}
-    by_candidate = {c.external_id: c for c in candidates.values()}
     placed = []
-    for p in repo.placements(session, run.id, request_ids=list(requests)):
-        request, candidate = requests[p.request_id or 0], candidates[p.candidate_id]
+    for request_id, rank, candidate_id, name in repo.placed_at(session, run.id, list(requests)):
+        request = requests[request_id or 0]
         boe = boes[request.boe_id]
         placed.append(
             PlacedOut(
@@ -84,24 +82,50 @@ def _placements(
                 boe=boe.name_en,
                 boe_ja=boe.name_ja,
                 prefecture=request.prefecture,
-                candidate_id=candidate.external_id,
-                name=candidate.name,
-                candidate_rank=p.candidate_rank,
+                candidate_id=candidate_id,
+                name=name,
+                candidate_rank=rank,
             )
         )
+    order = {r.external_id: r.id for r in requests.values()}
     waiting = [
         WaitingOut(
-            request_id=str(rid),
-            position=int(position),
-            candidate_id=str(cid),
-            name=by_candidate[str(cid)].name if str(cid) in by_candidate else str(cid),
+            request_id=rid, position=position, candidate_id=cid, name=cid if name is None else name
         )
-        for rid, position, cid in run.alternates
-        if int(position) <= shown and str(rid) in by_external
+        for rid, position, cid, name in _waiting(session, run, shown, order, boe_id is not None)
     ]
     return PlacementsOut(
         season=season_out(season), run=run_out(run), placements=placed, alternates=waiting
     )
+
+
+def _waiting(
+    session: Session, run: MatchRun, shown: int, order: dict[str, int], own_only: bool
+) -> list[tuple[str, int, str, str | None]]:
+    """Each of the requests' (external ids in `order`) first `shown` alternates, in the run's
+    order: requests as the season lists them, best first. Up to STORED_ALTERNATES come from
+    their indexed rows; more only from the run's whole JSON list (a slow, rare request)."""
+    if shown <= 0:
+        return []
+    if shown > STORED_ALTERNATES:
+        return _waiting_from_json(session, run, shown, order)
+    rows = repo.run_alternates(
+        session, run.id, up_to=shown, request_ids=list(order) if own_only else None
+    )
+    found = sorted((row for row in rows if row[0] in order), key=lambda r: (order[r[0]], r[1]))
+    names = repo.names_of(session, run.season_id, {c for _, _, c in found})
+    return [(r, p, c, names.get(c)) for r, p, c in found]
+
+
+def _waiting_from_json(
+    session: Session, run: MatchRun, shown: int, order: dict[str, int]
+) -> list[tuple[str, int, str, str | None]]:
+    names = {c.external_id: c.name for c in repo.candidates(session, run.season_id)}
+    return [
+        (str(rid), int(position), str(cid), names.get(str(cid)))
+        for rid, position, cid in run.alternates
+        if int(position) <= shown and str(rid) in order
+    ]
 
 
 PLACEMENT_HEADER = (

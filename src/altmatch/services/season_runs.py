@@ -21,6 +21,7 @@ from altmatch.db.models import (
     RunPlacement,
     SeasonRow,
 )
+from altmatch.db.models.season import STORED_ALTERNATES
 from altmatch.domain.access import Actor, Permission, require
 from altmatch.engine import alternates
 from altmatch.i18n import N_, Message
@@ -196,6 +197,9 @@ def _store_run(
         )
         for cid, rid, rank in placements
     )
+    # The first alternates also as rows, for the placements views (services.season_results).
+    kept = [(str(r), int(p), str(c)) for r, p, c in waiting if int(p) <= STORED_ALTERNATES]
+    repo.add_run_alternates(session, row.id, kept)
     session.flush()
     after = {"kind": kind, "seed": row.seed, "counts": summary.get("counts")}
     record_audit(
@@ -220,27 +224,29 @@ def review_run(sessions: Sessions, actor: Actor, season_id: int, run_id: int) ->
 
 
 def review_of(session: Session, season: SeasonRow, run: MatchRun) -> RunReviewOut:
-    candidates = {c.id: c for c in repo.candidates(session, season.id)}
+    # Plain column values, not rows: a big season has thousands of placements and candidates.
+    candidates = repo.candidate_names(session, season.id)
     requests = {r.id: r for r in repo.requests(session, season.id)}
     boes = repo.organisations(session, {r.boe_id for r in requests.values()})
     out = []
-    for p in repo.placements(session, run.id):
-        request = requests.get(p.request_id) if p.request_id else None
-        alternate = requests.get(p.alternate_request_id) if p.alternate_request_id else None
+    for cid, rid, rank, alt_rid, alt_position, chance, low, high in repo.outcomes(session, run.id):
+        request = requests.get(rid) if rid else None
+        alternate = requests.get(alt_rid) if alt_rid else None
+        external_id, name = candidates[cid]
         out.append(
             RunPlacementOut(
-                candidate=p.candidate_id,
-                candidate_id=candidates[p.candidate_id].external_id,
-                name=candidates[p.candidate_id].name,
+                candidate=cid,
+                candidate_id=external_id,
+                name=name,
                 request=request.id if request else None,
                 request_id=request.external_id if request else None,
                 boe=boes[request.boe_id].name_en if request else None,
-                candidate_rank=p.candidate_rank,
+                candidate_rank=rank,
                 alternate_request_id=alternate.external_id if alternate else None,
-                alternate_position=p.alternate_position,
-                chance=p.chance,
-                chance_low=p.chance_low,
-                chance_high=p.chance_high,
+                alternate_position=alt_position,
+                chance=chance,
+                chance_low=low,
+                chance_high=high,
             )
         )
     return RunReviewOut(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
     event,
@@ -214,6 +215,26 @@ class RunPlacement(Base):
     chance_high: Mapped[float | None]
 
 
+STORED_ALTERNATES = 50  # per request in run_alternates; more are read from the JSON column
+
+
+class RunAlternate(Base):
+    """One alternate of a run: the `position`-th candidate waiting for a request, by external
+    ids as in `MatchRun.alternates`. Only each request's first STORED_ALTERNATES are kept here,
+    so the placements views read a few indexed rows instead of parsing the whole JSON list."""
+
+    __tablename__ = "run_alternates"
+    __table_args__ = (
+        Index("ix_run_alternates_run_request_position", "run_id", "request_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id", ondelete="CASCADE"))
+    request_id: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    candidate_id: Mapped[str] = mapped_column(String(100))
+
+
 class EmploymentContract(Base):
     """An ALT's contract: who employs them, by which path, where they work, from when to when,
     and the year re-contracting is decided."""
@@ -254,7 +275,7 @@ def _refuse_changes_to_published_runs(session: Session, context: object, instanc
         changed = obj in session.deleted or session.is_modified(obj)
         if isinstance(obj, MatchRun) and changed and _was_published(obj):
             raise ImmutableRunError(f"match run {obj.id} is published and cannot change")
-        if isinstance(obj, RunPlacement) and changed:
+        if isinstance(obj, RunPlacement | RunAlternate) and changed:
             run = session.get(MatchRun, obj.run_id)
             if run is not None and _was_published(run):
                 raise ImmutableRunError(f"match run {obj.run_id} is published and cannot change")
