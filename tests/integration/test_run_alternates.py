@@ -268,6 +268,19 @@ def test_the_run_review_lists_every_outcome_as_its_rows_hold_it(
     assert any(p.alternate_request_id for p in review.placements)
 
 
+def test_a_review_limited_to_the_first_outcomes_lists_those_and_counts_them_all(
+    sessions: sessionmaker[Session], published: Published
+) -> None:
+    whole = review_run(sessions, published.coordinator, published.season_id, published.run_id)
+    first = review_run(
+        sessions, published.coordinator, published.season_id, published.run_id, limit=7
+    )
+
+    assert first.placements == whole.placements[:7]
+    assert first.placements_total == whole.placements_total == len(whole.placements) > 7
+    assert first.summary == whole.summary
+
+
 def test_a_published_runs_alternates_cannot_change(
     sessions: sessionmaker[Session], published: Published
 ) -> None:

@@ -55,10 +55,14 @@ def candidates(session: Session, season_id: int) -> list[SeasonCandidate]:
     return list(session.scalars(query.order_by(SeasonCandidate.id)))
 
 
-def candidate_names(session: Session, season_id: int) -> dict[int, tuple[str, str]]:
-    """Each application's (external id, name) by row id: what listing a whole run needs,
-    without loading (and parsing the JSON of) every candidate row."""
+def candidate_names(
+    session: Session, season_id: int, ids: Collection[int] | None = None
+) -> dict[int, tuple[str, str]]:
+    """Each application's (external id, name) by row id (only `ids` when given): what listing
+    a run needs, without loading (and parsing the JSON of) every candidate row."""
     query = select(SeasonCandidate.id, SeasonCandidate.external_id, SeasonCandidate.name)
+    if ids is not None:
+        query = query.where(SeasonCandidate.id.in_(sorted(set(ids))))
     return {
         i: (e, n)
         for i, e, n in session.execute(query.where(SeasonCandidate.season_id == season_id))
@@ -143,9 +147,15 @@ Outcome = tuple[
 ]
 
 
-def outcomes(session: Session, run_id: int) -> list[Outcome]:
-    """Every placement of the run as plain values, in placement order: (candidate, request,
-    candidate rank, alternate request, alternate position, chance, chance low, chance high)."""
+def outcome_count(session: Session, run_id: int) -> int:
+    query = select(func.count()).where(RunPlacement.run_id == run_id)
+    return int(session.scalar(query) or 0)
+
+
+def outcomes(session: Session, run_id: int, limit: int | None = None) -> list[Outcome]:
+    """The run's placements (the first `limit` when given) as plain values, in placement order:
+    (candidate, request, candidate rank, alternate request, alternate position, chance, chance
+    low, chance high)."""
     query = select(
         RunPlacement.candidate_id,
         RunPlacement.request_id,
@@ -156,7 +166,7 @@ def outcomes(session: Session, run_id: int) -> list[Outcome]:
         RunPlacement.chance_low,
         RunPlacement.chance_high,
     ).where(RunPlacement.run_id == run_id)
-    rows = session.execute(query.order_by(RunPlacement.id))
+    rows = session.execute(query.order_by(RunPlacement.id).limit(limit))
     return [
         (c, r, rank, ar, ap, chance, low, high) for c, r, rank, ar, ap, chance, low, high in rows
     ]

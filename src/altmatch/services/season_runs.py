@@ -69,6 +69,7 @@ class RunReviewOut(BaseModel):
     summary: dict[str, Any]
     chances: dict[str, Any] | None
     placements: list[RunPlacementOut]
+    placements_total: int  # every outcome of the run; `placements` may list only the first
 
 
 def _label(season: SeasonRow) -> str:
@@ -215,21 +216,30 @@ def _store_run(
     return row
 
 
-def review_run(sessions: Sessions, actor: Actor, season_id: int, run_id: int) -> RunReviewOut:
-    """A run's summary, stability check and outcomes, for the coordinator to review."""
+def review_run(
+    sessions: Sessions, actor: Actor, season_id: int, run_id: int, *, limit: int | None = None
+) -> RunReviewOut:
+    """A run's summary, stability check and outcomes (the first `limit`, when given: a page
+    lists a few hundred of a season's thousands), for the coordinator to review."""
     require(actor, Permission.SEASON_MANAGE)
     with sessions() as session:
         season = access_season(session, actor, season_id)
-        return review_of(session, season, access_run(session, actor, season, run_id))
+        run = access_run(session, actor, season, run_id)
+        return review_of(session, season, run, limit=limit)
 
 
-def review_of(session: Session, season: SeasonRow, run: MatchRun) -> RunReviewOut:
+def review_of(
+    session: Session, season: SeasonRow, run: MatchRun, *, limit: int | None = None
+) -> RunReviewOut:
     # Plain column values, not rows: a big season has thousands of placements and candidates.
-    candidates = repo.candidate_names(session, season.id)
+    outcomes = repo.outcomes(session, run.id, limit)
+    total = len(outcomes) if limit is None else repo.outcome_count(session, run.id)
+    listed = None if limit is None else [o[0] for o in outcomes]
+    candidates = repo.candidate_names(session, season.id, listed)
     requests = {r.id: r for r in repo.requests(session, season.id)}
     boes = repo.organisations(session, {r.boe_id for r in requests.values()})
     out = []
-    for cid, rid, rank, alt_rid, alt_position, chance, low, high in repo.outcomes(session, run.id):
+    for cid, rid, rank, alt_rid, alt_position, chance, low, high in outcomes:
         request = requests.get(rid) if rid else None
         alternate = requests.get(alt_rid) if alt_rid else None
         external_id, name = candidates[cid]
@@ -255,6 +265,7 @@ def review_of(session: Session, season: SeasonRow, run: MatchRun) -> RunReviewOu
         summary=run.summary,
         chances=run.chances,
         placements=out,
+        placements_total=total,
     )
 
 

@@ -148,8 +148,8 @@ def run_page(
     sessions: SessionsDep,
     locale: LocaleDep,
 ) -> HTMLResponse:
-    review = review_run(sessions, actor, season_id, run_id)
-    context = {"review": review, "rows": review.placements[:REVIEW_ROWS]}
+    review = review_run(sessions, actor, season_id, run_id, limit=REVIEW_ROWS)
+    context = {"review": review, "rows": review.placements}
     return render_page(request, "season_run.html", locale, context)
 
 
