@@ -17,6 +17,8 @@ from altmatch.db import accounts as accounts_repo
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.authentication import actor_for
+from altmatch.services.season_import import import_candidates, import_requests
+from altmatch.services.season_setup import open_season
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "season"
 PASSWORD = "correct horse battery"
@@ -115,3 +117,23 @@ def future_deadline() -> datetime:
 
 
 CONTRACT_START = date(2027, 7, 25)
+
+
+def filled_season(sessions: sessionmaker[Session], world: World, name: str = "2027 season") -> int:
+    """A season of the world's programme with the example requests and candidates imported."""
+    season = open_season(
+        sessions,
+        world.coordinator,
+        name=name,
+        year=2027,
+        request_deadline=future_deadline(),
+        contract_start=CONTRACT_START,
+    )
+    for importer, content in (
+        (import_requests, requests_csv()),
+        (import_candidates, candidates_csv()),
+    ):
+        importer(
+            sessions, world.coordinator, season.id, content=content, filename="f.csv", commit=True
+        )
+    return season.id

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import PASSWORD, SAME_ORIGIN, sign_in
 from tests.season_world import (
-    CONTRACT_START,
     World,
     build_world,
     candidates_csv,
+    filled_season,
     future_deadline,
     requests_csv,
 )
@@ -27,10 +27,8 @@ from altmatch.services import job_queue
 from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.job_runner import run_queued
 from altmatch.services.season_access import now_utc
-from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_jobs import INTERRUPTED
 from altmatch.services.season_runs import MATCH_STAGES, run_season_match
-from altmatch.services.season_setup import open_season
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
@@ -128,25 +126,10 @@ def test_a_chances_job_adds_chances_to_the_same_draft_run(
 def test_the_run_reports_each_stage_to_its_progress_callback(
     sessions: sessionmaker[Session], world: World
 ) -> None:
-
-    season = open_season(
-        sessions,
-        world.coordinator,
-        name="s",
-        year=2027,
-        request_deadline=future_deadline(),
-        contract_start=CONTRACT_START,
-    )
-    for importer, content in (
-        (import_requests, requests_csv()),
-        (import_candidates, candidates_csv()),
-    ):
-        importer(
-            sessions, world.coordinator, season.id, content=content, filename="f.csv", commit=True
-        )
+    season_id = filled_season(sessions, world, "s")
     stages: list[str] = []
 
-    run_season_match(sessions, world.coordinator, season.id, seed=1, progress=stages.append)
+    run_season_match(sessions, world.coordinator, season_id, seed=1, progress=stages.append)
 
     assert stages == list(MATCH_STAGES)
 

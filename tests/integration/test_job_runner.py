@@ -12,12 +12,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from tests.season_world import (
-    CONTRACT_START,
     World,
     build_world,
-    candidates_csv,
-    future_deadline,
-    requests_csv,
+    filled_season,
 )
 
 from altmatch.config import Settings
@@ -36,8 +33,6 @@ from altmatch.services.job_runner import (
     serve_jobs,
 )
 from altmatch.services.season_access import now_utc
-from altmatch.services.season_import import import_candidates, import_requests
-from altmatch.services.season_setup import open_season
 
 Sessions = sessionmaker[Session]
 LEASE = 60.0
@@ -50,22 +45,7 @@ def world(sessions: Sessions) -> World:
 
 @pytest.fixture
 def season_id(sessions: Sessions, world: World) -> int:
-    season = open_season(
-        sessions,
-        world.coordinator,
-        name="2027 season",
-        year=2027,
-        request_deadline=future_deadline(),
-        contract_start=CONTRACT_START,
-    )
-    for importer, content in (
-        (import_requests, requests_csv()),
-        (import_candidates, candidates_csv()),
-    ):
-        importer(
-            sessions, world.coordinator, season.id, content=content, filename="f.csv", commit=True
-        )
-    return season.id
+    return filled_season(sessions, world)
 
 
 def _queue(

@@ -28,7 +28,7 @@ from tests.season_world import (
     CONTRACT_START,
     World,
     build_world,
-    candidates_csv,
+    filled_season,
     future_deadline,
     requests_csv,
 )
@@ -247,19 +247,4 @@ def test_sigterm_lets_the_worker_finish_the_job_in_hand_then_stop(
 
 
 def _small_season(sessions: Sessions, world: World) -> int:
-    season = open_season(
-        sessions,
-        world.coordinator,
-        name="Small season",
-        year=2027,
-        request_deadline=future_deadline(),
-        contract_start=CONTRACT_START,
-    )
-    for importer, content in (
-        (import_requests, requests_csv()),
-        (import_candidates, candidates_csv()),
-    ):
-        importer(
-            sessions, world.coordinator, season.id, content=content, filename="f.csv", commit=True
-        )
-    return season.id
+    return filled_season(sessions, world, "Small season")
