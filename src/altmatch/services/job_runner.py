@@ -18,6 +18,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,14 +30,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from altmatch.db.models import Job, User
 from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError
 from altmatch.i18n import N_, Message
-from altmatch.services import job_queue
+from altmatch.services import import_jobs, job_queue
 from altmatch.services.authentication import actor_for
 from altmatch.services.placement import Progress
 from altmatch.services.season_access import now_utc
 from altmatch.services.season_runs import (
     CHANCES_STAGES,
     MATCH_STAGES,
-    RunReviewOut,
     run_season_chances,
     run_season_match,
 )
@@ -44,10 +44,23 @@ from altmatch.services.season_runs import (
 Sessions = sessionmaker[Session]
 log = logging.getLogger(__name__)
 
-STAGES: dict[str, tuple[str, ...]] = {"match": MATCH_STAGES, "chances": CHANCES_STAGES}
+STAGES: dict[str, tuple[str, ...]] = {
+    "match": MATCH_STAGES,
+    "chances": CHANCES_STAGES,
+    "import": import_jobs.IMPORT_STAGES,
+}
 INTERRUPTED = N_("interrupted: the server stopped; run it again")
 UNEXPECTED = N_("The job stopped on an unexpected error: {problem}")
 NO_LONGER_ALLOWED = N_("You may no longer do this, or the season or run is gone.")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a job's work ended: the columns to record (`run_id`, an import's `result`) and, if
+    the work ran but refused (an import with errors), the error the job fails with."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    error: Message | None = None
 
 
 def worker_name() -> str:
@@ -118,6 +131,8 @@ def expire_stale_jobs(
             ).execution_options(synchronize_session=False)
         )
         count: int = getattr(result, "rowcount", 0)
+        if count:
+            import_jobs.delete_finished_files(session)
     if count:
         log.warning("%d job(s) whose worker stopped answering marked failed", count)
     return count
@@ -169,7 +184,7 @@ def run_claimed(sessions: Sessions, job_id: int, worker: str, lease_seconds: flo
         with _heartbeat(sessions, job_id, worker, lease_seconds / 3):
             if actor is None:
                 raise NotFoundError("user")
-            review = _work(sessions, actor, kind, season_id, run_id, params, progress)
+            outcome = _work(sessions, actor, job_id, kind, season_id, run_id, params, progress)
     except (NotFoundError, AccessDeniedError):
         _fail(sessions, job_id, worker, Message(NO_LONGER_ALLOWED))
     except Exception as exc:  # every failure must end the job, never leave it hanging
@@ -179,34 +194,56 @@ def run_claimed(sessions: Sessions, job_id: int, worker: str, lease_seconds: flo
             message = Message(UNEXPECTED, {"problem": f"{type(exc).__name__}: {exc}"})
         _fail(sessions, job_id, worker, message)
     else:
-        _update_own(
-            sessions,
-            job_id,
-            worker,
-            status="done",
-            stage="done",
-            done_steps=len(stages),
-            run_id=review.run.id,
-            finished_at=now_utc(),
-        )
+        if outcome.error is not None:
+            _fail(sessions, job_id, worker, outcome.error, **outcome.values)
+        else:
+            _update_own(
+                sessions,
+                job_id,
+                worker,
+                status="done",
+                stage="done",
+                done_steps=len(stages),
+                finished_at=now_utc(),
+                **outcome.values,
+            )
+    finally:
+        if kind == "import":
+            _forget_file(sessions, job_id)
 
 
 def _work(
     sessions: Sessions,
     actor: Actor,
+    job_id: int,
     kind: str,
     season_id: int,
     run_id: int | None,
     params: dict[str, Any],
     progress: Progress,
-) -> RunReviewOut:
+) -> Outcome:
+    if kind == "import":
+        progress("importing")
+        report = import_jobs.run_import(sessions, actor, job_id, season_id, params)
+        values = {"result": report.model_dump(mode="json")}
+        error = None if report.committed else Message(import_jobs.HAS_ERRORS)
+        return Outcome(values, error)
     if kind == "match":
         seed = params.get("seed")
         chosen = int(seed) if seed is not None else None
-        return run_season_match(sessions, actor, season_id, seed=chosen, progress=progress)
-    if run_id is None:
+        review = run_season_match(sessions, actor, season_id, seed=chosen, progress=progress)
+    elif run_id is None:
         raise NotFoundError("run")
-    return run_season_chances(sessions, actor, season_id, run_id, progress=progress)
+    else:
+        review = run_season_chances(sessions, actor, season_id, run_id, progress=progress)
+    return Outcome({"run_id": review.run.id})
+
+
+def _forget_file(sessions: Sessions, job_id: int) -> None:
+    try:
+        import_jobs.delete_file(sessions, job_id)
+    except Exception:  # the database fails; the sweep after a stale job removes it later
+        log.exception("could not delete the file of job %d", job_id)
 
 
 @contextmanager
@@ -231,7 +268,7 @@ def _heartbeat(sessions: Sessions, job_id: int, worker: str, every: float) -> It
         thread.join(timeout=10)
 
 
-def _fail(sessions: Sessions, job_id: int, worker: str, error: Message) -> None:
+def _fail(sessions: Sessions, job_id: int, worker: str, error: Message, **values: Any) -> None:
     params = {key: str(value) for key, value in error.params.items()}
     try:
         _update_own(
@@ -243,6 +280,7 @@ def _fail(sessions: Sessions, job_id: int, worker: str, error: Message) -> None:
             error=error.template,
             error_params=params or None,
             finished_at=now_utc(),
+            **values,
         )
     except Exception:  # the database itself fails; the lease then fails the job
         log.exception("could not record the failure of job %d", job_id)

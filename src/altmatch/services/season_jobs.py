@@ -1,4 +1,5 @@
-"""A match or chances run as a background job: start it, follow its stage, recover after a stop.
+"""A match, chances or import run as a background job: start it, follow its stage, recover
+after a stop.
 
 The work itself is `run_season_match` / `run_season_chances`, unchanged. Starting a job records
 it (kind, season, run, seed and who asked) as a `queued` row and hands its id on: to this
@@ -7,7 +8,8 @@ process's one-thread executor by default (runs queue rather than compete for the
 way services.job_runner claims the row, heartbeats while it runs and ends it `done` with the
 run it made or `failed` with an error message; a job whose worker died is failed once its lease
 runs out, and can be started again. A run is only a draft until it is published, so nothing half
-made is ever shown to candidates or BoEs.
+made is ever shown to candidates or BoEs. An import job (services.import_jobs) stores its file
+with the row and commits all of it or nothing; its report is the job's `result`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from sqlalchemy.orm import Session
 from altmatch.db.models import Job
 from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.i18n import N_, Message, render
-from altmatch.services import job_queue
+from altmatch.io.limits import ImportLimits
+from altmatch.services import import_jobs, job_queue
+from altmatch.services.import_jobs import ImportTarget
 from altmatch.services.job_runner import (
     INTERRUPTED,
     NO_LONGER_ALLOWED,
@@ -36,7 +40,14 @@ from altmatch.services.job_runner import (
     run_job,
     run_queued,
 )
-from altmatch.services.season_access import Sessions, access_run, access_season, now_utc
+from altmatch.services.season_access import (
+    ConflictError,
+    Sessions,
+    access_run,
+    access_season,
+    now_utc,
+)
+from altmatch.services.season_import import ImportOut
 from altmatch.services.season_runs import draft_only
 
 __all__ = ["INTERRUPTED", "NO_LONGER_ALLOWED", "STAGES", "UNEXPECTED"]
@@ -56,6 +67,7 @@ STAGE_LABELS: dict[str, str] = {
     "reading the run": N_("Reading the run"),
     "simulating seasons": N_("Simulating seasons"),
     "saving the chances": N_("Saving the chances"),
+    "importing": N_("Checking and storing the file"),
     "done": N_("Done"),
     "failed": N_("Failed"),
 }
@@ -96,6 +108,7 @@ class JobOut(BaseModel):
     error: str | None
     created_at: datetime
     finished_at: datetime | None
+    result: ImportOut | None = None  # an import's report (rows, errors), whether stored or not
 
     @property
     def finished(self) -> bool:
@@ -121,6 +134,7 @@ def job_out(row: Job, locale: str | None = None) -> JobOut:
         error=error,
         created_at=row.created_at,
         finished_at=row.finished_at,
+        result=ImportOut.model_validate(row.result) if row.result is not None else None,
     )
 
 
@@ -156,6 +170,49 @@ def start_chances_job(
         season = access_season(session, actor, season_id)
         draft_only(access_run(session, actor, season, run_id))
         job = _record(session, actor, "chances", season.id, run_id, None)
+        out = job_out(job, locale)
+    _dispatch(sessions, job.id)
+    return out
+
+
+class ImportRefusedError(Exception):
+    """The file is refused before a job is recorded (too big); `report` says why, as the
+    synchronous import would."""
+
+    def __init__(self, report: ImportOut) -> None:
+        super().__init__("import refused")
+        self.report = report
+
+
+def start_import_job(
+    sessions: Sessions,
+    actor: Actor,
+    season_id: int,
+    target: ImportTarget,
+    *,
+    content: bytes,
+    filename: str,
+    limits: ImportLimits,
+    locale: str = "en",
+) -> JobOut:
+    """Record an import job (candidates or requests) with its file and start it in the
+    background; it stores every row or, with any error, nothing. A file over the size limit
+    is refused here (ImportRefusedError), never stored."""
+    require(actor, Permission.SEASON_MANAGE)
+    if len(content) > limits.max_bytes:  # the importer's own report, after its access checks
+        report = import_jobs.check_only(
+            sessions, actor, season_id, target, content, filename, limits, locale
+        )
+        raise ImportRefusedError(report)
+    with sessions.begin() as session:
+        season = access_season(session, actor, season_id)
+        if season.status != "open":
+            raise ConflictError(
+                Message(N_("This season's outcome is published; it takes no more imports."))
+            )
+        params = import_jobs.import_params(target, limits, locale)
+        job = _record(session, actor, "import", season.id, None, params)
+        import_jobs.store_file(session, job.id, filename, content)
         out = job_out(job, locale)
     _dispatch(sessions, job.id)
     return out

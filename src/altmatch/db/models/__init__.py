@@ -20,7 +20,7 @@ from altmatch.db.models.dispatch import (
     TransferEvent,
     TransferRequest,
 )
-from altmatch.db.models.jobs import Job
+from altmatch.db.models.jobs import Job, JobFile
 from altmatch.db.models.schools import School
 from altmatch.db.models.season import (
     ApplicationStageChange,
@@ -56,6 +56,7 @@ __all__ = [
     "EmploymentContract",
     "ImmutableRunError",
     "Job",
+    "JobFile",
     "LoginAttempt",
     "MatchRun",
     "Notification",

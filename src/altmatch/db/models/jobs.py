@@ -1,16 +1,16 @@
-"""Background jobs of a season (a match or chances) with their stage and progress."""
+"""Background jobs of a season (a match, chances or an import) with their stage and progress."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from altmatch.db.base import Base
 
-JOB_KINDS = ("match", "chances")
+JOB_KINDS = ("match", "chances", "import")
 JOB_STATUSES = ("queued", "running", "done", "failed")
 UNFINISHED = ("queued", "running")
 
@@ -57,3 +57,18 @@ class Job(Base):
     worker: Mapped[str | None] = mapped_column(String(100))
     started_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
+    # An import's report (ImportOut as JSON: rows, and each row/column at fault), done or not.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class JobFile(Base):
+    """The uploaded file an import job reads, kept in the database because that is all an
+    `altmatch worker` on another machine shares with the web process. Deleted once the job
+    has run (done or failed)."""
+
+    __tablename__ = "job_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -29,7 +29,12 @@ def job_page(
     """The whole page; htmx polls (HX-Request) get only the progress fragment, and once the
     job is done an HX-Redirect to its run. Without JavaScript the page links to the run."""
     job = job_status(sessions, actor, season_id, job_id, locale=locale)
-    run_url = f"/seasons/{season_id}/runs/{job.run_id}"
+    # An import job makes no run: it leads back to the season, where the imported rows are.
+    run_url = (
+        f"/seasons/{season_id}/runs/{job.run_id}"
+        if job.run_id is not None
+        else f"/seasons/{season_id}"
+    )
     if request.headers.get("HX-Request") != "true":
         return render_page(request, "season_job.html", locale, {"job": job, "run_url": run_url})
     response = render_page(request, "_job_progress.html", locale, {"job": job, "run_url": run_url})
