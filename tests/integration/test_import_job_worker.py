@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
-from tests.integration.conftest import REQUIRE_POSTGRES
+from tests.queue_world import Sessions, queue_sessions, queue_settings, start_worker
 from tests.season_world import (
     CONTRACT_START,
     build_world,
@@ -30,20 +25,15 @@ from tests.season_world import (
 )
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
 from altmatch.db.models import Job, JobFile, SeasonCandidate, SeasonRequest
 from altmatch.io.limits import ImportLimits
-from altmatch.services import job_queue
 from altmatch.services.season_jobs import job_status, start_import_job
 from altmatch.services.season_setup import open_season
-from altmatch.services.setup import prepare_installation
 
 pytestmark = pytest.mark.postgres
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 LEASE = 5.0
 CANDIDATES = 3000
-WORKER = "import typer; from altmatch.cli.worker import worker_command; typer.run(worker_command)"
 HEADER = [
     "candidate_id",
     "jlpt",
@@ -57,46 +47,15 @@ HEADER = [
     "accepts_anywhere",
 ]
 
-Sessions = sessionmaker[Session]
-
 
 @pytest.fixture
 def settings(postgres_url: str, tmp_path: Path) -> Settings:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {exc} (ALTMATCH_REQUIRE_POSTGRES=1)")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {exc}")
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=postgres_url,
-        redis_url=REDIS_URL,
-        job_lease_seconds=LEASE,
-    )
+    return queue_settings(postgres_url, tmp_path, LEASE)
 
 
 @pytest.fixture
 def sessions(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sessions]:
-    prepare_installation(settings)
-    monkeypatch.setattr(job_queue, "_current", job_queue.current())  # restored afterwards
-    job_queue.configure(settings)
-    engine = make_engine(settings)
-    yield session_factory(engine)
-    redis.Redis.from_url(REDIS_URL).delete(job_queue.queue_key(settings))
-    engine.dispose()
-
-
-def _worker(settings: Settings, tmp_path: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "ALTMATCH_DATA_DIR": str(settings.data_dir),
-        "ALTMATCH_DATABASE_URL": settings.database_url,
-        "ALTMATCH_REDIS_URL": REDIS_URL,
-        "ALTMATCH_JOB_LEASE_SECONDS": str(LEASE),
-    }
-    log = (tmp_path / "worker.log").open("wb")
-    return subprocess.Popen([sys.executable, "-c", WORKER], env=env, stdout=log, stderr=log)
+    yield from queue_sessions(settings, monkeypatch)
 
 
 def _candidates(rows: int, prefix: str = "C", bad_row: int | None = None) -> bytes:
@@ -160,7 +119,7 @@ def test_a_worker_runs_queued_import_jobs_all_or_nothing_and_deletes_their_files
     bad = start("candidates", _candidates(CANDIDATES, "B", bad_row=7))
     assert _count(sessions, JobFile) == 3 and _count(sessions, SeasonCandidate) == 0
 
-    worker = _worker(settings, tmp_path)
+    worker = start_worker(settings, tmp_path)
     try:
         _until(lambda: all(_finished(sessions, job) for job in (requests, good, bad)))
     finally:

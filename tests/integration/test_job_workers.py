@@ -10,20 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
-from tests.integration.conftest import REQUIRE_POSTGRES
+from tests.queue_world import Sessions, queue_sessions, queue_settings, start_worker
 from tests.season_world import (
     CONTRACT_START,
     World,
@@ -34,62 +29,26 @@ from tests.season_world import (
 )
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
 from altmatch.db.models import Job, MatchRun
-from altmatch.services import job_queue
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_jobs import INTERRUPTED, job_status, start_match_job
 from altmatch.services.season_setup import open_season
-from altmatch.services.setup import prepare_installation
 
 pytestmark = pytest.mark.postgres
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 LEASE = 2.0
 CANDIDATES = 4000  # a match of a few seconds, so the kill lands mid-way
 MID_WAY = ("deriving preference lists", "matching", "checking stability", "explaining")
-WORKER = "import typer; from altmatch.cli.worker import worker_command; typer.run(worker_command)"
-
-Sessions = sessionmaker[Session]
 
 
 @pytest.fixture
 def settings(postgres_url: str, tmp_path: Path) -> Settings:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if REQUIRE_POSTGRES:  # CI needs the real queue as much as the real database
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {exc} (ALTMATCH_REQUIRE_POSTGRES=1)")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {exc}")
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=postgres_url,
-        redis_url=REDIS_URL,
-        job_lease_seconds=LEASE,
-    )
+    return queue_settings(postgres_url, tmp_path, LEASE)
 
 
 @pytest.fixture
 def sessions(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sessions]:
-    prepare_installation(settings)
-    monkeypatch.setattr(job_queue, "_current", job_queue.current())  # restored afterwards
-    job_queue.configure(settings)
-    engine = make_engine(settings)
-    yield session_factory(engine)
-    redis.Redis.from_url(REDIS_URL).delete(job_queue.queue_key(settings))
-    engine.dispose()
-
-
-def _worker(settings: Settings, tmp_path: Path, name: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "ALTMATCH_DATA_DIR": str(settings.data_dir),
-        "ALTMATCH_DATABASE_URL": settings.database_url,
-        "ALTMATCH_REDIS_URL": REDIS_URL,
-        "ALTMATCH_JOB_LEASE_SECONDS": str(LEASE),
-    }
-    log = (tmp_path / f"{name}.log").open("wb")
-    return subprocess.Popen([sys.executable, "-c", WORKER], env=env, stdout=log, stderr=log)
+    yield from queue_sessions(settings, monkeypatch)
 
 
 def _big_season(sessions: Sessions, world: World) -> int:
@@ -168,7 +127,7 @@ def test_a_worker_killed_mid_match_leaves_nothing_and_the_match_reruns_on_a_new_
 ) -> None:
     world = build_world(sessions)
     season_id = _big_season(sessions, world)
-    first = _worker(settings, tmp_path, "first")
+    first = start_worker(settings, tmp_path, "first")
     try:
         job = start_match_job(sessions, world.coordinator, season_id, seed=11)
         assert job.status == "queued"  # the web side only records it and rings Redis
@@ -189,7 +148,7 @@ def test_a_worker_killed_mid_match_leaves_nothing_and_the_match_reruns_on_a_new_
     assert status.status == "failed" and status.error == INTERRUPTED
     assert _runs(sessions, season_id) == 0
 
-    second = _worker(settings, tmp_path, "second")
+    second = start_worker(settings, tmp_path, "second")
     try:
         again = start_match_job(sessions, world.coordinator, season_id, seed=11)
         _until(lambda: _job(sessions, again.id).status in ("done", "failed"))
@@ -207,7 +166,7 @@ def test_several_workers_share_the_queue_and_run_each_job_once(
 ) -> None:
     world = build_world(sessions)
     season_id = _small_season(sessions, world)
-    workers = [_worker(settings, tmp_path, f"w{i}") for i in range(3)]
+    workers = [start_worker(settings, tmp_path, f"w{i}") for i in range(3)]
     try:
         jobs = [
             start_match_job(sessions, world.coordinator, season_id, seed=seed).id
@@ -231,7 +190,7 @@ def test_sigterm_lets_the_worker_finish_the_job_in_hand_then_stop(
 ) -> None:
     world = build_world(sessions)
     season_id = _big_season(sessions, world)
-    worker = _worker(settings, tmp_path, "graceful")
+    worker = start_worker(settings, tmp_path, "graceful")
     try:
         job = start_match_job(sessions, world.coordinator, season_id, seed=3)
         _until(lambda: _job(sessions, job.id).stage in MID_WAY)
