@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from altmatch.domain.access import OPERATOR, OrgKind, Role
+from altmatch.services.accounts import create_organisation, create_user
 
 PASSWORD = "correct horse battery"
 # What a browser sends with a same-origin form post or fetch; the CSRF check needs one of them.
@@ -22,3 +26,20 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
     token = client.cookies.get("altmatch_session")
     assert token
     return token
+
+
+def sign_in_as_other_programme(client: TestClient, sessions: sessionmaker[Session]) -> None:
+    """Sign in as the coordinator of another programme: someone who must see none of ours."""
+    other = create_organisation(
+        sessions, actor=OPERATOR, kind=OrgKind.PROGRAMME, name_en="Other", name_ja="他"
+    )
+    create_user(
+        sessions,
+        actor=OPERATOR,
+        email="other@example.org",
+        display_name="Other Coordinator",
+        role=Role.COORDINATOR,
+        password=PASSWORD,
+        organisation_id=other.id,
+    )
+    sign_in(client, "other@example.org")

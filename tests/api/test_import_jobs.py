@@ -11,13 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.api.helpers import PASSWORD, SAME_ORIGIN, sign_in
+from tests.api.helpers import SAME_ORIGIN, sign_in, sign_in_as_other_programme
 from tests.season_world import World, build_world, candidates_csv, future_deadline, requests_csv
 
 from altmatch.config import Settings
 from altmatch.db.models import Job, JobFile, SeasonCandidate, SeasonRequest
-from altmatch.domain.access import OPERATOR, OrgKind, Role
-from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.job_runner import expire_stale_jobs
 from altmatch.services.season_access import now_utc
 from altmatch.services.setup import prepare_installation
@@ -172,19 +170,7 @@ def test_another_programmes_coordinator_cannot_import_into_the_season(
     client: TestClient, world: World, sessions: sessionmaker[Session], inline_jobs: None
 ) -> None:
     season = _open_season(client)
-    other = create_organisation(
-        sessions, actor=OPERATOR, kind=OrgKind.PROGRAMME, name_en="Other", name_ja="他"
-    )
-    create_user(
-        sessions,
-        actor=OPERATOR,
-        email="other@example.org",
-        display_name="Other Coordinator",
-        role=Role.COORDINATOR,
-        password=PASSWORD,
-        organisation_id=other.id,
-    )
-    sign_in(client, "other@example.org")
+    sign_in_as_other_programme(client, sessions)
 
     assert _start(client, season, "candidates", candidates_csv()).status_code == 404
     assert _start(client, season, "requests", requests_csv()).status_code == 404

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
-from tests.api.helpers import PASSWORD, sign_in
+from tests.api.helpers import sign_in, sign_in_as_other_programme
 from tests.season_world import (
     CANDIDATE_EMAILS,
     CONTRACT_START,
@@ -20,8 +20,6 @@ from tests.season_world import (
     requests_csv,
 )
 
-from altmatch.domain.access import OPERATOR, OrgKind, Role
-from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_setup import open_season
 
@@ -119,19 +117,7 @@ def test_another_programmes_coordinator_gets_not_found_for_both_exports(
     client: TestClient, sessions: sessionmaker[Session], season: tuple[World, int]
 ) -> None:
     _, season_id = season
-    other = create_organisation(
-        sessions, actor=OPERATOR, kind=OrgKind.PROGRAMME, name_en="Other", name_ja="他"
-    ).id
-    create_user(
-        sessions,
-        actor=OPERATOR,
-        email="other@example.org",
-        display_name="Other",
-        role=Role.COORDINATOR,
-        password=PASSWORD,
-        organisation_id=other,
-    )
-    sign_in(client, "other@example.org")
+    sign_in_as_other_programme(client, sessions)
     for what in ("requests", "applications"):
         url = f"/api/v1/seasons/{season_id}/{what}/export?format=xlsx"
         assert client.get(url).status_code == 404

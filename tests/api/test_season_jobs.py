@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.api.helpers import PASSWORD, SAME_ORIGIN, sign_in
+from tests.api.helpers import SAME_ORIGIN, sign_in, sign_in_as_other_programme
 from tests.season_world import (
     World,
     build_world,
@@ -22,9 +22,7 @@ from tests.season_world import (
 
 from altmatch.config import Settings
 from altmatch.db.models import Job, User
-from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services import job_queue
-from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.job_runner import run_queued
 from altmatch.services.season_access import now_utc
 from altmatch.services.season_jobs import INTERRUPTED
@@ -167,19 +165,7 @@ def test_another_programmes_coordinator_gets_404_for_the_job(
 ) -> None:
     season = _open_season(client)
     job = _start_match(client, season)
-    other = create_organisation(
-        sessions, actor=OPERATOR, kind=OrgKind.PROGRAMME, name_en="Other", name_ja="他"
-    )
-    create_user(
-        sessions,
-        actor=OPERATOR,
-        email="other@example.org",
-        display_name="Other Coordinator",
-        role=Role.COORDINATOR,
-        password=PASSWORD,
-        organisation_id=other.id,
-    )
-    sign_in(client, "other@example.org")
+    sign_in_as_other_programme(client, sessions)
 
     assert client.get(f"{API}/{season}/jobs/{job['id']}").status_code == 404
     assert client.get(f"/seasons/{season}/jobs/{job['id']}").status_code == 404

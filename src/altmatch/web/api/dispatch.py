@@ -45,7 +45,7 @@ from altmatch.services.dispatch_tenders import (
     set_tender_outcome,
 )
 from altmatch.services.season_import import ImportOut
-from altmatch.web.api.files import FILE_RESPONSES, IMPORT_RESPONSES, attachment
+from altmatch.web.api.files import FILE_RESPONSES, IMPORT_RESPONSES, attachment, import_response
 from altmatch.web.api.params import Id
 from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
@@ -57,11 +57,6 @@ Commit = Annotated[
     bool, Query(description="false: only check the file (a preview); true: store every row or none")
 ]
 FormatQuery = Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx")]
-
-
-def _import_response(result: ImportOut, commit: bool) -> JSONResponse:
-    status = 422 if commit and not result.committed else 200
-    return JSONResponse(result.model_dump(mode="json"), status_code=status)
 
 
 @router.get("/contracts", response_model=ContractsOut)
@@ -113,7 +108,7 @@ async def post_positions(
         limits=limits,
         locale=locale,
     )
-    return _import_response(result, commit)
+    return import_response(result, commit)
 
 
 @router.get("/tenders", response_model=TendersOut)
@@ -184,7 +179,7 @@ async def post_roster_import(
         limits=limits,
         locale=locale,
     )
-    return _import_response(result, commit)
+    return import_response(result, commit)
 
 
 @router.get("/roster/{alt_id}", response_model=RosterAltDetailOut)

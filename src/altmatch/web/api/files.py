@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Response
+from fastapi.responses import JSONResponse
 
 from altmatch.io.export import Format
 from altmatch.services.season_import import ImportOut
@@ -39,3 +40,9 @@ def attachment(content: bytes, filename: str, fmt: Format) -> Response:
     """A download of `content` named `filename`."""
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(content, media_type=MEDIA[fmt], headers=headers)
+
+
+def import_response(result: ImportOut, commit: bool) -> JSONResponse:
+    """An import's report: 200, or 422 when a commit was asked for and refused (nothing stored)."""
+    status = 422 if commit and not result.committed else 200
+    return JSONResponse(result.model_dump(mode="json"), status_code=status)

@@ -34,7 +34,7 @@ from altmatch.services.season_setup import (
     open_season,
     season_overview,
 )
-from altmatch.web.api.files import IMPORT_RESPONSES
+from altmatch.web.api.files import IMPORT_RESPONSES, import_response
 from altmatch.web.api.params import Id
 from altmatch.web.auth import (
     ApplicationViewerDep,
@@ -95,11 +95,6 @@ def get_season(season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep) ->
     return season_overview(sessions, actor, season_id)
 
 
-def _import_response(result: ImportOut, commit: bool) -> JSONResponse:
-    status = 422 if commit and not result.committed else 200
-    return JSONResponse(result.model_dump(mode="json"), status_code=status)
-
-
 @router.post("/{season_id}/candidates/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
 async def post_candidates_import(
     season_id: Id,
@@ -123,7 +118,7 @@ async def post_candidates_import(
         limits=limits,
         locale=locale,
     )
-    return _import_response(result, commit)
+    return import_response(result, commit)
 
 
 @router.post("/{season_id}/requests/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
@@ -148,7 +143,7 @@ async def post_requests_import(
         limits=limits,
         locale=locale,
     )
-    return _import_response(result, commit)
+    return import_response(result, commit)
 
 
 @router.get("/{season_id}/requests", response_model=RequestsOut)
