@@ -1,21 +1,30 @@
-"""Shared fixtures: settings on a temporary data dir, the app, a fixed today, cheap hashing."""
+"""Shared fixtures: the clock, settings on a temporary data dir, a migrated database copied
+from a template, the app, and cheap hashing.
+
+Run the whole suite "at" another date with ALTMATCH_TEST_DATE=YYYY-MM-DD: the clock starts at
+09:00 Japan time that day and runs on (see docs/testing.md).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from tests.schema_template import SchemaTemplate
 
+from altmatch.clock import JAPAN
 from altmatch.config import Settings
 from altmatch.services import passwords
-from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
-TODAY = dt.date(2026, 11, 25)
+TEST_DATE = "ALTMATCH_TEST_DATE"
+_TRAVEL = pytest.StashKey[time_machine.travel]()
 # Argon2id at the smallest cost: real hashes, without 64 MiB and ~50 ms per password.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
@@ -25,14 +34,63 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(passwords, "HASHER", CHEAP_HASHER)
 
 
+def test_date_start() -> dt.datetime | None:
+    """09:00 in Japan on the day ALTMATCH_TEST_DATE names, or None to run on the real clock."""
+    value = os.environ.get(TEST_DATE, "").strip()
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"{TEST_DATE}={value!r} is not a YYYY-MM-DD date") from error
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=JAPAN)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Started before collection, so module-level dates in the tests are computed on that day too.
+    start = test_date_start()
+    if start is not None:
+        travel = time_machine.travel(start, tick=True)
+        travel.start()
+        config.stash[_TRAVEL] = travel
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    travel = config.stash.get(_TRAVEL, None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    start = test_date_start()
+    when = f"{start:%Y-%m-%d %H:%M} Japan time ({TEST_DATE})" if start else "the real clock"
+    return f"altmatch clock: tests start at {when}"
+
+
+@pytest.fixture
+def clock(time_machine: time_machine.TimeMachineFixture) -> time_machine.TimeMachineFixture:
+    """This test's clock. `clock.move_to(moment, tick=False)` sets "now" (frozen, or running on
+    with tick=True) for the code under test; `clock.shift(delta)` moves it on. Undone after
+    the test. Date-sensitive tests set it where their fixed dates live, so they pass any day."""
+    return time_machine
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SchemaTemplate]:
+    """The migrations run once per run; every test that needs a database gets a copy."""
+    template = SchemaTemplate(tmp_path_factory.mktemp("schema-template"))
+    yield template
+    template.close()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data")
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    prepare_installation(settings)
+def client(settings: Settings, schema_template: SchemaTemplate) -> Iterator[TestClient]:
+    schema_template.install(settings)
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 

@@ -11,11 +11,11 @@ import pytest
 from psycopg import sql
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from tests.schema_template import POSTGRES_SERVER, SchemaTemplate
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory, upgrade_database
+from altmatch.db import make_engine, session_factory
 
-POSTGRES_SERVER = "postgres@127.0.0.1:5432"
 REQUIRE_POSTGRES = os.environ.get("ALTMATCH_REQUIRE_POSTGRES") == "1"
 
 
@@ -69,9 +69,9 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    """An engine on a database migrated to head."""
-    upgrade_database(settings)
+def engine(settings: Settings, schema_template: SchemaTemplate) -> Iterator[Engine]:
+    """An engine on a database at head (a copy of the run's migrated template)."""
+    schema_template.install(settings)
     engine = make_engine(settings)
     yield engine
     engine.dispose()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.support_world import SupportWorld, build_support_world
+from time_machine import TimeMachineFixture
 
 from altmatch.db.models import AuditEntry, CaseEvent, Notification, SupportCase
 from altmatch.domain.access import OPERATOR, AccessDeniedError, NotFoundError
@@ -47,7 +48,9 @@ MONDAY_9 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def world(sessions: Sessions) -> SupportWorld:
+def world(sessions: Sessions, clock: TimeMachineFixture) -> SupportWorld:
+    # The services read "now" where a test passes none: it is the Monday the cases open on.
+    clock.move_to(MONDAY_9, tick=False)
     return build_support_world(sessions)
 
 

@@ -3,7 +3,6 @@ back, with row counts and checksums compared."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -12,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from altmatch.clock import stopwatch
 from altmatch.config import Settings
 from altmatch.services.backup import (
     BackupError,
@@ -29,7 +29,7 @@ def export_command(
     if file.exists() and not force:
         _fail(f"{file} exists; pass --force to overwrite it")
     settings = Settings()
-    started = time.perf_counter()
+    started = stopwatch()
     try:
         manifest = export_installation(settings, file)
     except BackupError as error:
@@ -38,7 +38,7 @@ def export_command(
     typer.echo(
         f"Exported {sum(t.rows for t in manifest.tables)} rows in {len(manifest.tables)} tables "
         f"at revision {manifest.revision} from {settings.safe_database_url} to {file} "
-        f"in {time.perf_counter() - started:.1f} s."
+        f"in {stopwatch() - started:.1f} s."
     )
 
 
@@ -50,7 +50,7 @@ def import_command(
 ) -> None:
     """Load FILE into the configured database, all or nothing, and verify every table."""
     settings = Settings()
-    started = time.perf_counter()
+    started = stopwatch()
     try:
         tables = import_installation(settings, file, replace=replace)
     except BackupError as error:
@@ -58,7 +58,7 @@ def import_command(
     _print(tables, "checksum ok")
     typer.echo(
         f"Imported {sum(t.rows for t in tables)} rows in {len(tables)} tables into "
-        f"{settings.safe_database_url} in {time.perf_counter() - started:.1f} s."
+        f"{settings.safe_database_url} in {stopwatch() - started:.1f} s."
     )
 
 

@@ -9,11 +9,11 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.cli.demo_support import seed_demo_support
+from altmatch.clock import JAPAN, japan_now, utc_now
 from altmatch.demo import (
     DEMO_PASSWORD,
     DemoSeason,
@@ -205,7 +205,7 @@ def _alt_contracts(sessions: Sessions, people: Sequence[Persona], orgs: Mapping[
     """Each employed-ALT persona's current contract with their employer (a company: dispatch,
     a BoE: direct hire), a year from last season's start; recording it again adds nothing."""
     users = {u.email: u.id for u in list_users(sessions, actor=OPERATOR)}
-    start, end = persona_contract_term(load_rulebook(), datetime.now(UTC).date())
+    start, end = persona_contract_term(load_rulebook(), utc_now().date())
     for person in people:
         if person.role is not Role.ALT or not person.organisation_id:
             continue
@@ -228,7 +228,7 @@ def _alt_contracts(sessions: Sessions, people: Sequence[Persona], orgs: Mapping[
 def _operations(sessions: Sessions, demo: DemoSeason, orgs: Mapping[str, int]) -> OperationsSeeded:
     """The companies' contracts, roster, assignments, tenders and transfers, and the BoEs'
     direct-hire postings with applications, placed around today (once)."""
-    today = datetime.now(UTC).date()
+    today = utc_now().date()
     book = load_rulebook()
     return seed_demo_operations(
         sessions,
@@ -265,7 +265,7 @@ def _season(sessions: Sessions, coordinator: Actor, demo: DemoSeason) -> int:
 def _jet_start() -> date:
     """The next JET start date in the rulebook's timeline (figures are data)."""
     windows = load_rulebook().paths[HiringPath.JET].timeline.windows
-    today = datetime.now(UTC).date()
+    today = utc_now().date()
     upcoming = [w.starts for w in windows if w.starts >= today]
     return min(upcoming) if upcoming else max(w.starts for w in windows)
 
@@ -334,6 +334,5 @@ def _candidates_csv(demo: DemoSeason) -> bytes:
 
 def _deadline() -> datetime:
     """17:00 Japan time, REQUEST_WINDOW from today: a deadline a BoE would actually be given."""
-    japan = ZoneInfo("Asia/Tokyo")
-    day = (datetime.now(japan) + REQUEST_WINDOW).date()
-    return datetime.combine(day, time(17, 0), tzinfo=japan).astimezone(UTC)
+    day = (japan_now() + REQUEST_WINDOW).date()
+    return datetime.combine(day, time(17, 0), tzinfo=JAPAN).astimezone(UTC)

@@ -5,10 +5,11 @@ have cases to look at (one overdue, one answered). Running it again adds nothing
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.demo import Persona
 from altmatch.domain.access import OPERATOR, Role
 from altmatch.domain.support import RouteRole
@@ -67,7 +68,7 @@ def seed_demo_support(
         set_routes(sessions, OPERATOR, org, RoutesIn(entries=[entry]))
     by_key = {p.key: p for p in personas}
     opened = 0
-    now = datetime.now(UTC)
+    now = utc_now()
     for alt_key, category, urgency, subject, text, days_ago, answered_by in CASES:
         alt_persona = by_key.get(alt_key)
         if alt_persona is None:

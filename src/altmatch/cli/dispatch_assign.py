@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from altmatch.cli.sessions import cli_sessions
+from altmatch.clock import today_in_japan
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import render
 from altmatch.io.export import export_rows
-from altmatch.services.advisor import today_in_japan
 from altmatch.services.dispatch_assignment import (
     BreakdownOut,
     CommitRequest,

@@ -3,11 +3,12 @@ callers commit."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from altmatch.clock import utc_now
 from altmatch.db.models import (
     LoginAttempt,
     Organisation,
@@ -71,7 +72,7 @@ def add_user(
 ) -> User:
     """Add a user (the email must already be normalised) and flush so its id is known."""
     user = User(
-        created_at=created_at or datetime.now(UTC),
+        created_at=created_at or utc_now(),
         email=email,
         display_name=display_name,
         password_hash=password_hash,

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from altmatch.clock import JAPAN
 from altmatch.rulebook.schema import Rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath, Jlpt, RenewalIntention
-
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True)

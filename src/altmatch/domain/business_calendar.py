@@ -22,13 +22,12 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import holidays
 
+from altmatch.clock import JAPAN
 from altmatch.rulebook.schema import BusinessHours
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 # A calendar with no business day in this many days in a row can never meet a deadline.
 _MAX_IDLE_DAYS = 800
 
@@ -113,8 +112,8 @@ class BusinessCalendar:
             if self.is_business_day(day):
                 idle = 0
                 yield (
-                    datetime.combine(day, self.opens, tzinfo=TOKYO),
-                    datetime.combine(day, self.closes, tzinfo=TOKYO),
+                    datetime.combine(day, self.opens, tzinfo=JAPAN),
+                    datetime.combine(day, self.closes, tzinfo=JAPAN),
                 )
             else:
                 idle += 1
@@ -130,7 +129,7 @@ class BusinessCalendar:
         remaining = timedelta(hours=hours)
         if not remaining:
             return start.astimezone(UTC)
-        cursor = start.astimezone(TOKYO)
+        cursor = start.astimezone(JAPAN)
         for opening, closing in self._windows(cursor.date()):
             begin = max(cursor, opening)
             if begin >= closing:
@@ -153,8 +152,8 @@ class BusinessCalendar:
         _require_aware(end, "end")
         if end <= start:
             return 0.0
-        first = start.astimezone(TOKYO)
-        last = end.astimezone(TOKYO)
+        first = start.astimezone(JAPAN)
+        last = end.astimezone(JAPAN)
         total = timedelta()
         for opening, closing in self._windows(first.date()):
             if opening >= last:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.db import accounts as repo
 from altmatch.db.models import Organisation, User
 from altmatch.domain.access import (
@@ -214,7 +215,7 @@ def add_user_in(
 
     `password=None` makes an account that cannot sign in until a password is reset.
     """
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     address = normalise_email(email)
     if not _EMAIL.fullmatch(address) or len(address) > 254:
         raise AccountError(Message(N_("Enter a valid email address.")), "email")
@@ -297,7 +298,7 @@ def reset_password(
     who = _allowed(actor)
     if problem := password_problem(new_password):
         raise AccountError(problem, "password")
-    now = datetime.now(UTC)
+    now = utc_now()
     with sessions.begin() as session:
         row = _user_by_email(session, email)
         row.password_hash = hash_password(new_password)
@@ -319,7 +320,7 @@ def set_user_disabled(
         row = _user_by_email(session, email)
         before, row.disabled = {"disabled": row.disabled}, disabled
         if disabled:
-            repo.revoke_user_sessions(session, row.id, at=datetime.now(UTC))
+            repo.revoke_user_sessions(session, row.id, at=utc_now())
         action = "user.disabled" if disabled else "user.enabled"
         record_audit(
             session,

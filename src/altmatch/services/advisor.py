@@ -7,10 +7,10 @@ it with --json, and the pages render it, so all three always agree.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from altmatch.clock import today_in_japan
 from altmatch.domain.advice import DIMENSION_LABELS, Advice, PathAdvice, advise
 from altmatch.domain.direct_hire import Declared
 from altmatch.i18n import render
@@ -21,13 +21,6 @@ from altmatch.services.jet_chance import ChanceOut, jet_chance
 from altmatch.services.postings import PostingLinkOut, Sessions, postings_for
 from altmatch.services.profile_input import ProfileInput
 from altmatch.services.support_metrics import MeasuredSupportOut, measured_support_by_path
-
-JAPAN = ZoneInfo("Asia/Tokyo")
-
-
-def today_in_japan() -> dt.date:
-    """Deadlines and start dates are Japanese calendar dates."""
-    return dt.datetime.now(JAPAN).date()
 
 
 class FailedRuleOut(BaseModel):

@@ -7,10 +7,11 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import accounts as repo
 from altmatch.db.models import User
@@ -180,7 +181,7 @@ def sign_in(
     An unknown email costs the same hashing time as a wrong password.
     """
     policy = policy or SignInPolicy()
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     address = normalise_email(email)
     with sessions.begin() as session:
         wait = _retry_after(session, address, ip, policy, now)
@@ -252,7 +253,7 @@ def complete_sign_in(
     ChallengeExpiredError, or SignInError for a wrong code.
     """
     policy = policy or SignInPolicy()
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     if not challenge or len(challenge) > _MAX_TOKEN_LENGTH:
         raise ChallengeExpiredError
     with sessions.begin() as session:
@@ -296,7 +297,7 @@ def sign_out(sessions: Sessions, token: str | None, *, now: datetime | None = No
     """Revoke the session behind `token`; unknown or already revoked tokens are ignored."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with sessions.begin() as session:
         row = repo.get_user_session(session, token_hash(token))
         if row is None or row.revoked_at is not None:
@@ -314,7 +315,7 @@ def resolve_session(
     is disabled. Notes the time it was last used, at most once a minute."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with sessions.begin() as session:
         row = repo.get_user_session(session, token_hash(token))
         if row is None or row.revoked_at is not None or row.expires_at <= now:

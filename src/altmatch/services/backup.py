@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from altmatch import __version__
+from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import head_revision
 from altmatch.db.backup import (
@@ -26,7 +26,7 @@ def export_installation(settings: Settings, path: Path) -> Manifest:
     engine = backup_engine(settings)
     try:
         return export_database(
-            engine, path, version=__version__, head=head_revision(), now=datetime.now(UTC)
+            engine, path, version=__version__, head=head_revision(), now=utc_now()
         )
     finally:
         engine.dispose()

@@ -15,11 +15,11 @@ from datetime import date
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from altmatch.clock import today_in_japan
 from altmatch.db.models import RosterAssignment
 from altmatch.domain.access import Actor, Operator
 from altmatch.domain.roster_plan import PlanError, RosterPlan, Weights, current_plan, plan_roster
 from altmatch.i18n import N_, Message
-from altmatch.services.advisor import today_in_japan
 from altmatch.services.audit import record_audit
 from altmatch.services.bounds import RowId
 from altmatch.services.dispatch_assignment_data import (

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import today_in_japan
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -35,7 +36,6 @@ from altmatch.domain.coverage import (
 from altmatch.i18n import N_, Message
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import HiringPath, RenewalIntention
-from altmatch.services.advisor import today_in_japan
 from altmatch.services.dispatch_access import company_of
 from altmatch.services.errors import RuleError
 

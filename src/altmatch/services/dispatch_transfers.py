@@ -8,19 +8,19 @@ refuses a proposal computed against a roster that has changed since (propose aga
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import today_in_japan, utc_now
 from altmatch.db.models import RosterAlt, TransferEvent, TransferRequest
 from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
 from altmatch.domain.transfers import propose_transfer
 from altmatch.i18n import N_, Message, render
 from altmatch.rulebook import load_rulebook
-from altmatch.services.advisor import today_in_japan
 from altmatch.services.audit import record_audit
 from altmatch.services.bounds import RowId
 from altmatch.services.dispatch_access import access_roster_alt, access_transfer, own_roster_alt
@@ -97,10 +97,6 @@ class TransferOut(BaseModel):
 
 class TransfersOut(BaseModel):
     transfers: list[TransferOut]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _user(actor: Actor | Operator) -> int | None:
@@ -270,7 +266,7 @@ def withdraw_my_transfer(
             raise NotFoundError("transfer")
         _pending(row, version)
         row.status = "withdrawn"
-        row.decided_at = _now()
+        row.decided_at = utc_now()
         row.decided_by = actor.user_id
         row.version += 1
         _event(session, actor, row, "withdrawn")
@@ -427,7 +423,7 @@ def approve_transfer(
         ]
         apply_moves(session, data, moves, actor)
         row.status = "approved"
-        row.decided_at = _now()
+        row.decided_at = utc_now()
         row.decided_by = _user(actor)
         row.decision_note = note.strip()
         row.version += 1
@@ -450,7 +446,7 @@ def decline_transfer(
         row = _staff_transfer(session, actor, transfer_id, company_id)
         _pending(row, version)
         row.status = "declined"
-        row.decided_at = _now()
+        row.decided_at = utc_now()
         row.decided_by = _user(actor)
         row.decision_note = note.strip()
         row.version += 1

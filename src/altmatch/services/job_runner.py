@@ -27,13 +27,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.db.models import Job, User
 from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError
 from altmatch.i18n import N_, Message
 from altmatch.services import import_jobs, job_queue
 from altmatch.services.authentication import actor_for
 from altmatch.services.placement import Progress
-from altmatch.services.season_access import now_utc
 from altmatch.services.season_runs import (
     CHANCES_STAGES,
     MATCH_STAGES,
@@ -70,7 +70,7 @@ def worker_name() -> str:
 
 def claim_job(sessions: Sessions, job_id: int, worker: str) -> bool:
     """Take the queued job `job_id` for `worker`; True for the one process that wins it."""
-    now = now_utc()
+    now = utc_now()
     with sessions.begin() as session:
         result = session.execute(
             update(Job)
@@ -92,7 +92,7 @@ def claim_next(sessions: Sessions, worker: str) -> int | None:
                 job_id = session.scalar(query)
                 if job_id is None:
                     return None
-                now = now_utc()
+                now = utc_now()
                 won = session.execute(
                     update(Job)
                     .where(Job.id == job_id, Job.status == "queued")
@@ -104,7 +104,7 @@ def claim_next(sessions: Sessions, worker: str) -> int | None:
 
 def beat(sessions: Sessions, job_id: int, worker: str) -> bool:
     """Record that `worker` still runs `job_id`; False once the job is no longer its own."""
-    return _update_own(sessions, job_id, worker, heartbeat_at=now_utc())
+    return _update_own(sessions, job_id, worker, heartbeat_at=utc_now())
 
 
 def expire_stale_jobs(
@@ -115,7 +115,7 @@ def expire_stale_jobs(
     now: datetime | None = None,
 ) -> int:
     """Fail every running job (or just `job_id`) silent for longer than the lease; how many."""
-    cutoff = (now or now_utc()) - timedelta(seconds=lease_seconds)
+    cutoff = (now or utc_now()) - timedelta(seconds=lease_seconds)
     last_sign = func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at)
     query = update(Job).where(Job.status == "running", last_sign < cutoff)
     if job_id is not None:
@@ -127,7 +127,7 @@ def expire_stale_jobs(
                 stage="failed",
                 error=INTERRUPTED,
                 error_params=None,
-                finished_at=now_utc(),
+                finished_at=utc_now(),
             ).execution_options(synchronize_session=False)
         )
         count: int = getattr(result, "rowcount", 0)
@@ -141,7 +141,7 @@ def expire_stale_jobs(
 def is_stale(job: Job, lease_seconds: float, now: datetime | None = None) -> bool:
     """The job runs but its worker has given no sign of life for longer than the lease."""
     last_sign = job.heartbeat_at or job.started_at or job.created_at
-    cutoff = (now or now_utc()) - timedelta(seconds=lease_seconds)
+    cutoff = (now or utc_now()) - timedelta(seconds=lease_seconds)
     return job.status == "running" and last_sign < cutoff
 
 
@@ -177,7 +177,7 @@ def run_claimed(sessions: Sessions, job_id: int, worker: str, lease_seconds: flo
 
     def progress(stage: str) -> None:
         done = stages.index(stage) if stage in stages else 0
-        now = now_utc()
+        now = utc_now()
         _update_own(sessions, job_id, worker, stage=stage, done_steps=done, heartbeat_at=now)
 
     try:
@@ -204,7 +204,7 @@ def run_claimed(sessions: Sessions, job_id: int, worker: str, lease_seconds: flo
                 status="done",
                 stage="done",
                 done_steps=len(stages),
-                finished_at=now_utc(),
+                finished_at=utc_now(),
                 **outcome.values,
             )
     finally:
@@ -279,7 +279,7 @@ def _fail(sessions: Sessions, job_id: int, worker: str, error: Message, **values
             stage="failed",
             error=error.template,
             error_params=params or None,
-            finished_at=now_utc(),
+            finished_at=utc_now(),
             **values,
         )
     except Exception:  # the database itself fails; the lease then fails the job

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.db import accounts as repo
 from altmatch.db.audit import audit_entries_about_user
 from altmatch.domain.access import Actor, NotFoundError, Permission, Role, require
@@ -38,7 +39,7 @@ def sign_up_candidate(
     """
     if consent_version != CONSENT_VERSION:
         raise AccountError(Message(N_("Please read and accept the consent text.")), "consent")
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with sessions.begin() as session:
         user = add_user_in(
             session,
@@ -78,7 +79,7 @@ def export_my_data(
             raise NotFoundError("user")
         account = user_out(session, user).model_dump(mode="json")
         return {
-            "exported_at": (now or datetime.now(UTC)).isoformat(),
+            "exported_at": (now or utc_now()).isoformat(),
             "account": account,
             "sessions": [
                 {

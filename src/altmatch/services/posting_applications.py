@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from altmatch.clock import today_in_japan, utc_now
 from altmatch.db.models import (
     EmploymentContract,
     Organisation,
@@ -51,7 +52,6 @@ from altmatch.services.postings import (
     mark_closed,
     posting_out,
     requirements_of,
-    today_in_japan,
 )
 
 
@@ -460,7 +460,7 @@ def _move(
         raise RuleError(refusal, "stage")
     app.stage = target.value
     app.version += 1
-    app.updated_at = dt.datetime.now(dt.UTC)
+    app.updated_at = utc_now()
     session.flush()
     _record_change(session, actor, app, current, target, note.strip())
     return current

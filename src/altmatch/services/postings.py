@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import today_in_japan
 from altmatch.db.models import Organisation, Posting, PostingApplication
 from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
 from altmatch.domain.direct_hire import (
@@ -38,14 +38,8 @@ from altmatch.services.errors import RuleError, stale_record
 from altmatch.services.labels import LABELS
 
 Sessions = sessionmaker[Session]
-JAPAN = ZoneInfo("Asia/Tokyo")
 MAX_OPENINGS = 100
 MAX_YEARS = 40
-
-
-def today_in_japan() -> dt.date:
-    """Closing dates are Japanese calendar dates."""
-    return dt.datetime.now(JAPAN).date()
 
 
 def direct_hire(book: Rulebook | None = None) -> PathInfo:

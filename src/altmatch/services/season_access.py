@@ -8,11 +8,12 @@ confirms that another tenant's object exists.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.db import season as repo
 from altmatch.db.models import (
     MatchRun,
@@ -59,10 +60,6 @@ def stale_version() -> ConflictError:
         Message(N_("Someone else changed this in the meantime. Reload it and try again.")),
         "version",
     )
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 # -- access helpers ----------------------------------------------------------------------------
@@ -157,7 +154,7 @@ def season_out(row: SeasonRow, *, now: datetime | None = None) -> SeasonOut:
 
 
 def requests_locked(season: SeasonRow, *, now: datetime | None = None) -> bool:
-    return (now or now_utc()) >= season.request_deadline or season.status != "open"
+    return (now or utc_now()) >= season.request_deadline or season.status != "open"
 
 
 class RequestOut(BaseModel):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from altmatch.clock import utc_now
 from altmatch.db import season as repo
 from altmatch.db.models import ApplicationStageChange, SeasonCandidate, SeasonRequest, SeasonRow
 from altmatch.domain.access import Actor, Permission, require
@@ -30,7 +31,6 @@ from altmatch.services.season_access import (
     access_candidate,
     access_season,
     candidate_out,
-    now_utc,
     own_candidate,
     season_out,
     stale_version,
@@ -258,7 +258,7 @@ def change_stage(session: Session, actor: Actor, row: SeasonCandidate, stage: St
     session.add(
         ApplicationStageChange(
             candidate_id=row.id,
-            at=now_utc(),
+            at=utc_now(),
             by_user_id=actor.user_id,
             from_stage=before,
             to_stage=stage.value,

@@ -15,6 +15,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from altmatch.clock import utc_now
 from altmatch.db import accounts as accounts_repo
 from altmatch.db import season as repo
 from altmatch.db.models import (
@@ -42,7 +43,6 @@ from altmatch.services.season_access import (
     ConflictError,
     Sessions,
     access_season,
-    now_utc,
 )
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -194,7 +194,7 @@ def _store_candidates(
         session.add(row)
         rows[record.id] = row
     session.flush()
-    now = now_utc()
+    now = utc_now()
     session.add_all(
         ApplicationStageChange(
             candidate_id=row.id,
@@ -253,7 +253,7 @@ def import_requests(
                 errors.append(RowError(filename, row, "boe", message + " (give its id or name)"))
         if errors or not commit:
             return import_result(len(upload.records), errors, upload.sha256, False, locale)
-        now = now_utc()
+        now = utc_now()
         for record in upload.records:
             session.add(_request_row(season, boes[record.boe], record, actor, now))
         session.flush()

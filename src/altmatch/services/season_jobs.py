@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from altmatch.clock import utc_now
 from altmatch.db.models import Job
 from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.i18n import N_, Message, render
@@ -45,7 +46,6 @@ from altmatch.services.season_access import (
     Sessions,
     access_run,
     access_season,
-    now_utc,
 )
 from altmatch.services.season_import import ImportOut
 from altmatch.services.season_runs import draft_only
@@ -286,7 +286,7 @@ def _record(
         total_steps=len(STAGES[kind]),
         params=params,
         created_by=actor.user_id,
-        created_at=now_utc(),
+        created_at=utc_now(),
     )
     session.add(job)
     session.flush()

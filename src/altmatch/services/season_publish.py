@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from altmatch.clock import utc_now
 from altmatch.db import season as repo
 from altmatch.db.models import EmploymentContract, MatchRun, SeasonCandidate, SeasonRow
 from altmatch.domain.access import Actor, Permission, require
@@ -22,7 +23,6 @@ from altmatch.services.season_access import (
     Sessions,
     access_run,
     access_season,
-    now_utc,
 )
 from altmatch.services.season_applications import change_stage
 from altmatch.services.season_runs import RunReviewOut, draft_only, review_of
@@ -50,7 +50,7 @@ def publish_run(sessions: Sessions, actor: Actor, season_id: int, run_id: int) -
                 ),
                 "parent_run_id",
             )
-        run.status, run.published_by, run.published_at = "published", actor.user_id, now_utc()
+        run.status, run.published_by, run.published_at = "published", actor.user_id, utc_now()
         season.status = "published"
         moved = _apply_outcomes(session, actor, season, run, current)
         session.flush()

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from altmatch.clock import utc_now
 from altmatch.db import season as repo
 from altmatch.db.models import Organisation, SeasonRequest, SeasonRow
 from altmatch.domain.access import Actor, Permission, Role, require
@@ -25,7 +26,6 @@ from altmatch.services.season_access import (
     Sessions,
     access_request,
     access_season,
-    now_utc,
     request_out,
     requests_locked,
     season_out,
@@ -94,7 +94,7 @@ def _apply(row: SeasonRequest, fields: RequestFields, actor: Actor) -> None:
     row.weight_teaching_years = fields.weight_teaching_years
     row.weight_school_levels = fields.weight_school_levels
     row.weight_driving_licence = fields.weight_driving_licence
-    row.updated_at = now_utc()
+    row.updated_at = utc_now()
     row.updated_by = actor.user_id
 
 

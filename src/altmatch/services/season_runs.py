@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from altmatch.clock import utc_now
 from altmatch.db import season as repo
 from altmatch.db.models import (
     MatchRun,
@@ -36,7 +37,6 @@ from altmatch.services.season_access import (
     Sessions,
     access_run,
     access_season,
-    now_utc,
     run_out,
     season_out,
 )
@@ -176,7 +176,7 @@ def _store_run(
         alternates=[list(w) for w in waiting],
         status="draft",
         created_by=actor.user_id,
-        created_at=now_utc(),
+        created_at=utc_now(),
     )
     session.add(row)
     session.flush()

@@ -37,8 +37,8 @@ from altmatch.services.support_escalation import (
     case_is_emergency,
     clock_of,
     escalate_case,
+    moment,
     support_rules,
-    utc_now,
 )
 from altmatch.services.support_routing import level_posts, reached_handlers, route_length
 
@@ -381,7 +381,7 @@ def get_case(
     locale: str = "en",
 ) -> CaseOut:
     """One case for the ALT or a handler; escalated first if overdue, and the view recorded."""
-    at = utc_now(now)
+    at = moment(now)
     with sessions.begin() as session:
         case = access_case(session, actor, case_id, lock=True, escalate_at=at)
         record_view(session, actor, case, at)
@@ -392,7 +392,7 @@ def get_case(
 def list_my_cases(sessions: Sessions, actor: Actor, *, now: datetime | None = None) -> CasesOut:
     """The signed-in ALT's cases, newest first."""
     require(actor, Permission.CASE_OPEN_OWN)
-    at = utc_now(now)
+    at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
         cases = list(
@@ -418,7 +418,7 @@ def list_queue(
     """A handler's queue: the cases they may see, breached first, then by the nearest due time.
     Overdue cases are escalated first, so the queue shows their new level."""
     require(actor, Permission.CASE_HANDLE)
-    at = utc_now(now)
+    at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
         orgs = set(
@@ -457,7 +457,7 @@ def get_attachment(
     now: datetime | None = None,
 ) -> AttachmentFile:
     """An attachment's bytes, for whoever may see its case (the download is a recorded view)."""
-    at = utc_now(now)
+    at = moment(now)
     with sessions.begin() as session:
         case = access_case(session, actor, case_id)
         row = session.get(CaseAttachment, attachment_id)
@@ -515,5 +515,5 @@ def mark_notification_read(
         if row is None or row.user_id != actor.user_id:
             raise NotFoundError("notification")
         if row.read_at is None:
-            row.read_at = utc_now()
+            row.read_at = moment()
         return _notification_out(row, locale)

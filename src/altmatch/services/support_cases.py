@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import today_in_japan
 from altmatch.db.models import (
     CaseAttachment,
     CaseEvent,
@@ -27,7 +28,6 @@ from altmatch.domain.access import Actor, Permission, require
 from altmatch.domain.support import CaseStatus, deadlines
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import CaseCategory, HiringPath, Urgency
-from altmatch.services.advisor import today_in_japan
 from altmatch.services.audit import record_audit
 from altmatch.services.bounds import RowId
 from altmatch.services.errors import RuleError, stale_record
@@ -41,8 +41,8 @@ from altmatch.services.support_case_reads import (
 from altmatch.services.support_escalation import (
     calendar,
     case_is_emergency,
+    moment,
     support_rules,
-    utc_now,
 )
 from altmatch.services.support_notifications import notify
 from altmatch.services.support_routing import reached_handlers, route_length
@@ -222,7 +222,7 @@ def open_case(
     require(actor, Permission.CASE_OPEN_OWN)
     files = files or []
     _check_files(files)
-    at = utc_now(now)
+    at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
         contract = _current_contract(session, actor.user_id)
@@ -311,7 +311,7 @@ def post_message(
     """A message on the case. A handler's first public reply sets the first response and marks
     the case answered (the ALT is notified); an internal note is for handlers only. The ALT's
     own message sets an answered case back to open and notifies the handlers."""
-    at = utc_now(now)
+    at = moment(now)
     with sessions.begin() as session:
         case = access_case(session, actor, case_id, lock=True, escalate_at=at)
         _check_version(case, body.version)
@@ -384,7 +384,7 @@ def resolve_case(
     locale: str = "en",
 ) -> CaseOut:
     """A handler marks the case resolved (with an optional closing reply to the ALT)."""
-    at = utc_now(now)
+    at = moment(now)
     with sessions.begin() as session:
         case = access_handled_case(session, actor, case_id, lock=True, escalate_at=at)
         _check_version(case, body.version)
@@ -419,7 +419,7 @@ def reopen_case(
     """The ALT reopens their resolved case: it counts as a reopening and gets a new resolution
     deadline from now."""
     require(actor, Permission.CASE_OPEN_OWN)
-    at = utc_now(now)
+    at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
         case = access_case(session, actor, case_id, lock=True)
@@ -461,7 +461,7 @@ def record_mediation(
 ) -> CaseOut:
     """A handler records a mediation with a school on a school-relations case: the school's
     contact and what was agreed (shown to the ALT too)."""
-    at = utc_now(now)
+    at = moment(now)
     with sessions.begin() as session:
         case = access_handled_case(session, actor, case_id, lock=True, escalate_at=at)
         _check_version(case, body.version)

@@ -19,13 +19,14 @@ import smtplib
 import ssl
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db.models import Notification, SupportCase, User
 from altmatch.domain.support import is_confidential
@@ -102,7 +103,7 @@ def send_pending_emails(
     halfway never sends it twice; a failed send releases the claim for the next run."""
     if settings.smtp_host is None:
         return EmailRun(configured=False)
-    stamp = now or datetime.now(UTC)
+    stamp = now or utc_now()
     book = rulebook or load_rulebook()
     outgoing = pending_emails(sessions, book)
     run = EmailRun()

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.db.models import CaseEvent, SupportCase
 from altmatch.domain.business_calendar import BusinessCalendar
 from altmatch.domain.support import CaseClock, is_emergency, level_due, target_for
@@ -49,8 +50,9 @@ def calendar() -> BusinessCalendar:
     return BusinessCalendar.from_rules(support_rules().business_hours)
 
 
-def utc_now(now: datetime | None = None) -> datetime:
-    return (now or datetime.now(UTC)).astimezone(UTC)
+def moment(now: datetime | None = None) -> datetime:
+    """`now` in UTC when the caller fixed it, otherwise the clock's current moment."""
+    return (now or utc_now()).astimezone(UTC)
 
 
 def clock_of(case: SupportCase) -> CaseClock:
@@ -120,7 +122,7 @@ def escalate_case(
 def escalate_overdue(sessions: Sessions, now: datetime | None = None) -> EscalationOut:
     """The cron job: every unresolved case that is due a higher level gets it, in one
     transaction. Running it twice changes nothing the second time."""
-    at = utc_now(now)
+    at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
         cases = list(

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 import pyotp
@@ -21,6 +21,7 @@ import segno
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import utc_now
 from altmatch.db import accounts as repo
 from altmatch.db.models import User
 from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError, Operator, Role
@@ -161,7 +162,7 @@ def enable_two_factor(
     sessions: Sessions, actor: Actor, *, code: str, now: datetime | None = None
 ) -> RecoveryCodesOut:
     """Switch the second factor on once a code from the phone proves it was set up right."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with sessions.begin() as session:
         user = _staff_user(session, actor)
         if user.totp_enabled_at is not None:
@@ -206,7 +207,7 @@ def regenerate_recovery_codes(
     now: datetime | None = None,
 ) -> RecoveryCodesOut:
     """A new set of recovery codes; the old ones stop working."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with sessions.begin() as session:
         user = _enabled_user(session, actor)
         _check_proof(session, user, code, password, now)
@@ -230,7 +231,7 @@ def disable_two_factor(
     now: datetime | None = None,
 ) -> None:
     """Turn the second factor off (recovery codes go too)."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with sessions.begin() as session:
         user = _enabled_user(session, actor)
         _check_proof(session, user, code, password, now)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from altmatch.clock import utc_now
 from altmatch.db.base import Base
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Organisation(Base):
@@ -57,7 +54,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5))
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     disabled: Mapped[bool] = mapped_column(default=False)
     consent_version: Mapped[str | None] = mapped_column(String(32))
     consented_at: Mapped[datetime | None]
@@ -80,10 +77,10 @@ class UserSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
-    last_seen_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class AuditEntry(Base):
@@ -95,7 +92,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=_utc_now, index=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(index=True)
     tenant_id: Mapped[int | None] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(String(64))
@@ -115,7 +112,7 @@ class LoginAttempt(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(64))
     success: Mapped[bool]
@@ -129,7 +126,7 @@ class RecoveryCode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     used_at: Mapped[datetime | None]
 
 
@@ -142,7 +139,7 @@ class SignInChallenge(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     expires_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from altmatch.clock import utc_now
 from altmatch.db.base import Base
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SavedAdvice(Base):
@@ -25,7 +22,7 @@ class SavedAdvice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     rulebook_year: Mapped[int]
     locale: Mapped[str] = mapped_column(String(5))
     profile: Mapped[dict[str, object]] = mapped_column(JSON)

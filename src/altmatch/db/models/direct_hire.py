@@ -3,12 +3,13 @@ employment contract a hire becomes (an `EmploymentContract` with path "direct_hi
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from altmatch.clock import utc_now
 from altmatch.db.base import Base
 
 POSTING_STATUSES = ("open", "closed")
@@ -18,10 +19,6 @@ JLPT_LEVELS = ("none", "N5", "N4", "N3", "N2", "N1")
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Posting(Base):
@@ -53,7 +50,7 @@ class Posting(Base):
     closes_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(8), default="open")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     version: Mapped[int] = mapped_column(default=1)
 
 
@@ -78,8 +75,8 @@ class PostingApplication(Base):
     contract_id: Mapped[int | None] = mapped_column(
         ForeignKey("employment_contracts.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
-    updated_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     version: Mapped[int] = mapped_column(default=1)
 
 
@@ -92,7 +89,7 @@ class PostingStageChange(Base):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("posting_applications.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     from_stage: Mapped[str | None] = mapped_column(String(16))
     to_stage: Mapped[str] = mapped_column(String(16))

@@ -7,12 +7,13 @@ constraints, as elsewhere in the storage layer.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from altmatch.clock import utc_now
 from altmatch.db.base import Base
 
 CONTRACT_TYPES = ("worker_dispatch", "outsourcing")
@@ -24,10 +25,6 @@ JLPT_LEVELS = ("none", "N5", "N4", "N3", "N2", "N1")
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DispatchContract(Base):
@@ -52,7 +49,7 @@ class DispatchContract(Base):
     renewal_date: Mapped[date | None]
     price_per_alt_month: Mapped[int]  # yen, before consumption tax
     version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class ContractPosition(Base):
@@ -97,7 +94,7 @@ class Tender(Base):
         ForeignKey("dispatch_contracts.id", ondelete="SET NULL")
     )
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class RosterAlt(Base):
@@ -131,7 +128,7 @@ class RosterAlt(Base):
     preferred_prefectures: Mapped[list[str]] = mapped_column(JSON, default=list)
     checklist: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class RosterAssignment(Base):
@@ -150,7 +147,7 @@ class RosterAssignment(Base):
     start: Mapped[date]
     end: Mapped[date | None]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class TransferRequest(Base):
@@ -171,7 +168,7 @@ class TransferRequest(Base):
     status: Mapped[str] = mapped_column(String(16), default="requested")
     proposal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(Text, default="")
@@ -187,7 +184,7 @@ class TransferEvent(Base):
     transfer_id: Mapped[int] = mapped_column(
         ForeignKey("transfer_requests.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from altmatch.clock import utc_now
 from altmatch.db.base import Base
 
 JOB_KINDS = ("match", "chances", "import")
@@ -17,10 +18,6 @@ UNFINISHED = ("queued", "running")
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Job(Base):
@@ -48,7 +45,7 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(String(4000))
     error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     finished_at: Mapped[datetime | None]
     # What the worker needs to redo the job from the row alone (e.g. the lottery seed), which
     # worker holds it, and its last sign of life: a job whose heartbeat is older than the lease

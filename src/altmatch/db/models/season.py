@@ -8,7 +8,7 @@ change or delete them, whichever code path tries.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from altmatch.clock import utc_now
 from altmatch.db.base import Base
 
 STAGES = (
@@ -43,10 +44,6 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class ImmutableRunError(Exception):
     """Something tried to change or delete a published run or one of its placements."""
 
@@ -64,7 +61,7 @@ class SeasonRow(Base):
     request_deadline: Mapped[datetime]
     contract_start: Mapped[date]
     status: Mapped[str] = mapped_column(String(16), default="open")
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class SeasonCandidate(Base):
@@ -110,7 +107,7 @@ class ApplicationStageChange(Base):
     candidate_id: Mapped[int] = mapped_column(
         ForeignKey("season_candidates.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     from_stage: Mapped[str | None] = mapped_column(String(16))
     to_stage: Mapped[str] = mapped_column(String(16))
@@ -140,7 +137,7 @@ class SeasonRequest(Base):
     weight_school_levels: Mapped[int]
     weight_driving_licence: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)
-    updated_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -188,7 +185,7 @@ class MatchRun(Base):
     chances: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the chances summary
     status: Mapped[str] = mapped_column(String(16), default="draft")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None]
 
@@ -259,7 +256,7 @@ class EmploymentContract(Base):
     start: Mapped[date]
     end: Mapped[date]
     recontract_year: Mapped[int | None]
-    created_at: Mapped[datetime] = mapped_column(default=_utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 def _was_published(run: MatchRun) -> bool:

@@ -8,7 +8,7 @@ constraints, as elsewhere in the storage layer.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from altmatch.clock import utc_now
 from altmatch.db.base import Base
 
 CATEGORIES = (
@@ -40,10 +41,6 @@ ROUTE_ROLES = ("supervisor", "section_chief", "programme_adviser", "support_desk
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SupportRoute(Base):
@@ -93,7 +90,7 @@ class SupportCase(Base):
     description: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="open")
     level: Mapped[int] = mapped_column(default=1)
-    opened_at: Mapped[datetime] = mapped_column(default=_utc_now, index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     first_response_due: Mapped[datetime]
     resolution_due: Mapped[datetime]
     first_responded_at: Mapped[datetime | None]
@@ -114,7 +111,7 @@ class CaseMessage(Base):
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(default=False)
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class CaseEvent(Base):
@@ -127,7 +124,7 @@ class CaseEvent(Base):
     case_id: Mapped[int] = mapped_column(
         ForeignKey("support_cases.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(24))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -147,7 +144,7 @@ class CaseAttachment(Base):
     size: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class CaseMediation(Base):
@@ -164,7 +161,7 @@ class CaseMediation(Base):
     contact_role: Mapped[str] = mapped_column(String(200), default="")
     agreed: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class Notification(Base):
@@ -180,7 +177,7 @@ class Notification(Base):
     )
     kind: Mapped[str] = mapped_column(String(24))
     message: Mapped[dict[str, Any]] = mapped_column(JSON)
-    at: Mapped[datetime] = mapped_column(default=_utc_now)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
     read_at: Mapped[datetime | None]
     emailed_at: Mapped[datetime | None]
     # Set by the process about to send the e-mail, so two processes never send the same notice.

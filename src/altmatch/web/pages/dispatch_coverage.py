@@ -9,7 +9,7 @@ from babel.dates import format_date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from altmatch.services.advisor import today_in_japan
+from altmatch.clock import today_in_japan
 from altmatch.services.dispatch_coverage import INTENTION_LABELS, dispatch_coverage
 from altmatch.web.auth import DispatchManagerDep
 from altmatch.web.deps import SessionsDep

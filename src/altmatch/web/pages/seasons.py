@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from altmatch.clock import JAPAN
 from altmatch.domain.access import Actor
 from altmatch.services.season_access import STAGE_LABELS, Sessions
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
@@ -28,7 +28,6 @@ from altmatch.web.pages.templating import render_page
 from altmatch.web.uploads import ImportLimitsDep, read_upload
 
 router = APIRouter()
-TOKYO = ZoneInfo("Asia/Tokyo")
 REVIEW_ROWS = 300  # outcomes listed on the run page; the export holds them all
 
 
@@ -55,7 +54,7 @@ def open_season_form(
 ) -> RedirectResponse:
     """The deadline is the end of that day in Japan, when BoEs stop editing."""
     deadline = datetime(
-        request_deadline.year, request_deadline.month, request_deadline.day, 23, 59, tzinfo=TOKYO
+        request_deadline.year, request_deadline.month, request_deadline.day, 23, 59, tzinfo=JAPAN
     )
     season = open_season(
         sessions,

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 from babel.dates import format_date, format_datetime
@@ -16,12 +15,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from altmatch import __version__
+from altmatch.clock import JAPAN
 from altmatch.i18n import LOCALES, get_locale, gettext, ngettext, use_locale
 from altmatch.web.auth import signed_in_user
 from altmatch.web.locale import LANG_COOKIE
-
-_TOKYO = ZoneInfo("Asia/Tokyo")
-
 
 _DATETIME_PATTERNS = {"en": "d MMM y, HH:mm 'JST'", "ja": "y年M月d日 H:mm"}
 _BABEL_LOCALES = {"en": "en_US", "ja": "ja_JP"}
@@ -34,7 +31,7 @@ def _tokyo_time(moment: datetime) -> str:
     return format_datetime(
         moment,
         _DATETIME_PATTERNS.get(locale, _DATETIME_PATTERNS["en"]),
-        tzinfo=_TOKYO,
+        tzinfo=JAPAN,
         locale=_BABEL_LOCALES.get(locale, "en_US"),
     )
 
