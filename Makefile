@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser lint pytest catalog screenshots audit
+.PHONY: run test install browser lint pytest dates catalog screenshots audit
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -18,22 +18,30 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/altmatch demo --db --if-empty && $(VENV)/bin/altmatch serve
 
-## Set everything up, then lint, type-check, check the layers and run every test.
-test: install browser lint pytest
+## Set everything up, then lint, type-check, check the layers, run every test (on all cores),
+## and run the date-sensitive tests again with the clock moved to four other days.
+test: install browser lint pytest dates
 
 browser:
 	bash scripts/ensure-browser.sh
 
 lint: install
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/mypy src
 	$(VENV)/bin/lint-imports
 
 # pytest exits 5 when it collects nothing: a suite that runs no test must not pass.
+# -n auto: one worker per core (pytest-xdist); each test file stays on one worker.
 pytest: install
-	@$(VENV)/bin/pytest; rc=$$?; \
+	@$(VENV)/bin/pytest -n auto --dist loadfile; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+## The date-sensitive tests at a Golden Week day, the year-end closure, the next 29 February and
+## three years ahead (scripts/test_at_dates.py; ALTMATCH_TEST_DATE=YYYY-MM-DD runs any pytest
+## at a chosen day).
+dates: install
+	$(PY) scripts/test_at_dates.py
 
 ## Refresh the Japanese catalog from the sources; new entries stay empty until translated.
 catalog: install

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from altmatch.services import passwords
 from altmatch.web.app import create_app
 
 TEST_DATE = "ALTMATCH_TEST_DATE"
+CLOCK_OFFSET = "ALTMATCH_TEST_CLOCK_OFFSET"
+CLOCK_TRAVEL = Path(__file__).resolve().parent / "clock_travel"
 _TRAVEL = pytest.StashKey[time_machine.travel]()
 # Argon2id at the smallest cost: real hashes, without 64 MiB and ~50 ms per password.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -46,19 +50,41 @@ def test_date_start() -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time(9, 0), tzinfo=JAPAN)
 
 
+def real_time() -> float:
+    """Seconds since the epoch on the machine's clock, even while a test moves ours."""
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.time.time()
+    return time.time()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Started before collection, so module-level dates in the tests are computed on that day too.
     start = test_date_start()
-    if start is not None:
-        travel = time_machine.travel(start, tick=True)
-        travel.start()
-        config.stash[_TRAVEL] = travel
+    if start is None:
+        return
+    # One offset from the real clock for the whole run: set by the first process (pytest, or
+    # xdist's controller) and inherited by its workers and by every process a test launches,
+    # which tests/clock_travel/sitecustomize.py puts on the same clock.
+    offset = float(os.environ.setdefault(CLOCK_OFFSET, str(start.timestamp() - real_time())))
+    travel = time_machine.travel(real_time() + offset, tick=True)
+    travel.start()
+    config.stash[_TRAVEL] = travel
+    paths = [str(CLOCK_TRAVEL), *filter(None, [os.environ.get("PYTHONPATH")])]
+    if str(CLOCK_TRAVEL) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(paths)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     travel = config.stash.get(_TRAVEL, None)
     if travel is not None:
         travel.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A parallel run (pytest-xdist) knows tests by id: two tests with one id would run once.
+    repeated = sorted(nodeid for nodeid, n in Counter(i.nodeid for i in items).items() if n > 1)
+    if repeated:
+        raise pytest.UsageError(f"tests share an id, so one would be lost: {repeated[:5]}")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import today_in_japan
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -17,7 +18,6 @@ from altmatch.db.models import (
 )
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
-from altmatch.services.advisor import today_in_japan
 
 # Relative to today: pages, the API's proposals and the CLI plan for today by default.
 ON = today_in_japan()

@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import today_in_japan
 from altmatch.db.models import EmploymentContract, School, SupportRoute
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
-from altmatch.services.advisor import today_in_japan
 
 PASSWORD = "correct horse battery"
 

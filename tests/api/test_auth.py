@@ -21,6 +21,8 @@ from altmatch.services.my_account import sign_up_candidate
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 COOKIE = "altmatch_session"
 

@@ -22,6 +22,8 @@ from altmatch.services.dispatch_contracts import ContractFields, PositionFields,
 from altmatch.services.dispatch_roster import import_roster
 from altmatch.services.schools import SchoolFields, add_schools
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 ROSTER = (
     "alt_id,name,home_prefecture,home_municipality,home_latitude,home_longitude,"

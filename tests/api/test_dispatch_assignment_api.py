@@ -12,6 +12,8 @@ from tests.dispatch_world import ON, DispatchWorld, build_dispatch_world
 
 from altmatch.domain.access import OrgKind, Role
 
+pytestmark = pytest.mark.date_sensitive
+
 
 @pytest.fixture
 def world(sessions: sessionmaker[Session], tenants: Mapping[OrgKind, int]) -> DispatchWorld:

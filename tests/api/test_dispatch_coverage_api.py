@@ -15,6 +15,8 @@ from tests.dispatch_coverage_world import TODAY, CoverageWorld, build_coverage_w
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 
+pytestmark = pytest.mark.date_sensitive
+
 URL = f"/dispatch/coverage?today={TODAY.isoformat()}"
 API = f"/api/v1/dispatch/coverage?today={TODAY.isoformat()}"
 

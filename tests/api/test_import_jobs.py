@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in, sign_in_as_other_programme
 from tests.season_world import World, build_world, candidates_csv, future_deadline, requests_csv
 
+from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db.models import Job, JobFile, SeasonCandidate, SeasonRequest
 from altmatch.services.job_runner import expire_stale_jobs
-from altmatch.services.season_access import now_utc
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
+
+pytestmark = pytest.mark.date_sensitive
 
 COORDINATOR = "coordinator@example.org"
 API = "/api/v1/seasons"
@@ -229,7 +231,7 @@ def test_the_file_of_an_import_whose_worker_died_is_deleted_when_the_job_is_fail
     monkeypatch.setattr(season_jobs, "_dispatch", lambda sessions, job_id: None)
     season = _open_season(client)
     job = _start(client, season, "requests", requests_csv()).json()
-    long_ago = now_utc() - timedelta(hours=1)
+    long_ago = utc_now() - timedelta(hours=1)
     with sessions.begin() as session:
         row = session.get(Job, job["id"])
         assert row is not None

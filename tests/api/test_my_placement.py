@@ -20,6 +20,8 @@ from altmatch.rulebook.vocabulary import ContractType, HiringPath
 from altmatch.services.accounts import create_organisation
 from altmatch.services.my_placement import AltContractIn, record_alt_contract
 
+pytestmark = pytest.mark.date_sensitive
+
 
 def _contract(sessions: sessionmaker[Session], email: str, employer: int, boe: int) -> int:
     with sessions() as session:

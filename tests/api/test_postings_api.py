@@ -13,10 +13,12 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, MakeAccount, sign_in
 
+from altmatch.clock import today_in_japan
 from altmatch.db.models import EmploymentContract, Posting
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
-from altmatch.services.postings import today_in_japan
+
+pytestmark = pytest.mark.date_sensitive
 
 Sessions = sessionmaker[Session]
 TODAY = today_in_japan()

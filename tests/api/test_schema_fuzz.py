@@ -118,9 +118,12 @@ def test_operation(case: Case, role: str, world: FuzzWorld) -> None:
     _call(case, world, dict(world.cookies[role]))
 
 
+# The extra parameter gives each operation its own test id (schemathesis names a lone
+# parametrize only by the function), so that a parallel run (pytest-xdist) keeps every one.
+@pytest.mark.parametrize("caller", ["anonymous"])
 @SCHEMA.parametrize()
 @settings(FUZZ_SETTINGS, max_examples=ANONYMOUS_EXAMPLES)
-def test_operation_anonymous(case: Case, world: FuzzWorld) -> None:
+def test_operation_anonymous(case: Case, caller: str, world: FuzzWorld) -> None:
     _call(case, world, {})
 
 

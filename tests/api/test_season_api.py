@@ -23,6 +23,8 @@ from tests.season_world import (
 
 from altmatch.db.models import SeasonRow
 
+pytestmark = pytest.mark.date_sensitive
+
 COORDINATOR, KOBE, TOYOOKA = "coordinator@example.org", "kobe@example.org", "toyooka@example.org"
 EMILY, LIAM = CANDIDATE_EMAILS["C01"], CANDIDATE_EMAILS["C02"]
 API = "/api/v1/seasons"

@@ -20,15 +20,17 @@ from tests.season_world import (
     requests_csv,
 )
 
+from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db.models import Job, User
 from altmatch.services import job_queue
 from altmatch.services.job_runner import run_queued
-from altmatch.services.season_access import now_utc
 from altmatch.services.season_jobs import INTERRUPTED
 from altmatch.services.season_runs import MATCH_STAGES, run_season_match
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
+
+pytestmark = pytest.mark.date_sensitive
 
 COORDINATOR = "coordinator@example.org"
 API = "/api/v1/seasons"
@@ -185,9 +187,9 @@ def test_on_start_dead_workers_jobs_fail_and_a_live_siblings_job_is_left_alone(
     client: TestClient, world: World, sessions: sessionmaker[Session], settings: Settings
 ) -> None:
     season = _open_season(client)
-    long_ago = now_utc() - timedelta(seconds=settings.job_lease_seconds + 5)
+    long_ago = utc_now() - timedelta(seconds=settings.job_lease_seconds + 5)
     with sessions.begin() as session:
-        for status, heartbeat in (("running", long_ago), ("running", now_utc()), ("done", None)):
+        for status, heartbeat in (("running", long_ago), ("running", utc_now()), ("done", None)):
             session.add(
                 Job(
                     kind="match",
@@ -223,7 +225,7 @@ def test_a_job_left_queued_by_a_stopped_server_runs_when_the_next_one_starts(
             stage="",
             params={"seed": 7},
             created_by=coordinator.id,
-            created_at=now_utc(),
+            created_at=utc_now(),
         )
         session.add(job)
 
@@ -238,7 +240,7 @@ def test_reading_a_job_whose_worker_went_silent_fails_it_so_it_can_be_rerun(
     client: TestClient, world: World, sessions: sessionmaker[Session], settings: Settings
 ) -> None:
     season = _open_season(client)
-    silent = now_utc() - timedelta(seconds=settings.job_lease_seconds + 1)
+    silent = utc_now() - timedelta(seconds=settings.job_lease_seconds + 1)
     with sessions.begin() as session:
         job = Job(
             kind="match",
@@ -267,7 +269,7 @@ def test_the_progress_page_polls_every_second_and_finally_redirects_to_the_run(
     ]
     with sessions.begin() as session:
         job = Job(kind="match", season_id=season, status="running", stage="matching")
-        job.done_steps, job.total_steps, job.created_at = 2, len(MATCH_STAGES), now_utc()
+        job.done_steps, job.total_steps, job.created_at = 2, len(MATCH_STAGES), utc_now()
         session.add(job)
     url = f"/seasons/{season}/jobs/{job.id}"
 

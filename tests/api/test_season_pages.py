@@ -21,6 +21,8 @@ from altmatch.services.season_publish import publish_run
 from altmatch.services.season_runs import run_season_chances, run_season_match
 from altmatch.services.season_setup import open_season
 
+pytestmark = pytest.mark.date_sensitive
+
 COORDINATOR, KOBE, EMILY = "coordinator@example.org", "kobe@example.org", CANDIDATE_EMAILS["C01"]
 
 

@@ -17,6 +17,8 @@ from tests.support_world import SupportWorld, build_support_world
 from altmatch.i18n import render
 from altmatch.rulebook import load_rulebook
 
+pytestmark = pytest.mark.date_sensitive
+
 CASE = {
     "category": "pay_contract",
     "urgency": "normal",

@@ -14,6 +14,8 @@ from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 from altmatch.web.api import support_metrics
 
+pytestmark = pytest.mark.date_sensitive
+
 URL = "/api/v1/support/metrics"
 
 

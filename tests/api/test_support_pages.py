@@ -15,6 +15,8 @@ from tests.support_world import SupportWorld, build_support_world
 from altmatch.db.models import Organisation
 from altmatch.rulebook import load_rulebook
 
+pytestmark = pytest.mark.date_sensitive
+
 CASE = {
     "category": "pay_contract",
     "urgency": "normal",

@@ -15,6 +15,8 @@ from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_user
 from altmatch.services.dispatch_transfers import propose_transfer_moves
 
+pytestmark = pytest.mark.date_sensitive
+
 REQUEST = {"to_prefecture": "Osaka", "reasons": "My partner works in Osaka."}
 
 

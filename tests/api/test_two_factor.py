@@ -24,6 +24,8 @@ from altmatch.i18n import render
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 COOKIE = "altmatch_session"
 CHALLENGE = "altmatch_challenge"

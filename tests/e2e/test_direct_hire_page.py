@@ -11,11 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.clock import today_in_japan
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
-from altmatch.services.postings import today_in_japan
 
 pytestmark = pytest.mark.e2e
 Shot = Callable[[Page, str], object]

@@ -19,6 +19,8 @@ from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.authentication import RateLimitedError, SignInError, resolve_session
 from altmatch.services.authentication import sign_in as service_sign_in
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

@@ -47,6 +47,8 @@ from altmatch.services.demo_operations import seed_demo_operations
 from altmatch.services.my_placement import my_placement
 from altmatch.services.season_applications import my_application
 
+pytestmark = pytest.mark.date_sensitive
+
 runner = CliRunner()
 TODAY = date(2026, 11, 25)
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.dispatch_world import ON, DispatchWorld, build_dispatch_world
+from tests.schema_template import SchemaTemplate
 from typer.testing import CliRunner
 
 from altmatch.cli import app
@@ -29,7 +30,8 @@ from altmatch.services.dispatch_assignment import (
     plan_assignment,
 )
 from altmatch.services.errors import RuleError, StaleError
-from altmatch.services.setup import prepare_installation
+
+pytestmark = pytest.mark.date_sensitive
 
 runner = CliRunner()
 
@@ -102,11 +104,13 @@ def test_bad_pins_and_unknown_companies_are_refused(
 
 
 @pytest.fixture
-def cli_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DispatchWorld]:
+def cli_world(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_template: SchemaTemplate
+) -> Iterator[DispatchWorld]:
     monkeypatch.setenv("ALTMATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ALTMATCH_DATABASE_URL", "")
     settings = Settings()
-    prepare_installation(settings)
+    schema_template.install(settings)
     engine = make_engine(settings)
     try:
         yield build_dispatch_world(session_factory(engine))

@@ -14,6 +14,8 @@ from altmatch.rulebook.vocabulary import RenewalIntention
 from altmatch.services.dispatch_coverage import CoverageOut, dispatch_coverage
 from altmatch.services.errors import RuleError
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 
 

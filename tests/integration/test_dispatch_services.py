@@ -43,6 +43,8 @@ from altmatch.services.dispatch_tenders import (
 from altmatch.services.errors import RuleError, StaleError
 from altmatch.services.schools import SchoolFields, add_schools
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 ROSTER_HEADER = (
     "alt_id,name,home_prefecture,home_municipality,home_latitude,home_longitude,"

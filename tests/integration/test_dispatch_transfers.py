@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.dispatch_world import ON, DispatchWorld, build_dispatch_world
+from tests.schema_template import SchemaTemplate
 from typer.testing import CliRunner
 
 from altmatch.cli import app
@@ -34,7 +35,8 @@ from altmatch.services.dispatch_transfers import (
     request_my_transfer,
 )
 from altmatch.services.errors import RuleError, StaleError
-from altmatch.services.setup import prepare_installation
+
+pytestmark = pytest.mark.date_sensitive
 
 runner = CliRunner()
 OSAKA = TransferIn(to_prefecture="Osaka", reasons="Family")
@@ -135,11 +137,13 @@ def test_only_one_pending_request_and_staff_may_file_one(
 
 
 @pytest.fixture
-def cli_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DispatchWorld]:
+def cli_world(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_template: SchemaTemplate
+) -> Iterator[DispatchWorld]:
     monkeypatch.setenv("ALTMATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ALTMATCH_DATABASE_URL", "")
     settings = Settings()
-    prepare_installation(settings)
+    schema_template.install(settings)
     engine = make_engine(settings)
     try:
         sessions = session_factory(engine)

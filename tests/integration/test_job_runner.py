@@ -17,6 +17,7 @@ from tests.season_world import (
     filled_season,
 )
 
+from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db.models import Job, MatchRun, User
 from altmatch.services import job_queue
@@ -32,7 +33,8 @@ from altmatch.services.job_runner import (
     run_queued,
     serve_jobs,
 )
-from altmatch.services.season_access import now_utc
+
+pytestmark = pytest.mark.date_sensitive
 
 Sessions = sessionmaker[Session]
 LEASE = 60.0
@@ -58,7 +60,7 @@ def _queue(
         "stage": "",
         "params": {"seed": 2026},
         "created_by": world.coordinator.user_id,
-        "created_at": now_utc(),
+        "created_at": utc_now(),
         **values,
     }
     with sessions.begin() as session:
@@ -136,7 +138,7 @@ def test_a_heartbeat_keeps_the_job_alive_only_for_the_worker_holding_it(
 ) -> None:
     (job_id,) = _queue(sessions, world, season_id)
     assert claim_job(sessions, job_id, "me")
-    old = now_utc() - timedelta(seconds=LEASE + 10)
+    old = utc_now() - timedelta(seconds=LEASE + 10)
     with sessions.begin() as session:
         session.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=old))
 
@@ -153,7 +155,7 @@ def test_the_lease_fails_only_jobs_whose_worker_went_silent(
     stale, live, queued = _queue(sessions, world, season_id, count=3)
     for job_id, worker in ((stale, "dead"), (live, "sibling")):
         assert claim_job(sessions, job_id, worker)
-    silent = now_utc() - timedelta(seconds=LEASE + 1)
+    silent = utc_now() - timedelta(seconds=LEASE + 1)
     with sessions.begin() as session:
         session.execute(update(Job).where(Job.id == stale).values(heartbeat_at=silent))
 

@@ -38,6 +38,8 @@ from altmatch.services.postings import (
     postings_for,
 )
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 TODAY = dt.date(2027, 1, 15)
 

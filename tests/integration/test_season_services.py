@@ -42,6 +42,8 @@ from altmatch.services.season_runs import (
 )
 from altmatch.services.season_setup import open_season, season_overview
 
+pytestmark = pytest.mark.date_sensitive
+
 
 @pytest.fixture
 def world(sessions: sessionmaker[Session]) -> World:

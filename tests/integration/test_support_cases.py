@@ -42,6 +42,8 @@ from altmatch.services.support_routing import (
     set_routes,
 )
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 # Monday 30 November 2026, 09:00 in Japan: a business day, well inside office hours.
 MONDAY_9 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)

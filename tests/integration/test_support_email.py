@@ -37,6 +37,8 @@ from altmatch.services.support_email import (
 )
 from altmatch.services.support_notifications import notify
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 REPLY = "Your support case #{case_id} has a reply."

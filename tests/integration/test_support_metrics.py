@@ -23,6 +23,8 @@ from altmatch.services.advisor import give_advice
 from altmatch.services.profile_input import ProfileInput
 from altmatch.services.support_metrics import employer_support_metrics, measured_support_by_path
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 # Monday 8 June 2026, 09:00 in Tokyo: a plain working week (no holiday in June).
 MONDAY_9AM = datetime(2026, 6, 8, 0, 0, tzinfo=UTC)

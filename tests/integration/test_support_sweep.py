@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from tests.support_world import build_support_world
 
@@ -15,6 +16,8 @@ from altmatch.domain.access import Actor
 from altmatch.rulebook.vocabulary import CaseCategory, Urgency
 from altmatch.services.support_cases import CaseIn, open_case
 from altmatch.services.support_sweep import SupportSweeper, sweep_support
+
+pytestmark = pytest.mark.date_sensitive
 
 Sessions = sessionmaker[Session]
 NO_SMTP = Settings(database_url="sqlite://", smtp_host=None)

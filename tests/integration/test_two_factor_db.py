@@ -23,6 +23,8 @@ from altmatch.services.authentication import (
 )
 from altmatch.services.two_factor import enable_two_factor, reset_two_factor, two_factor_status
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 PASSWORD = "correct horse battery"
 EMAIL = "tanaka@kobe.example.jp"

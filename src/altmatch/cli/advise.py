@@ -31,11 +31,11 @@ def advise_command(
         data = read_profile_file(profile)
         parsed = ProfileInput.model_validate(data)
     except ProfileFileError as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from exc
     except ValidationError as exc:
         for field, message in field_errors(exc, lang):
-            err.print(f"error: {profile}: {field}: {message}", markup=False)
+            err.print(f"error: {profile}: {field}: {message}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from exc
     advice = give_advice(parsed, locale=lang)
     if as_json:

@@ -63,16 +63,22 @@ def coverage_command(
                 region=region,
             )
         except NotFoundError as exc:
-            err.print(f"error: --company: no dispatch company with ID {company}", markup=False)
+            err.print(
+                f"error: --company: no dispatch company with ID {company}",
+                markup=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(2) from exc
         except RuleError as exc:
-            err.print(f"error: --{exc.field}: {render(exc.message, lang)}", markup=False)
+            err.print(
+                f"error: --{exc.field}: {render(exc.message, lang)}", markup=False, soft_wrap=True
+            )
             raise typer.Exit(2) from exc
     if out is not None:
         try:
             write_folder(out, coverage_files(found), force=force)
         except OutputError as exc:
-            err.print(f"error: {exc}", markup=False)
+            err.print(f"error: {exc}", markup=False, soft_wrap=True)
             raise typer.Exit(1) from exc
     if as_json:
         typer.echo(json.dumps(found.model_dump(mode="json"), ensure_ascii=False, indent=2))

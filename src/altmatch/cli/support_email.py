@@ -34,7 +34,9 @@ def send_emails_command() -> None:
         run = send_pending_emails(sessions, settings)
     typer.echo(f"Sent {run.sent} e-mail(s); {len(run.failed)} failed.")
     for failed in run.failed:
-        err.print(f"notification {failed.notification_id}: {failed.error}", markup=False)
+        err.print(
+            f"notification {failed.notification_id}: {failed.error}", markup=False, soft_wrap=True
+        )
     if run.failed:
         raise typer.Exit(1)
 
@@ -54,7 +56,9 @@ def metrics_command(
         try:
             found = employer_support_metrics(sessions, OPERATOR, organisation_id=org, locale=lang)
         except NotFoundError as exc:
-            err.print(f"error: --org: no BoE or company with ID {org}", markup=False)
+            err.print(
+                f"error: --org: no BoE or company with ID {org}", markup=False, soft_wrap=True
+            )
             raise typer.Exit(2) from exc
     if as_json:
         typer.echo(json.dumps(found.model_dump(mode="json"), ensure_ascii=False, indent=2))

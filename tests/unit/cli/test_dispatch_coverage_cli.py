@@ -10,22 +10,26 @@ from pathlib import Path
 
 import pytest
 from tests.dispatch_coverage_world import TODAY, CoverageWorld, build_coverage_world
+from tests.schema_template import SchemaTemplate
 from typer.testing import CliRunner
 
 from altmatch.cli import app
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
-from altmatch.services.setup import prepare_installation
+
+pytestmark = pytest.mark.date_sensitive
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CoverageWorld]:
+def world(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_template: SchemaTemplate
+) -> Iterator[CoverageWorld]:
     monkeypatch.setenv("ALTMATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ALTMATCH_DATABASE_URL", "")
     settings = Settings()
-    prepare_installation(settings)
+    schema_template.install(settings)
     engine = make_engine(settings)
     try:
         yield build_coverage_world(session_factory(engine))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.schema_template import SchemaTemplate
 from typer.testing import CliRunner
 
 from altmatch.cli import app
@@ -19,7 +20,8 @@ from altmatch.rulebook.vocabulary import Area, ContractType, SchoolLevel
 from altmatch.services.accounts import create_organisation
 from altmatch.services.dispatch_contracts import ContractFields, create_contract
 from altmatch.services.schools import SchoolFields, add_schools
-from altmatch.services.setup import prepare_installation
+
+pytestmark = pytest.mark.date_sensitive
 
 runner = CliRunner()
 ROSTER = (
@@ -31,11 +33,13 @@ ROSTER = (
 
 
 @pytest.fixture
-def ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
+def ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_template: SchemaTemplate
+) -> Iterator[dict[str, int]]:
     monkeypatch.setenv("ALTMATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ALTMATCH_DATABASE_URL", "")
     settings = Settings()
-    prepare_installation(settings)
+    schema_template.install(settings)
     engine = make_engine(settings)
     sessions = session_factory(engine)
     company = create_organisation(

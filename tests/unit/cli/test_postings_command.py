@@ -7,28 +7,33 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.schema_template import SchemaTemplate
 from typer.testing import CliRunner
 
 from altmatch.cli import app
+from altmatch.clock import today_in_japan
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.rulebook.vocabulary import Jlpt, Residence, SchoolLevel, StatusOfResidence
 from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.posting_applications import ApplyIn, apply_to_posting
-from altmatch.services.postings import PostingFields, create_posting, today_in_japan
-from altmatch.services.setup import prepare_installation
+from altmatch.services.postings import PostingFields, create_posting
+
+pytestmark = pytest.mark.date_sensitive
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def posting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+def posting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_template: SchemaTemplate
+) -> int:
     """One open posting by Kobe's BoE with one application from Emily."""
     monkeypatch.setenv("ALTMATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ALTMATCH_DATABASE_URL", "")
     settings = Settings()
-    prepare_installation(settings)
+    schema_template.install(settings)
     engine = make_engine(settings)
     sessions = session_factory(engine)
     boe = create_organisation(

@@ -10,26 +10,30 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
+from tests.schema_template import SchemaTemplate
 from tests.support_world import SupportWorld, build_support_world
 from typer.testing import CliRunner
 
 from altmatch.cli import app
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
-from altmatch.services.setup import prepare_installation
 from altmatch.services.support_case_reads import get_case
 from altmatch.services.support_cases import CaseIn, open_case
+
+pytestmark = pytest.mark.date_sensitive
 
 runner = CliRunner()
 MONDAY_9 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # 09:00 in Japan
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
+def db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_template: SchemaTemplate
+) -> Iterator[sessionmaker[Session]]:
     monkeypatch.setenv("ALTMATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ALTMATCH_DATABASE_URL", "")
     settings = Settings()
-    prepare_installation(settings)
+    schema_template.install(settings)
     engine = make_engine(settings)
     yield session_factory(engine)
     engine.dispose()

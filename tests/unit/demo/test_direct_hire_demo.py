@@ -19,6 +19,8 @@ from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.schema import RangePay
 from altmatch.rulebook.vocabulary import HiringPath
 
+pytestmark = pytest.mark.date_sensitive
+
 TODAY = date(2026, 11, 25)
 DECLARED_KEYS = {
     "alt_years",

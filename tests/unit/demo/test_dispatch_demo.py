@@ -24,6 +24,8 @@ from altmatch.domain.commute import distance_km
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, RenewalIntention
 
+pytestmark = pytest.mark.date_sensitive
+
 TODAY = date(2026, 11, 25)
 
 

@@ -3,6 +3,8 @@
 The day is 8:30-17:15: 8.75 hours of opening time (the calendar counts the whole window).
 Worked example: Friday 16:00 + 4 h spends 1.25 h on Friday (to 17:15) and the remaining 2.75 h
 from Monday 8:30, ending Monday 11:15.
+
+pytestmark = pytest.mark.date_sensitive
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import pytest
+
 from altmatch.domain.coverage import (
     AltTerm,
     ContractTerm,
@@ -18,6 +20,8 @@ from altmatch.domain.coverage import (
     month_starts,
 )
 from altmatch.rulebook.vocabulary import RenewalIntention
+
+pytestmark = pytest.mark.date_sensitive
 
 RULES = CoverageRules(horizon_months=12, undecided_counts_as_at_risk=True, start_months=(4, 8, 9))
 TODAY = date(2026, 11, 25)

@@ -31,6 +31,8 @@ from altmatch.rulebook.vocabulary import (
     StatusOfResidence,
 )
 
+pytestmark = pytest.mark.date_sensitive
+
 PATH = load_rulebook().paths[HiringPath.DIRECT_HIRE]
 WORK = work_capable_statuses(PATH)
 STRICT = Requirements(

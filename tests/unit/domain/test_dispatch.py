@@ -18,6 +18,8 @@ from altmatch.domain.dispatch import (
 )
 from altmatch.rulebook.vocabulary import Jlpt
 
+pytestmark = pytest.mark.date_sensitive
+
 START, END = dt.date(2027, 4, 1), dt.date(2028, 3, 31)
 
 

@@ -24,6 +24,8 @@ from altmatch.domain.season import (
 from altmatch.domain.season_lists import _Arrays, derive_lists
 from altmatch.rulebook.vocabulary import Jlpt
 
+pytestmark = pytest.mark.date_sensitive
+
 ES = SchoolLevel.ELEMENTARY
 JHS = SchoolLevel.JUNIOR_HIGH
 

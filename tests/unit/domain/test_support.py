@@ -36,6 +36,8 @@ from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.schema import CaseTarget, CaseTargets
 from altmatch.rulebook.vocabulary import CaseCategory, HiringPath, Urgency
 
+pytestmark = pytest.mark.date_sensitive
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 CAL = BusinessCalendar(
     opens=time(8, 30),

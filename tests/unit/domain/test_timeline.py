@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from altmatch.domain.timeline import add_months, next_step
 from altmatch.rulebook.schema import ApplicationWindow, Text, Timeline
+
+pytestmark = pytest.mark.date_sensitive
 
 SUMMARY = Text(en="x", ja="x")
 

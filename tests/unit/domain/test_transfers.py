@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from altmatch.domain.roster_plan import AltInput, PositionInput, Weights, evaluate
 from altmatch.domain.transfers import CHAIN, SWAP, VACANCY, move_kind, propose_transfer
 from altmatch.engine import assign_roster
 from altmatch.i18n import render
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import Jlpt
+
+pytestmark = pytest.mark.date_sensitive
 
 MODEL = load_rulebook().dispatch_operations.commute
 WEIGHTS = Weights(30, 15, 90)

@@ -39,6 +39,8 @@ from altmatch.services.authentication import (
 from altmatch.services.consent import CONSENT_VERSION, consent_text
 from altmatch.services.my_account import delete_my_account, export_my_data, sign_up_candidate
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -41,6 +41,8 @@ from altmatch.services.two_factor import (
     two_factor_status,
 )
 
+pytestmark = pytest.mark.date_sensitive
+
 Sessions = sessionmaker[Session]
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 25, 9, 0, 10, tzinfo=UTC)  # 10 s into a 30 s step
