@@ -135,9 +135,20 @@ def in_japan(day: date, hour: int) -> datetime:
 
 def persona_contract_term(rulebook: Rulebook, today: date) -> tuple[date, date]:
     """An employed-ALT persona's current one-year contract: from a year before the next JET
-    start in the rulebook's timeline (or its last, when all have passed) to the day before."""
+    start after today to the day before it. The intake is yearly, so once every start in the
+    rulebook's timeline has passed, the last one is carried forward a year at a time: the demo
+    must seed a current contract on any day, not only while the timeline lasts."""
     windows = rulebook.paths[HiringPath.JET].timeline.windows
-    upcoming = [w.starts for w in windows if w.starts >= today]
+    upcoming = [w.starts for w in windows if w.starts > today]
     following = min(upcoming) if upcoming else max(w.starts for w in windows)
-    start = following.replace(year=following.year - 1)
+    while following <= today:
+        following = _years_after(following, 1)
+    start = _years_after(following, -1)
     return start, following - timedelta(days=1)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)

@@ -204,3 +204,14 @@ def test_any_day_of_the_year_gives_consistent_records(demo: DemoSeason, today: d
     assert all(a.start <= today for a in ops.assignments)
     assert all(t.submitted_on <= today for t in ops.tenders)
     assert fiscal_year_start(today).month == 4
+
+
+@pytest.mark.parametrize(
+    "today", [date(2026, 11, 25), date(2028, 7, 25), date(2029, 12, 5), date(2032, 2, 29)]
+)
+def test_the_persona_contract_is_current_on_any_day_even_after_the_timeline_ends(
+    today: date,
+) -> None:
+    start, end = persona_contract_term(load_rulebook(), today)
+    assert start <= today <= end
+    assert (start.month, start.day) == (7, 25) and end.year == start.year + 1
