@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.db.models import AuditEntry, EmploymentContract, PostingApplication
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, NotFoundError, OrgKind, Role
-from altmatch.domain.direct_hire import Declared, Stage
+from altmatch.domain.direct_hire import Declared, PostingStage
 from altmatch.i18n import render
 from altmatch.rulebook.vocabulary import Jlpt, Residence, SchoolLevel, StatusOfResidence
 from altmatch.services.accounts import create_organisation, create_user
@@ -134,7 +134,7 @@ def test_a_boe_posts_an_opening_and_sees_it_with_counts(sessions: Sessions, worl
     found = list_boe_postings(sessions, world.kobe, today=TODAY)
     assert [r.posting.id for r in found.postings] == [posting]
     row = found.postings[0]
-    assert row.applications == 0 and row.by_stage[Stage.APPLIED] == 0
+    assert row.applications == 0 and row.by_stage[PostingStage.APPLIED] == 0
     assert row.posting.prefecture == "Hyogo"
     assert [b.id for b in row.posting.benefits] == ["paid_leave", "social_insurance"]
     assert found.pay_range.monthly_min == 250_000 and found.pay_range.estimate
@@ -241,7 +241,7 @@ def _apply_and_get(sessions: Sessions, world: World, openings: int = 1) -> tuple
     return posting, app.id
 
 
-def _walk(sessions: Sessions, actor: Actor, posting: int, app: int, *stages: Stage) -> None:
+def _walk(sessions: Sessions, actor: Actor, posting: int, app: int, *stages: PostingStage) -> None:
     for stage in stages:
         version = next(
             a.version
@@ -260,20 +260,20 @@ def test_hiring_creates_the_employment_contract_and_closes_a_filled_posting(
         world.kobe,
         posting,
         app,
-        Stage.SCREENING,
-        Stage.INTERVIEW,
-        Stage.OFFERED,
-        Stage.HIRED,
+        PostingStage.SCREENING,
+        PostingStage.INTERVIEW,
+        PostingStage.OFFERED,
+        PostingStage.HIRED,
     )
     detail = boe_posting_detail(sessions, world.kobe, posting, today=TODAY)
     (hired,) = detail.applications
-    assert hired.stage is Stage.HIRED and detail.hired == 1
+    assert hired.stage is PostingStage.HIRED and detail.hired == 1
     assert [c.to_stage for c in hired.history] == [
-        Stage.APPLIED,
-        Stage.SCREENING,
-        Stage.INTERVIEW,
-        Stage.OFFERED,
-        Stage.HIRED,
+        PostingStage.APPLIED,
+        PostingStage.SCREENING,
+        PostingStage.INTERVIEW,
+        PostingStage.OFFERED,
+        PostingStage.HIRED,
     ]
     assert detail.posting.status == "closed"
     with sessions() as session:
@@ -289,7 +289,7 @@ def test_hiring_creates_the_employment_contract_and_closes_a_filled_posting(
     assert closed.after == {"status": "closed", "reason": "filled"}
     assert len(_audit(sessions, "posting_application.moved")) == 4
     mine = my_applications(sessions, world.emily).applications
-    assert mine[0].stage is Stage.HIRED and not mine[0].can_withdraw
+    assert mine[0].stage is PostingStage.HIRED and not mine[0].can_withdraw
 
 
 def test_a_posting_with_two_openings_stays_open_after_one_hire(
@@ -301,10 +301,10 @@ def test_a_posting_with_two_openings_stays_open_after_one_hire(
         world.kobe,
         posting,
         app,
-        Stage.SCREENING,
-        Stage.INTERVIEW,
-        Stage.OFFERED,
-        Stage.HIRED,
+        PostingStage.SCREENING,
+        PostingStage.INTERVIEW,
+        PostingStage.OFFERED,
+        PostingStage.HIRED,
     )
     assert boe_posting_detail(sessions, world.kobe, posting).posting.status == "open"
 
@@ -312,7 +312,9 @@ def test_a_posting_with_two_openings_stays_open_after_one_hire(
 def test_an_illegal_move_is_refused_with_a_clear_message(sessions: Sessions, world: World) -> None:
     posting, app = _apply_and_get(sessions, world)
     with pytest.raises(RuleError) as refused:
-        move_application(sessions, world.kobe, posting, app, MoveIn(stage=Stage.HIRED, version=1))
+        move_application(
+            sessions, world.kobe, posting, app, MoveIn(stage=PostingStage.HIRED, version=1)
+        )
     assert "can move only to Screening" in render(refused.value.message, "en")
     with sessions() as session:
         assert session.scalars(select(EmploymentContract)).all() == []
@@ -320,10 +322,12 @@ def test_an_illegal_move_is_refused_with_a_clear_message(sessions: Sessions, wor
 
 def test_a_stale_version_is_refused(sessions: Sessions, world: World) -> None:
     posting, app = _apply_and_get(sessions, world)
-    move_application(sessions, world.kobe, posting, app, MoveIn(stage=Stage.SCREENING, version=1))
+    move_application(
+        sessions, world.kobe, posting, app, MoveIn(stage=PostingStage.SCREENING, version=1)
+    )
     with pytest.raises(StaleError):
         move_application(
-            sessions, world.kobe, posting, app, MoveIn(stage=Stage.REJECTED, version=1)
+            sessions, world.kobe, posting, app, MoveIn(stage=PostingStage.REJECTED, version=1)
         )
     with pytest.raises(StaleError):
         close_posting(sessions, world.kobe, posting, version=99)
@@ -337,7 +341,7 @@ def test_another_boes_staff_cannot_see_or_move_the_application(
         boe_posting_detail(sessions, world.himeji, posting)
     with pytest.raises(NotFoundError):
         move_application(
-            sessions, world.himeji, posting, app, MoveIn(stage=Stage.REJECTED, version=1)
+            sessions, world.himeji, posting, app, MoveIn(stage=PostingStage.REJECTED, version=1)
         )
     with pytest.raises(NotFoundError):
         close_posting(sessions, world.himeji, posting, version=1)
@@ -351,14 +355,14 @@ def test_the_applicant_withdraws_and_no_one_else_can(sessions: Sessions, world: 
     with pytest.raises(NotFoundError):
         withdraw_application(sessions, world.tom, app, version=1)
     out = withdraw_application(sessions, world.emily, app, version=1)
-    assert out.stage is Stage.WITHDRAWN and [c.by for c in out.history] == [
+    assert out.stage is PostingStage.WITHDRAWN and [c.by for c in out.history] == [
         "applicant",
         "applicant",
     ]
     with pytest.raises(RuleError):
         withdraw_application(sessions, world.emily, app, version=2)
     counts = list_boe_postings(sessions, world.kobe).postings[0].by_stage
-    assert counts[Stage.WITHDRAWN] == 1 and counts[Stage.APPLIED] == 0
+    assert counts[PostingStage.WITHDRAWN] == 1 and counts[PostingStage.APPLIED] == 0
 
 
 def test_the_advisor_finds_the_open_postings_a_profile_qualifies_for(

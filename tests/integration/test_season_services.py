@@ -27,7 +27,7 @@ from altmatch.db.models import (
     SeasonRow,
 )
 from altmatch.domain.access import NotFoundError
-from altmatch.domain.application import Stage
+from altmatch.domain.application import ApplicationStage
 from altmatch.services.season_access import ConflictError
 from altmatch.services.season_applications import PreferencesIn, my_application, set_preferences
 from altmatch.services.season_import import import_candidates, import_requests
@@ -90,7 +90,11 @@ def test_a_season_runs_from_import_to_published_upgrade(
     published = publish_run(sessions, world.coordinator, season_id, draft.run.id)
     emily = my_application(sessions, world.emily, season_id)
     assert emily.outcome is not None and emily.outcome.text
-    assert emily.application.stage in (Stage.PLACED, Stage.ALTERNATE, Stage.NOT_SELECTED)
+    assert emily.application.stage in (
+        ApplicationStage.PLACED,
+        ApplicationStage.ALTERNATE,
+        ApplicationStage.NOT_SELECTED,
+    )
     placed = [p for p in published.placements if p.request_id]
     with sessions() as session:
         contracts = session.scalars(select(EmploymentContract)).all()
@@ -103,7 +107,7 @@ def test_a_season_runs_from_import_to_published_upgrade(
     publish_run(sessions, world.coordinator, season_id, upgrade.run.id)
     with sessions() as session:
         row = session.get(SeasonCandidate, leaving.candidate)
-        assert row is not None and row.stage == Stage.WITHDRAWN
+        assert row is not None and row.stage == ApplicationStage.WITHDRAWN
         assert not session.scalars(
             select(EmploymentContract).where(EmploymentContract.candidate_id == row.id)
         ).all()

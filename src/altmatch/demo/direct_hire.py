@@ -23,8 +23,8 @@ from altmatch.demo.personas import LOGIN_DOMAIN, persona, personas
 from altmatch.domain.access import Role
 from altmatch.domain.direct_hire import (
     Declared,
+    PostingStage,
     Requirements,
-    Stage,
     unmet_requirements,
     work_capable_statuses,
 )
@@ -39,16 +39,19 @@ PAY_STEP = 5_000
 LEAD_DAYS = 45  # the least time between today and the start of the posts
 STAGE_WEIGHTS = (
     (
-        Stage.APPLIED,
-        Stage.SCREENING,
-        Stage.INTERVIEW,
-        Stage.OFFERED,
-        Stage.REJECTED,
-        Stage.WITHDRAWN,
+        PostingStage.APPLIED,
+        PostingStage.SCREENING,
+        PostingStage.INTERVIEW,
+        PostingStage.OFFERED,
+        PostingStage.REJECTED,
+        PostingStage.WITHDRAWN,
     ),
     (0.32, 0.24, 0.2, 0.06, 0.12, 0.06),
 )
-CLOSED_STAGE_WEIGHTS = ((Stage.OFFERED, Stage.REJECTED, Stage.WITHDRAWN), (0.3, 0.55, 0.15))
+CLOSED_STAGE_WEIGHTS = (
+    (PostingStage.OFFERED, PostingStage.REJECTED, PostingStage.WITHDRAWN),
+    (0.3, 0.55, 0.15),
+)
 _LEVEL_WORDS = {
     SchoolLevel.ELEMENTARY: ("elementary", "小学校"),
     SchoolLevel.JUNIOR_HIGH: ("junior high", "中学校"),
@@ -92,8 +95,8 @@ class DemoApplicant:
 @dataclass(frozen=True)
 class DemoStageChange:
     at: datetime
-    from_stage: Stage | None
-    to_stage: Stage
+    from_stage: PostingStage | None
+    to_stage: PostingStage
     by_applicant: bool  # False: the BoE moved it
     note: str
 
@@ -103,7 +106,7 @@ class DemoApplication:
     posting_key: str
     applicant_key: str
     cover_note: str
-    stage: Stage
+    stage: PostingStage
     created_at: datetime
     history: tuple[DemoStageChange, ...]
 
@@ -293,7 +296,7 @@ def _applications(
         for applicant in chosen:
             count[applicant.key] += 1
             if applicant.key == HANNAH:
-                stage = Stage.INTERVIEW
+                stage = PostingStage.INTERVIEW
             elif posting.status == "closed":
                 stage = draw.weighted(*CLOSED_STAGE_WEIGHTS)
             else:
@@ -303,7 +306,7 @@ def _applications(
 
 
 def _application(
-    draw: Draw, posting: DemoPosting, applicant: DemoApplicant, stage: Stage, today: date
+    draw: Draw, posting: DemoPosting, applicant: DemoApplicant, stage: PostingStage, today: date
 ) -> DemoApplication:
     last = min(today, posting.closes_on) - timedelta(days=1)
     opened = posting.created_at.date()
@@ -311,12 +314,12 @@ def _application(
     at = in_japan(min(applied_on, last), draw.integer(8, 22))
     cap = in_japan(today, 8)  # every move happened before today's office hours
     path = _path_to(stage, draw)
-    history = [DemoStageChange(at, None, Stage.APPLIED, True, "")]
+    history = [DemoStageChange(at, None, PostingStage.APPLIED, True, "")]
     for before, after in pairwise(path):
         moved = in_japan(at.date() + timedelta(days=draw.integer(2, 9)), draw.integer(9, 17))
         at = max(at, min(moved, cap))
         note = _NOTES.get(after, "")
-        history.append(DemoStageChange(at, before, after, after is Stage.WITHDRAWN, note))
+        history.append(DemoStageChange(at, before, after, after is PostingStage.WITHDRAWN, note))
     return DemoApplication(
         posting_key=posting.key,
         applicant_key=applicant.key,
@@ -328,18 +331,23 @@ def _application(
     )
 
 
-_NOTES: Mapping[Stage, str] = {
-    Stage.SCREENING: "Residence card and JLPT certificate received.",
-    Stage.INTERVIEW: "Interview at the BoE office; a demonstration lesson of 15 minutes.",
-    Stage.OFFERED: "Offer sent; please reply within two weeks.",
-    Stage.REJECTED: "Thank you for applying; we have chosen other applicants.",
-    Stage.WITHDRAWN: "I have accepted another position.",
+_NOTES: Mapping[PostingStage, str] = {
+    PostingStage.SCREENING: "Residence card and JLPT certificate received.",
+    PostingStage.INTERVIEW: "Interview at the BoE office; a demonstration lesson of 15 minutes.",
+    PostingStage.OFFERED: "Offer sent; please reply within two weeks.",
+    PostingStage.REJECTED: "Thank you for applying; we have chosen other applicants.",
+    PostingStage.WITHDRAWN: "I have accepted another position.",
 }
 
 
-def _path_to(stage: Stage, draw: Draw) -> list[Stage]:
+def _path_to(stage: PostingStage, draw: Draw) -> list[PostingStage]:
     """The stages an application passed through to reach `stage`, starting at applied."""
-    forward = [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFERED]
+    forward = [
+        PostingStage.APPLIED,
+        PostingStage.SCREENING,
+        PostingStage.INTERVIEW,
+        PostingStage.OFFERED,
+    ]
     if stage in forward:
         return forward[: forward.index(stage) + 1]
     # rejected or withdrawn from one of the open stages

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class Stage(StrEnum):
+class ApplicationStage(StrEnum):
     """Where a candidate's application stands. Publishing a run decides the last three."""
 
     SUBMITTED = "submitted"
@@ -20,11 +20,16 @@ class Stage(StrEnum):
 
 
 # Stages a coordinator sets by hand; the others follow from a published run or a withdrawal.
-REVIEW_STAGES = (Stage.SUBMITTED, Stage.SCREENED, Stage.INTERVIEWED, Stage.SHORTLISTED)
+REVIEW_STAGES = (
+    ApplicationStage.SUBMITTED,
+    ApplicationStage.SCREENED,
+    ApplicationStage.INTERVIEWED,
+    ApplicationStage.SHORTLISTED,
+)
 
 
-def outcome_stage(placed: bool, alternate: bool) -> Stage:
+def outcome_stage(placed: bool, alternate: bool) -> ApplicationStage:
     """The stage a published run gives a candidate who stays in the season."""
     if placed:
-        return Stage.PLACED
-    return Stage.ALTERNATE if alternate else Stage.NOT_SELECTED
+        return ApplicationStage.PLACED
+    return ApplicationStage.ALTERNATE if alternate else ApplicationStage.NOT_SELECTED

@@ -20,7 +20,7 @@ from altmatch.rulebook.vocabulary import Jlpt, Residence, StatusOfResidence
 WORK_STATUS_RULE = "direct_hire.status"
 
 
-class Stage(StrEnum):
+class PostingStage(StrEnum):
     """Where an application stands: four open stages, then hired, rejected or withdrawn."""
 
     APPLIED = "applied"
@@ -36,23 +36,28 @@ class Stage(StrEnum):
         return self in OPEN_STAGES
 
 
-OPEN_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFERED)
+OPEN_STAGES = (
+    PostingStage.APPLIED,
+    PostingStage.SCREENING,
+    PostingStage.INTERVIEW,
+    PostingStage.OFFERED,
+)
 # The one forward move from each open stage; rejecting and withdrawing are allowed from any.
 NEXT_STAGE = {
-    Stage.APPLIED: Stage.SCREENING,
-    Stage.SCREENING: Stage.INTERVIEW,
-    Stage.INTERVIEW: Stage.OFFERED,
-    Stage.OFFERED: Stage.HIRED,
+    PostingStage.APPLIED: PostingStage.SCREENING,
+    PostingStage.SCREENING: PostingStage.INTERVIEW,
+    PostingStage.INTERVIEW: PostingStage.OFFERED,
+    PostingStage.OFFERED: PostingStage.HIRED,
 }
 
-STAGE_LABELS: dict[Stage, str] = {
-    Stage.APPLIED: N_("Applied"),
-    Stage.SCREENING: N_("Screening"),
-    Stage.INTERVIEW: N_("Interview"),
-    Stage.OFFERED: N_("Offered"),
-    Stage.HIRED: N_("Hired"),
-    Stage.REJECTED: N_("Rejected"),
-    Stage.WITHDRAWN: N_("Withdrawn"),
+STAGE_LABELS: dict[PostingStage, str] = {
+    PostingStage.APPLIED: N_("Applied"),
+    PostingStage.SCREENING: N_("Screening"),
+    PostingStage.INTERVIEW: N_("Interview"),
+    PostingStage.OFFERED: N_("Offered"),
+    PostingStage.HIRED: N_("Hired"),
+    PostingStage.REJECTED: N_("Rejected"),
+    PostingStage.WITHDRAWN: N_("Withdrawn"),
 }
 
 # Same msgids as services.labels (already translated); the domain cannot import services.
@@ -235,7 +240,9 @@ def unmet_requirements(
     return unmet
 
 
-def move_refusal(current: Stage, target: Stage, *, by_applicant: bool) -> Message | None:
+def move_refusal(
+    current: PostingStage, target: PostingStage, *, by_applicant: bool
+) -> Message | None:
     """Why an application may not move from `current` to `target` (None: it may).
 
     Staff move an open application one stage forward or reject it; only the applicant
@@ -245,12 +252,12 @@ def move_refusal(current: Stage, target: Stage, *, by_applicant: bool) -> Messag
     if not current.is_open:
         return Message(N_("This application is already {current}; it can no longer move."), params)
     if by_applicant:
-        if target is Stage.WITHDRAWN:
+        if target is PostingStage.WITHDRAWN:
             return None
         return Message(N_("You can only withdraw your application."))
-    if target is Stage.WITHDRAWN:
+    if target is PostingStage.WITHDRAWN:
         return Message(N_("Only the applicant can withdraw an application."))
-    if target is Stage.REJECTED or NEXT_STAGE[current] is target:
+    if target is PostingStage.REJECTED or NEXT_STAGE[current] is target:
         return None
     return Message(
         N_("An application at {current} can move only to {next} or be rejected, not to {target}."),
@@ -258,11 +265,11 @@ def move_refusal(current: Stage, target: Stage, *, by_applicant: bool) -> Messag
     )
 
 
-def allowed_moves(current: Stage) -> tuple[Stage, ...]:
+def allowed_moves(current: PostingStage) -> tuple[PostingStage, ...]:
     """The stages staff may move an application at `current` to."""
     if not current.is_open:
         return ()
-    return (NEXT_STAGE[current], Stage.REJECTED)
+    return (NEXT_STAGE[current], PostingStage.REJECTED)
 
 
 def _grouped(amount: int) -> str:

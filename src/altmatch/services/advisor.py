@@ -36,7 +36,7 @@ class YearPayOut(BaseModel):
     deductions: dict[str, int]
 
 
-class BenefitOut(BaseModel):
+class AdviceBenefitOut(BaseModel):
     id: str
     label: str
     value: str
@@ -71,7 +71,7 @@ class PathOut(BaseModel):
     score: float
     dimension_scores: dict[Dimension, float]
     reasons: list[str]
-    benefits: list[BenefitOut]
+    benefits: list[AdviceBenefitOut]
     next_step: NextStepOut
     sources: list[SourceOut]
     chance: ChanceOut | None = None  # JET only, when eligible: the estimated chance of placement
@@ -203,7 +203,7 @@ def _path_out(p: PathAdvice, locale: str) -> PathOut:
         dimension_scores=dict(p.dimension_scores),
         reasons=[render(m, locale) for m in p.reasons],
         benefits=[
-            BenefitOut(
+            AdviceBenefitOut(
                 id=b.id, label=b.label.get(locale), value=b.value.get(locale), estimate=b.estimate
             )
             for b in p.info.benefits

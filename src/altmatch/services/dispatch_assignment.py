@@ -45,9 +45,9 @@ from altmatch.services.errors import RuleError, stale_record
 
 __all__ = [
     "AltBrief",
-    "AssignmentOut",
     "BreakdownOut",
     "CommitRequest",
+    "CurrentAssignmentOut",
     "MoveOut",
     "PinIn",
     "PlanOut",
@@ -90,7 +90,7 @@ class CommitRequest(PlanRequest):
     fingerprint: str = Field(min_length=1, max_length=128)
 
 
-class AssignmentOut(BaseModel):
+class CurrentAssignmentOut(BaseModel):
     """The roster as it stands; `alts` lists everyone for pin and exclusion choices."""
 
     company_id: int
@@ -111,14 +111,14 @@ def current_assignment(
     on: date | None = None,
     company_id: int | None = None,
     locale: str = "en",
-) -> AssignmentOut:
+) -> CurrentAssignmentOut:
     """The company's roster on `on` (default today) with costs and unfilled positions."""
     with sessions() as session:
         company = resolve_company(session, actor, company_id)
         data = load_roster(session, company, on or today_in_japan())
         weights = weights_for(WeightsIn())
         plan = current_plan(grid_for(data, weights))
-        return AssignmentOut(
+        return CurrentAssignmentOut(
             company_id=company,
             current=plan_out(data, plan, weights, locale),
             alts=[alt_brief(a) for a in data.alt_rows.values()],

@@ -167,7 +167,7 @@ class ContractSummaryOut(BaseModel):
     monthly_value: int
 
 
-class ContractOut(ContractSummaryOut):
+class DispatchContractOut(ContractSummaryOut):
     type: ContractTypeOut
     version: int
     positions: list[PositionOut]
@@ -272,7 +272,7 @@ def _contract_out(
     can_manage: bool,
     *,
     boe_viewer: int | None = None,
-) -> ContractOut:
+) -> DispatchContractOut:
     """`boe_viewer`: a BoE's staff read it, who see only the ALTs at their own schools."""
     pairs = _positions(session, [contract.id])
     current = _current(session, [p.id for p, _ in pairs])
@@ -305,7 +305,7 @@ def _contract_out(
         len(current),
         locale,
     )
-    return ContractOut(
+    return DispatchContractOut(
         **summary.model_dump(),
         type=contract_type_out(ContractType(contract.contract_type), locale),
         version=contract.version,
@@ -395,7 +395,7 @@ def list_contracts(
 
 def get_contract(
     sessions: Sessions, actor: Actor | Operator, contract_id: int, *, locale: str = "en"
-) -> ContractOut:
+) -> DispatchContractOut:
     """One contract with its type's duties, positions, who works each and the schools covered."""
     with sessions() as session:
         contract = _access(session, actor, contract_id)
@@ -457,7 +457,7 @@ def create_contract(
     *,
     company_id: int | None = None,
     locale: str = "en",
-) -> ContractOut:
+) -> DispatchContractOut:
     """Sign a contract with a BoE, with any positions given (each at a school of that BoE)."""
     if not isinstance(actor, Operator):
         require(actor, Permission.DISPATCH_MANAGE)

@@ -50,7 +50,7 @@ RENEWAL_LABELS: Mapping[RenewalIntention, str] = {
 }
 
 
-class AssignmentOut(BaseModel):
+class RosterAssignmentOut(BaseModel):
     position_id: int
     position: str
     contract_id: int
@@ -84,13 +84,13 @@ class RosterAltOut(BaseModel):
     checklist_done: int
     checklist_total: int
     checklist_percent: int
-    current: AssignmentOut | None
+    current: RosterAssignmentOut | None
     version: int
 
 
 class RosterAltDetailOut(RosterAltOut):
     checklist: list[ChecklistItemOut]
-    history: list[AssignmentOut]
+    history: list[RosterAssignmentOut]
 
 
 class RosterFilters(BaseModel):
@@ -129,7 +129,7 @@ def _items() -> list[str]:
 
 def _assignments(
     session: Session, alt_ids: Sequence[int], locale: str, *, current_only: bool
-) -> dict[int, list[AssignmentOut]]:
+) -> dict[int, list[RosterAssignmentOut]]:
     if not alt_ids:
         return {}
     query = (
@@ -142,10 +142,10 @@ def _assignments(
     )
     if current_only:
         query = query.where(RosterAssignment.end.is_(None))
-    found: dict[int, list[AssignmentOut]] = {}
+    found: dict[int, list[RosterAssignmentOut]] = {}
     for a, p, c, s in session.execute(query).all():
         found.setdefault(a.alt_id, []).append(
-            AssignmentOut(
+            RosterAssignmentOut(
                 position_id=p.id,
                 position=p.external_id,
                 contract_id=c.id,
@@ -167,7 +167,7 @@ def _day(value: object) -> date | None:
         return None
 
 
-def _alt_out(row: RosterAlt, current: AssignmentOut | None, items: list[str]) -> RosterAltOut:
+def _alt_out(row: RosterAlt, current: RosterAssignmentOut | None, items: list[str]) -> RosterAltOut:
     progress = checklist_progress(items, row.checklist or {})
     return RosterAltOut(
         id=row.id,

@@ -59,7 +59,7 @@ class DecisionIn(VersionIn):
     note: str = Field(default="", max_length=4000)
 
 
-class EventOut(BaseModel):
+class TransferEventOut(BaseModel):
     at: datetime
     action: str
     note: str
@@ -92,7 +92,7 @@ class TransferOut(BaseModel):
     decision_note: str
     version: int
     proposal: ProposalOut | None
-    events: list[EventOut]
+    events: list[TransferEventOut]
 
 
 class TransfersOut(BaseModel):
@@ -161,7 +161,8 @@ def transfer_out(
         version=row.version,
         proposal=_proposal_out(row.proposal, locale),
         events=[
-            EventOut(at=e.at, action=e.action, note=e.note, by_user_id=e.by_user_id) for e in events
+            TransferEventOut(at=e.at, action=e.action, note=e.note, by_user_id=e.by_user_id)
+            for e in events
         ],
     )
 

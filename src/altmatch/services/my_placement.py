@@ -36,7 +36,7 @@ class OrganisationNameOut(BaseModel):
     name_ja: str
 
 
-class ContractOut(BaseModel):
+class MyContractOut(BaseModel):
     id: int
     employer: OrganisationNameOut
     path: HiringPath
@@ -61,7 +61,7 @@ class SchoolPostOut(BaseModel):
 
 
 class MyPlacementOut(BaseModel):
-    contracts: list[ContractOut]  # earliest start first
+    contracts: list[MyContractOut]  # earliest start first
     posts: list[SchoolPostOut] = []  # a dispatch ALT's schools today (from the company roster)
 
 
@@ -109,7 +109,7 @@ def my_placement(sessions: Sessions, actor: Actor) -> MyPlacementOut:
         }
         return MyPlacementOut(
             contracts=[
-                ContractOut(
+                MyContractOut(
                     id=r.id,
                     employer=orgs[r.employer_id],
                     path=HiringPath(r.path),

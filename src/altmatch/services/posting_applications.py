@@ -30,7 +30,7 @@ from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, r
 from altmatch.domain.direct_hire import (
     STAGE_LABELS,
     Declared,
-    Stage,
+    PostingStage,
     Unmet,
     allowed_moves,
     appointment_end,
@@ -79,7 +79,7 @@ class ApplyIn(DeclaredIn):
 
 
 class MoveIn(BaseModel):
-    stage: Stage
+    stage: PostingStage
     version: int
     note: str = Field(default="", max_length=2000)
 
@@ -100,16 +100,16 @@ class EligibilityOut(BaseModel):
     unmet: list[UnmetOut]
 
 
-class StageChangeOut(BaseModel):
+class PostingStageChangeOut(BaseModel):
     at: dt.datetime
-    from_stage: Stage | None
-    to_stage: Stage
+    from_stage: PostingStage | None
+    to_stage: PostingStage
     to_label: str
     by: str  # "applicant" or "boe"
     note: str
 
 
-class ApplicationOut(BaseModel):
+class PostingApplicationOut(BaseModel):
     """One application as the BoE sees it."""
 
     id: int
@@ -119,19 +119,19 @@ class ApplicationOut(BaseModel):
     cover_note: str
     eligible: bool
     unmet: list[UnmetOut]
-    stage: Stage
+    stage: PostingStage
     stage_label: str
     version: int
     contract_id: int | None
     created_at: dt.datetime
-    history: list[StageChangeOut]
+    history: list[PostingStageChangeOut]
     moves: list[LabelledOut]
 
 
 class BoePostingOut(BaseModel):
     posting: PostingOut
     hired: int
-    applications: list[ApplicationOut]
+    applications: list[PostingApplicationOut]
 
 
 class MyApplicationOut(BaseModel):
@@ -143,13 +143,13 @@ class MyApplicationOut(BaseModel):
     boe: str
     prefecture: str | None
     start: dt.date
-    stage: Stage
+    stage: PostingStage
     stage_label: str
     version: int
     can_withdraw: bool
     contract_id: int | None
     created_at: dt.datetime
-    history: list[StageChangeOut]
+    history: list[PostingStageChangeOut]
 
 
 class MyApplicationsOut(BaseModel):
@@ -238,18 +238,18 @@ def check_eligibility(
 
 def _history(
     session: Session, application: PostingApplication, locale: str
-) -> list[StageChangeOut]:
+) -> list[PostingStageChangeOut]:
     changes = session.scalars(
         select(PostingStageChange)
         .where(PostingStageChange.application_id == application.id)
         .order_by(PostingStageChange.at, PostingStageChange.id)
     ).all()
     return [
-        StageChangeOut(
+        PostingStageChangeOut(
             at=c.at,
-            from_stage=Stage(c.from_stage) if c.from_stage else None,
-            to_stage=Stage(c.to_stage),
-            to_label=render(STAGE_LABELS[Stage(c.to_stage)], locale),
+            from_stage=PostingStage(c.from_stage) if c.from_stage else None,
+            to_stage=PostingStage(c.to_stage),
+            to_label=render(STAGE_LABELS[PostingStage(c.to_stage)], locale),
             by="applicant" if c.by_user_id == application.user_id else "boe",
             note=c.note,
         )
@@ -263,7 +263,7 @@ def _my_out(session: Session, app: PostingApplication, locale: str) -> MyApplica
     out = posting_out(
         posting, _org(session, posting.boe_id), direct_hire(), locale, today_in_japan()
     )
-    stage = Stage(app.stage)
+    stage = PostingStage(app.stage)
     return MyApplicationOut(
         id=app.id,
         posting_id=posting.id,
@@ -291,8 +291,8 @@ def _record_change(
     session: Session,
     actor: Actor,
     app: PostingApplication,
-    before: Stage | None,
-    after: Stage,
+    before: PostingStage | None,
+    after: PostingStage,
     note: str,
 ) -> None:
     session.add(
@@ -341,11 +341,11 @@ def apply_to_posting(
                 user_id=actor.user_id,
                 declared=declared,
                 cover_note=application.cover_note.strip(),
-                stage=Stage.APPLIED.value,
+                stage=PostingStage.APPLIED.value,
             )
             session.add(app)
             session.flush()
-            _record_change(session, actor, app, None, Stage.APPLIED, "")
+            _record_change(session, actor, app, None, PostingStage.APPLIED, "")
             session.flush()
             return _my_out(session, app, locale)
     except IntegrityError as exc:  # the same applicant, applying twice at once
@@ -367,12 +367,12 @@ def _duplicate() -> RuleError:
 
 def _application_out(
     session: Session, app: PostingApplication, row: Posting, locale: str
-) -> ApplicationOut:
+) -> PostingApplicationOut:
     declared = declared_from_json(app.declared)
     unmet = _unmet(row, declared.to_domain())
     user = session.get(User, app.user_id)
-    stage = Stage(app.stage)
-    return ApplicationOut(
+    stage = PostingStage(app.stage)
+    return PostingApplicationOut(
         id=app.id,
         user_id=app.user_id,
         applicant=user.display_name if user else "",
@@ -400,7 +400,7 @@ def _hired(session: Session, posting_id: int) -> int:
             .select_from(PostingApplication)
             .where(
                 PostingApplication.posting_id == posting_id,
-                PostingApplication.stage == Stage.HIRED.value,
+                PostingApplication.stage == PostingStage.HIRED.value,
             )
         )
         or 0
@@ -446,15 +446,15 @@ def _move(
     session: Session,
     actor: Actor,
     app: PostingApplication,
-    target: Stage,
+    target: PostingStage,
     note: str,
     *,
     version: int,
     by_applicant: bool,
-) -> Stage:
+) -> PostingStage:
     if app.version != version:
         raise stale_record()
-    current = Stage(app.stage)
+    current = PostingStage(app.stage)
     refusal = move_refusal(current, target, by_applicant=by_applicant)
     if refusal is not None:
         raise RuleError(refusal, "stage")
@@ -474,7 +474,7 @@ def move_application(
     move: MoveIn,
     *,
     locale: str = "en",
-) -> ApplicationOut:
+) -> PostingApplicationOut:
     """Move an application of the BoE's own posting one stage on, or reject it. Hiring makes
     the ALT's employment contract with the BoE and closes the posting once every opening is
     filled."""
@@ -483,12 +483,12 @@ def move_application(
         row = access_own_posting(session, actor, posting_id)
         session.refresh(row, with_for_update=True)  # two hires at once cannot overfill it
         app = _access_application(session, row, application_id)
-        if move.stage is Stage.HIRED and _hired(session, row.id) >= row.openings:
+        if move.stage is PostingStage.HIRED and _hired(session, row.id) >= row.openings:
             raise RuleError(
                 Message(N_("Every opening of this posting is already filled.")), "stage"
             )
         _move(session, actor, app, move.stage, move.note, version=move.version, by_applicant=False)
-        if move.stage is Stage.HIRED:
+        if move.stage is PostingStage.HIRED:
             _hire(session, actor, row, app)
         return _application_out(session, app, row, locale)
 
@@ -552,5 +552,5 @@ def withdraw_application(
         app = session.get(PostingApplication, application_id, with_for_update=True)
         if app is None or app.user_id != actor.user_id:
             raise NotFoundError("application")
-        _move(session, actor, app, Stage.WITHDRAWN, "", version=version, by_applicant=True)
+        _move(session, actor, app, PostingStage.WITHDRAWN, "", version=version, by_applicant=True)
         return _my_out(session, app, locale)

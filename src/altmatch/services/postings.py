@@ -20,8 +20,8 @@ from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, r
 from altmatch.domain.direct_hire import (
     STAGE_LABELS,
     Declared,
+    PostingStage,
     Requirements,
-    Stage,
     accepted_statuses,
     pay_refusal,
     unknown_benefits,
@@ -70,7 +70,7 @@ class PostingFields(BaseModel):
     closes_on: dt.date
 
 
-class BenefitOut(BaseModel):
+class PostingBenefitOut(BaseModel):
     id: str
     label: str
     value: str
@@ -110,7 +110,7 @@ class PostingOut(BaseModel):
     accepted_statuses: list[LabelledOut]  # what that means, with labels
     requires_driving_licence: bool
     monthly_pay: int
-    benefits: list[BenefitOut]
+    benefits: list[PostingBenefitOut]
     start: dt.date
     closes_on: dt.date
     status: str
@@ -136,7 +136,7 @@ class PublicPostingOut(BaseModel):
 class BoePostingRowOut(BaseModel):
     posting: PostingOut
     applications: int
-    by_stage: dict[Stage, int]
+    by_stage: dict[PostingStage, int]
 
 
 class BoePostingsOut(BaseModel):
@@ -144,8 +144,8 @@ class BoePostingsOut(BaseModel):
     boe: str
     today: dt.date
     pay_range: PayRangeOut
-    benefit_options: list[BenefitOut]
-    stage_labels: dict[Stage, str]
+    benefit_options: list[PostingBenefitOut]
+    stage_labels: dict[PostingStage, str]
     postings: list[BoePostingRowOut]
 
 
@@ -172,9 +172,9 @@ def pay_range_out(path: PathInfo) -> PayRangeOut:
     )
 
 
-def benefit_options(path: PathInfo, locale: str) -> list[BenefitOut]:
+def benefit_options(path: PathInfo, locale: str) -> list[PostingBenefitOut]:
     return [
-        BenefitOut(id=b.id, label=b.label.get(locale), value=b.value.get(locale))
+        PostingBenefitOut(id=b.id, label=b.label.get(locale), value=b.value.get(locale))
         for b in path.benefits
     ]
 
@@ -274,7 +274,7 @@ def list_boe_postings(
         rows = session.scalars(
             select(Posting).where(Posting.boe_id == boe_id).order_by(Posting.id.desc())
         ).all()
-        counts: dict[int, Counter[Stage]] = {r.id: Counter() for r in rows}
+        counts: dict[int, Counter[PostingStage]] = {r.id: Counter() for r in rows}
         stages = session.execute(
             select(PostingApplication.posting_id, PostingApplication.stage, func.count())
             .join(Posting, Posting.id == PostingApplication.posting_id)
@@ -282,7 +282,7 @@ def list_boe_postings(
             .group_by(PostingApplication.posting_id, PostingApplication.stage)
         ).all()
         for posting_id, stage, n in stages:
-            counts[posting_id][Stage(stage)] = n
+            counts[posting_id][PostingStage(stage)] = n
         return BoePostingsOut(
             boe_id=boe.id,
             boe=boe.name_ja if locale == "ja" else boe.name_en,
@@ -294,7 +294,7 @@ def list_boe_postings(
                 BoePostingRowOut(
                     posting=posting_out(r, boe, path, locale, day),
                     applications=sum(counts[r.id].values()),
-                    by_stage={s: counts[r.id][s] for s in Stage},
+                    by_stage={s: counts[r.id][s] for s in PostingStage},
                 )
                 for r in rows
             ],

@@ -23,21 +23,21 @@ from altmatch.db.models import (
     SeasonRow,
 )
 from altmatch.domain.access import Actor, NotFoundError, Role
-from altmatch.domain.application import Stage
+from altmatch.domain.application import ApplicationStage
 from altmatch.i18n import N_, Message
 
 Sessions = sessionmaker[Session]
 
-STAGE_LABELS: Mapping[Stage, str] = {
-    Stage.SUBMITTED: N_("Submitted"),
-    Stage.SCREENED: N_("Screened"),
-    Stage.INTERVIEWED: N_("Interviewed"),
-    Stage.SHORTLISTED: N_("Shortlisted"),
-    Stage.ALTERNATE: N_("Alternate"),
-    Stage.NOT_SELECTED: N_("Not selected"),
-    Stage.PLACED: N_("Placed"),
-    Stage.CONTRACTED: N_("Contracted"),
-    Stage.WITHDRAWN: N_("Withdrawn"),
+STAGE_LABELS: Mapping[ApplicationStage, str] = {
+    ApplicationStage.SUBMITTED: N_("Submitted"),
+    ApplicationStage.SCREENED: N_("Screened"),
+    ApplicationStage.INTERVIEWED: N_("Interviewed"),
+    ApplicationStage.SHORTLISTED: N_("Shortlisted"),
+    ApplicationStage.ALTERNATE: N_("Alternate"),
+    ApplicationStage.NOT_SELECTED: N_("Not selected"),
+    ApplicationStage.PLACED: N_("Placed"),
+    ApplicationStage.CONTRACTED: N_("Contracted"),
+    ApplicationStage.WITHDRAWN: N_("Withdrawn"),
 }
 
 
@@ -212,7 +212,7 @@ class CandidateOut(BaseModel):
     id: int
     candidate_id: str  # the id the files use
     name: str
-    stage: Stage
+    stage: ApplicationStage
     jlpt: str
     teaching_years: int
     driving_licence: bool
@@ -227,7 +227,7 @@ def candidate_out(row: SeasonCandidate) -> CandidateOut:
         id=row.id,
         candidate_id=row.external_id,
         name=row.name,
-        stage=Stage(row.stage),
+        stage=ApplicationStage(row.stage),
         jlpt=row.jlpt,
         teaching_years=row.teaching_years,
         driving_licence=row.driving_licence,

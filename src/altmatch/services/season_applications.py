@@ -18,7 +18,7 @@ from altmatch.clock import utc_now
 from altmatch.db import season as repo
 from altmatch.db.models import ApplicationStageChange, SeasonCandidate, SeasonRequest, SeasonRow
 from altmatch.domain.access import Actor, Permission, require
-from altmatch.domain.application import REVIEW_STAGES, Stage
+from altmatch.domain.application import REVIEW_STAGES, ApplicationStage
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.audit import record_audit
@@ -44,10 +44,10 @@ class PreferencesIn(BaseModel):
     anywhere: bool = False
 
 
-class StageChangeOut(BaseModel):
+class SeasonStageChangeOut(BaseModel):
     at: datetime
-    from_stage: Stage | None
-    to_stage: Stage
+    from_stage: ApplicationStage | None
+    to_stage: ApplicationStage
 
 
 class OutcomeOut(BaseModel):
@@ -71,15 +71,15 @@ class OutcomeOut(BaseModel):
     chance_high: float | None
 
 
-class ApplicationOut(BaseModel):
+class SeasonApplicationOut(BaseModel):
     season: SeasonOut
     application: CandidateOut
     editable: bool  # preferences can still change
-    history: list[StageChangeOut]
+    history: list[SeasonStageChangeOut]
     outcome: OutcomeOut | None  # None until a run is published
 
 
-def my_application(sessions: Sessions, actor: Actor, season_id: int) -> ApplicationOut:
+def my_application(sessions: Sessions, actor: Actor, season_id: int) -> SeasonApplicationOut:
     """The signed-in candidate's own application in the season."""
     require(actor, Permission.OUTCOME_VIEW_OWN)
     with sessions() as session:
@@ -89,7 +89,7 @@ def my_application(sessions: Sessions, actor: Actor, season_id: int) -> Applicat
 
 def view_application(
     sessions: Sessions, actor: Actor, season_id: int, candidate_id: int
-) -> ApplicationOut:
+) -> SeasonApplicationOut:
     """One application: any of the season's for its coordinators, only one's own for a
     candidate (another candidate's is 'not found')."""
     require(actor, Permission.APPLICATION_VIEW)
@@ -98,16 +98,16 @@ def view_application(
         return _application(session, season, access_candidate(session, actor, season, candidate_id))
 
 
-def _application(session: Session, season: SeasonRow, row: SeasonCandidate) -> ApplicationOut:
+def _application(session: Session, season: SeasonRow, row: SeasonCandidate) -> SeasonApplicationOut:
     history = [
-        StageChangeOut(
+        SeasonStageChangeOut(
             at=c.at,
-            from_stage=Stage(c.from_stage) if c.from_stage else None,
-            to_stage=Stage(c.to_stage),
+            from_stage=ApplicationStage(c.from_stage) if c.from_stage else None,
+            to_stage=ApplicationStage(c.to_stage),
         )
         for c in repo.stage_changes(session, row.id)
     ]
-    return ApplicationOut(
+    return SeasonApplicationOut(
         season=season_out(season),
         application=candidate_out(row),
         editable=_preferences_open(season, row),
@@ -117,7 +117,7 @@ def _application(session: Session, season: SeasonRow, row: SeasonCandidate) -> A
 
 
 def _preferences_open(season: SeasonRow, row: SeasonCandidate) -> bool:
-    return season.status == "open" and row.stage != Stage.WITHDRAWN
+    return season.status == "open" and row.stage != ApplicationStage.WITHDRAWN
 
 
 def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> OutcomeOut | None:
@@ -155,7 +155,7 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
 
 def set_preferences(
     sessions: Sessions, actor: Actor, season_id: int, preferences: PreferencesIn, *, version: int
-) -> ApplicationOut:
+) -> SeasonApplicationOut:
     """A candidate sets where they want to go, until the outcome is published."""
     require(actor, Permission.APPLICATION_EDIT_OWN)
     prefectures = list(dict.fromkeys(p.strip() for p in preferences.prefectures if p.strip()))
@@ -209,10 +209,10 @@ def set_stage(
     actor: Actor,
     season_id: int,
     candidate_id: int,
-    stage: Stage,
+    stage: ApplicationStage,
     *,
     version: int,
-) -> ApplicationOut:
+) -> SeasonApplicationOut:
     """A coordinator moves an application through review (submitted → screened → interviewed →
     shortlisted); the outcome stages come from publishing a run."""
     require(actor, Permission.SEASON_MANAGE)
@@ -248,7 +248,9 @@ def set_stage(
         raise stale_version() from exc
 
 
-def change_stage(session: Session, actor: Actor, row: SeasonCandidate, stage: Stage) -> bool:
+def change_stage(
+    session: Session, actor: Actor, row: SeasonCandidate, stage: ApplicationStage
+) -> bool:
     """Move `row` to `stage`, recording who and when; False if it is already there. Callers
     audit: one entry for a hand-set stage, one per publication for the stages it sets."""
     if row.stage == stage.value:

@@ -27,7 +27,7 @@ from altmatch.db.models import (
     SeasonRow,
 )
 from altmatch.domain.access import Actor, Permission, Role, require
-from altmatch.domain.application import Stage
+from altmatch.domain.application import ApplicationStage
 from altmatch.i18n import N_, Message
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.season_files import (
@@ -189,7 +189,7 @@ def _store_candidates(
             preferred_area=record.preferred_area,
             preferred_school_levels=list(record.preferred_school_levels),
             accepts_anywhere=record.accepts_anywhere,
-            stage=Stage.SUBMITTED.value,
+            stage=ApplicationStage.SUBMITTED.value,
         )
         session.add(row)
         rows[record.id] = row
@@ -201,7 +201,7 @@ def _store_candidates(
             at=now,
             by_user_id=actor.user_id,
             from_stage=None,
-            to_stage=Stage.SUBMITTED.value,
+            to_stage=ApplicationStage.SUBMITTED.value,
         )
         for row in rows.values()
     )

@@ -15,7 +15,7 @@ from altmatch.clock import utc_now
 from altmatch.db import season as repo
 from altmatch.db.models import EmploymentContract, MatchRun, SeasonCandidate, SeasonRow
 from altmatch.domain.access import Actor, Permission, require
-from altmatch.domain.application import Stage, outcome_stage
+from altmatch.domain.application import ApplicationStage, outcome_stage
 from altmatch.i18n import N_, Message
 from altmatch.services.audit import record_audit
 from altmatch.services.season_access import (
@@ -85,7 +85,7 @@ def _apply_outcomes(
     for candidate in repo.candidates(session, season.id):
         placement = placements.get(candidate.id)
         if candidate.id in withdrawn:
-            stage, now_at = Stage.WITHDRAWN, None
+            stage, now_at = ApplicationStage.WITHDRAWN, None
         elif placement is not None:
             now_at = placement.request_id
             stage = outcome_stage(now_at is not None, placement.alternate_position is not None)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from altmatch.db import season as repo
 from altmatch.db.models import SeasonCandidate, SeasonCouple, SeasonRequest, SeasonRow
 from altmatch.domain.access import AccessDeniedError, Actor, Permission, Role, require
-from altmatch.domain.application import Stage
+from altmatch.domain.application import ApplicationStage
 from altmatch.i18n import N_, Message
 from altmatch.services.audit import record_audit
 from altmatch.services.season_access import (
@@ -125,7 +125,7 @@ def season_overview(sessions: Sessions, actor: Actor, season_id: int) -> SeasonO
                 requests=int(n_requests),
                 places=int(places),
                 couples=int(couples or 0),
-                by_stage={s.value: stages.get(s.value, 0) for s in Stage},
+                by_stage={s.value: stages.get(s.value, 0) for s in ApplicationStage},
             ),
             runs=[run_out(r) for r in repo.runs(session, season.id)],
             published_run_id=published.id if published else None,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from altmatch.db import season as repo
 from altmatch.db.models import SeasonRow
-from altmatch.domain.application import Stage
+from altmatch.domain.application import ApplicationStage
 from altmatch.io.season_files import CandidateRecord, RequestRecord, SeasonFiles, SourceFile
 from altmatch.rulebook.vocabulary import Jlpt
 
@@ -44,7 +44,9 @@ def snapshot_season(session: Session, season: SeasonRow) -> dict[str, Any]:
         )
         for r in request_rows
     ]
-    candidate_rows = [c for c in repo.candidates(session, season.id) if c.stage != Stage.WITHDRAWN]
+    candidate_rows = [
+        c for c in repo.candidates(session, season.id) if c.stage != ApplicationStage.WITHDRAWN
+    ]
     candidates = [
         CandidateRecord(
             id=c.external_id,

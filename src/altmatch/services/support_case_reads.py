@@ -58,7 +58,7 @@ class MessageOut(BaseModel):
     internal: bool
 
 
-class EventOut(BaseModel):
+class CaseEventOut(BaseModel):
     at: datetime
     action: str
     by_user_id: int | None
@@ -130,7 +130,7 @@ class CaseOut(CaseSummaryOut):
     messages: list[MessageOut]
     attachments: list[AttachmentOut]
     mediations: list[MediationOut]
-    events: list[EventOut]
+    events: list[CaseEventOut]
     emergency_contacts: list[EmergencyContactOut]  # filled for emergencies
 
 
@@ -354,7 +354,7 @@ def case_out(
             for m, school in mediations
         ],
         events=[
-            EventOut(
+            CaseEventOut(
                 at=e.at,
                 action=e.action,
                 by_user_id=None if for_alt else e.by_user_id,

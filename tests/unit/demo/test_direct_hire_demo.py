@@ -11,7 +11,7 @@ import pytest
 from altmatch.demo import DemoSeason, generate_demo, persona
 from altmatch.demo.direct_hire import DemoDirectHire, generate_direct_hire
 from altmatch.domain.direct_hire import (
-    Stage,
+    PostingStage,
     unmet_requirements,
     work_capable_statuses,
 )
@@ -78,11 +78,11 @@ def test_kobe_has_a_posting_with_hannah_at_interview(hire: DemoDirectHire) -> No
     applications = [a for a in hire.applications if a.posting_key == kobe.key]
     assert kobe.status == "open" and len(applications) >= 4
     (hannah,) = [a for a in applications if a.applicant_key == "alt_hannah"]
-    assert hannah.stage is Stage.INTERVIEW
+    assert hannah.stage is PostingStage.INTERVIEW
     assert [c.to_stage for c in hannah.history] == [
-        Stage.APPLIED,
-        Stage.SCREENING,
-        Stage.INTERVIEW,
+        PostingStage.APPLIED,
+        PostingStage.SCREENING,
+        PostingStage.INTERVIEW,
     ]
 
 
@@ -100,16 +100,20 @@ def test_every_application_was_eligible_and_has_a_consistent_history(
         assert not unmet_requirements(posting.requirements, applicant.facts, work)
         assert set(applicant.declared()) == DECLARED_KEYS
         first, *rest = app.history
-        assert first.from_stage is None and first.to_stage is Stage.APPLIED
+        assert first.from_stage is None and first.to_stage is PostingStage.APPLIED
         assert first.by_applicant and first.at == app.created_at
         previous = first
         for change in rest:
             assert change.from_stage is previous.to_stage and previous.at <= change.at
-            assert change.by_applicant == (change.to_stage is Stage.WITHDRAWN)
+            assert change.by_applicant == (change.to_stage is PostingStage.WITHDRAWN)
             previous = change
         assert previous.to_stage is app.stage and previous.at.date() <= TODAY
         if posting.status == "closed":
-            assert app.stage in (Stage.OFFERED, Stage.REJECTED, Stage.WITHDRAWN)
+            assert app.stage in (
+                PostingStage.OFFERED,
+                PostingStage.REJECTED,
+                PostingStage.WITHDRAWN,
+            )
 
 
 def test_applicants_are_demo_accounts_and_hannah_is_the_persona(hire: DemoDirectHire) -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from altmatch.domain.direct_hire import (
     Declared,
+    PostingStage,
     Requirements,
-    Stage,
     allowed_moves,
     appointment_end,
     move_refusal,
@@ -133,15 +133,17 @@ def test_reasons_render_in_japanese() -> None:
 @pytest.mark.parametrize(
     ("current", "target"),
     [
-        (Stage.APPLIED, Stage.SCREENING),
-        (Stage.SCREENING, Stage.INTERVIEW),
-        (Stage.INTERVIEW, Stage.OFFERED),
-        (Stage.OFFERED, Stage.HIRED),
-        (Stage.APPLIED, Stage.REJECTED),
-        (Stage.OFFERED, Stage.REJECTED),
+        (PostingStage.APPLIED, PostingStage.SCREENING),
+        (PostingStage.SCREENING, PostingStage.INTERVIEW),
+        (PostingStage.INTERVIEW, PostingStage.OFFERED),
+        (PostingStage.OFFERED, PostingStage.HIRED),
+        (PostingStage.APPLIED, PostingStage.REJECTED),
+        (PostingStage.OFFERED, PostingStage.REJECTED),
     ],
 )
-def test_staff_move_an_application_one_stage_on_or_reject_it(current: Stage, target: Stage) -> None:
+def test_staff_move_an_application_one_stage_on_or_reject_it(
+    current: PostingStage, target: PostingStage
+) -> None:
     assert move_refusal(current, target, by_applicant=False) is None
     assert target in allowed_moves(current)
 
@@ -149,41 +151,46 @@ def test_staff_move_an_application_one_stage_on_or_reject_it(current: Stage, tar
 @pytest.mark.parametrize(
     ("current", "target"),
     [
-        (Stage.APPLIED, Stage.HIRED),
-        (Stage.APPLIED, Stage.OFFERED),
-        (Stage.INTERVIEW, Stage.SCREENING),
-        (Stage.APPLIED, Stage.APPLIED),
-        (Stage.SCREENING, Stage.WITHDRAWN),
+        (PostingStage.APPLIED, PostingStage.HIRED),
+        (PostingStage.APPLIED, PostingStage.OFFERED),
+        (PostingStage.INTERVIEW, PostingStage.SCREENING),
+        (PostingStage.APPLIED, PostingStage.APPLIED),
+        (PostingStage.SCREENING, PostingStage.WITHDRAWN),
     ],
 )
-def test_staff_cannot_skip_go_back_or_withdraw(current: Stage, target: Stage) -> None:
+def test_staff_cannot_skip_go_back_or_withdraw(current: PostingStage, target: PostingStage) -> None:
     refusal = move_refusal(current, target, by_applicant=False)
     assert refusal is not None
     assert render(refusal, "en")
 
 
 def test_the_refusal_says_where_the_application_may_go() -> None:
-    refusal = move_refusal(Stage.APPLIED, Stage.HIRED, by_applicant=False)
+    refusal = move_refusal(PostingStage.APPLIED, PostingStage.HIRED, by_applicant=False)
     assert refusal is not None
     assert render(refusal, "en") == (
         "An application at Applied can move only to Screening or be rejected, not to Hired."
     )
 
 
-@pytest.mark.parametrize("final", [Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN])
-def test_final_stages_never_move(final: Stage) -> None:
+@pytest.mark.parametrize(
+    "final", [PostingStage.HIRED, PostingStage.REJECTED, PostingStage.WITHDRAWN]
+)
+def test_final_stages_never_move(final: PostingStage) -> None:
     assert allowed_moves(final) == ()
-    for target in Stage:
+    for target in PostingStage:
         assert move_refusal(final, target, by_applicant=False) is not None
         assert move_refusal(final, target, by_applicant=True) is not None
 
 
 @pytest.mark.parametrize(
-    "current", [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFERED]
+    "current",
+    [PostingStage.APPLIED, PostingStage.SCREENING, PostingStage.INTERVIEW, PostingStage.OFFERED],
 )
-def test_the_applicant_may_withdraw_from_any_open_stage_and_do_nothing_else(current: Stage) -> None:
-    assert move_refusal(current, Stage.WITHDRAWN, by_applicant=True) is None
-    assert move_refusal(current, Stage.HIRED, by_applicant=True) is not None
+def test_the_applicant_may_withdraw_from_any_open_stage_and_do_nothing_else(
+    current: PostingStage,
+) -> None:
+    assert move_refusal(current, PostingStage.WITHDRAWN, by_applicant=True) is None
+    assert move_refusal(current, PostingStage.HIRED, by_applicant=True) is not None
 
 
 def test_pay_must_lie_within_the_rulebooks_range() -> None:

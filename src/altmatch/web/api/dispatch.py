@@ -15,8 +15,8 @@ from altmatch.io.export import Format
 from altmatch.rulebook.vocabulary import RenewalIntention
 from altmatch.services.dispatch_contracts import (
     ContractFields,
-    ContractOut,
     ContractsOut,
+    DispatchContractOut,
     create_contract,
     get_contract,
     import_positions,
@@ -67,18 +67,18 @@ def get_contracts(
     return list_contracts(sessions, actor, locale=locale)
 
 
-@router.post("/contracts", response_model=ContractOut, status_code=201)
+@router.post("/contracts", response_model=DispatchContractOut, status_code=201)
 def post_contract(
     body: ContractFields, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
-) -> ContractOut:
+) -> DispatchContractOut:
     """Sign a contract with a BoE, optionally with positions (school ids are the BoE's own)."""
     return create_contract(sessions, actor, body, locale=locale)
 
 
-@router.get("/contracts/{contract_id}", response_model=ContractOut)
+@router.get("/contracts/{contract_id}", response_model=DispatchContractOut)
 def get_one_contract(
     contract_id: Id, actor: ContractViewerDep, sessions: SessionsDep, locale: LocaleDep
-) -> ContractOut:
+) -> DispatchContractOut:
     """One contract: its type's duties, positions with who works each, schools covered."""
     return get_contract(sessions, actor, contract_id, locale=locale)
 

@@ -8,8 +8,8 @@ from datetime import date
 from fastapi import APIRouter
 
 from altmatch.services.dispatch_assignment import (
-    AssignmentOut,
     CommitRequest,
+    CurrentAssignmentOut,
     PlanOut,
     PlanRequest,
     PlanResultOut,
@@ -24,10 +24,10 @@ from altmatch.web.locale import LocaleDep
 router = APIRouter(prefix="/dispatch/assignment", tags=["dispatch"])
 
 
-@router.get("", response_model=AssignmentOut)
+@router.get("", response_model=CurrentAssignmentOut)
 def get_assignment(
     actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep, on: date | None = None
-) -> AssignmentOut:
+) -> CurrentAssignmentOut:
     """The company's current roster with each position's cost breakdown and unfilled reasons."""
     return current_assignment(sessions, actor, on=on, locale=locale)
 

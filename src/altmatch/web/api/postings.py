@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 
 from altmatch.rulebook.vocabulary import Jlpt, SchoolLevel
 from altmatch.services.posting_applications import (
-    ApplicationOut,
     ApplyIn,
     BoePostingOut,
     DeclaredIn,
@@ -17,6 +16,7 @@ from altmatch.services.posting_applications import (
     MoveIn,
     MyApplicationOut,
     MyApplicationsOut,
+    PostingApplicationOut,
     VersionIn,
     apply_to_posting,
     boe_posting_detail,
@@ -143,7 +143,7 @@ def post_close_posting(
 
 @router.post(
     "/boe/postings/{posting_id}/applications/{application_id}/stage",
-    response_model=ApplicationOut,
+    response_model=PostingApplicationOut,
 )
 def post_stage(
     posting_id: Id,
@@ -152,7 +152,7 @@ def post_stage(
     actor: PostingManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
-) -> ApplicationOut:
+) -> PostingApplicationOut:
     """Move an application one stage on or reject it; "hired" creates the employment
     contract (409 if `version` is stale)."""
     return move_application(sessions, actor, posting_id, application_id, body, locale=locale)

@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from altmatch.domain.application import Stage
+from altmatch.domain.application import ApplicationStage
 from altmatch.services.season_access import RequestOut, SeasonOut
 from altmatch.services.season_applications import (
-    ApplicationOut,
     PreferencesIn,
+    SeasonApplicationOut,
     my_application,
     set_preferences,
     set_stage,
@@ -73,7 +73,7 @@ class PreferencesEdit(PreferencesIn):
 
 
 class StageEdit(BaseModel):
-    stage: Stage
+    stage: ApplicationStage
     version: int
 
 
@@ -173,38 +173,38 @@ def put_request(
     return edit_request(sessions, actor, season_id, request_id, fields, version=body.version)
 
 
-@router.get("/{season_id}/application", response_model=ApplicationOut)
+@router.get("/{season_id}/application", response_model=SeasonApplicationOut)
 def get_my_application(
     season_id: Id, actor: OwnOutcomeDep, sessions: SessionsDep
-) -> ApplicationOut:
+) -> SeasonApplicationOut:
     """Your application: stage and history, preferences, and once published your outcome."""
     return my_application(sessions, actor, season_id)
 
 
-@router.put("/{season_id}/application/preferences", response_model=ApplicationOut)
+@router.put("/{season_id}/application/preferences", response_model=SeasonApplicationOut)
 def put_my_preferences(
     season_id: Id, body: PreferencesEdit, actor: OwnApplicationDep, sessions: SessionsDep
-) -> ApplicationOut:
+) -> SeasonApplicationOut:
     """Set where you want to go (until the outcome is published); 409 on a stale version."""
     wishes = PreferencesIn.model_validate(body.model_dump(exclude={"version"}))
     return set_preferences(sessions, actor, season_id, wishes, version=body.version)
 
 
-@router.get("/{season_id}/candidates/{candidate_id}", response_model=ApplicationOut)
+@router.get("/{season_id}/candidates/{candidate_id}", response_model=SeasonApplicationOut)
 def get_application(
     season_id: Id, candidate_id: Id, actor: ApplicationViewerDep, sessions: SessionsDep
-) -> ApplicationOut:
+) -> SeasonApplicationOut:
     """One application (coordinators: any; a candidate: only their own, else 404)."""
     return view_application(sessions, actor, season_id, candidate_id)
 
 
-@router.put("/{season_id}/candidates/{candidate_id}/stage", response_model=ApplicationOut)
+@router.put("/{season_id}/candidates/{candidate_id}/stage", response_model=SeasonApplicationOut)
 def put_stage(
     season_id: Id,
     candidate_id: Id,
     body: StageEdit,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
-) -> ApplicationOut:
+) -> SeasonApplicationOut:
     """Move an application through review (submitted, screened, interviewed, shortlisted)."""
     return set_stage(sessions, actor, season_id, candidate_id, body.stage, version=body.version)
