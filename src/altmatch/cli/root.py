@@ -4,6 +4,7 @@ users, orgs, dispatch, postings, support."""
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 
 from altmatch import __version__
 from altmatch.cli.accounts import orgs_app, users_app
@@ -18,6 +19,8 @@ from altmatch.cli.postings import postings_app
 from altmatch.cli.serve import serve_command
 from altmatch.cli.support import support_app
 from altmatch.cli.worker import worker_command
+from altmatch.config import Settings
+from altmatch.rulebook import RulebookError, use_edition
 
 app = typer.Typer(
     name="altmatch",
@@ -25,6 +28,22 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _installation() -> None:
+    # Every command works with the rulebook edition the installation chose.
+    try:
+        year = Settings().rulebook_year
+    except ValidationError:
+        return  # a command that needs the settings reports what is wrong with them
+    try:
+        use_edition(year)
+    except RulebookError as exc:
+        typer.echo(f"error: ALTMATCH_RULEBOOK_YEAR: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
 app.command("serve")(serve_command)
 app.command("worker")(worker_command)
 app.command("advise")(advise_command)

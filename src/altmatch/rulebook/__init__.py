@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from altmatch.rulebook.loader import RulebookError, available_years, load_rulebook
+from altmatch.rulebook.loader import RulebookError, available_years, load_rulebook, use_edition
 from altmatch.rulebook.schema import Rulebook
 
-__all__ = ["Rulebook", "RulebookError", "available_years", "load_rulebook"]
+__all__ = ["Rulebook", "RulebookError", "available_years", "load_rulebook", "use_edition"]

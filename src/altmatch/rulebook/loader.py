@@ -40,8 +40,27 @@ def parse_rulebook(text: str, *, origin: str) -> Rulebook:
         raise RulebookError(f"{origin}: {problems}") from exc
 
 
-@functools.cache
+# The installation's edition (ALTMATCH_RULEBOOK_YEAR), set by use_edition where the app and
+# the CLI are wired; None means the newest edition installed.
+_edition: int | None = None
+
+
+def use_edition(year: int | None) -> Rulebook:
+    """Make `year` (None: the newest) the edition `load_rulebook()` gives; an edition that is
+    not installed is refused with a RulebookError naming it, and the choice stays as it was."""
+    global _edition
+    rulebook = _load(year)
+    _edition = year
+    return rulebook
+
+
 def load_rulebook(year: int | None = None) -> Rulebook:
+    """The edition for `year`; without one, the installation's edition (see use_edition)."""
+    return _load(year if year is not None else _edition)
+
+
+@functools.cache
+def _load(year: int | None) -> Rulebook:
     """The edition for `year`, or the newest; cached, since editions never change at run time."""
     years = available_years()
     if not years:
@@ -49,7 +68,8 @@ def load_rulebook(year: int | None = None) -> Rulebook:
     chosen = years[-1] if year is None else year
     path = _editions_dir() / f"{chosen}.yaml"
     if not path.is_file():
-        raise RulebookError(f"no rulebook for {chosen}; available: {years}")
+        installed = ", ".join(str(y) for y in years)
+        raise RulebookError(f"there is no {chosen} rulebook edition; installed: {installed}")
     rulebook = parse_rulebook(path.read_text(encoding="utf-8"), origin=path.name)
     if rulebook.year != chosen:
         raise RulebookError(f"{path.name}: says year {rulebook.year}")

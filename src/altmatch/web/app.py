@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from altmatch import __version__
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
+from altmatch.rulebook import use_edition
 from altmatch.services import job_queue
 from altmatch.services.season_jobs import recover_jobs
 from altmatch.web.api import api_router
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    use_edition(settings.rulebook_year)
     job_queue.configure(settings)
     app.state.engine = make_engine(settings)
     app.state.sessions = session_factory(app.state.engine)
