@@ -18,8 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session, sessionmaker
-
+from altmatch.db import Sessions
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -74,7 +73,7 @@ def _school(boe: int, key: str, name: str, name_ja: str) -> School:
 
 
 def build_coverage_world(
-    sessions: sessionmaker[Session], *, company: int | None = None, kobe: int | None = None
+    sessions: Sessions, *, company: int | None = None, kobe: int | None = None
 ) -> CoverageWorld:
     """Create the world (reusing an existing company and Kobe BoE when given)."""
     with sessions.begin() as session:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -54,7 +55,7 @@ def _school(session: Session, boe: int, ext: str, lat: float, lon: float, muni: 
 
 
 def build_dispatch_world(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     *,
     company_id: int | None = None,
     kobe_boe_id: int | None = None,

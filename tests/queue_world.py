@@ -11,18 +11,15 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy.orm import Session, sessionmaker
 from tests.integration.conftest import REQUIRE_POSTGRES
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.services import job_queue
 from altmatch.services.setup import prepare_installation
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 WORKER = "import typer; from altmatch.cli.worker import worker_command; typer.run(worker_command)"
-
-Sessions = sessionmaker[Session]
 
 
 def queue_settings(postgres_url: str, tmp_path: Path, lease_seconds: float) -> Settings:

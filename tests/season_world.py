@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
+from altmatch.db import Sessions
 from altmatch.db import accounts as accounts_repo
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
@@ -39,14 +38,14 @@ class World:
     liam: Actor  # C02
 
 
-def _actor(sessions: sessionmaker[Session], email: str) -> Actor:
+def _actor(sessions: Sessions, email: str) -> Actor:
     with sessions() as session:
         user = accounts_repo.get_user_by_email(session, email)
         assert user is not None
         return actor_for(session, user)
 
 
-def build_world(sessions: sessionmaker[Session]) -> World:
+def build_world(sessions: Sessions) -> World:
     programme = create_organisation(
         sessions, actor=OPERATOR, kind=OrgKind.PROGRAMME, name_en="JET", name_ja="JET"
     ).id
@@ -119,7 +118,7 @@ def future_deadline() -> datetime:
 CONTRACT_START = date(2027, 7, 25)
 
 
-def filled_season(sessions: sessionmaker[Session], world: World, name: str = "2027 season") -> int:
+def filled_season(sessions: Sessions, world: World, name: str = "2027 season") -> int:
     """A season of the world's programme with the example requests and candidates imported."""
     season = open_season(
         sessions,

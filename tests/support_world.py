@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
 from altmatch.db.models import EmploymentContract, School, SupportRoute
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
@@ -54,7 +53,7 @@ CONTRACTS = {"jet_alt": ("jet", "kobe"), "direct_alt": ("direct_hire", "kobe")}
 
 
 def _org(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     kind: OrgKind,
     name: str,
     *,
@@ -75,7 +74,7 @@ def _org(
 
 
 def build_support_world(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     *,
     programme_id: int | None = None,
     company_id: int | None = None,

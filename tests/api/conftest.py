@@ -6,21 +6,21 @@ from collections.abc import Mapping
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import PASSWORD, MakeAccount
 
+from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, ROLE_ORG_KIND, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 
 
 @pytest.fixture
-def sessions(client: TestClient) -> sessionmaker[Session]:
-    app_sessions: sessionmaker[Session] = client.app.state.sessions  # type: ignore[attr-defined]
+def sessions(client: TestClient) -> Sessions:
+    app_sessions: Sessions = client.app.state.sessions  # type: ignore[attr-defined]
     return app_sessions
 
 
 @pytest.fixture
-def tenants(sessions: sessionmaker[Session]) -> Mapping[OrgKind, int]:
+def tenants(sessions: Sessions) -> Mapping[OrgKind, int]:
     programme = create_organisation(
         sessions, actor=OPERATOR, kind=OrgKind.PROGRAMME, name_en="JET", name_ja="JETプログラム"
     )
@@ -40,7 +40,7 @@ def tenants(sessions: sessionmaker[Session]) -> Mapping[OrgKind, int]:
 
 
 @pytest.fixture
-def make_account(sessions: sessionmaker[Session], tenants: Mapping[OrgKind, int]) -> MakeAccount:
+def make_account(sessions: Sessions, tenants: Mapping[OrgKind, int]) -> MakeAccount:
     """Create a user with `role` in the organisation of the right kind; returns the email."""
 
     def make(role: Role, email: str | None = None, name: str = "Emily Carter") -> str:

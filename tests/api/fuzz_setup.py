@@ -10,10 +10,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.cli.demo_db import seed_demo_database
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.demo import DEMO_PASSWORD, generate_demo
 from altmatch.demo.personas import LOGIN_DOMAIN
 from altmatch.domain.access import Role
@@ -71,7 +71,7 @@ class FuzzWorld:
             query = f"SELECT id FROM {ID_TABLES[parameter]} ORDER BY id LIMIT 200"
         else:
             return []
-        sessions: sessionmaker[Session] = self.app.state.sessions
+        sessions: Sessions = self.app.state.sessions
         with sessions() as session:
             return [row[0] for row in session.execute(text(query))]
 
@@ -81,7 +81,7 @@ def build_world(data_dir: Path) -> FuzzWorld:
     settings = Settings(data_dir=data_dir)
     prepare_installation(settings)
     app = create_app(settings)
-    sessions: sessionmaker[Session] = app.state.sessions
+    sessions: Sessions = app.state.sessions
     demo = generate_demo(candidates=DEMO_CANDIDATES)
     seed_demo_database(sessions, demo)
     logins = {p.key: p.login for p in demo.personas}
@@ -110,7 +110,7 @@ def fresh_session(app: FastAPI, role: str) -> dict[str, str]:
     assert key is not None
     # The fuzzed POST /session fails sign-ins on purpose until the rate limit (429) holds;
     # forget those attempts, or this persona's own sign-in would be refused too.
-    sessions: sessionmaker[Session] = app.state.sessions
+    sessions: Sessions = app.state.sessions
     with sessions.begin() as session:
         session.execute(text("DELETE FROM login_attempts"))
     client = TestClient(app)  # no `with`: the app's lifespan already ran

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 
@@ -28,7 +28,7 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
     return token
 
 
-def sign_in_as_other_programme(client: TestClient, sessions: sessionmaker[Session]) -> None:
+def sign_in_as_other_programme(client: TestClient, sessions: Sessions) -> None:
     """Sign in as the coordinator of another programme: someone who must see none of ours."""
     other = create_organisation(
         sessions, actor=OPERATOR, kind=OrgKind.PROGRAMME, name_en="Other", name_ja="他"

@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import PASSWORD, SAME_ORIGIN, MakeAccount, sign_in
 
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import AuditEntry, User, UserSession
 from altmatch.domain.access import OPERATOR, AccessDeniedError, NotFoundError, Role
 from altmatch.services.accounts import set_user_disabled
@@ -23,7 +23,6 @@ from altmatch.web.app import create_app
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 COOKIE = "altmatch_session"
 
 

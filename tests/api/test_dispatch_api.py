@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from tests.api.helpers import PASSWORD, SAME_ORIGIN, MakeAccount, sign_in
 
+from altmatch.db import Sessions
 from altmatch.db.models import AuditEntry, ContractPosition, RosterAlt, RosterAssignment
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.rulebook.vocabulary import Area, ContractType, SchoolLevel
@@ -24,7 +25,6 @@ from altmatch.services.schools import SchoolFields, add_schools
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 ROSTER = (
     "alt_id,name,home_prefecture,home_municipality,home_latitude,home_longitude,"
     "school_experience,driving_licence,jlpt,contract_end,renewal_intention,preferred_prefectures\n"

@@ -6,17 +6,17 @@ from collections.abc import Mapping
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, MakeAccount, sign_in
 from tests.dispatch_world import ON, DispatchWorld, build_dispatch_world
 
+from altmatch.db import Sessions
 from altmatch.domain.access import OrgKind, Role
 
 pytestmark = pytest.mark.date_sensitive
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session], tenants: Mapping[OrgKind, int]) -> DispatchWorld:
+def world(sessions: Sessions, tenants: Mapping[OrgKind, int]) -> DispatchWorld:
     return build_dispatch_world(
         sessions, company_id=tenants[OrgKind.COMPANY], kobe_boe_id=tenants[OrgKind.BOE]
     )
@@ -95,7 +95,7 @@ def test_pinning_one_alt_to_two_positions_is_refused(
 
 
 def test_another_companys_staff_sees_an_empty_roster(
-    client: TestClient, sessions: sessionmaker[Session], world: DispatchWorld
+    client: TestClient, sessions: Sessions, world: DispatchWorld
 ) -> None:
     other = build_dispatch_world(sessions, alt_email="other-alt@example.org")
     from altmatch.domain.access import OPERATOR

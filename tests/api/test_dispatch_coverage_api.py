@@ -8,10 +8,10 @@ from collections.abc import Mapping
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import PASSWORD, MakeAccount, sign_in
 from tests.dispatch_coverage_world import TODAY, CoverageWorld, build_coverage_world
 
+from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 
@@ -23,7 +23,7 @@ API = f"/api/v1/dispatch/coverage?today={TODAY.isoformat()}"
 
 @pytest.fixture
 def world(
-    sessions: sessionmaker[Session], tenants: Mapping[OrgKind, int], make_account: MakeAccount
+    sessions: Sessions, tenants: Mapping[OrgKind, int], make_account: MakeAccount
 ) -> CoverageWorld:
     world = build_coverage_world(
         sessions, company=tenants[OrgKind.COMPANY], kobe=tenants[OrgKind.BOE]
@@ -175,7 +175,7 @@ def test_a_what_if_day_moves_the_horizon_on_the_page(
 
 
 def test_a_company_without_contracts_gets_an_empty_page_not_an_error(
-    client: TestClient, world: CoverageWorld, sessions: sessionmaker[Session]
+    client: TestClient, world: CoverageWorld, sessions: Sessions
 ) -> None:
     empty = create_organisation(
         sessions, actor=OPERATOR, kind=OrgKind.COMPANY, name_en="New Co", name_ja="新会社"

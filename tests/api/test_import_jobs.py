@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in, sign_in_as_other_programme
 from tests.season_world import World, build_world, candidates_csv, future_deadline, requests_csv
 
 from altmatch.clock import utc_now
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import Job, JobFile, SeasonCandidate, SeasonRequest
 from altmatch.services.job_runner import expire_stale_jobs
 from altmatch.services.setup import prepare_installation
@@ -31,7 +31,7 @@ BAD_ROW = ["C99", "N9", "two", "yes", "", "80", "Hyogo", "", "", "no", "Bad Row"
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> World:
+def world(sessions: Sessions) -> World:
     return build_world(sessions)
 
 
@@ -55,13 +55,13 @@ def _start(client: TestClient, season: int, kind: str, content: bytes, name: str
     )
 
 
-def _count(sessions: sessionmaker[Session], model: type[Any]) -> int:
+def _count(sessions: Sessions, model: type[Any]) -> int:
     with sessions() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def test_a_good_candidates_file_is_imported_by_a_job_that_ends_done_with_its_report(
-    client: TestClient, world: World, sessions: sessionmaker[Session], inline_jobs: None
+    client: TestClient, world: World, sessions: Sessions, inline_jobs: None
 ) -> None:
     season = _open_season(client)
     assert _start(client, season, "requests", requests_csv()).status_code == 202
@@ -96,7 +96,7 @@ def test_the_progress_page_of_an_import_job_leads_back_to_the_season(
 
 
 def test_a_file_with_errors_fails_the_job_stores_nothing_and_names_each_row_and_column(
-    client: TestClient, world: World, sessions: sessionmaker[Session], inline_jobs: None
+    client: TestClient, world: World, sessions: Sessions, inline_jobs: None
 ) -> None:
     season = _open_season(client)
     content = candidates_csv(extra_rows=[BAD_ROW])
@@ -134,7 +134,7 @@ def test_the_report_matches_the_synchronous_preview(
 
 
 def test_the_stored_file_is_deleted_once_the_job_has_run(
-    client: TestClient, world: World, sessions: sessionmaker[Session], inline_jobs: None
+    client: TestClient, world: World, sessions: Sessions, inline_jobs: None
 ) -> None:
     season = _open_season(client)
     _start(client, season, "requests", requests_csv())
@@ -147,7 +147,7 @@ def test_the_stored_file_is_deleted_once_the_job_has_run(
 
 
 def test_a_queued_import_keeps_its_file_in_the_database_until_it_runs(
-    client: TestClient, world: World, sessions: sessionmaker[Session], monkeypatch: Any
+    client: TestClient, world: World, sessions: Sessions, monkeypatch: Any
 ) -> None:
     """With a job queue the request only records the job: the bytes wait in job_files."""
     from altmatch.services import season_jobs
@@ -169,7 +169,7 @@ def test_a_queued_import_keeps_its_file_in_the_database_until_it_runs(
 
 
 def test_another_programmes_coordinator_cannot_import_into_the_season(
-    client: TestClient, world: World, sessions: sessionmaker[Session], inline_jobs: None
+    client: TestClient, world: World, sessions: Sessions, inline_jobs: None
 ) -> None:
     season = _open_season(client)
     sign_in_as_other_programme(client, sessions)
@@ -180,7 +180,7 @@ def test_another_programmes_coordinator_cannot_import_into_the_season(
 
 
 def test_a_boe_user_may_not_start_an_import_job(
-    client: TestClient, world: World, sessions: sessionmaker[Session], inline_jobs: None
+    client: TestClient, world: World, sessions: Sessions, inline_jobs: None
 ) -> None:
     season = _open_season(client)
     client.post("/api/v1/session/sign-out", headers=SAME_ORIGIN)
@@ -202,7 +202,7 @@ def test_a_file_over_the_size_limit_is_refused_as_the_synchronous_import_refuses
     small_limit_client: TestClient, inline_jobs: None
 ) -> None:
     client = small_limit_client
-    sessions: sessionmaker[Session] = client.app.state.sessions  # type: ignore[attr-defined]
+    sessions: Sessions = client.app.state.sessions  # type: ignore[attr-defined]
     build_world(sessions)
     season = _open_season(client)
     content = candidates_csv(extra_rows=[BAD_ROW] * 20)
@@ -224,7 +224,7 @@ def test_a_file_over_the_size_limit_is_refused_as_the_synchronous_import_refuses
 
 
 def test_the_file_of_an_import_whose_worker_died_is_deleted_when_the_job_is_failed(
-    client: TestClient, world: World, sessions: sessionmaker[Session], monkeypatch: Any
+    client: TestClient, world: World, sessions: Sessions, monkeypatch: Any
 ) -> None:
     from altmatch.services import season_jobs
 

@@ -10,7 +10,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
@@ -23,6 +22,7 @@ from tests.season_world import (
 )
 
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_publish import publish_run
 from altmatch.services.season_runs import run_season_match
@@ -100,7 +100,7 @@ def test_every_declared_twin_is_a_json_route() -> None:
 
 
 @pytest.fixture
-def published(sessions: sessionmaker[Session]) -> tuple[World, int, int]:
+def published(sessions: Sessions) -> tuple[World, int, int]:
     world = build_world(sessions)
     season = open_season(
         sessions,

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import MakeAccount, sign_in
 from tests.dispatch_world import START, build_dispatch_world
 
+from altmatch.db import Sessions
 from altmatch.db.accounts import get_user_by_email
 from altmatch.db.models import RosterAssignment
 from altmatch.domain.access import OPERATOR, OrgKind, Role
@@ -23,7 +23,7 @@ from altmatch.services.my_placement import AltContractIn, record_alt_contract
 pytestmark = pytest.mark.date_sensitive
 
 
-def _contract(sessions: sessionmaker[Session], email: str, employer: int, boe: int) -> int:
+def _contract(sessions: Sessions, email: str, employer: int, boe: int) -> int:
     with sessions() as session:
         user = get_user_by_email(session, email)
     assert user is not None
@@ -43,7 +43,7 @@ def _contract(sessions: sessionmaker[Session], email: str, employer: int, boe: i
 
 
 @pytest.fixture
-def james(sessions: sessionmaker[Session], make_account: MakeAccount) -> str:
+def james(sessions: Sessions, make_account: MakeAccount) -> str:
     email = make_account(Role.ALT, "james@example.org", "James Okafor")
     company = create_organisation(
         sessions,
@@ -88,7 +88,7 @@ def test_the_placement_page_is_in_japanese_when_asked(client: TestClient, james:
 
 
 def test_an_alt_never_sees_another_alts_contract(
-    client: TestClient, sessions: sessionmaker[Session], make_account: MakeAccount, james: str
+    client: TestClient, sessions: Sessions, make_account: MakeAccount, james: str
 ) -> None:
     other = make_account(Role.ALT, "ana@example.org", "Ana Silva")
     sign_in(client, other)
@@ -97,7 +97,7 @@ def test_an_alt_never_sees_another_alts_contract(
 
 
 def test_recording_the_same_contract_twice_adds_nothing(
-    sessions: sessionmaker[Session], client: TestClient, james: str
+    sessions: Sessions, client: TestClient, james: str
 ) -> None:
     sign_in(client, james)
     (first,) = client.get("/api/v1/me/placement").json()["contracts"]
@@ -117,7 +117,7 @@ def test_no_other_role_reaches_the_placement_page_or_its_twin(
 
 
 def test_a_dispatch_alt_sees_the_schools_they_teach_at_and_who_directs_them(
-    client: TestClient, sessions: sessionmaker[Session]
+    client: TestClient, sessions: Sessions
 ) -> None:
     world = build_dispatch_world(sessions)
     sign_in(client, world.alt_user_email)
@@ -131,9 +131,7 @@ def test_a_dispatch_alt_sees_the_schools_they_teach_at_and_who_directs_them(
     assert "K1中学校" in page.text and directs.who_directs.ja in page.text
 
 
-def test_an_alt_whose_post_ended_no_longer_sees_it(
-    client: TestClient, sessions: sessionmaker[Session]
-) -> None:
+def test_an_alt_whose_post_ended_no_longer_sees_it(client: TestClient, sessions: Sessions) -> None:
     world = build_dispatch_world(sessions)
     with sessions.begin() as session:
         for row in session.scalars(select(RosterAssignment)):

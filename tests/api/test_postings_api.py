@@ -10,17 +10,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, MakeAccount, sign_in
 
 from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
 from altmatch.db.models import EmploymentContract, Posting
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 TODAY = today_in_japan()
 
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.season_world import CANDIDATE_EMAILS, World, build_world
 
+from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.schools import SchoolFields, add_school
@@ -18,7 +18,7 @@ KOBE, TOYOOKA, COORDINATOR = "kobe@example.org", "toyooka@example.org", "coordin
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> World:
+def world(sessions: Sessions) -> World:
     world = build_world(sessions)
     for external_id, name, name_ja, level in (
         ("k1", "Kobe Minami Elementary School", "神戸市立神戸南小学校", SchoolLevel.ELEMENTARY),
@@ -74,7 +74,7 @@ def test_boe_staff_reach_their_schools_from_the_nav_link(client: TestClient, wor
 
 
 def test_another_boes_staff_and_another_programme_get_404_and_a_candidate_403(
-    client: TestClient, world: World, sessions: sessionmaker[Session]
+    client: TestClient, world: World, sessions: Sessions
 ) -> None:
     kobe = world.boe_ids["Kobe City BoE"]
     sign_in(client, TOYOOKA)

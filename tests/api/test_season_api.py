@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
@@ -21,6 +20,7 @@ from tests.season_world import (
     requests_csv,
 )
 
+from altmatch.db import Sessions
 from altmatch.db.models import SeasonRow
 
 pytestmark = pytest.mark.date_sensitive
@@ -31,7 +31,7 @@ API = "/api/v1/seasons"
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> World:
+def world(sessions: Sessions) -> World:
     return build_world(sessions)
 
 
@@ -156,7 +156,7 @@ def test_two_edits_from_the_same_version_the_second_gets_409(
 
 
 def test_requests_are_locked_after_the_deadline(
-    client: TestClient, world: World, season: int, sessions: sessionmaker[Session]
+    client: TestClient, world: World, season: int, sessions: Sessions
 ) -> None:
     with sessions.begin() as session:
         past = datetime.now(UTC) - timedelta(hours=1)

@@ -8,7 +8,6 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import sign_in, sign_in_as_other_programme
 from tests.season_world import (
     CANDIDATE_EMAILS,
@@ -20,6 +19,7 @@ from tests.season_world import (
     requests_csv,
 )
 
+from altmatch.db import Sessions
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_setup import open_season
 
@@ -28,7 +28,7 @@ EVIL_ROW = ["C99", "N5", "0", "no", "", "60", "Hyogo", "", "", "yes", EVIL, "", 
 
 
 @pytest.fixture
-def season(sessions: sessionmaker[Session]) -> tuple[World, int]:
+def season(sessions: Sessions) -> tuple[World, int]:
     world = build_world(sessions)
     season = open_season(
         sessions,
@@ -114,7 +114,7 @@ def test_boe_staff_and_candidates_cannot_export_the_applications(
 
 
 def test_another_programmes_coordinator_gets_not_found_for_both_exports(
-    client: TestClient, sessions: sessionmaker[Session], season: tuple[World, int]
+    client: TestClient, sessions: Sessions, season: tuple[World, int]
 ) -> None:
     _, season_id = season
     sign_in_as_other_programme(client, sessions)

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in, sign_in_as_other_programme
 from tests.season_world import (
     World,
@@ -22,6 +21,7 @@ from tests.season_world import (
 
 from altmatch.clock import utc_now
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import Job, User
 from altmatch.services import job_queue
 from altmatch.services.job_runner import run_queued
@@ -37,7 +37,7 @@ API = "/api/v1/seasons"
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> World:
+def world(sessions: Sessions) -> World:
     return build_world(sessions)
 
 
@@ -124,7 +124,7 @@ def test_a_chances_job_adds_chances_to_the_same_draft_run(
 
 
 def test_the_run_reports_each_stage_to_its_progress_callback(
-    sessions: sessionmaker[Session], world: World
+    sessions: Sessions, world: World
 ) -> None:
     season_id = filled_season(sessions, world, "s")
     stages: list[str] = []
@@ -163,7 +163,7 @@ def test_an_unexpected_error_fails_the_job_instead_of_leaving_it_running(
 
 
 def test_another_programmes_coordinator_gets_404_for_the_job(
-    client: TestClient, world: World, sessions: sessionmaker[Session], inline_jobs: None
+    client: TestClient, world: World, sessions: Sessions, inline_jobs: None
 ) -> None:
     season = _open_season(client)
     job = _start_match(client, season)
@@ -184,7 +184,7 @@ def test_a_job_of_another_season_is_not_found_under_this_one(
 
 
 def test_on_start_dead_workers_jobs_fail_and_a_live_siblings_job_is_left_alone(
-    client: TestClient, world: World, sessions: sessionmaker[Session], settings: Settings
+    client: TestClient, world: World, sessions: Sessions, settings: Settings
 ) -> None:
     season = _open_season(client)
     long_ago = utc_now() - timedelta(seconds=settings.job_lease_seconds + 5)
@@ -212,7 +212,7 @@ def test_on_start_dead_workers_jobs_fail_and_a_live_siblings_job_is_left_alone(
 
 
 def test_a_job_left_queued_by_a_stopped_server_runs_when_the_next_one_starts(
-    client: TestClient, world: World, sessions: sessionmaker[Session], settings: Settings
+    client: TestClient, world: World, sessions: Sessions, settings: Settings
 ) -> None:
     season = _open_season(client)
     with sessions() as session:
@@ -237,7 +237,7 @@ def test_a_job_left_queued_by_a_stopped_server_runs_when_the_next_one_starts(
 
 
 def test_reading_a_job_whose_worker_went_silent_fails_it_so_it_can_be_rerun(
-    client: TestClient, world: World, sessions: sessionmaker[Session], settings: Settings
+    client: TestClient, world: World, sessions: Sessions, settings: Settings
 ) -> None:
     season = _open_season(client)
     silent = utc_now() - timedelta(seconds=settings.job_lease_seconds + 1)
@@ -261,7 +261,7 @@ def test_reading_a_job_whose_worker_went_silent_fails_it_so_it_can_be_rerun(
 
 
 def test_the_progress_page_polls_every_second_and_finally_redirects_to_the_run(
-    client: TestClient, world: World, sessions: sessionmaker[Session], inline_jobs: None
+    client: TestClient, world: World, sessions: Sessions, inline_jobs: None
 ) -> None:
     season = _open_season(client)
     run_id = client.get(f"{API}/{season}/jobs/{_start_match(client, season)['id']}").json()[
@@ -314,7 +314,7 @@ def test_the_run_button_redirects_to_the_progress_page_which_shows_a_failure(
 
 def test_with_redis_down_a_started_job_stays_queued_until_a_worker_finds_it(
     world: World,
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
@@ -16,6 +15,7 @@ from tests.season_world import (
     requests_csv,
 )
 
+from altmatch.db import Sessions
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_publish import publish_run
 from altmatch.services.season_runs import run_season_chances, run_season_match
@@ -27,12 +27,12 @@ COORDINATOR, KOBE, EMILY = "coordinator@example.org", "kobe@example.org", CANDID
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> World:
+def world(sessions: Sessions) -> World:
     return build_world(sessions)
 
 
 @pytest.fixture
-def season(sessions: sessionmaker[Session], world: World) -> int:
+def season(sessions: Sessions, world: World) -> int:
     season = open_season(
         sessions,
         world.coordinator,
@@ -123,7 +123,7 @@ def test_a_boe_edits_its_request_on_its_page(client: TestClient, world: World, s
 
 
 def test_a_candidate_sees_the_outcome_on_my_application_in_japanese(
-    client: TestClient, world: World, season: int, sessions: sessionmaker[Session]
+    client: TestClient, world: World, season: int, sessions: Sessions
 ) -> None:
     import_candidates(
         sessions,
@@ -157,7 +157,7 @@ def test_signed_in_staff_and_candidates_find_the_seasons_in_the_header(
 
 
 def test_a_published_run_with_chances_shows_each_candidate_how_much_luck_was_involved(
-    client: TestClient, world: World, season: int, sessions: sessionmaker[Session]
+    client: TestClient, world: World, season: int, sessions: Sessions
 ) -> None:
     import_candidates(
         sessions, world.coordinator, season, content=candidates_csv(), filename="c.csv", commit=True

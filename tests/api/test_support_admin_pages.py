@@ -9,11 +9,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.integration.test_support_metrics import add_case
 from tests.support_world import SupportWorld, build_support_world
 
+from altmatch.db import Sessions
 from altmatch.i18n import render
 from altmatch.rulebook import load_rulebook
 
@@ -29,7 +29,7 @@ CASE = {
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> SupportWorld:
+def world(sessions: Sessions) -> SupportWorld:
     return build_support_world(sessions)
 
 
@@ -227,7 +227,7 @@ def test_roles_outside_routing_are_refused(
 
 
 @pytest.fixture
-def closed_cases(sessions: sessionmaker[Session], world: SupportWorld) -> None:
+def closed_cases(sessions: Sessions, world: SupportWorld) -> None:
     """Five closed cases at Kobe (enough), two at the company (too few)."""
     alt = world.actors["jet_alt"].user_id
     for hours in (1, 2, 3, 4, 5):

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.support_world import SupportWorld, build_support_world
 
+from altmatch.db import Sessions
 from altmatch.rulebook import load_rulebook
 
 pytestmark = pytest.mark.date_sensitive
@@ -26,7 +26,7 @@ CASE = {
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> SupportWorld:
+def world(sessions: Sessions) -> SupportWorld:
     return build_support_world(sessions)
 
 

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import MakeAccount, sign_in
 from tests.integration.test_support_metrics import add_case
 
+from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 from altmatch.web.api import support_metrics
@@ -28,7 +28,7 @@ def metrics_route(client: TestClient) -> None:
 
 
 @pytest.fixture
-def figures(sessions: sessionmaker[Session], tenants: Mapping[OrgKind, int]) -> int:
+def figures(sessions: Sessions, tenants: Mapping[OrgKind, int]) -> int:
     """Five closed cases at the BoE and the company; returns another company's id."""
     alt = create_user(
         sessions,

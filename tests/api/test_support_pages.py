@@ -8,10 +8,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.support_world import SupportWorld, build_support_world
 
+from altmatch.db import Sessions
 from altmatch.db.models import Organisation
 from altmatch.rulebook import load_rulebook
 
@@ -27,7 +27,7 @@ CASE = {
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> SupportWorld:
+def world(sessions: Sessions) -> SupportWorld:
     return build_support_world(sessions)
 
 
@@ -244,7 +244,7 @@ def test_resolve_reopen_mediation_and_a_stale_form(client: TestClient, world: Su
 
 
 def test_the_case_page_names_the_employer_in_the_readers_language(
-    client: TestClient, world: SupportWorld, sessions: sessionmaker[Session]
+    client: TestClient, world: SupportWorld, sessions: Sessions
 ) -> None:
     with sessions.begin() as session:
         kobe = session.get(Organisation, world.kobe_id)

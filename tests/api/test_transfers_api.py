@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import SAME_ORIGIN, MakeAccount, sign_in
 from tests.dispatch_world import ON, DispatchWorld, build_dispatch_world
 
+from altmatch.db import Sessions
 from altmatch.db.models import RosterAssignment, TransferEvent
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_user
@@ -21,7 +21,7 @@ REQUEST = {"to_prefecture": "Osaka", "reasons": "My partner works in Osaka."}
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session], tenants: Mapping[OrgKind, int]) -> DispatchWorld:
+def world(sessions: Sessions, tenants: Mapping[OrgKind, int]) -> DispatchWorld:
     return build_dispatch_world(
         sessions, company_id=tenants[OrgKind.COMPANY], kobe_boe_id=tenants[OrgKind.BOE]
     )
@@ -35,7 +35,7 @@ def _request(client: TestClient, world: DispatchWorld) -> dict[str, object]:
     return body
 
 
-def _open_rows(sessions: sessionmaker[Session]) -> set[tuple[int, int]]:
+def _open_rows(sessions: Sessions) -> set[tuple[int, int]]:
     with sessions() as session:
         rows = session.query(RosterAssignment).filter(RosterAssignment.end.is_(None))
         return {(r.alt_id, r.position_id) for r in rows}
@@ -43,7 +43,7 @@ def _open_rows(sessions: sessionmaker[Session]) -> set[tuple[int, int]]:
 
 def test_request_propose_approve_moves_the_alt_and_records_every_step(
     client: TestClient,
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     make_account: MakeAccount,
     world: DispatchWorld,
 ) -> None:
@@ -85,7 +85,7 @@ def test_request_propose_approve_moves_the_alt_and_records_every_step(
 
 def test_decline_leaves_the_roster_and_withdraw_ends_a_request(
     client: TestClient,
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     make_account: MakeAccount,
     world: DispatchWorld,
 ) -> None:
@@ -113,7 +113,7 @@ def test_decline_leaves_the_roster_and_withdraw_ends_a_request(
 
 def test_other_companies_staff_get_404_and_boe_staff_403(
     client: TestClient,
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     make_account: MakeAccount,
     world: DispatchWorld,
 ) -> None:
@@ -143,7 +143,7 @@ def test_other_companies_staff_get_404_and_boe_staff_403(
 
 def test_a_transfer_to_an_area_without_positions_gets_no_proposal(
     client: TestClient,
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     make_account: MakeAccount,
     world: DispatchWorld,
 ) -> None:

@@ -12,12 +12,12 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import PASSWORD, SAME_ORIGIN, MakeAccount, sign_in
 from typer.testing import CliRunner
 
 from altmatch.cli import app as cli_app
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import AuditEntry, SignInChallenge
 from altmatch.domain.access import Role
 from altmatch.i18n import render
@@ -26,7 +26,6 @@ from altmatch.web.app import create_app
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 COOKIE = "altmatch_session"
 CHALLENGE = "altmatch_challenge"
 

@@ -10,10 +10,9 @@ from collections.abc import Callable
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
 
@@ -24,7 +23,7 @@ PASSWORD = "correct horse battery"
 
 def _company_staff(settings: Settings) -> str:
     engine = make_engine(settings)
-    sessions: sessionmaker[Session] = session_factory(engine)
+    sessions: Sessions = session_factory(engine)
     tag = secrets.token_hex(3)
     company = create_organisation(
         sessions,

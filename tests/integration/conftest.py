@@ -10,11 +10,10 @@ import psycopg
 import pytest
 from psycopg import sql
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 from tests.schema_template import POSTGRES_SERVER, SchemaTemplate
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import Sessions, make_engine, session_factory
 
 REQUIRE_POSTGRES = os.environ.get("ALTMATCH_REQUIRE_POSTGRES") == "1"
 
@@ -78,6 +77,6 @@ def engine(settings: Settings, schema_template: SchemaTemplate) -> Iterator[Engi
 
 
 @pytest.fixture
-def sessions(engine: Engine) -> sessionmaker[Session]:
+def sessions(engine: Engine) -> Sessions:
     """Session factory on the migrated database; each test opens and commits its own."""
     return session_factory(engine)

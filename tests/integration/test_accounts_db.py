@@ -8,10 +8,10 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions, alembic_config
 from altmatch.db import accounts as repo
-from altmatch.db import alembic_config
 from altmatch.db.audit import add_audit_entry, audit_entries_about_user, list_audit_entries
 from altmatch.db.models import LoginAttempt, User, UserSession
 from altmatch.domain.access import OPERATOR, OrgKind, Role
@@ -21,7 +21,6 @@ from altmatch.services.authentication import sign_in as service_sign_in
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 

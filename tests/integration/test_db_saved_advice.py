@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError, StatementError
-from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.db import Sessions
 from altmatch.db.models import SavedAdvice
 from altmatch.db.saved_advice import add_saved_advice, get_saved_advice
 
@@ -23,7 +23,7 @@ PROFILE: dict[str, object] = {
 
 
 def test_saved_advice_reopens_by_token_with_its_profile_intact(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
 ) -> None:
     before = datetime.now(UTC)
     with sessions.begin() as session:
@@ -40,7 +40,7 @@ def test_saved_advice_reopens_by_token_with_its_profile_intact(
     assert before - timedelta(seconds=1) <= saved.created_at <= datetime.now(UTC)
 
 
-def test_an_unknown_token_finds_nothing(sessions: sessionmaker[Session]) -> None:
+def test_an_unknown_token_finds_nothing(sessions: Sessions) -> None:
     with sessions.begin() as session:
         add_saved_advice(session, profile=PROFILE, rulebook_year=2026, locale="en")
 
@@ -48,7 +48,7 @@ def test_an_unknown_token_finds_nothing(sessions: sessionmaker[Session]) -> None
         assert get_saved_advice(session, "no-such-token") is None
 
 
-def test_tokens_are_url_safe_fill_the_column_and_differ(sessions: sessionmaker[Session]) -> None:
+def test_tokens_are_url_safe_fill_the_column_and_differ(sessions: Sessions) -> None:
     with sessions.begin() as session:
         tokens = [
             add_saved_advice(session, profile={}, rulebook_year=2026, locale="en").token
@@ -59,7 +59,7 @@ def test_tokens_are_url_safe_fill_the_column_and_differ(sessions: sessionmaker[S
     assert len(set(tokens)) == len(tokens)
 
 
-def test_the_repository_leaves_committing_to_the_caller(sessions: sessionmaker[Session]) -> None:
+def test_the_repository_leaves_committing_to_the_caller(sessions: Sessions) -> None:
     with sessions() as session:
         token = add_saved_advice(session, profile=PROFILE, rulebook_year=2026, locale="en").token
         session.rollback()
@@ -68,7 +68,7 @@ def test_the_repository_leaves_committing_to_the_caller(sessions: sessionmaker[S
         assert get_saved_advice(session, token) is None
 
 
-def test_a_duplicate_token_is_refused(sessions: sessionmaker[Session]) -> None:
+def test_a_duplicate_token_is_refused(sessions: Sessions) -> None:
     with sessions.begin() as session:
         token = add_saved_advice(session, profile={}, rulebook_year=2026, locale="en").token
 
@@ -76,7 +76,7 @@ def test_a_duplicate_token_is_refused(sessions: sessionmaker[Session]) -> None:
         session.add(SavedAdvice(token=token, profile={}, rulebook_year=2026, locale="en"))
 
 
-def test_a_naive_timestamp_is_refused(sessions: sessionmaker[Session]) -> None:
+def test_a_naive_timestamp_is_refused(sessions: Sessions) -> None:
     naive = datetime(2026, 4, 1, 9, 0)
 
     with pytest.raises(StatementError, match="naive datetime"), sessions.begin() as session:

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from altmatch.cli import app
 from altmatch.cli.demo_db import seed_demo_database
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory, upgrade_database
+from altmatch.db import Sessions, make_engine, session_factory, upgrade_database
 from altmatch.db.models import (
     CaseMessage,
     ContractPosition,
@@ -169,7 +168,7 @@ OPERATION_TABLES = (
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sessions]:
     """A migrated, empty database on each backend."""
     url = "" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     chosen = Settings(data_dir=tmp_path / "backend", database_url=url)
@@ -179,7 +178,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionm
     engine.dispose()
 
 
-def _table_counts(sessions: sessionmaker[Session]) -> dict[str, int]:
+def _table_counts(sessions: Sessions) -> dict[str, int]:
     with sessions() as session:
         return {
             table.__tablename__: session.scalar(select(func.count()).select_from(table)) or 0
@@ -188,7 +187,7 @@ def _table_counts(sessions: sessionmaker[Session]) -> dict[str, int]:
 
 
 def test_seeding_fills_the_dispatch_and_direct_hire_tables_once(
-    backend: sessionmaker[Session],
+    backend: Sessions,
 ) -> None:
     demo = generate_demo(candidates=30)
     first = seed_demo_database(backend, demo)
@@ -211,7 +210,7 @@ def test_seeding_fills_the_dispatch_and_direct_hire_tables_once(
     _check_persona_links(backend)
 
 
-def _check_persona_links(backend: sessionmaker[Session]) -> None:
+def _check_persona_links(backend: Sessions) -> None:
     """James works in Nishinomiya and asked to move to Kyoto; Hannah is at interview in Kobe."""
     with backend() as session:
         users = {u.email: u.id for u in session.scalars(select(User))}

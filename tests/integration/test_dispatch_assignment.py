@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 from tests.dispatch_world import ON, DispatchWorld, build_dispatch_world
 from tests.schema_template import SchemaTemplate
 from typer.testing import CliRunner
 
 from altmatch.cli import app
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.db.models import AuditEntry, RosterAssignment
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.services.dispatch_assignment import (
@@ -37,17 +36,17 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> DispatchWorld:
+def world(sessions: Sessions) -> DispatchWorld:
     return build_dispatch_world(sessions)
 
 
-def _roster(sessions: sessionmaker[Session], world: DispatchWorld) -> dict[str, str | None]:
+def _roster(sessions: Sessions, world: DispatchWorld) -> dict[str, str | None]:
     out = current_assignment(sessions, OPERATOR, company_id=world.company_id, on=ON)
     return {s.position: s.alt for s in out.current.slots}
 
 
 def test_the_plain_optimum_moves_a1_to_osaka_and_brings_in_a4(
-    sessions: sessionmaker[Session], world: DispatchWorld
+    sessions: Sessions, world: DispatchWorld
 ) -> None:
     result = plan_assignment(sessions, OPERATOR, PlanRequest(on=ON), company_id=world.company_id)
     assert result.current.filled == 3
@@ -58,7 +57,7 @@ def test_the_plain_optimum_moves_a1_to_osaka_and_brings_in_a4(
 
 
 def test_a_large_continuity_bonus_cannot_beat_coverage_but_exclusions_change_the_plan(
-    sessions: sessionmaker[Session], world: DispatchWorld
+    sessions: Sessions, world: DispatchWorld
 ) -> None:
     request = PlanRequest(
         on=ON, excluded=[world.alts["A4"]], weights=WeightsIn(continuity_bonus_minutes=120)
@@ -69,7 +68,7 @@ def test_a_large_continuity_bonus_cannot_beat_coverage_but_exclusions_change_the
 
 
 def test_commit_writes_assignments_in_one_go_and_audits(
-    sessions: sessionmaker[Session], world: DispatchWorld
+    sessions: Sessions, world: DispatchWorld
 ) -> None:
     result = plan_assignment(sessions, OPERATOR, PlanRequest(on=ON), company_id=world.company_id)
     body = CommitRequest(on=ON, fingerprint=result.proposed.fingerprint)
@@ -87,7 +86,7 @@ def test_commit_writes_assignments_in_one_go_and_audits(
 
 
 def test_bad_pins_and_unknown_companies_are_refused(
-    sessions: sessionmaker[Session], world: DispatchWorld
+    sessions: Sessions, world: DispatchWorld
 ) -> None:
     pin = PinIn(alt_id=world.alts["A3"], position_id=world.positions["K2-P"])
     with pytest.raises(RuleError) as caught:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 from tests.dispatch_coverage_world import TODAY, CoverageWorld, build_coverage_world
 
+from altmatch.db import Sessions
 from altmatch.db.models import Organisation
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, NotFoundError, Role
 from altmatch.rulebook.vocabulary import RenewalIntention
@@ -15,8 +15,6 @@ from altmatch.services.dispatch_coverage import CoverageOut, dispatch_coverage
 from altmatch.services.errors import RuleError
 
 pytestmark = pytest.mark.date_sensitive
-
-Sessions = sessionmaker[Session]
 
 
 @pytest.fixture

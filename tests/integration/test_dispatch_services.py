@@ -8,8 +8,8 @@ from collections.abc import Mapping
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.db import Sessions
 from altmatch.db.models import AuditEntry, ContractPosition, RosterAlt, RosterAssignment
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, NotFoundError, OrgKind, Role
 from altmatch.rulebook.vocabulary import Area, ContractType, Jlpt, RenewalIntention, SchoolLevel
@@ -45,7 +45,6 @@ from altmatch.services.schools import SchoolFields, add_schools
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 ROSTER_HEADER = (
     "alt_id,name,home_prefecture,home_municipality,home_latitude,home_longitude,"
     "school_experience,driving_licence,jlpt,contract_end,renewal_intention,preferred_prefectures\n"

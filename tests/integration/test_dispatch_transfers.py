@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 from tests.dispatch_world import ON, DispatchWorld, build_dispatch_world
 from tests.schema_template import SchemaTemplate
 from typer.testing import CliRunner
 
 from altmatch.cli import app
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.db.models import AuditEntry, RosterAssignment, User
 from altmatch.domain.access import OPERATOR, Actor, Role
 from altmatch.services.dispatch_assignment import (
@@ -43,24 +42,24 @@ OSAKA = TransferIn(to_prefecture="Osaka", reasons="Family")
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> DispatchWorld:
+def world(sessions: Sessions) -> DispatchWorld:
     return build_dispatch_world(sessions)
 
 
-def _alt_actor(sessions: sessionmaker[Session], world: DispatchWorld) -> Actor:
+def _alt_actor(sessions: Sessions, world: DispatchWorld) -> Actor:
     with sessions() as session:
         user = session.scalars(select(User).where(User.email == world.alt_user_email)).one()
         return Actor(user_id=user.id, role=Role.ALT)
 
 
-def _open(sessions: sessionmaker[Session]) -> set[tuple[int, int]]:
+def _open(sessions: Sessions) -> set[tuple[int, int]]:
     with sessions() as session:
         rows = session.scalars(select(RosterAssignment).where(RosterAssignment.end.is_(None)))
         return {(r.alt_id, r.position_id) for r in rows}
 
 
 def test_approval_applies_the_chain_in_one_transaction(
-    sessions: sessionmaker[Session], world: DispatchWorld
+    sessions: Sessions, world: DispatchWorld
 ) -> None:
     made = request_my_transfer(sessions, _alt_actor(sessions, world), OSAKA)
     company = world.company_id
@@ -87,7 +86,7 @@ def test_approval_applies_the_chain_in_one_transaction(
 
 
 def test_a_proposal_goes_stale_when_the_roster_changes(
-    sessions: sessionmaker[Session], world: DispatchWorld
+    sessions: Sessions, world: DispatchWorld
 ) -> None:
     made = request_my_transfer(sessions, _alt_actor(sessions, world), OSAKA)
     company = world.company_id
@@ -108,7 +107,7 @@ def test_a_proposal_goes_stale_when_the_roster_changes(
 
 
 def test_only_one_pending_request_and_staff_may_file_one(
-    sessions: sessionmaker[Session], world: DispatchWorld
+    sessions: Sessions, world: DispatchWorld
 ) -> None:
     alt = _alt_actor(sessions, world)
     request_my_transfer(sessions, alt, OSAKA)

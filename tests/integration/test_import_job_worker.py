@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from tests.queue_world import Sessions, queue_sessions, queue_settings, start_worker
+from tests.queue_world import queue_sessions, queue_settings, start_worker
 from tests.season_world import (
     CONTRACT_START,
     build_world,
@@ -25,6 +25,7 @@ from tests.season_world import (
 )
 
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import Job, JobFile, SeasonCandidate, SeasonRequest
 from altmatch.io.limits import ImportLimits
 from altmatch.services.season_jobs import job_status, start_import_job

@@ -20,12 +20,11 @@ from typing import TypeVar
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 from tests.season_world import build_world, future_deadline
 from tests.unit.io.test_hostile_xlsx import workbook, xlsx_from_rows
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory, upgrade_database
+from altmatch.db import Sessions, make_engine, session_factory, upgrade_database
 from altmatch.db.models import RosterAlt, SeasonCandidate
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.io.limits import MIB, ImportLimits
@@ -36,7 +35,6 @@ from altmatch.services.dispatch_roster import export_roster, import_roster
 from altmatch.services.season_import import import_candidates
 from altmatch.services.season_setup import open_season
 
-Sessions = sessionmaker[Session]
 T = TypeVar("T")
 ROWS = 100_000
 ROSTER_CELLS = (

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
 from tests.season_world import (
     World,
     build_world,
@@ -19,6 +18,7 @@ from tests.season_world import (
 
 from altmatch.clock import utc_now
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import Job, MatchRun, User
 from altmatch.services import job_queue
 from altmatch.services.job_runner import (
@@ -36,7 +36,6 @@ from altmatch.services.job_runner import (
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 LEASE = 60.0
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from tests.queue_world import Sessions, queue_sessions, queue_settings, start_worker
+from tests.queue_world import queue_sessions, queue_settings, start_worker
 from tests.season_world import (
     CONTRACT_START,
     World,
@@ -29,6 +29,7 @@ from tests.season_world import (
 )
 
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import Job, MatchRun
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_jobs import INTERRUPTED, job_status, start_match_job

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.db import Sessions
 from altmatch.db.models import AuditEntry, EmploymentContract, PostingApplication
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, NotFoundError, OrgKind, Role
 from altmatch.domain.direct_hire import Declared, PostingStage
@@ -40,7 +40,6 @@ from altmatch.services.postings import (
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 TODAY = dt.date(2027, 1, 15)
 
 

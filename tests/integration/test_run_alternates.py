@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Engine, event, inspect, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.cli.demo_db import seed_demo_database
 from altmatch.config import Settings
-from altmatch.db import downgrade_database, upgrade_database
+from altmatch.db import Sessions, downgrade_database, upgrade_database
 from altmatch.db import season as repo
 from altmatch.db.models import ImmutableRunError, MatchRun, RunAlternate
 from altmatch.db.models.season import STORED_ALTERNATES
@@ -48,7 +48,7 @@ def _login(key: str) -> str:
     return f"{key}@demo.altmatch.example"
 
 
-def _publish_demo(sessions: sessionmaker[Session]) -> Published:
+def _publish_demo(sessions: Sessions) -> Published:
     """The demo season (600 candidates, every request) matched and published."""
     report = seed_demo_database(sessions, generate_demo(candidates=600))
     coordinator = act_as(sessions, OPERATOR, _login("programme_coordinator"))
@@ -59,13 +59,11 @@ def _publish_demo(sessions: sessionmaker[Session]) -> Published:
 
 
 @pytest.fixture
-def published(sessions: sessionmaker[Session]) -> Published:
+def published(sessions: Sessions) -> Published:
     return _publish_demo(sessions)
 
 
-def json_answer(
-    sessions: sessionmaker[Session], actor: Actor, season_id: int, shown: int
-) -> PlacementsOut:
+def json_answer(sessions: Sessions, actor: Actor, season_id: int, shown: int) -> PlacementsOut:
     """The answer as computed before run_alternates: whole season, whole JSON list."""
     with sessions() as session:
         season = repo.get_season(session, season_id)
@@ -118,9 +116,7 @@ def statements(engine: Engine) -> Iterator[list[str]]:
     event.remove(engine, "before_cursor_execute", record)
 
 
-def test_the_views_answer_as_the_json_list_did(
-    sessions: sessionmaker[Session], published: Published
-) -> None:
+def test_the_views_answer_as_the_json_list_did(sessions: Sessions, published: Published) -> None:
     for actor in (published.coordinator, *published.boes):
         for shown in (0, 1, 10, STORED_ALTERNATES, STORED_ALTERNATES + 1, 1000):
             got = season_placements(sessions, actor, published.season_id, alternates=shown)
@@ -132,7 +128,7 @@ def test_the_views_answer_as_the_json_list_did(
 
 
 def test_a_run_keeps_each_requests_first_alternates_in_rows(
-    sessions: sessionmaker[Session], published: Published
+    sessions: Sessions, published: Published
 ) -> None:
     with sessions() as session:
         run = session.get(MatchRun, published.run_id)
@@ -147,7 +143,7 @@ def test_a_run_keeps_each_requests_first_alternates_in_rows(
 
 
 def test_a_boe_view_never_reads_the_runs_json_list_nor_the_whole_season(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     published: Published,
     statements: list[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -173,7 +169,7 @@ def test_a_boe_view_never_reads_the_runs_json_list_nor_the_whole_season(
 
 
 def test_the_json_list_stays_unloaded_on_the_run_row(
-    sessions: sessionmaker[Session], published: Published
+    sessions: Sessions, published: Published
 ) -> None:
     with sessions() as session:
         season = repo.get_season(session, published.season_id)
@@ -184,7 +180,7 @@ def test_the_json_list_stays_unloaded_on_the_run_row(
 
 
 def test_fewer_stored_alternates_fall_back_to_the_json_list(
-    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(season_runs, "STORED_ALTERNATES", 2)
     monkeypatch.setattr(season_results, "STORED_ALTERNATES", 2)
@@ -201,7 +197,7 @@ def test_fewer_stored_alternates_fall_back_to_the_json_list(
 
 
 def test_the_migration_fills_in_runs_stored_before_it(
-    settings: Settings, sessions: sessionmaker[Session], published: Published, engine: Engine
+    settings: Settings, sessions: Sessions, published: Published, engine: Engine
 ) -> None:
     query = select(
         RunAlternate.run_id,
@@ -226,7 +222,7 @@ def test_the_migration_fills_in_runs_stored_before_it(
 
 
 def test_the_run_review_lists_every_outcome_as_its_rows_hold_it(
-    sessions: sessionmaker[Session], published: Published
+    sessions: Sessions, published: Published
 ) -> None:
     review = review_run(sessions, published.coordinator, published.season_id, published.run_id)
 
@@ -269,7 +265,7 @@ def test_the_run_review_lists_every_outcome_as_its_rows_hold_it(
 
 
 def test_a_review_limited_to_the_first_outcomes_lists_those_and_counts_them_all(
-    sessions: sessionmaker[Session], published: Published
+    sessions: Sessions, published: Published
 ) -> None:
     whole = review_run(sessions, published.coordinator, published.season_id, published.run_id)
     first = review_run(
@@ -282,7 +278,7 @@ def test_a_review_limited_to_the_first_outcomes_lists_those_and_counts_them_all(
 
 
 def test_a_published_runs_alternates_cannot_change(
-    sessions: sessionmaker[Session], published: Published
+    sessions: Sessions, published: Published
 ) -> None:
     with sessions() as session:
         first = session.scalars(select(RunAlternate).order_by(RunAlternate.id)).first()

@@ -6,15 +6,13 @@ from collections.abc import Mapping
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.db import Sessions
 from altmatch.db.models import AuditEntry
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, NotFoundError, OrgKind, Role
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.accounts import create_organisation
 from altmatch.services.schools import SchoolError, SchoolFields, add_school, list_schools
-
-Sessions = sessionmaker[Session]
 
 
 def _school(external_id: str = "s01", name: str = "Kobe Minami Elementary School") -> SchoolFields:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
 from tests.season_world import (
     CONTRACT_START,
     World,
@@ -17,6 +16,7 @@ from tests.season_world import (
     requests_csv,
 )
 
+from altmatch.db import Sessions
 from altmatch.db.models import (
     AuditEntry,
     EmploymentContract,
@@ -46,12 +46,12 @@ pytestmark = pytest.mark.date_sensitive
 
 
 @pytest.fixture
-def world(sessions: sessionmaker[Session]) -> World:
+def world(sessions: Sessions) -> World:
     return build_world(sessions)
 
 
 @pytest.fixture
-def season_id(sessions: sessionmaker[Session], world: World) -> int:
+def season_id(sessions: Sessions, world: World) -> int:
     season = open_season(
         sessions,
         world.coordinator,
@@ -72,7 +72,7 @@ def season_id(sessions: sessionmaker[Session], world: World) -> int:
 
 
 def test_a_season_runs_from_import_to_published_upgrade(
-    sessions: sessionmaker[Session], world: World, season_id: int
+    sessions: Sessions, world: World, season_id: int
 ) -> None:
     overview = season_overview(sessions, world.coordinator, season_id)
     assert (overview.counts.candidates, overview.counts.requests, overview.counts.couples) == (
@@ -116,7 +116,7 @@ def test_a_season_runs_from_import_to_published_upgrade(
 
 
 def test_publishing_is_irreversible_in_the_service_and_in_the_database(
-    sessions: sessionmaker[Session], world: World, season_id: int
+    sessions: Sessions, world: World, season_id: int
 ) -> None:
     draft = run_season_match(sessions, world.coordinator, season_id, seed=1)
     publish_run(sessions, world.coordinator, season_id, draft.run.id)
@@ -138,7 +138,7 @@ def test_publishing_is_irreversible_in_the_service_and_in_the_database(
 
 
 def test_a_boe_edits_only_its_own_requests_and_only_before_the_deadline(
-    sessions: sessionmaker[Session], world: World, season_id: int
+    sessions: Sessions, world: World, season_id: int
 ) -> None:
     kobe = list_requests(sessions, world.kobe, season_id)
     assert {r.request_id for r in kobe.requests} == {"KOB-ES", "KOB-JHS"}
@@ -160,7 +160,7 @@ def test_a_boe_edits_only_its_own_requests_and_only_before_the_deadline(
 
 
 def test_a_commit_with_one_bad_row_stores_no_candidate_at_all(
-    sessions: sessionmaker[Session], world: World
+    sessions: Sessions, world: World
 ) -> None:
     season = open_season(
         sessions,
@@ -180,7 +180,7 @@ def test_a_commit_with_one_bad_row_stores_no_candidate_at_all(
 
 
 def test_candidates_set_preferences_with_the_version_they_read(
-    sessions: sessionmaker[Session], world: World, season_id: int
+    sessions: Sessions, world: World, season_id: int
 ) -> None:
     mine = my_application(sessions, world.emily, season_id)
     wishes = PreferencesIn(prefectures=["Kyoto", "Hyogo"], anywhere=True)
@@ -193,7 +193,7 @@ def test_candidates_set_preferences_with_the_version_they_read(
 
 
 def test_a_boe_sees_only_placements_at_its_own_requests(
-    sessions: sessionmaker[Session], world: World, season_id: int
+    sessions: Sessions, world: World, season_id: int
 ) -> None:
     draft = run_season_match(sessions, world.coordinator, season_id, seed=2026)
     assert season_placements(sessions, world.kobe, season_id).run is None  # not yet published

@@ -26,14 +26,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from psycopg import sql
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 from tests.api.helpers import PASSWORD
 from tests.integration.conftest import POSTGRES_SERVER
 from tests.integration.test_support_email import Sink, free_port
 from tests.season_world import build_world, candidates_csv, future_deadline, requests_csv
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.db.models import Job, MatchRun, Notification
 from altmatch.domain.access import OPERATOR, Role
 from altmatch.i18n import Message
@@ -48,7 +47,6 @@ WORKERS = 3
 COORDINATOR = "coordinator@example.org"
 KOBE = "kobe@example.org"
 API = "/api/v1/seasons"
-Sessions = sessionmaker[Session]
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 from tests.support_world import SupportWorld, build_support_world
 from time_machine import TimeMachineFixture
 
+from altmatch.db import Sessions
 from altmatch.db.models import AuditEntry, CaseEvent, Notification, SupportCase
 from altmatch.domain.access import OPERATOR, AccessDeniedError, NotFoundError
 from altmatch.domain.business_calendar import BusinessCalendar
@@ -44,7 +44,6 @@ from altmatch.services.support_routing import (
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 # Monday 30 November 2026, 09:00 in Japan: a business day, well inside office hours.
 MONDAY_9 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 

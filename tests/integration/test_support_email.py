@@ -21,11 +21,12 @@ import typer
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from altmatch.cli import support_email
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import Notification, SupportCase
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.i18n import Message, render
@@ -39,7 +40,6 @@ from altmatch.services.support_notifications import notify
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 REPLY = "Your support case #{case_id} has a reply."
 SECRET_SUBJECT = "Vice principal Tanaka shouts at me"

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from altmatch.cli import support_email
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import SupportCase
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, NotFoundError, OrgKind, Role
 from altmatch.rulebook import load_rulebook
@@ -25,7 +25,6 @@ from altmatch.services.support_metrics import employer_support_metrics, measured
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 # Monday 8 June 2026, 09:00 in Tokyo: a plain working week (no holiday in June).
 MONDAY_9AM = datetime(2026, 6, 8, 0, 0, tzinfo=UTC)
 

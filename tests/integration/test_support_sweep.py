@@ -7,10 +7,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 from tests.support_world import build_support_world
 
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import SupportCase
 from altmatch.domain.access import Actor
 from altmatch.rulebook.vocabulary import CaseCategory, Urgency
@@ -19,7 +19,6 @@ from altmatch.services.support_sweep import SupportSweeper, sweep_support
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 NO_SMTP = Settings(database_url="sqlite://", smtp_host=None)
 
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import RecoveryCode, SignInChallenge, User
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.services.accounts import create_organisation, create_user
@@ -25,7 +25,6 @@ from altmatch.services.two_factor import enable_two_factor, reset_two_factor, tw
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 PASSWORD = "correct horse battery"
 EMAIL = "tanaka@kobe.example.jp"
 NOW = datetime(2026, 11, 25, 9, 0, 10, tzinfo=UTC)

@@ -10,10 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from altmatch.cli.demo_support import seed_demo_support
 from altmatch.clock import JAPAN, japan_now, utc_now
+from altmatch.db import Sessions
 from altmatch.demo import (
     DEMO_PASSWORD,
     DemoSeason,
@@ -39,7 +38,6 @@ from altmatch.services.schools import SchoolFields, add_schools, list_schools
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
 from altmatch.services.season_setup import list_seasons, open_season, season_overview
 
-Sessions = sessionmaker[Session]
 REQUEST_WINDOW = timedelta(days=60)  # the demo season stays open for BoE edits this long
 
 

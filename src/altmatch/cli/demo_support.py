@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.demo import Persona
 from altmatch.domain.access import OPERATOR, Role
 from altmatch.domain.support import RouteRole
@@ -18,8 +17,6 @@ from altmatch.services.authentication import act_as
 from altmatch.services.support_case_reads import list_my_cases
 from altmatch.services.support_cases import CaseIn, MessageIn, open_case, post_message
 from altmatch.services.support_routing import RouteEntryIn, RoutesIn, list_routes, set_routes
-
-Sessions = sessionmaker[Session]
 
 # Who answers first: a BoE's supervisor, a company's support desk.
 FIRST_LEVEL = {Role.BOE_STAFF: RouteRole.SUPERVISOR, Role.COMPANY_STAFF: RouteRole.SUPPORT_DESK}

@@ -14,10 +14,10 @@ from typing import NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
-from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.cli.sessions import cli_sessions
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, AccessDeniedError
 from altmatch.i18n import render
 from altmatch.io.export import Format
@@ -45,7 +45,7 @@ def _fail(problems: list[str]) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _run(action: Callable[[sessionmaker[Session]], T]) -> T:
+def _run(action: Callable[[Sessions], T]) -> T:
     """Run a service as the operator; refusals become one line on stderr and exit code 2."""
     with cli_sessions() as sessions:
         try:

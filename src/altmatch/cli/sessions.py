@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.services.setup import prepare_installation
 
 
 @contextmanager
-def cli_sessions() -> Iterator[sessionmaker[Session]]:
+def cli_sessions() -> Iterator[Sessions]:
     """Sessions on the configured database (ALTMATCH_DATABASE_URL), migrated first."""
     settings = Settings()
     prepare_installation(settings)

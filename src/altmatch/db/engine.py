@@ -45,7 +45,11 @@ def _tune_sqlite_connection(
         cursor.close()
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
+# The one name for "something that opens sessions": what services take and callers pass.
+Sessions = sessionmaker[Session]
+
+
+def session_factory(engine: Engine) -> Sessions:
     """Sessions bound to `engine`.
 
     Objects stay loaded after commit (`expire_on_commit=False`) so a service can commit and

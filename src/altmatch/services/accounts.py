@@ -12,9 +12,10 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db import accounts as repo
 from altmatch.db.models import Organisation, User
 from altmatch.domain.access import (
@@ -30,8 +31,6 @@ from altmatch.domain.access import (
 from altmatch.i18n import LOCALES, N_, Message
 from altmatch.services.audit import record_audit
 from altmatch.services.passwords import hash_password, password_problem
-
-Sessions = sessionmaker[Session]
 
 ROLE_LABELS: Mapping[Role, str] = {
     Role.ADMIN: N_("Administrator"),

@@ -11,6 +11,7 @@ import datetime as dt
 from pydantic import BaseModel
 
 from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
 from altmatch.domain.advice import DIMENSION_LABELS, Advice, PathAdvice, advise
 from altmatch.domain.direct_hire import Declared
 from altmatch.i18n import render
@@ -18,7 +19,7 @@ from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.schema import Sourced
 from altmatch.rulebook.vocabulary import Dimension, HiringPath
 from altmatch.services.jet_chance import ChanceOut, jet_chance
-from altmatch.services.postings import PostingLinkOut, Sessions, postings_for
+from altmatch.services.postings import PostingLinkOut, postings_for
 from altmatch.services.profile_input import ProfileInput
 from altmatch.services.support_metrics import MeasuredSupportOut, measured_support_by_path
 

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.accounts import programme_member_ids
 from altmatch.db.audit import add_audit_entry, list_audit_entries
 from altmatch.domain.access import Actor, Permission, Role, require
@@ -57,9 +58,7 @@ class AuditEntryOut(BaseModel):
     after: dict[str, Any] | None
 
 
-def list_audit_log(
-    sessions: sessionmaker[Session], actor: Actor, *, limit: int = 200
-) -> list[AuditEntryOut]:
+def list_audit_log(sessions: Sessions, actor: Actor, *, limit: int = 200) -> list[AuditEntryOut]:
     """Newest first. Administrators see everything; coordinators their programme's tenants."""
     require(actor, Permission.AUDIT_VIEW)
     with sessions() as session:

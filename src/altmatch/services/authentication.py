@@ -9,10 +9,11 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db import accounts as repo
 from altmatch.db.models import User
 from altmatch.domain.access import Actor, NotFoundError, Operator, OrgKind, Role
@@ -21,8 +22,6 @@ from altmatch.services.accounts import UserOut, normalise_email, user_out
 from altmatch.services.audit import record_audit
 from altmatch.services.passwords import check_password, spend_verification_time
 from altmatch.services.two_factor import check_second_factor, has_two_factor
-
-Sessions = sessionmaker[Session]
 
 _TOKEN_BYTES = 32  # 256 random bits: guessing a live session is hopeless
 _MAX_TOKEN_LENGTH = 128

@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -38,8 +39,6 @@ from altmatch.domain.access import AccessDeniedError, Operator, Role
 from altmatch.services.accounts import add_user_in
 from altmatch.services.audit import record_audit
 from altmatch.services.demo_records import DirectHireRecords, DispatchRecords
-
-Sessions = sessionmaker[Session]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
 from altmatch.db.models import RosterAssignment
 from altmatch.domain.access import Actor, Operator
 from altmatch.domain.roster_plan import PlanError, RosterPlan, Weights, current_plan, plan_roster
@@ -28,7 +29,6 @@ from altmatch.services.dispatch_assignment_data import (
     MoveOut,
     PlanOut,
     RosterData,
-    Sessions,
     SlotOut,
     VacancyOut,
     WeightsIn,

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.db.models import (
     ContractPosition,
@@ -40,7 +40,6 @@ from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import Jlpt
 from altmatch.services.dispatch_access import company_of
 
-Sessions = sessionmaker[Session]
 MAX_MINUTES = 600
 
 

@@ -13,8 +13,9 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -51,9 +52,6 @@ from altmatch.services.bounds import MAX_DB_INT, RowId
 from altmatch.services.dispatch_access import access_contract, company_of
 from altmatch.services.errors import RuleError
 from altmatch.services.season_import import ImportOut, import_result
-
-Sessions = sessionmaker[Session]
-
 
 # --- shared by the dispatch services -------------------------------------------------------
 

@@ -11,9 +11,10 @@ import datetime as dt
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -38,8 +39,6 @@ from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import HiringPath, RenewalIntention
 from altmatch.services.dispatch_access import company_of
 from altmatch.services.errors import RuleError
-
-Sessions = sessionmaker[Session]
 
 # Labels of renewal intentions, translated where shown.
 INTENTION_LABELS = {

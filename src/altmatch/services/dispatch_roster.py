@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -33,7 +34,6 @@ from altmatch.rulebook.vocabulary import Jlpt, RenewalIntention, SchoolLevel
 from altmatch.services.audit import record_audit
 from altmatch.services.dispatch_access import access_roster_alt
 from altmatch.services.dispatch_contracts import (
-    Sessions,
     audit_actor,
     company_for,
     import_out,

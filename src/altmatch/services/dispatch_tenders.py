@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.models import DispatchContract, Organisation, Tender
 from altmatch.domain.access import Actor, NotFoundError, Operator, OrgKind, Permission, require
 from altmatch.domain.dispatch import tender_record
@@ -21,7 +22,6 @@ from altmatch.services.audit import record_audit
 from altmatch.services.bounds import MAX_DB_INT, RowId
 from altmatch.services.dispatch_contracts import (
     BoeOption,
-    Sessions,
     audit_actor,
     company_for,
     named,

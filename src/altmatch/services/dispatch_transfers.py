@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import case, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan, utc_now
+from altmatch.db import Sessions
 from altmatch.db.models import RosterAlt, TransferEvent, TransferRequest
 from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
 from altmatch.domain.transfers import propose_transfer
@@ -37,7 +38,6 @@ from altmatch.services.dispatch_assignment import (
 )
 from altmatch.services.errors import RuleError, StaleError, stale_record
 
-Sessions = sessionmaker[Session]
 PENDING = "requested"
 
 

@@ -15,11 +15,11 @@ from typing import Any, Literal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.models import Job, JobFile
 from altmatch.domain.access import Actor, NotFoundError
 from altmatch.i18n import N_
 from altmatch.io.limits import ImportLimits
-from altmatch.services.season_access import Sessions
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
 
 ImportTarget = Literal["candidates", "requests"]

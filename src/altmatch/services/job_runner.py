@@ -25,9 +25,9 @@ from typing import Any
 import redis
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db.models import Job, User
 from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError
 from altmatch.i18n import N_, Message
@@ -41,7 +41,6 @@ from altmatch.services.season_runs import (
     run_season_match,
 )
 
-Sessions = sessionmaker[Session]
 log = logging.getLogger(__name__)
 
 STAGES: dict[str, tuple[str, ...]] = {

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db import accounts as repo
 from altmatch.db.audit import audit_entries_about_user
 from altmatch.domain.access import Actor, NotFoundError, Permission, Role, require
@@ -16,8 +15,6 @@ from altmatch.services.accounts import AccountError, add_user_in, normalise_emai
 from altmatch.services.audit import record_audit
 from altmatch.services.authentication import SignedIn, SignInPolicy, actor_for, open_session
 from altmatch.services.consent import CONSENT_VERSION
-
-Sessions = sessionmaker[Session]
 
 
 def sign_up_candidate(

@@ -10,8 +10,9 @@ from datetime import date
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import (
     ContractPosition,
@@ -26,8 +27,6 @@ from altmatch.domain.access import Actor, Operator, Permission, Role, require
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath
 from altmatch.services.audit import record_audit
-
-Sessions = sessionmaker[Session]
 
 
 class OrganisationNameOut(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan, utc_now
+from altmatch.db import Sessions
 from altmatch.db.models import (
     EmploymentContract,
     Organisation,
@@ -45,7 +46,6 @@ from altmatch.services.errors import RuleError, stale_record
 from altmatch.services.postings import (
     LabelledOut,
     PostingOut,
-    Sessions,
     access_open_posting,
     access_own_posting,
     direct_hire,

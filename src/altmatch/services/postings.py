@@ -12,9 +12,10 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
 from altmatch.db.models import Organisation, Posting, PostingApplication
 from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
 from altmatch.domain.direct_hire import (
@@ -37,7 +38,6 @@ from altmatch.services.bounds import MAX_DB_INT
 from altmatch.services.errors import RuleError, stale_record
 from altmatch.services.labels import LABELS
 
-Sessions = sessionmaker[Session]
 MAX_OPENINGS = 100
 MAX_YEARS = 40
 

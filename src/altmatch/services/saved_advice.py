@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlalchemy.orm import Session, sessionmaker
 
+from altmatch.db import Sessions
 from altmatch.db.saved_advice import add_saved_advice, get_saved_advice
 from altmatch.rulebook import load_rulebook
 from altmatch.services.advisor import AdviceOut, give_advice
 from altmatch.services.profile_input import ProfileInput
-
-Sessions = sessionmaker[Session]
 
 
 class SavedAdviceOut(BaseModel):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db import schools as repo
 from altmatch.db.models import Organisation, School
 from altmatch.domain.access import (
@@ -27,8 +28,6 @@ from altmatch.domain.access import (
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.audit import record_audit
-
-Sessions = sessionmaker[Session]
 
 
 class SchoolError(Exception):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.db import season as repo
@@ -25,8 +25,6 @@ from altmatch.db.models import (
 from altmatch.domain.access import Actor, NotFoundError, Role
 from altmatch.domain.application import ApplicationStage
 from altmatch.i18n import N_, Message
-
-Sessions = sessionmaker[Session]
 
 STAGE_LABELS: Mapping[ApplicationStage, str] = {
     ApplicationStage.SUBMITTED: N_("Submitted"),

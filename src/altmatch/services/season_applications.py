@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import ApplicationStageChange, SeasonCandidate, SeasonRequest, SeasonRow
 from altmatch.domain.access import Actor, Permission, require
@@ -27,7 +28,6 @@ from altmatch.services.season_access import (
     ConflictError,
     SeasonError,
     SeasonOut,
-    Sessions,
     access_candidate,
     access_season,
     candidate_out,

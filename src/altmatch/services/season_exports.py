@@ -7,10 +7,11 @@ writer, so a cell someone typed as `=...` never runs as a formula.
 
 from __future__ import annotations
 
+from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.domain.access import Actor, Permission, require
 from altmatch.io.export import ExportCell, Format, export_rows
-from altmatch.services.season_access import Sessions, access_season
+from altmatch.services.season_access import access_season
 from altmatch.services.season_requests import list_requests
 
 REQUEST_HEADER = (

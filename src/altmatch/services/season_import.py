@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db import accounts as accounts_repo
 from altmatch.db import season as repo
 from altmatch.db.models import (
@@ -41,7 +42,6 @@ from altmatch.io.tabular import RowError
 from altmatch.services.audit import record_audit
 from altmatch.services.season_access import (
     ConflictError,
-    Sessions,
     access_season,
 )
 

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db.models import Job
 from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.i18n import N_, Message, render
@@ -43,7 +44,6 @@ from altmatch.services.job_runner import (
 )
 from altmatch.services.season_access import (
     ConflictError,
-    Sessions,
     access_run,
     access_season,
 )

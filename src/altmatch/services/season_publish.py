@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import EmploymentContract, MatchRun, SeasonCandidate, SeasonRow
 from altmatch.domain.access import Actor, Permission, require
@@ -20,7 +21,6 @@ from altmatch.i18n import N_, Message
 from altmatch.services.audit import record_audit
 from altmatch.services.season_access import (
     ConflictError,
-    Sessions,
     access_run,
     access_season,
 )

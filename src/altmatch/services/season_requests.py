@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import Organisation, SeasonRequest, SeasonRow
 from altmatch.domain.access import Actor, Permission, Role, require
@@ -23,7 +24,6 @@ from altmatch.services.season_access import (
     RequestOut,
     SeasonError,
     SeasonOut,
-    Sessions,
     access_request,
     access_season,
     request_out,

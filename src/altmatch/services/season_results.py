@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import MatchRun, SeasonRow
 from altmatch.db.models.season import STORED_ALTERNATES
@@ -17,7 +18,6 @@ from altmatch.io.export import Format, export_rows
 from altmatch.services.season_access import (
     RunOut,
     SeasonOut,
-    Sessions,
     access_season,
     run_out,
     season_out,

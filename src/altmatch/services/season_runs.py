@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import (
     MatchRun,
@@ -34,7 +35,6 @@ from altmatch.services.season_access import (
     RunOut,
     SeasonError,
     SeasonOut,
-    Sessions,
     access_run,
     access_season,
     run_out,

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import SeasonCandidate, SeasonCouple, SeasonRequest, SeasonRow
 from altmatch.domain.access import AccessDeniedError, Actor, Permission, Role, require
@@ -19,7 +20,6 @@ from altmatch.services.season_access import (
     RunOut,
     SeasonError,
     SeasonOut,
-    Sessions,
     access_season,
     candidate_out,
     run_out,

@@ -14,8 +14,9 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.models import (
     CaseAttachment,
     CaseEvent,
@@ -42,7 +43,6 @@ from altmatch.services.support_escalation import (
 )
 from altmatch.services.support_routing import level_posts, reached_handlers, route_length
 
-Sessions = sessionmaker[Session]
 STAFF = (Role.BOE_STAFF, Role.COMPANY_STAFF)
 # What the ALT sees of a case's history: no views, no internal notes, no names of viewers.
 ALT_EVENTS = frozenset({"opened", "answered", "escalated", "resolved", "reopened", "mediation"})

@@ -10,9 +10,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
 from altmatch.db.models import (
     CaseAttachment,
     CaseEvent,
@@ -46,8 +47,6 @@ from altmatch.services.support_escalation import (
 )
 from altmatch.services.support_notifications import notify
 from altmatch.services.support_routing import reached_handlers, route_length
-
-Sessions = sessionmaker[Session]
 
 
 class CaseIn(BaseModel):

@@ -24,17 +24,15 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.clock import utc_now
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.db.models import Notification, SupportCase, User
 from altmatch.domain.support import is_confidential
 from altmatch.i18n import N_, Message, normalize_locale, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import CaseCategory
-
-Sessions = sessionmaker[Session]
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db.models import CaseEvent, SupportCase
 from altmatch.domain.business_calendar import BusinessCalendar
 from altmatch.domain.support import CaseClock, is_emergency, level_due, target_for
@@ -25,7 +26,6 @@ from altmatch.services.audit import record_audit
 from altmatch.services.support_notifications import notify
 from altmatch.services.support_routing import handlers_at, route_length
 
-Sessions = sessionmaker[Session]
 RESOLVED = "resolved"
 
 

@@ -20,8 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.models import Organisation, SupportCase
 from altmatch.domain.access import (
     Actor,
@@ -38,8 +39,6 @@ from altmatch.domain.support import CaseOutcome, SupportMetrics, support_metrics
 from altmatch.i18n import N_, Message, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import HiringPath
-
-Sessions = sessionmaker[Session]
 
 EMPLOYER_KINDS = (OrgKind.BOE.value, OrgKind.COMPANY.value)
 

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from altmatch.db import Sessions
 from altmatch.db.models import Organisation, SupportCase, SupportRoute, User
 from altmatch.domain.access import (
     Actor,
@@ -31,8 +32,6 @@ from altmatch.rulebook.vocabulary import HiringPath
 from altmatch.services.audit import record_audit
 from altmatch.services.bounds import RowId
 from altmatch.services.errors import RuleError
-
-Sessions = sessionmaker[Session]
 
 # Which roles an organisation's table may hold: a BoE's posts and a company's posts.
 ROLES_BY_KIND: dict[str, tuple[RouteRole, ...]] = {

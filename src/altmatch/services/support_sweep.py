@@ -13,13 +13,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.services.support_email import send_pending_emails
 from altmatch.services.support_escalation import escalate_overdue
 
-Sessions = sessionmaker[Session]
 log = logging.getLogger(__name__)
 
 

@@ -19,9 +19,10 @@ from typing import Literal
 import pyotp
 import segno
 from pydantic import BaseModel
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
+from altmatch.db import Sessions
 from altmatch.db import accounts as repo
 from altmatch.db.models import User
 from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError, Operator, Role
@@ -29,8 +30,6 @@ from altmatch.i18n import N_, Message
 from altmatch.services.accounts import AccountError, normalise_email
 from altmatch.services.audit import record_audit
 from altmatch.services.passwords import check_password
-
-Sessions = sessionmaker[Session]
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF, Role.COMPANY_STAFF})
 STEP_SECONDS = 30

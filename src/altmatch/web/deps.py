@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, sessionmaker
+
+from altmatch.db import Sessions
 
 
-def request_sessions(request: Request) -> sessionmaker[Session]:
-    sessions: sessionmaker[Session] = request.app.state.sessions
+def request_sessions(request: Request) -> Sessions:
+    sessions: Sessions = request.app.state.sessions
     return sessions
 
 
-SessionsDep = Annotated[sessionmaker[Session], Depends(request_sessions)]
+SessionsDep = Annotated[Sessions, Depends(request_sessions)]

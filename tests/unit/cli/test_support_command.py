@@ -9,14 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 from tests.schema_template import SchemaTemplate
 from tests.support_world import SupportWorld, build_support_world
 from typer.testing import CliRunner
 
 from altmatch.cli import app
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
+from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.services.support_case_reads import get_case
 from altmatch.services.support_cases import CaseIn, open_case
 
@@ -29,7 +28,7 @@ MONDAY_9 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # 09:00 in Japan
 @pytest.fixture
 def db(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_template: SchemaTemplate
-) -> Iterator[sessionmaker[Session]]:
+) -> Iterator[Sessions]:
     monkeypatch.setenv("ALTMATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ALTMATCH_DATABASE_URL", "")
     settings = Settings()
@@ -40,7 +39,7 @@ def db(
 
 
 @pytest.fixture
-def world(db: sessionmaker[Session]) -> SupportWorld:
+def world(db: Sessions) -> SupportWorld:
     return build_support_world(db)
 
 
@@ -87,7 +86,7 @@ def test_routes_of_an_unknown_organisation_exits_2(world: SupportWorld) -> None:
     assert result.exit_code == 2 and "no BoE or company 999" in result.output
 
 
-def test_escalate_raises_overdue_cases_once(db: sessionmaker[Session], world: SupportWorld) -> None:
+def test_escalate_raises_overdue_cases_once(db: Sessions, world: SupportWorld) -> None:
     body = CaseIn(category="housing", urgency="high", subject="Leak", description="Roof leaks")
     case = open_case(db, world.actors["dispatch_alt"], body, now=MONDAY_9)
     late = (case.first_response_due + timedelta(minutes=1)).isoformat()

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.config import Settings
-from altmatch.db import Base, make_engine, session_factory
+from altmatch.db import Base, Sessions, make_engine, session_factory
 from altmatch.db.models import AuditEntry, LoginAttempt, User, UserSession
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, OrgKind, Role
 from altmatch.i18n import render
@@ -41,7 +40,6 @@ from altmatch.services.my_account import delete_my_account, export_my_data, sign
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ADMIN = Actor(user_id=999, role=Role.ADMIN)

@@ -9,10 +9,9 @@ from pathlib import Path
 import pyotp
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from altmatch.config import Settings
-from altmatch.db import Base, make_engine, session_factory
+from altmatch.db import Base, Sessions, make_engine, session_factory
 from altmatch.db.models import AuditEntry, LoginAttempt, RecoveryCode, SignInChallenge, User
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, OrgKind, Role
 from altmatch.services.accounts import AccountError, create_organisation, create_user
@@ -43,7 +42,6 @@ from altmatch.services.two_factor import (
 
 pytestmark = pytest.mark.date_sensitive
 
-Sessions = sessionmaker[Session]
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 11, 25, 9, 0, 10, tzinfo=UTC)  # 10 s into a 30 s step
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from altmatch.config import Settings
+from altmatch.db import Sessions
 from altmatch.domain.access import Actor
 from altmatch.i18n import render
-from altmatch.services.accounts import ROLE_LABELS, AccountError, Sessions, get_me
+from altmatch.services.accounts import ROLE_LABELS, AccountError, get_me
 from altmatch.services.my_account import delete_my_account, export_my_data
 from altmatch.services.two_factor import (
     disable_two_factor,

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from altmatch.db import Sessions
 from altmatch.domain.access import Actor
 from altmatch.i18n import render
 from altmatch.services.dispatch_assignment import (
     CommitRequest,
     PlanRequest,
     PlanResultOut,
-    Sessions,
     commit_assignment,
     current_assignment,
     plan_assignment,

@@ -14,8 +14,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from altmatch.clock import JAPAN
+from altmatch.db import Sessions
 from altmatch.domain.access import Actor
-from altmatch.services.season_access import STAGE_LABELS, Sessions
+from altmatch.services.season_access import STAGE_LABELS
 from altmatch.services.season_import import ImportOut, import_candidates, import_requests
 from altmatch.services.season_jobs import start_chances_job, start_match_job
 from altmatch.services.season_publish import publish_run

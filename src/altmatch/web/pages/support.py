@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from altmatch.db import Sessions
 from altmatch.domain.access import Actor
 from altmatch.i18n import N_, render
 from altmatch.rulebook.vocabulary import HiringPath
@@ -23,7 +24,6 @@ from altmatch.services.labels import LABELS as PATH_LABELS
 from altmatch.services.profile_input import field_errors
 from altmatch.services.support_case_reads import (
     CaseOut,
-    Sessions,
     emergency_contacts,
     get_case,
     list_my_cases,

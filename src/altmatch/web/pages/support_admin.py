@@ -17,13 +17,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from altmatch.db import Sessions
 from altmatch.domain.access import Actor, NotFoundError
 from altmatch.domain.support import RouteRole
 from altmatch.i18n import render
 from altmatch.rulebook import load_rulebook
 from altmatch.services.errors import RuleError
 from altmatch.services.support_case_reads import (
-    Sessions,
     list_notifications,
     mark_notification_read,
 )

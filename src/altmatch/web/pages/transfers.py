@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from altmatch.db import Sessions
 from altmatch.domain.access import Actor
 from altmatch.i18n import render
-from altmatch.services.dispatch_assignment import Sessions, current_assignment
+from altmatch.services.dispatch_assignment import current_assignment
 from altmatch.services.dispatch_transfers import (
     StaffTransferIn,
     TransferIn,
