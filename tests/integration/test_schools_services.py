@@ -12,7 +12,8 @@ from altmatch.db.models import AuditEntry
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, NotFoundError, OrgKind, Role
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.accounts import create_organisation
-from altmatch.services.schools import SchoolError, SchoolFields, add_school, list_schools
+from altmatch.services.errors import RuleError
+from altmatch.services.schools import SchoolFields, add_school, list_schools
 
 
 def _school(external_id: str = "s01", name: str = "Kobe Minami Elementary School") -> SchoolFields:
@@ -109,7 +110,7 @@ def test_adding_a_school_is_audited_in_the_boes_tenant_and_duplicates_are_refuse
     kobe = _staff(orgs, "kobe")
     school = add_school(sessions, kobe, orgs["kobe"], _school())
 
-    with pytest.raises(SchoolError):
+    with pytest.raises(RuleError):
         add_school(sessions, kobe, orgs["kobe"], _school(name="Another name"))
 
     with sessions() as session:

@@ -28,7 +28,7 @@ from altmatch.db.models import (
 )
 from altmatch.domain.access import NotFoundError
 from altmatch.domain.application import ApplicationStage
-from altmatch.services.season_access import ConflictError
+from altmatch.services.errors import StaleError
 from altmatch.services.season_applications import PreferencesIn, my_application, set_preferences
 from altmatch.services.season_import import import_candidates, import_requests
 from altmatch.services.season_publish import publish_run
@@ -121,9 +121,9 @@ def test_publishing_is_irreversible_in_the_service_and_in_the_database(
     draft = run_season_match(sessions, world.coordinator, season_id, seed=1)
     publish_run(sessions, world.coordinator, season_id, draft.run.id)
 
-    with pytest.raises(ConflictError):
+    with pytest.raises(StaleError):
         publish_run(sessions, world.coordinator, season_id, draft.run.id)
-    with pytest.raises(ConflictError):
+    with pytest.raises(StaleError):
         run_season_match(sessions, world.coordinator, season_id, seed=2)
     with pytest.raises(ImmutableRunError), sessions.begin() as session:
         run = session.get(MatchRun, draft.run.id)
@@ -147,7 +147,7 @@ def test_a_boe_edits_only_its_own_requests_and_only_before_the_deadline(
     edited = edit_request(sessions, world.kobe, season_id, first.id, fields, version=first.version)
     assert edited.capacity == 3 and edited.version == first.version + 1
 
-    with pytest.raises(ConflictError):  # the version it started from is stale now
+    with pytest.raises(StaleError):  # the version it started from is stale now
         edit_request(sessions, world.kobe, season_id, first.id, fields, version=first.version)
     with pytest.raises(NotFoundError):
         edit_request(sessions, world.toyooka, season_id, first.id, fields, version=edited.version)
@@ -155,7 +155,7 @@ def test_a_boe_edits_only_its_own_requests_and_only_before_the_deadline(
         session.execute(
             update(SeasonRow).values(request_deadline=datetime.now(UTC) - timedelta(minutes=1))
         )
-    with pytest.raises(ConflictError):
+    with pytest.raises(StaleError):
         edit_request(sessions, world.kobe, season_id, first.id, fields, version=edited.version)
 
 
@@ -188,7 +188,7 @@ def test_candidates_set_preferences_with_the_version_they_read(
         sessions, world.emily, season_id, wishes, version=mine.application.version
     )
     assert after.application.preferences.prefectures == ["Kyoto", "Hyogo"]
-    with pytest.raises(ConflictError):
+    with pytest.raises(StaleError):
         set_preferences(sessions, world.emily, season_id, wishes, version=mine.application.version)
 
 

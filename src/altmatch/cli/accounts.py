@@ -11,7 +11,6 @@ from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.i18n import render
 from altmatch.services.accounts import (
-    AccountError,
     create_organisation,
     create_user,
     list_organisations,
@@ -19,6 +18,7 @@ from altmatch.services.accounts import (
     reset_password,
     set_user_disabled,
 )
+from altmatch.services.errors import RuleError
 from altmatch.services.two_factor import reset_two_factor
 
 users_app = typer.Typer(
@@ -30,7 +30,7 @@ orgs_app = typer.Typer(
 )
 
 
-def _fail(exc: AccountError) -> NoReturn:
+def _fail(exc: RuleError) -> NoReturn:
     where = f"{exc.field}: " if exc.field else ""
     typer.echo(f"error: {where}{render(exc.message, 'en')}", err=True)
     raise typer.Exit(2) from exc
@@ -71,7 +71,7 @@ def users_create(
                 organisation_id=organisation,
                 locale=locale,
             )
-        except AccountError as exc:
+        except RuleError as exc:
             _fail(exc)
     typer.echo(f"created user {user.id}: {user.email} ({user.role.value})")
 
@@ -88,7 +88,7 @@ def users_reset_password(
     with cli_sessions() as sessions:
         try:
             user = reset_password(sessions, actor=OPERATOR, email=email, new_password=password)
-        except AccountError as exc:
+        except RuleError as exc:
             _fail(exc)
     typer.echo(f"password reset for {user.email}; their sessions were ended")
 
@@ -109,7 +109,7 @@ def _set_disabled(email: str, *, disabled: bool) -> None:
     with cli_sessions() as sessions:
         try:
             user = set_user_disabled(sessions, actor=OPERATOR, email=email, disabled=disabled)
-        except AccountError as exc:
+        except RuleError as exc:
             _fail(exc)
     typer.echo(f"{user.email} is now {'disabled' if user.disabled else 'enabled'}")
 
@@ -121,7 +121,7 @@ def users_reset_two_factor(email: str = typer.Argument(..., help="The user's ema
     with cli_sessions() as sessions:
         try:
             result = reset_two_factor(sessions, OPERATOR, email)
-        except AccountError as exc:
+        except RuleError as exc:
             _fail(exc)
     state = "was on, now off" if result.was_enabled else "was not on; nothing to turn off"
     typer.echo(f"two-factor sign-in for {result.email} {state}")
@@ -162,7 +162,7 @@ def orgs_create(
                 municipality=municipality,
                 programme_id=programme,
             )
-        except AccountError as exc:
+        except RuleError as exc:
             _fail(exc)
     typer.echo(f"created organisation {org.id}: {org.name_en} ({org.kind.value})")
 

@@ -30,6 +30,7 @@ from altmatch.domain.access import (
 )
 from altmatch.i18n import LOCALES, N_, Message
 from altmatch.services.audit import record_audit
+from altmatch.services.errors import RuleError
 from altmatch.services.passwords import hash_password, password_problem
 
 ROLE_LABELS: Mapping[Role, str] = {
@@ -48,15 +49,6 @@ ORG_KIND_LABELS: Mapping[OrgKind, str] = {
 }
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-class AccountError(Exception):
-    """A request the account rules refuse, with a translatable reason and the field at fault."""
-
-    def __init__(self, message: Message, field: str | None = None) -> None:
-        super().__init__(message.template)
-        self.message = message
-        self.field = field
 
 
 class OrganisationOut(BaseModel):
@@ -117,9 +109,9 @@ def _allowed(actor: Actor | Operator) -> Actor | None:
 def _text(value: str, field: str, *, limit: int = 200) -> str:
     value = value.strip()
     if not value:
-        raise AccountError(Message(N_("This field is required.")), field)
+        raise RuleError(Message(N_("This field is required.")), field)
     if len(value) > limit:
-        raise AccountError(Message(N_("Use at most {count} characters."), {"count": limit}), field)
+        raise RuleError(Message(N_("Use at most {count} characters."), {"count": limit}), field)
     return value
 
 
@@ -141,14 +133,12 @@ def create_organisation(
         if programme_id is not None:
             programme = repo.get_organisation(session, programme_id)
             if kind is not OrgKind.BOE:
-                raise AccountError(
+                raise RuleError(
                     Message(N_("Only a Board of Education takes part in a programme.")),
                     "programme_id",
                 )
             if programme is None or programme.kind != OrgKind.PROGRAMME:
-                raise AccountError(
-                    Message(N_("There is no programme with that id.")), "programme_id"
-                )
+                raise RuleError(Message(N_("There is no programme with that id.")), "programme_id")
         row = repo.add_organisation(
             session,
             kind=kind.value,
@@ -182,13 +172,13 @@ def _check_organisation(session: Session, role: Role, organisation_id: int | Non
     expected = ROLE_ORG_KIND[role]
     if expected is None:
         if organisation_id is not None:
-            raise AccountError(
+            raise RuleError(
                 Message(N_("This role does not belong to an organisation.")), "organisation_id"
             )
         return
     org = repo.get_organisation(session, organisation_id) if organisation_id else None
     if org is None or org.kind != expected.value:
-        raise AccountError(
+        raise RuleError(
             Message(
                 N_("This role belongs to an organisation of this kind: {kind}."),
                 {"kind": Message(ORG_KIND_LABELS[expected])},
@@ -217,15 +207,15 @@ def add_user_in(
     now = now or utc_now()
     address = normalise_email(email)
     if not _EMAIL.fullmatch(address) or len(address) > 254:
-        raise AccountError(Message(N_("Enter a valid email address.")), "email")
+        raise RuleError(Message(N_("Enter a valid email address.")), "email")
     name = _text(display_name, "display_name")
     if password is not None and (problem := password_problem(password)):
-        raise AccountError(problem, "password")
+        raise RuleError(problem, "password")
     if locale not in LOCALES:
-        raise AccountError(Message(N_("Choose English or Japanese.")), "locale")
+        raise RuleError(Message(N_("Choose English or Japanese.")), "locale")
     _check_organisation(session, role, organisation_id)
     if repo.get_user_by_email(session, address) is not None:
-        raise AccountError(Message(N_("An account with this email already exists.")), "email")
+        raise RuleError(Message(N_("An account with this email already exists.")), "email")
     try:
         row = repo.add_user(
             session,
@@ -240,9 +230,7 @@ def add_user_in(
             created_at=now,
         )
     except IntegrityError as exc:  # the same email, created by a concurrent request
-        raise AccountError(
-            Message(N_("An account with this email already exists.")), "email"
-        ) from exc
+        raise RuleError(Message(N_("An account with this email already exists.")), "email") from exc
     after = {"role": role.value, "organisation_id": organisation_id, "locale": locale}
     record_audit(
         session, actor, "user.created", "user", row.id, None, after, tenant_id=organisation_id
@@ -286,7 +274,7 @@ def list_users(sessions: Sessions, *, actor: Actor | Operator) -> list[UserOut]:
 def _user_by_email(session: Session, email: str) -> User:
     row = repo.get_user_by_email(session, normalise_email(email))
     if row is None:
-        raise AccountError(Message(N_("There is no account with this email.")), "email")
+        raise RuleError(Message(N_("There is no account with this email.")), "email")
     return row
 
 
@@ -296,7 +284,7 @@ def reset_password(
     """Set a new password and sign the user out everywhere (whoever knew the old one too)."""
     who = _allowed(actor)
     if problem := password_problem(new_password):
-        raise AccountError(problem, "password")
+        raise RuleError(problem, "password")
     now = utc_now()
     with sessions.begin() as session:
         row = _user_by_email(session, email)

@@ -1,4 +1,4 @@
-"""Refusals that any dispatch or direct-hire service raises, mapped to HTTP by web/errors.py."""
+"""The one family of refusals every service raises, mapped to HTTP by web/errors.py."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ class RuleError(Exception):
 
 
 class StaleError(RuleError):
-    """The record changed since the client read it (a stale version): answered 409."""
+    """The record changed since the client read it (a stale version), or is locked (a passed
+    deadline, a published run): answered 409, so a client reloads instead of overwriting."""
 
 
 def stale_record() -> StaleError:

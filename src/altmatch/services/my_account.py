@@ -11,10 +11,11 @@ from altmatch.db import accounts as repo
 from altmatch.db.audit import audit_entries_about_user
 from altmatch.domain.access import Actor, NotFoundError, Permission, Role, require
 from altmatch.i18n import N_, Message
-from altmatch.services.accounts import AccountError, add_user_in, normalise_email, user_out
+from altmatch.services.accounts import add_user_in, normalise_email, user_out
 from altmatch.services.audit import record_audit
 from altmatch.services.authentication import SignedIn, SignInPolicy, actor_for, open_session
 from altmatch.services.consent import CONSENT_VERSION
+from altmatch.services.errors import RuleError
 
 
 def sign_up_candidate(
@@ -35,7 +36,7 @@ def sign_up_candidate(
     an older one means the text changed under them, so they must read it again.
     """
     if consent_version != CONSENT_VERSION:
-        raise AccountError(Message(N_("Please read and accept the consent text.")), "consent")
+        raise RuleError(Message(N_("Please read and accept the consent text.")), "consent")
     now = now or utc_now()
     with sessions.begin() as session:
         user = add_user_in(
@@ -115,7 +116,7 @@ def delete_my_account(sessions: Sessions, actor: Actor, *, confirm_email: str) -
         if user is None:
             raise NotFoundError("user")
         if normalise_email(confirm_email) != user.email:
-            raise AccountError(
+            raise RuleError(
                 Message(N_("Type your email address exactly to confirm.")), "confirm_email"
             )
         before = {"role": user.role, "consent_version": user.consent_version}

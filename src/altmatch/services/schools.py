@@ -28,15 +28,7 @@ from altmatch.domain.access import (
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.audit import record_audit
-
-
-class SchoolError(Exception):
-    """The school cannot be added as given (answered 422), with the field at fault."""
-
-    def __init__(self, message: Message, field: str | None = None) -> None:
-        super().__init__(message.template)
-        self.message = message
-        self.field = field
+from altmatch.services.errors import RuleError
 
 
 class SchoolFields(BaseModel):
@@ -119,7 +111,7 @@ def add_schools(
         for item in fields:
             external_id = item.external_id.strip()
             if external_id in taken:
-                raise SchoolError(
+                raise RuleError(
                     Message(N_("This Board of Education already has a school with this id.")),
                     "external_id",
                 )

@@ -24,7 +24,7 @@ from altmatch.db.models import (
 )
 from altmatch.domain.access import Actor, NotFoundError, Role
 from altmatch.domain.application import ApplicationStage
-from altmatch.i18n import N_, Message
+from altmatch.i18n import N_
 
 STAGE_LABELS: Mapping[ApplicationStage, str] = {
     ApplicationStage.SUBMITTED: N_("Submitted"),
@@ -37,27 +37,6 @@ STAGE_LABELS: Mapping[ApplicationStage, str] = {
     ApplicationStage.CONTRACTED: N_("Contracted"),
     ApplicationStage.WITHDRAWN: N_("Withdrawn"),
 }
-
-
-class SeasonError(Exception):
-    """A season rule refuses the request (answered 422), with the field at fault if any."""
-
-    def __init__(self, message: Message, field: str | None = None) -> None:
-        super().__init__(message.template)
-        self.message = message
-        self.field = field
-
-
-class ConflictError(SeasonError):
-    """The object changed or is locked: a stale version, a passed deadline, a published run.
-    Answered 409, so a client reloads instead of silently overwriting someone else's edit."""
-
-
-def stale_version() -> ConflictError:
-    return ConflictError(
-        Message(N_("Someone else changed this in the meantime. Reload it and try again.")),
-        "version",
-    )
 
 
 # -- access helpers ----------------------------------------------------------------------------

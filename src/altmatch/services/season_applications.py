@@ -23,17 +23,15 @@ from altmatch.domain.application import REVIEW_STAGES, ApplicationStage
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.audit import record_audit
+from altmatch.services.errors import RuleError, StaleError, stale_record
 from altmatch.services.season_access import (
     CandidateOut,
-    ConflictError,
-    SeasonError,
     SeasonOut,
     access_candidate,
     access_season,
     candidate_out,
     own_candidate,
     season_out,
-    stale_version,
 )
 
 
@@ -160,20 +158,18 @@ def set_preferences(
     require(actor, Permission.APPLICATION_EDIT_OWN)
     prefectures = list(dict.fromkeys(p.strip() for p in preferences.prefectures if p.strip()))
     if any(len(p) > 64 for p in prefectures):
-        raise SeasonError(
-            Message(N_("A prefecture name has at most 64 characters.")), "prefectures"
-        )
+        raise RuleError(Message(N_("A prefecture name has at most 64 characters.")), "prefectures")
     try:
         with sessions.begin() as session:
             season = access_season(session, actor, season_id)
             row = own_candidate(session, actor, season)
             if not _preferences_open(season, row):
-                raise ConflictError(
+                raise StaleError(
                     Message(N_("The outcome is published: preferences can no longer change.")),
                     "preferences",
                 )
             if row.version != version:
-                raise stale_version()
+                raise stale_record()
             before = _preferences(row)
             row.preferred_prefectures = prefectures
             row.preferred_area = preferences.area.value if preferences.area else None
@@ -192,7 +188,7 @@ def set_preferences(
             )
             return _application(session, season, row)
     except StaleDataError as exc:
-        raise stale_version() from exc
+        raise stale_record() from exc
 
 
 def _preferences(row: SeasonCandidate) -> dict[str, object]:
@@ -217,20 +213,18 @@ def set_stage(
     shortlisted); the outcome stages come from publishing a run."""
     require(actor, Permission.SEASON_MANAGE)
     if stage not in REVIEW_STAGES:
-        raise SeasonError(
-            Message(N_("This stage is set by publishing a run, not by hand.")), "stage"
-        )
+        raise RuleError(Message(N_("This stage is set by publishing a run, not by hand.")), "stage")
     try:
         with sessions.begin() as session:
             season = access_season(session, actor, season_id)
             row = access_candidate(session, actor, season, candidate_id)
             if season.status != "open" or row.stage not in REVIEW_STAGES:
-                raise ConflictError(
+                raise StaleError(
                     Message(N_("This application's outcome is decided; its stage is final.")),
                     "stage",
                 )
             if row.version != version:
-                raise stale_version()
+                raise stale_record()
             before = {"stage": row.stage}
             change_stage(session, actor, row, stage)
             session.flush()
@@ -245,7 +239,7 @@ def set_stage(
             )
             return _application(session, season, row)
     except StaleDataError as exc:
-        raise stale_version() from exc
+        raise stale_record() from exc
 
 
 def change_stage(

@@ -40,10 +40,8 @@ from altmatch.io.season_files import (
 )
 from altmatch.io.tabular import RowError
 from altmatch.services.audit import record_audit
-from altmatch.services.season_access import (
-    ConflictError,
-    access_season,
-)
+from altmatch.services.errors import StaleError
+from altmatch.services.season_access import access_season
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -87,7 +85,7 @@ def import_result(
 
 def _open_for_import(season: SeasonRow) -> None:
     if season.status != "open":
-        raise ConflictError(
+        raise StaleError(
             Message(N_("This season's outcome is published; it takes no more imports."))
         )
 

@@ -31,6 +31,7 @@ from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.i18n import N_, Message, render
 from altmatch.io.limits import ImportLimits
 from altmatch.services import import_jobs, job_queue
+from altmatch.services.errors import StaleError
 from altmatch.services.import_jobs import ImportTarget
 from altmatch.services.job_runner import (
     INTERRUPTED,
@@ -42,11 +43,7 @@ from altmatch.services.job_runner import (
     run_job,
     run_queued,
 )
-from altmatch.services.season_access import (
-    ConflictError,
-    access_run,
-    access_season,
-)
+from altmatch.services.season_access import access_run, access_season
 from altmatch.services.season_import import ImportOut
 from altmatch.services.season_runs import draft_only
 
@@ -207,7 +204,7 @@ def start_import_job(
     with sessions.begin() as session:
         season = access_season(session, actor, season_id)
         if season.status != "open":
-            raise ConflictError(
+            raise StaleError(
                 Message(N_("This season's outcome is published; it takes no more imports."))
             )
         params = import_jobs.import_params(target, limits, locale)

@@ -19,11 +19,8 @@ from altmatch.domain.access import Actor, Permission, require
 from altmatch.domain.application import ApplicationStage, outcome_stage
 from altmatch.i18n import N_, Message
 from altmatch.services.audit import record_audit
-from altmatch.services.season_access import (
-    ConflictError,
-    access_run,
-    access_season,
-)
+from altmatch.services.errors import StaleError
+from altmatch.services.season_access import access_run, access_season
 from altmatch.services.season_applications import change_stage
 from altmatch.services.season_runs import RunReviewOut, draft_only, review_of
 
@@ -40,11 +37,11 @@ def publish_run(sessions: Sessions, actor: Actor, season_id: int, run_id: int) -
         draft_only(run)
         current = repo.latest_published_run(session, season.id)
         if run.kind == "match" and current is not None:
-            raise ConflictError(
+            raise StaleError(
                 Message(N_("Another run of this season is already published.")), "status"
             )
         if run.kind == "upgrade" and (current is None or current.id != run.parent_run_id):
-            raise ConflictError(
+            raise StaleError(
                 Message(
                     N_("This upgrade starts from an outcome that is no longer the published one.")
                 ),

@@ -1,6 +1,6 @@
 """BoE requests: staff file and edit their own BoE's requests until the season's deadline.
 
-Edits carry the `version` the editor started from; a stale one is refused (ConflictError, 409)
+Edits carry the `version` the editor started from; a stale one is refused (StaleError, 409)
 so two people editing one request never silently overwrite each other.
 """
 
@@ -19,17 +19,15 @@ from altmatch.i18n import N_, Message
 from altmatch.io.season_files import MAX_CAPACITY, MAX_ID_CHARS, MAX_WEIGHT, MAX_YEARS
 from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
 from altmatch.services.audit import record_audit
+from altmatch.services.errors import RuleError, StaleError, stale_record
 from altmatch.services.season_access import (
-    ConflictError,
     RequestOut,
-    SeasonError,
     SeasonOut,
     access_request,
     access_season,
     request_out,
     requests_locked,
     season_out,
-    stale_version,
 )
 
 
@@ -76,7 +74,7 @@ def list_requests(sessions: Sessions, actor: Actor, season_id: int) -> RequestsO
 
 def _editable(season: SeasonRow) -> None:
     if requests_locked(season):
-        raise ConflictError(
+        raise StaleError(
             Message(N_("The deadline for requests has passed; they can no longer be changed.")),
             "request_deadline",
         )
@@ -113,9 +111,9 @@ def file_request(
         _editable(season)
         boe = session.get(Organisation, actor.organisation_id)
         if boe is None:
-            raise SeasonError(Message(N_("Your account belongs to no Board of Education.")))
+            raise RuleError(Message(N_("Your account belongs to no Board of Education.")))
         if fields.request_id.strip() in repo.request_external_ids(session, season.id):
-            raise SeasonError(
+            raise RuleError(
                 Message(N_("This season already has a request with this id.")), "request_id"
             )
         row = SeasonRequest(season_id=season.id, boe_id=boe.id, external_id=fields.request_id)
@@ -124,7 +122,7 @@ def file_request(
         try:
             session.flush()
         except IntegrityError as exc:  # the same id, filed by a concurrent request
-            raise stale_version() from exc
+            raise stale_record() from exc
         record_audit(
             session, actor, "request.filed", "season_request", row.id, None, _criteria(row)
         )
@@ -148,7 +146,7 @@ def edit_request(
             row = access_request(session, actor, season, request_id)
             _editable(season)
             if row.version != version:
-                raise stale_version()
+                raise stale_record()
             before = _criteria(row)
             _apply(row, fields, actor)
             session.flush()  # UPDATE ... WHERE version = the one read: a race loses here
@@ -158,4 +156,4 @@ def edit_request(
             assert boe is not None
             return request_out(row, boe)
     except StaleDataError as exc:
-        raise stale_version() from exc
+        raise stale_record() from exc

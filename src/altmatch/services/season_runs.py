@@ -28,12 +28,11 @@ from altmatch.domain.access import Actor, Permission, require
 from altmatch.engine import alternates
 from altmatch.i18n import N_, Message
 from altmatch.services.audit import record_audit
+from altmatch.services.errors import RuleError, StaleError
 from altmatch.services.placement import PlacementError, Progress, run_match, upgrade_from
 from altmatch.services.placement_report import CandidateExplanation, RunSummary, explain_run
 from altmatch.services.season_access import (
-    ConflictError,
     RunOut,
-    SeasonError,
     SeasonOut,
     access_run,
     access_season,
@@ -76,8 +75,8 @@ def _label(season: SeasonRow) -> str:
     return f"season-{season.id}"
 
 
-def _refused(exc: PlacementError) -> SeasonError:
-    return SeasonError(Message(N_("The run cannot go ahead: {problems}"), {"problems": str(exc)}))
+def _refused(exc: PlacementError) -> RuleError:
+    return RuleError(Message(N_("The run cannot go ahead: {problems}"), {"problems": str(exc)}))
 
 
 MATCH_STAGES = (
@@ -113,7 +112,7 @@ def run_season_match(
         step(MATCH_STAGES[0])
         season = access_season(session, actor, season_id)
         if repo.latest_published_run(session, season.id) is not None:
-            raise ConflictError(
+            raise StaleError(
                 Message(
                     N_(
                         "This season's outcome is published and cannot be redone; "
@@ -123,7 +122,7 @@ def run_season_match(
             )
         snapshot = snapshot_season(session, season)
         if not snapshot["candidates"] or not snapshot["requests"]:
-            raise SeasonError(Message(N_("Import candidates and requests before running a match.")))
+            raise RuleError(Message(N_("Import candidates and requests before running a match.")))
         try:
             run = run_match(season_files(snapshot, label=_label(season)), seed, progress=step)
         except PlacementError as exc:
@@ -271,7 +270,7 @@ def review_of(
 
 def draft_only(run: MatchRun) -> None:
     if run.status != "draft":
-        raise ConflictError(
+        raise StaleError(
             Message(N_("This run is published: it can no longer change. Make a new run instead.")),
             "status",
         )
@@ -337,14 +336,12 @@ def withdraw_candidates(
     chains). Nothing changes for anyone until the coordinator publishes it."""
     require(actor, Permission.SEASON_MANAGE)
     if not candidate_ids:
-        raise SeasonError(
-            Message(N_("Name at least one candidate who withdraws.")), "candidate_ids"
-        )
+        raise RuleError(Message(N_("Name at least one candidate who withdraws.")), "candidate_ids")
     with sessions.begin() as session:
         season = access_season(session, actor, season_id)
         parent = repo.latest_published_run(session, season.id)
         if parent is None:
-            raise ConflictError(
+            raise StaleError(
                 Message(N_("Publish a match first: withdrawals are handled after publication."))
             )
         files = season_files(parent.inputs_snapshot, label=_label(season))

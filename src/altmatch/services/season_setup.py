@@ -15,10 +15,10 @@ from altmatch.domain.access import AccessDeniedError, Actor, Permission, Role, r
 from altmatch.domain.application import ApplicationStage
 from altmatch.i18n import N_, Message
 from altmatch.services.audit import record_audit
+from altmatch.services.errors import RuleError
 from altmatch.services.season_access import (
     CandidateOut,
     RunOut,
-    SeasonError,
     SeasonOut,
     access_season,
     candidate_out,
@@ -44,9 +44,9 @@ def open_season(
         raise AccessDeniedError("no programme")
     name = name.strip()
     if not name or len(name) > 200:
-        raise SeasonError(Message(N_("Give the season a name of at most 200 characters.")), "name")
+        raise RuleError(Message(N_("Give the season a name of at most 200 characters.")), "name")
     if request_deadline.tzinfo is None:
-        raise SeasonError(Message(N_("Give the deadline with its time zone.")), "request_deadline")
+        raise RuleError(Message(N_("Give the deadline with its time zone.")), "request_deadline")
     with sessions.begin() as session:
         row = SeasonRow(
             programme_id=actor.programme_id,

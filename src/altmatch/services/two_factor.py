@@ -27,8 +27,9 @@ from altmatch.db import accounts as repo
 from altmatch.db.models import User
 from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError, Operator, Role
 from altmatch.i18n import N_, Message
-from altmatch.services.accounts import AccountError, normalise_email
+from altmatch.services.accounts import normalise_email
 from altmatch.services.audit import record_audit
+from altmatch.services.errors import RuleError
 from altmatch.services.passwords import check_password
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF, Role.COMPANY_STAFF})
@@ -125,8 +126,8 @@ def _staff_user(session: Session, actor: Actor) -> User:
     return user
 
 
-def _invalid_code() -> AccountError:
-    return AccountError(Message(N_("That code is not right. Check your phone's clock.")), "code")
+def _invalid_code() -> RuleError:
+    return RuleError(Message(N_("That code is not right. Check your phone's clock.")), "code")
 
 
 def two_factor_status(sessions: Sessions, actor: Actor, *, required: bool = False) -> TwoFactorOut:
@@ -165,9 +166,9 @@ def enable_two_factor(
     with sessions.begin() as session:
         user = _staff_user(session, actor)
         if user.totp_enabled_at is not None:
-            raise AccountError(Message(N_("Two-factor sign-in is already on.")), "code")
+            raise RuleError(Message(N_("Two-factor sign-in is already on.")), "code")
         if not user.totp_secret:
-            raise AccountError(Message(N_("Open the set-up page first.")), "code")
+            raise RuleError(Message(N_("Open the set-up page first.")), "code")
         step = matching_step(user.totp_secret, code[:_MAX_CODE_LENGTH], now, None)
         if step is None:
             raise _invalid_code()
@@ -187,13 +188,13 @@ def _check_proof(session: Session, user: User, code: str, password: str, now: da
         raise _invalid_code()
     if password and check_password(user.password_hash, password).ok:
         return
-    raise AccountError(Message(N_("Enter a current code or your password.")), "password")
+    raise RuleError(Message(N_("Enter a current code or your password.")), "password")
 
 
 def _enabled_user(session: Session, actor: Actor) -> User:
     user = _staff_user(session, actor)
     if user.totp_enabled_at is None:
-        raise AccountError(Message(N_("Two-factor sign-in is off.")), "code")
+        raise RuleError(Message(N_("Two-factor sign-in is off.")), "code")
     return user
 
 
@@ -251,7 +252,7 @@ def reset_two_factor(sessions: Sessions, operator: Operator, email: str) -> Rese
     with sessions.begin() as session:
         user = repo.get_user_by_email(session, normalise_email(email))
         if user is None:
-            raise AccountError(Message(N_("There is no account with this email.")), "email")
+            raise RuleError(Message(N_("There is no account with this email.")), "email")
         was_enabled = user.totp_enabled_at is not None
         _turn_off(session, user)
         before = {"enabled": was_enabled}

@@ -14,11 +14,8 @@ from altmatch.db.models import ImmutableRunError
 from altmatch.domain.access import AccessDeniedError, NotFoundError
 from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
-from altmatch.services.accounts import AccountError
 from altmatch.services.authentication import RateLimitedError, SignInError
 from altmatch.services.errors import RuleError, StaleError
-from altmatch.services.schools import SchoolError
-from altmatch.services.season_access import ConflictError, SeasonError
 from altmatch.web.auth import SignInRequiredError
 from altmatch.web.locale import request_locale
 from altmatch.web.pages.templating import render_page
@@ -53,15 +50,6 @@ def access_denied(request: Request, exc: Exception) -> Response:
     return render_page(request, name, locale, {}, status_code=status)
 
 
-def account_error(request: Request, exc: Exception) -> Response:
-    """Account rules broken through the API: 422 in the same shape as a validation error."""
-    assert isinstance(exc, AccountError)
-    message = render(exc.message, request_locale(request))
-    loc = ["body", exc.field] if exc.field else ["body"]
-    detail = [{"loc": loc, "msg": message, "type": "value_error"}]
-    return JSONResponse({"detail": detail}, status_code=422)
-
-
 def sign_in_refused(request: Request, exc: Exception) -> Response:
     """Refused sign-ins through the API: 401, or 429 with Retry-After when rate limited."""
     assert isinstance(exc, SignInError)
@@ -72,10 +60,10 @@ def sign_in_refused(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": detail}, status_code=401)
 
 
-def season_refused(request: Request, exc: Exception) -> Response:
-    """A season (or school) rule refuses the request: 422 naming the field, like a validation
-    error."""
-    assert isinstance(exc, SeasonError | SchoolError | RuleError)
+def rule_refused(request: Request, exc: Exception) -> Response:
+    """A business rule refuses the request: 422 naming the field, like a validation error (a
+    page gets the refusal page)."""
+    assert isinstance(exc, RuleError)
     message = render(exc.message, request_locale(request))
     loc = ["body", exc.field] if exc.field else ["body"]
     detail = [{"loc": loc, "msg": message, "type": "value_error"}]
@@ -89,7 +77,7 @@ def season_refused(request: Request, exc: Exception) -> Response:
 def conflict(request: Request, exc: Exception) -> Response:
     """A stale version, a passed deadline or a published run: 409, so the client reloads."""
     locale = request_locale(request)
-    if isinstance(exc, ConflictError | StaleError):
+    if isinstance(exc, StaleError):
         message = render(exc.message, locale)
     else:
         with use_locale(locale):
@@ -134,10 +122,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequiredError, sign_in_required)
     app.add_exception_handler(SignInError, sign_in_refused)
     app.add_exception_handler(AccessDeniedError, access_denied)
-    app.add_exception_handler(AccountError, account_error)
-    app.add_exception_handler(SeasonError, season_refused)
-    app.add_exception_handler(SchoolError, season_refused)
-    app.add_exception_handler(ConflictError, conflict)
-    app.add_exception_handler(RuleError, season_refused)
+    app.add_exception_handler(RuleError, rule_refused)
     app.add_exception_handler(StaleError, conflict)
     app.add_exception_handler(ImmutableRunError, conflict)

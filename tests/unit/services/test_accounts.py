@@ -18,7 +18,6 @@ from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, OrgKind, 
 from altmatch.i18n import render
 from altmatch.services import passwords
 from altmatch.services.accounts import (
-    AccountError,
     OrganisationOut,
     create_organisation,
     create_user,
@@ -36,6 +35,7 @@ from altmatch.services.authentication import (
     token_hash,
 )
 from altmatch.services.consent import CONSENT_VERSION, consent_text
+from altmatch.services.errors import RuleError
 from altmatch.services.my_account import delete_my_account, export_my_data, sign_up_candidate
 
 pytestmark = pytest.mark.date_sensitive
@@ -106,7 +106,7 @@ def test_a_boe_joins_a_programme_but_a_company_cannot(
     sessions: Sessions, programme: OrganisationOut, boe: OrganisationOut
 ) -> None:
     assert boe.programme_id == programme.id and boe.prefecture == "Hyogo"
-    with pytest.raises(AccountError) as refused:
+    with pytest.raises(RuleError) as refused:
         create_organisation(
             sessions,
             actor=OPERATOR,
@@ -121,7 +121,7 @@ def test_a_boe_joins_a_programme_but_a_company_cannot(
 def test_a_boe_can_only_join_an_organisation_that_is_a_programme(
     sessions: Sessions, boe: OrganisationOut
 ) -> None:
-    with pytest.raises(AccountError, match="no programme"):
+    with pytest.raises(RuleError, match="no programme"):
         create_organisation(
             sessions,
             actor=OPERATOR,
@@ -152,7 +152,7 @@ def test_a_users_role_must_match_the_kind_of_their_organisation(
         (Role.COMPANY_STAFF, 12345),  # does not exist
     ]
     for role, organisation_id in cases:
-        with pytest.raises(AccountError) as refused:
+        with pytest.raises(RuleError) as refused:
             create_user(
                 sessions,
                 actor=OPERATOR,
@@ -166,7 +166,7 @@ def test_a_users_role_must_match_the_kind_of_their_organisation(
 
 
 def test_a_role_mismatch_is_explained_in_japanese_too(sessions: Sessions) -> None:
-    with pytest.raises(AccountError) as refused:
+    with pytest.raises(RuleError) as refused:
         create_user(
             sessions,
             actor=OPERATOR,
@@ -183,14 +183,14 @@ def test_emails_are_stored_lower_cased_and_unique_whatever_the_case(sessions: Se
     candidate(sessions, "Emily@Example.org")
     with sessions() as session:
         assert session.scalars(select(User.email)).one() == "emily@example.org"
-    with pytest.raises(AccountError, match="already exists"):
+    with pytest.raises(RuleError, match="already exists"):
         candidate(sessions, "  EMILY@example.ORG ")
 
 
 def test_bad_emails_names_and_short_passwords_are_refused_by_field(sessions: Sessions) -> None:
     good = {"email": "a@example.org", "display_name": "A", "password": PASSWORD}
     for field, value in [("email", "not-an-email"), ("display_name", "  "), ("password", "short")]:
-        with pytest.raises(AccountError) as refused:
+        with pytest.raises(RuleError) as refused:
             create_user(sessions, actor=OPERATOR, role=Role.CANDIDATE, **{**good, field: value})
         assert refused.value.field == field
 
@@ -471,7 +471,7 @@ def test_sign_up_records_the_consent_version_and_signs_in(sessions: Sessions) ->
 def test_sign_up_without_the_current_consent_is_refused(
     sessions: Sessions, version: str | None
 ) -> None:
-    with pytest.raises(AccountError) as refused:
+    with pytest.raises(RuleError) as refused:
         sign_up_candidate(
             sessions,
             email="liam@example.org",
@@ -526,7 +526,7 @@ def test_the_export_holds_everything_stored_about_the_user_but_no_secrets(
 
 def test_deleting_my_account_needs_my_email_and_removes_my_data(sessions: Sessions) -> None:
     actor = _signed_up(sessions)
-    with pytest.raises(AccountError) as refused:
+    with pytest.raises(RuleError) as refused:
         delete_my_account(sessions, actor, confirm_email="someone@else.org")
     assert refused.value.field == "confirm_email"
     delete_my_account(sessions, actor, confirm_email="LIAM@example.org")

@@ -14,7 +14,7 @@ from altmatch.config import Settings
 from altmatch.db import Base, Sessions, make_engine, session_factory
 from altmatch.db.models import AuditEntry, LoginAttempt, RecoveryCode, SignInChallenge, User
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, OrgKind, Role
-from altmatch.services.accounts import AccountError, create_organisation, create_user
+from altmatch.services.accounts import create_organisation, create_user
 from altmatch.services.authentication import (
     CHALLENGE_LIFETIME,
     CHALLENGE_MAX_TRIES,
@@ -29,6 +29,7 @@ from altmatch.services.authentication import (
     sign_in,
     token_hash,
 )
+from altmatch.services.errors import RuleError
 from altmatch.services.two_factor import (
     disable_two_factor,
     enable_two_factor,
@@ -146,7 +147,7 @@ def test_enrolment_shows_the_same_secret_until_a_code_switches_it_on(sessions: S
     assert not first.enabled
     assert first.setup.otpauth_uri.startswith("otpauth://totp/altmatch:")
     assert len(first.setup.secret) == 32
-    with pytest.raises(AccountError):
+    with pytest.raises(RuleError):
         enable_two_factor(sessions, actor, code="000000", now=NOW)
     assert setup_owed(sessions, actor)  # nothing switched on yet
     codes = enable_two_factor(sessions, actor, code=code_at(first.setup.secret, NOW), now=NOW)
@@ -281,9 +282,9 @@ def test_wrong_codes_count_as_failed_sign_ins_for_the_email(sessions: Sessions) 
 def test_turning_off_needs_a_current_code_or_the_password(sessions: Sessions) -> None:
     actor, secret, _ = enrolled(sessions)
     later = NOW + timedelta(minutes=1)
-    with pytest.raises(AccountError):
+    with pytest.raises(RuleError):
         disable_two_factor(sessions, actor, password="not the password", now=later)
-    with pytest.raises(AccountError):
+    with pytest.raises(RuleError):
         disable_two_factor(sessions, actor, code="000000", now=later)
     disable_two_factor(sessions, actor, code=code_at(secret, later), now=later)
     status = two_factor_status(sessions, actor)
@@ -320,5 +321,5 @@ def test_the_operators_reset_turns_it_off_and_is_audited(sessions: Sessions) -> 
         assert entry.entity_id == str(actor.user_id) and entry.actor_user_id is None
     signed_in = sign_in(sessions, email="boe_staff@example.org", password=PASSWORD, ip="ip")
     assert isinstance(signed_in, SignedIn)
-    with pytest.raises(AccountError):
+    with pytest.raises(RuleError):
         reset_two_factor(sessions, OPERATOR, "nobody@example.org")

@@ -13,7 +13,8 @@ from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
 from altmatch.i18n import render
-from altmatch.services.accounts import ROLE_LABELS, AccountError, get_me
+from altmatch.services.accounts import ROLE_LABELS, get_me
+from altmatch.services.errors import RuleError
 from altmatch.services.my_account import delete_my_account, export_my_data
 from altmatch.services.two_factor import (
     disable_two_factor,
@@ -65,7 +66,7 @@ def account_delete(
 ) -> HTMLResponse:
     try:
         delete_my_account(sessions, actor, confirm_email=confirm_email)
-    except AccountError as exc:
+    except RuleError as exc:
         context = _context(sessions, actor, {"confirm_email": render(exc.message, locale)})
         return render_page(request, "account.html", locale, context, status_code=400)
     request.state.altmatch_user = None  # the header must no longer show the deleted account
@@ -111,7 +112,7 @@ def two_factor_enable(
 ) -> HTMLResponse:
     try:
         codes = enable_two_factor(sessions, actor, code=code).recovery_codes
-    except AccountError as exc:
+    except RuleError as exc:
         errors = {"enable": render(exc.message, locale)}
         return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
     return _two_factor_page(request, actor, sessions, locale, recovery_codes=codes)
@@ -128,7 +129,7 @@ def two_factor_renew(
 ) -> HTMLResponse:
     try:
         codes = regenerate_recovery_codes(sessions, actor, code=code, password=password)
-    except AccountError as exc:
+    except RuleError as exc:
         errors = {"renew": render(exc.message, locale)}
         return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
     return _two_factor_page(request, actor, sessions, locale, recovery_codes=codes.recovery_codes)
@@ -145,7 +146,7 @@ def two_factor_disable(
 ) -> HTMLResponse:
     try:
         disable_two_factor(sessions, actor, code=code, password=password)
-    except AccountError as exc:
+    except RuleError as exc:
         errors = {"off": render(exc.message, locale)}
         return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
     return _two_factor_page(request, actor, sessions, locale)

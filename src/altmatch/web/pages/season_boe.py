@@ -13,9 +13,9 @@ from pydantic import ValidationError
 
 from altmatch.i18n import render
 from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
+from altmatch.services.errors import RuleError, StaleError
 from altmatch.services.labels import LABELS
 from altmatch.services.profile_input import field_errors
-from altmatch.services.season_access import ConflictError, SeasonError
 from altmatch.services.season_requests import RequestFields, edit_request, list_requests
 from altmatch.services.season_results import season_placements
 from altmatch.web.auth import PlacementViewerDep, RequestEditorDep, RequestViewerDep
@@ -84,9 +84,9 @@ async def request_edit(
         )
     except ValidationError as exc:
         errors = dict(field_errors(exc, locale))
-    except SeasonError as exc:
+    except RuleError as exc:
         errors = {"form": render(exc.message, locale)}
-        status = 409 if isinstance(exc, ConflictError) else 422
+        status = 409 if isinstance(exc, StaleError) else 422
     else:
         return RedirectResponse(f"/seasons/{season_id}/requests", status_code=303)
     context = {

@@ -13,9 +13,10 @@ from pydantic import ValidationError
 
 from altmatch.i18n import render
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
+from altmatch.services.errors import RuleError, StaleError
 from altmatch.services.labels import LABELS
 from altmatch.services.profile_input import field_errors
-from altmatch.services.season_access import STAGE_LABELS, ConflictError, SeasonError
+from altmatch.services.season_access import STAGE_LABELS
 from altmatch.services.season_applications import PreferencesIn, my_application, set_preferences
 from altmatch.web.auth import OwnApplicationDep, OwnOutcomeDep
 from altmatch.web.deps import SessionsDep
@@ -67,9 +68,9 @@ async def preferences_form(
         set_preferences(sessions, actor, season_id, wishes, version=version)
     except ValidationError as exc:
         errors = dict(field_errors(exc, locale))
-    except SeasonError as exc:
+    except RuleError as exc:
         errors = {"form": render(exc.message, locale)}
-        status = 409 if isinstance(exc, ConflictError) else 422
+        status = 409 if isinstance(exc, StaleError) else 422
     else:
         return RedirectResponse(f"/seasons/{season_id}/application", status_code=303)
     context = _context(my_application(sessions, actor, season_id), errors)

@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
-from altmatch.services.accounts import AccountError
 from altmatch.services.authentication import (
     CHALLENGE_LIFETIME,
     ChallengeExpiredError,
@@ -23,6 +22,7 @@ from altmatch.services.authentication import (
 )
 from altmatch.services.authentication import sign_out as end_session
 from altmatch.services.consent import consent_text
+from altmatch.services.errors import RuleError
 from altmatch.services.my_account import sign_up_candidate
 from altmatch.services.passwords import MIN_LENGTH
 from altmatch.web.auth import (
@@ -203,7 +203,7 @@ def sign_up_submit(
             policy=sign_in_policy(request),
             replacing_token=request.cookies.get(SESSION_COOKIE),
         )
-    except AccountError as exc:
+    except RuleError as exc:
         errors = {exc.field or "form": render(exc.message, locale)}
         return _sign_up_page(request, locale, values, errors, 400)
     return _signed_in(request, signed_in, DEFAULT_NEXT)
