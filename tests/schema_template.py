@@ -54,11 +54,18 @@ class SchemaTemplate:
             return
         name = make_url(settings.database_url).database
         assert name and name.startswith("altmatch_test_"), name  # never a real database
-        template = self._postgres_template()
         _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        self.create_postgres(name, migrated=True)
+
+    def create_postgres(self, name: str, *, migrated: bool) -> None:
+        """Create the PostgreSQL database `name`: empty, or a clone of the template at head
+        (about 0.1 s, where migrating an empty one takes about 0.7 s)."""
+        if not migrated:
+            _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            return
         _admin(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
+                sql.Identifier(name), sql.Identifier(self._postgres_template())
             )
         )
 

@@ -30,8 +30,13 @@ def postgres_unavailable() -> str | None:
 
 
 @pytest.fixture
-def postgres_url(postgres_unavailable: str | None) -> Iterator[str]:
-    """A freshly created, uniquely named empty database, dropped (forcibly) afterwards.
+def postgres_url(
+    request: pytest.FixtureRequest,
+    postgres_unavailable: str | None,
+    schema_template: SchemaTemplate,
+) -> Iterator[str]:
+    """A freshly created, uniquely named database, dropped (forcibly) afterwards: empty, or
+    already at head (a clone of the run's template) when the test uses the `engine` fixture.
 
     Skips when the server is unreachable, but fails instead under ALTMATCH_REQUIRE_POSTGRES=1
     so CI cannot silently lose its PostgreSQL coverage.
@@ -42,8 +47,7 @@ def postgres_url(postgres_unavailable: str | None) -> Iterator[str]:
         pytest.skip(postgres_unavailable)
     name = f"altmatch_test_{secrets.token_hex(6)}"
     admin_url = f"postgresql://{POSTGRES_SERVER}/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    schema_template.create_postgres(name, migrated="engine" in request.fixturenames)
     try:
         yield f"postgresql+psycopg://{POSTGRES_SERVER}/{name}"
     finally:
@@ -70,7 +74,9 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 @pytest.fixture
 def engine(settings: Settings, schema_template: SchemaTemplate) -> Iterator[Engine]:
     """An engine on a database at head (a copy of the run's migrated template)."""
-    schema_template.install(settings)
+    if settings.is_sqlite:
+        schema_template.install(settings)
+    # On PostgreSQL, postgres_url has cloned the template already: this test uses `engine`.
     engine = make_engine(settings)
     yield engine
     engine.dispose()
