@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from altmatch.clock import stopwatch, today_in_japan
+from altmatch.domain.timeline import add_months
 
 ROOT = Path(__file__).resolve().parents[1]
 # SQLite only: the date rules live in the services, which both backends share; the whole suite
@@ -45,20 +46,13 @@ def _next_leap_day(today: dt.date) -> dt.date:
         year += 1
 
 
-def _years_on(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year + years)
-    except ValueError:  # 29 February in a year without one
-        return today.replace(year=today.year + years, day=28)
-
-
 def chosen_days(today: dt.date) -> list[tuple[str, dt.date]]:
     """The days to test at, each with why it was chosen."""
     return [
         ("Golden Week (Constitution Day)", _on_or_after(today, 5, 3)),
         ("year-end closure", _on_or_after(today, 12, 30)),
         ("29 February", _next_leap_day(today)),
-        ("three years ahead", _years_on(today, 3)),
+        ("three years ahead", add_months(today, 36)),
     ]
 
 

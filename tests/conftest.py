@@ -38,7 +38,7 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(passwords, "HASHER", CHEAP_HASHER)
 
 
-def test_date_start() -> dt.datetime | None:
+def run_start() -> dt.datetime | None:
     """09:00 in Japan on the day ALTMATCH_TEST_DATE names, or None to run on the real clock."""
     value = os.environ.get(TEST_DATE, "").strip()
     if not value:
@@ -59,7 +59,7 @@ def real_time() -> float:
 
 def pytest_configure(config: pytest.Config) -> None:
     # Started before collection, so module-level dates in the tests are computed on that day too.
-    start = test_date_start()
+    start = run_start()
     if start is None:
         return
     # One offset from the real clock for the whole run: set by the first process (pytest, or
@@ -69,9 +69,9 @@ def pytest_configure(config: pytest.Config) -> None:
     travel = time_machine.travel(real_time() + offset, tick=True)
     travel.start()
     config.stash[_TRAVEL] = travel
-    paths = [str(CLOCK_TRAVEL), *filter(None, [os.environ.get("PYTHONPATH")])]
-    if str(CLOCK_TRAVEL) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-        os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+    inherited = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if str(CLOCK_TRAVEL) not in inherited:
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CLOCK_TRAVEL), *inherited]))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -88,7 +88,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    start = test_date_start()
+    start = run_start()
     when = f"{start:%Y-%m-%d %H:%M} Japan time ({TEST_DATE})" if start else "the real clock"
     return f"altmatch clock: tests start at {when}"
 

@@ -46,16 +46,11 @@ class SchemaTemplate:
         self._postgres: str | None = None
 
     def install(self, settings: Settings) -> None:
-        """Make the database `settings` names a fresh copy at head (replacing an empty one)."""
-        if settings.is_sqlite:
-            target = sqlite_file(settings)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self._sqlite_template(), target)
-            return
-        name = make_url(settings.database_url).database
-        assert name and name.startswith("altmatch_test_"), name  # never a real database
-        _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        self.create_postgres(name, migrated=True)
+        """Put a copy of the SQLite database at head where `settings` point. (A PostgreSQL
+        test gets its database from `create_postgres`, already at head.)"""
+        target = sqlite_file(settings)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self._sqlite_template(), target)
 
     def create_postgres(self, name: str, *, migrated: bool) -> None:
         """Create the PostgreSQL database `name`: empty, or a clone of the template at head

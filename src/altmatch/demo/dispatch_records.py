@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from altmatch.clock import JAPAN
+from altmatch.domain.timeline import add_months
 from altmatch.rulebook.schema import Rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath, Jlpt, RenewalIntention
 
@@ -142,13 +143,6 @@ def persona_contract_term(rulebook: Rulebook, today: date) -> tuple[date, date]:
     upcoming = [w.starts for w in windows if w.starts > today]
     following = min(upcoming) if upcoming else max(w.starts for w in windows)
     while following <= today:
-        following = _years_after(following, 1)
-    start = _years_after(following, -1)
+        following = add_months(following, 12)
+    start = add_months(following, -12)
     return start, following - timedelta(days=1)
-
-
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year + years, day=28)
