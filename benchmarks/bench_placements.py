@@ -21,11 +21,11 @@ from typing import Any
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.domain.access import OPERATOR
-from altmatch.services import season_runs
-from altmatch.services.authentication import act_as
-from altmatch.services.season_publish import publish_run
-from altmatch.services.season_results import season_placements
-from altmatch.services.season_setup import list_seasons
+from altmatch.services.accounts.authentication import act_as
+from altmatch.services.season import runs as season_runs
+from altmatch.services.season.publish import publish_run
+from altmatch.services.season.results import season_placements
+from altmatch.services.season.setup import list_seasons
 
 COORDINATOR = "programme_coordinator@demo.altmatch.example"
 BOE_STAFF = "kobe_boe_staff@demo.altmatch.example"

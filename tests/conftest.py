@@ -22,7 +22,7 @@ from tests.schema_template import SchemaTemplate
 
 from altmatch.clock import JAPAN
 from altmatch.config import Settings
-from altmatch.services import passwords
+from altmatch.services.accounts import passwords
 from altmatch.web.app import create_app
 
 TEST_DATE = "ALTMATCH_TEST_DATE"
@@ -124,6 +124,6 @@ def client(settings: Settings, schema_template: SchemaTemplate) -> Iterator[Test
 @pytest.fixture
 def inline_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Background season jobs run at once in the request's thread, done when it returns."""
-    from altmatch.services import season_jobs
+    from altmatch.services.season import jobs as season_jobs
 
     monkeypatch.setattr(season_jobs, "EXECUTOR", season_jobs.InlineExecutor())

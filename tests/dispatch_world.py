@@ -18,7 +18,7 @@ from altmatch.db.models import (
     School,
 )
 from altmatch.domain.access import OPERATOR, OrgKind, Role
-from altmatch.services.accounts import create_organisation, create_user
+from altmatch.services.accounts.users import create_organisation, create_user
 
 # Relative to today: pages, the API's proposals and the CLI plan for today by default.
 ON = today_in_japan()

@@ -15,7 +15,7 @@ from tests.integration.conftest import REQUIRE_POSTGRES
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, make_engine, session_factory
-from altmatch.services import job_queue
+from altmatch.services.kernel import job_queue
 from altmatch.services.setup import prepare_installation
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -14,10 +14,10 @@ from pathlib import Path
 from altmatch.db import Sessions
 from altmatch.db import accounts as accounts_repo
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
-from altmatch.services.accounts import create_organisation, create_user
-from altmatch.services.authentication import actor_for
-from altmatch.services.season_import import import_candidates, import_requests
-from altmatch.services.season_setup import open_season
+from altmatch.services.accounts.authentication import actor_for
+from altmatch.services.accounts.users import create_organisation, create_user
+from altmatch.services.season.imports import import_candidates, import_requests
+from altmatch.services.season.setup import open_season
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "season"
 PASSWORD = "correct horse battery"

@@ -12,7 +12,7 @@ from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
 from altmatch.db.models import EmploymentContract, School, SupportRoute
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
-from altmatch.services.accounts import create_organisation, create_user
+from altmatch.services.accounts.users import create_organisation, create_user
 
 PASSWORD = "correct horse battery"
 

@@ -25,19 +25,20 @@ from pathlib import Path
 from plan import LoadPlan, accounts_needed
 from sqlalchemy.orm import Session, sessionmaker
 
-# The seeder's own file builders, so the results season holds exactly the demo's rows.
-from altmatch.cli.demo_db import _candidates_csv, _organisations, _requests_csv
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.demo import DEMO_PASSWORD, generate_demo, personas
+
+# The seeder's own file builders, so the results season holds exactly the demo's rows.
+from altmatch.demo.seed_database import _candidates_csv, _organisations, _requests_csv
 from altmatch.domain.access import OPERATOR, Actor, Role
 from altmatch.io.season_files import COLUMNS, UPLOAD_COLUMNS
-from altmatch.services.accounts import create_user
-from altmatch.services.authentication import act_as
-from altmatch.services.season_import import ImportOut, import_candidates, import_requests
-from altmatch.services.season_publish import publish_run
-from altmatch.services.season_runs import run_season_chances, run_season_match
-from altmatch.services.season_setup import list_seasons, open_season
+from altmatch.services.accounts.authentication import act_as
+from altmatch.services.accounts.users import create_user
+from altmatch.services.season.imports import ImportOut, import_candidates, import_requests
+from altmatch.services.season.publish import publish_run
+from altmatch.services.season.runs import run_season_chances, run_season_match
+from altmatch.services.season.setup import list_seasons, open_season
 
 Sessions = sessionmaker[Session]
 LOAD_DOMAIN = "load.altmatch.example"  # reserved (RFC 2606): no mail can leave

@@ -10,7 +10,7 @@ from tests.api.helpers import PASSWORD, MakeAccount
 
 from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, ROLE_ORG_KIND, OrgKind, Role
-from altmatch.services.accounts import create_organisation, create_user
+from altmatch.services.accounts.users import create_organisation, create_user
 
 
 @pytest.fixture

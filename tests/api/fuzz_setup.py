@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from altmatch.cli.demo_db import seed_demo_database
 from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.demo import DEMO_PASSWORD, generate_demo
 from altmatch.demo.personas import LOGIN_DOMAIN
+from altmatch.demo.seed_database import seed_demo_database
 from altmatch.domain.access import Role
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app

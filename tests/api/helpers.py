@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
-from altmatch.services.accounts import create_organisation, create_user
+from altmatch.services.accounts.users import create_organisation, create_user
 
 PASSWORD = "correct horse battery"
 # What a browser sends with a same-origin form post or fetch; the CSRF check needs one of them.

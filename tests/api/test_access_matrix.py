@@ -30,11 +30,11 @@ from altmatch.domain.access import (
     Permission,
     Role,
 )
-from altmatch.services import passwords
-from altmatch.services.accounts import create_organisation, create_user
-from altmatch.services.authentication import sign_in
+from altmatch.services.accounts import passwords
+from altmatch.services.accounts.authentication import sign_in
+from altmatch.services.accounts.two_factor import STAFF_ROLES
+from altmatch.services.accounts.users import create_organisation, create_user
 from altmatch.services.setup import prepare_installation
-from altmatch.services.two_factor import STAFF_ROLES
 from altmatch.web.app import create_app
 from altmatch.web.auth import SESSION_COOKIE, PermissionGate, StaffGate
 

@@ -23,10 +23,10 @@ from tests.season_world import (
 
 from altmatch.config import Settings
 from altmatch.db import Sessions
-from altmatch.services.season_import import import_candidates, import_requests
-from altmatch.services.season_publish import publish_run
-from altmatch.services.season_runs import run_season_match
-from altmatch.services.season_setup import open_season
+from altmatch.services.season.imports import import_candidates, import_requests
+from altmatch.services.season.publish import publish_run
+from altmatch.services.season.runs import run_season_match
+from altmatch.services.season.setup import open_season
 from altmatch.web.app import create_app
 
 NO_DATA = "no data of its own"

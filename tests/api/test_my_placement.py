@@ -17,7 +17,7 @@ from altmatch.db.models import RosterAssignment
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath
-from altmatch.services.accounts import create_organisation
+from altmatch.services.accounts.users import create_organisation
 from altmatch.services.my_placement import AltContractIn, record_alt_contract
 
 pytestmark = pytest.mark.date_sensitive

@@ -35,8 +35,8 @@ from tests.api.fuzz_setup import PERSONAS, SAME_ORIGIN, FuzzWorld, build_world, 
 from tests.conftest import CHEAP_HASHER
 
 from altmatch.config import Settings
-from altmatch.services import passwords
-from altmatch.services.dispatch_tenders import TenderFields
+from altmatch.services.accounts import passwords
+from altmatch.services.dispatch.tenders import TenderFields
 from altmatch.web.api.files import XLSX
 from altmatch.web.app import create_app
 

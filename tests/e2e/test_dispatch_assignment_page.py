@@ -11,7 +11,7 @@ from tests.dispatch_world import PASSWORD, DispatchWorld, build_dispatch_world
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.domain.access import OPERATOR, Role
-from altmatch.services.accounts import create_user
+from altmatch.services.accounts.users import create_user
 
 pytestmark = pytest.mark.e2e
 

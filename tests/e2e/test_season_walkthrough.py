@@ -20,8 +20,8 @@ from tests.season_world import (
 
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
-from altmatch.services.season_import import import_requests
-from altmatch.services.season_setup import open_season
+from altmatch.services.season.imports import import_requests
+from altmatch.services.season.setup import open_season
 
 pytestmark = pytest.mark.e2e
 Shot = Callable[[Page, str], object]

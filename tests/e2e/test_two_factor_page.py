@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from altmatch.config import Settings
 from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.domain.access import OPERATOR, OrgKind, Role
-from altmatch.services.accounts import create_organisation, create_user
+from altmatch.services.accounts.users import create_organisation, create_user
 
 pytestmark = pytest.mark.e2e
 Shot = Callable[[Page, str], object]

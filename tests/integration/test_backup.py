@@ -15,15 +15,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
-from altmatch.cli.demo_db import seed_demo_database
 from altmatch.cli.root import app
 from altmatch.config import Settings
 from altmatch.db import backup as storage
 from altmatch.db import current_revision, head_revision, make_engine, session_factory
 from altmatch.db.models import Organisation
 from altmatch.demo import DEMO_PASSWORD, generate_demo, persona
+from altmatch.demo.seed_database import seed_demo_database
 from altmatch.domain.access import OPERATOR, OrgKind
-from altmatch.services.accounts import create_organisation
+from altmatch.services.accounts.users import create_organisation
 from altmatch.services.backup import Manifest, export_installation
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from altmatch.cli import app
-from altmatch.cli.demo_db import seed_demo_database
 from altmatch.config import Settings
 from altmatch.db import Sessions, make_engine, session_factory, upgrade_database
 from altmatch.db.models import (
@@ -38,13 +37,14 @@ from altmatch.db.models import (
 from altmatch.demo import DEMO_PASSWORD, generate_demo, persona, personas
 from altmatch.demo.direct_hire import APPLICANTS, generate_direct_hire
 from altmatch.demo.dispatch import generate_dispatch
+from altmatch.demo.seed_database import seed_demo_database
+from altmatch.demo.seed_operations import seed_demo_operations
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, Role
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import HiringPath
-from altmatch.services.authentication import act_as, sign_in
-from altmatch.services.demo_operations import seed_demo_operations
+from altmatch.services.accounts.authentication import act_as, sign_in
 from altmatch.services.my_placement import my_placement
-from altmatch.services.season_applications import my_application
+from altmatch.services.season.applications import my_application
 
 pytestmark = pytest.mark.date_sensitive
 

@@ -9,14 +9,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from altmatch.cli.demo_db import SeedReport, seed_demo_database
-from altmatch.cli.season_options import FORCE, fail, refuse_existing, save
+from altmatch.cli.season.options import FORCE, fail, refuse_existing, save
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.demo import DEMO_PASSWORD, DemoSeason, generate_demo, write_demo_season
 from altmatch.demo.season import DEFAULT_CANDIDATES, DEFAULT_SEED, MAX_CANDIDATES
+from altmatch.demo.seed_database import SeedReport, seed_demo_database
 from altmatch.i18n import gettext as _
-from altmatch.services.season_setup import any_season_exists
+from altmatch.services.season.setup import any_season_exists
 from altmatch.services.setup import prepare_installation
 
 

@@ -7,17 +7,17 @@ import typer
 from pydantic import ValidationError
 
 from altmatch import __version__
-from altmatch.cli.accounts import orgs_app, users_app
-from altmatch.cli.advise import advise_command
+from altmatch.cli.accounts.users import orgs_app, users_app
+from altmatch.cli.advice.advise import advise_command
 from altmatch.cli.backup import export_command, import_command
-from altmatch.cli.chances import chances_command
 from altmatch.cli.db import db_app
 from altmatch.cli.demo import demo_command
-from altmatch.cli.dispatch import dispatch_app
-from altmatch.cli.match import match_command, upgrade_command
-from altmatch.cli.postings import postings_app
+from altmatch.cli.direct_hire.postings import postings_app
+from altmatch.cli.dispatch.app import dispatch_app
+from altmatch.cli.season.chances import chances_command
+from altmatch.cli.season.match import match_command, upgrade_command
 from altmatch.cli.serve import serve_command
-from altmatch.cli.support import support_app
+from altmatch.cli.support.app import support_app
 from altmatch.cli.worker import worker_command
 from altmatch.config import Settings
 from altmatch.rulebook import RulebookError, use_edition

@@ -8,7 +8,7 @@ import uvicorn
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.services.setup import prepare_installation
-from altmatch.services.support_sweep import SupportSweeper
+from altmatch.services.support.sweep import SupportSweeper
 
 APP_FACTORY = "altmatch.web.app:create_app"
 WORKER_HEALTHCHECK_SECONDS = 30

@@ -11,8 +11,8 @@ import typer
 
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
-from altmatch.services import job_queue
-from altmatch.services.job_runner import serve_jobs
+from altmatch.services.kernel import job_queue
+from altmatch.services.season.job_runner import serve_jobs
 
 
 def worker_command() -> None:

@@ -26,7 +26,7 @@ from altmatch.db.models import (
 from altmatch.domain.access import Actor, Operator, Permission, Role, require
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath
-from altmatch.services.audit import record_audit
+from altmatch.services.kernel.audit import record_audit
 
 
 class OrganisationNameOut(BaseModel):

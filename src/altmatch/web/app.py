@@ -14,8 +14,8 @@ from altmatch import __version__
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.rulebook import use_edition
-from altmatch.services import job_queue
-from altmatch.services.season_jobs import recover_jobs
+from altmatch.services.kernel import job_queue
+from altmatch.services.season.jobs import recover_jobs
 from altmatch.web.api import api_router
 from altmatch.web.csrf import CsrfMiddleware
 from altmatch.web.errors import install_error_handlers

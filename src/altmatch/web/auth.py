@@ -10,9 +10,9 @@ from altmatch.config import Settings
 from altmatch.domain.access import AccessDeniedError, Actor, Permission, Role, require
 from altmatch.i18n import gettext as _
 from altmatch.i18n import use_locale
-from altmatch.services.accounts import UserOut, get_me
-from altmatch.services.authentication import SignedIn, SignInPolicy, resolve_session
-from altmatch.services.two_factor import STAFF_ROLES, setup_owed
+from altmatch.services.accounts.authentication import SignedIn, SignInPolicy, resolve_session
+from altmatch.services.accounts.two_factor import STAFF_ROLES, setup_owed
+from altmatch.services.accounts.users import UserOut, get_me
 from altmatch.web.deps import SessionsDep, request_sessions
 from altmatch.web.locale import request_locale
 

@@ -14,8 +14,8 @@ from altmatch.db.models import ImmutableRunError
 from altmatch.domain.access import AccessDeniedError, NotFoundError
 from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
-from altmatch.services.authentication import RateLimitedError, SignInError
-from altmatch.services.errors import RuleError, StaleError
+from altmatch.services.accounts.authentication import RateLimitedError, SignInError
+from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.web.auth import SignInRequiredError
 from altmatch.web.locale import request_locale
 from altmatch.web.pages.templating import render_page

@@ -23,7 +23,7 @@ from altmatch.demo.places import DATA_FILE, PlacesError, parse_prefectures
 from altmatch.domain.access import ROLE_ORG_KIND, OrgKind
 from altmatch.io.season_files import load_season_files
 from altmatch.rulebook.vocabulary import Jlpt
-from altmatch.services.placement import run_match
+from altmatch.services.season.placement import run_match
 
 SMALL = 300
 

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from altmatch.web.api import (
-    admin,
-    advice,
-    dispatch,
-    dispatch_assignment,
-    dispatch_coverage,
-    me,
-    postings,
-    schools,
-    season_jobs,
-    season_runs,
-    seasons,
-    session,
-    support,
-    support_metrics,
-    transfers,
-)
+from altmatch.web.api.accounts import admin, me, schools, session
+from altmatch.web.api.advice import advice
+from altmatch.web.api.direct_hire import postings
+from altmatch.web.api.dispatch import assignment as dispatch_assignment
+from altmatch.web.api.dispatch import contracts as dispatch_contracts
+from altmatch.web.api.dispatch import coverage as dispatch_coverage
+from altmatch.web.api.dispatch import transfers
 from altmatch.web.api.errors import ERROR_RESPONSES
+from altmatch.web.api.season import jobs as season_jobs
+from altmatch.web.api.season import runs as season_runs
+from altmatch.web.api.season import seasons
+from altmatch.web.api.support import cases as support_cases
+from altmatch.web.api.support import metrics as support_metrics
 
 api_router = APIRouter(responses=ERROR_RESPONSES)
 api_router.include_router(advice.router)
@@ -32,10 +27,10 @@ api_router.include_router(seasons.router)
 api_router.include_router(season_runs.router)
 api_router.include_router(season_jobs.router)
 api_router.include_router(schools.router)
-api_router.include_router(dispatch.router)
+api_router.include_router(dispatch_contracts.router)
 api_router.include_router(dispatch_assignment.router)
 api_router.include_router(dispatch_coverage.router)
 api_router.include_router(transfers.router)
 api_router.include_router(postings.router)
-api_router.include_router(support.router)
+api_router.include_router(support_cases.router)
 api_router.include_router(support_metrics.router)

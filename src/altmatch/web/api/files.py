@@ -8,7 +8,7 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 
 from altmatch.io.export import Format
-from altmatch.services.season_import import ImportOut
+from altmatch.services.kernel.imports import ImportOut
 from altmatch.web.api.errors import ValidationErrorOut
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path
 
-from altmatch.services.bounds import MAX_DB_INT, RowId
+from altmatch.services.kernel.bounds import MAX_DB_INT, RowId
 
 # An id in a path: above the largest a row can have (32-bit on PostgreSQL) it is refused as
 # input (422) instead of failing in the database driver (500).

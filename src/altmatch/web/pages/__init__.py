@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from altmatch.web.pages import (
-    account,
-    advisor,
-    dispatch,
-    dispatch_assignment,
-    dispatch_coverage,
-    home,
-    my_placement,
-    postings,
-    schools,
-    season_boe,
-    season_candidate,
-    season_jobs,
-    seasons,
-    sign_in,
-    support,
-    support_admin,
-    transfers,
-)
+from altmatch.web.pages import home, my_placement
+from altmatch.web.pages.accounts import account, schools, sign_in
+from altmatch.web.pages.advice import advisor
+from altmatch.web.pages.direct_hire import postings
+from altmatch.web.pages.dispatch import assignment as dispatch_assignment
+from altmatch.web.pages.dispatch import contracts as dispatch_contracts
+from altmatch.web.pages.dispatch import coverage as dispatch_coverage
+from altmatch.web.pages.dispatch import transfers
+from altmatch.web.pages.season import boe as season_boe
+from altmatch.web.pages.season import candidate as season_candidate
+from altmatch.web.pages.season import jobs as season_jobs
+from altmatch.web.pages.season import seasons
+from altmatch.web.pages.support import admin as support_admin
+from altmatch.web.pages.support import cases as support_cases
 
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(home.router)
@@ -35,10 +30,10 @@ pages_router.include_router(season_candidate.router)
 pages_router.include_router(season_jobs.router)
 pages_router.include_router(schools.router)
 pages_router.include_router(my_placement.router)
-pages_router.include_router(dispatch.router)
+pages_router.include_router(dispatch_contracts.router)
 pages_router.include_router(dispatch_assignment.router)
 pages_router.include_router(dispatch_coverage.router)
 pages_router.include_router(transfers.router)
 pages_router.include_router(postings.router)
-pages_router.include_router(support.router)
+pages_router.include_router(support_cases.router)
 pages_router.include_router(support_admin.router)

@@ -1,0 +1,1 @@
+"""`altmatch users` and `altmatch orgs`."""

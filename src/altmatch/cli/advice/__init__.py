@@ -1,0 +1,1 @@
+"""`altmatch advise`: the path advisor on the command line."""

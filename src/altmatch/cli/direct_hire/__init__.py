@@ -1,0 +1,1 @@
+"""`altmatch postings ...`: direct-hire postings and applications."""

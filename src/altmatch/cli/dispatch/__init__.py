@@ -1,0 +1,1 @@
+"""`altmatch dispatch ...`: a company's contracts, roster, assignment, coverage and transfers."""

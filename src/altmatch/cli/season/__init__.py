@@ -1,0 +1,1 @@
+"""`altmatch match`, `upgrade` and `chances`: a season from its files."""

@@ -1,0 +1,1 @@
+"""`altmatch support ...`: routing, escalation, e-mail and metrics."""

@@ -1,0 +1,220 @@
+"""Give path advice: validate a profile, run the pure advisor, and shape the shared read model.
+
+The read model (`AdviceOut`) is the documented JSON format: the API returns it, the CLI prints
+it with --json, and the pages render it, so all three always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+from altmatch.clock import today_in_japan
+from altmatch.db import Sessions
+from altmatch.domain.advice import DIMENSION_LABELS, Advice, PathAdvice, advise
+from altmatch.domain.direct_hire import Declared
+from altmatch.i18n import render
+from altmatch.rulebook import Rulebook, load_rulebook
+from altmatch.rulebook.schema import Sourced
+from altmatch.rulebook.vocabulary import Dimension, HiringPath
+from altmatch.services.advice.jet_chance import ChanceOut, jet_chance
+from altmatch.services.advice.profile_input import ProfileInput
+from altmatch.services.direct_hire.postings import PostingLinkOut, postings_for
+from altmatch.services.support.metrics import MeasuredSupportOut, measured_support_by_path
+
+
+class FailedRuleOut(BaseModel):
+    id: str
+    reason: str
+    fix: str
+
+
+class YearPayOut(BaseModel):
+    year: int
+    gross: int
+    take_home: int
+    deductions: dict[str, int]
+
+
+class AdviceBenefitOut(BaseModel):
+    id: str
+    label: str
+    value: str
+    estimate: bool
+
+
+class NextStepOut(BaseModel):
+    apply_from: dt.date | None
+    apply_by: dt.date | None
+    start: dt.date | None
+    year_round: bool
+    summary: str
+
+
+class SourceOut(BaseModel):
+    topic: str
+    source: str
+    as_of: dt.date
+    estimate: bool
+
+
+class PathOut(BaseModel):
+    path: HiringPath
+    name: str
+    employer: str
+    support_model: str
+    eligible: bool
+    failed_rules: list[FailedRuleOut]
+    pay: list[YearPayOut]
+    five_year_take_home: int
+    pay_is_estimate: bool
+    score: float
+    dimension_scores: dict[Dimension, float]
+    reasons: list[str]
+    benefits: list[AdviceBenefitOut]
+    next_step: NextStepOut
+    sources: list[SourceOut]
+    chance: ChanceOut | None = None  # JET only, when eligible: the estimated chance of placement
+    # Direct hire only, when eligible: open postings whose requirements the profile meets.
+    postings: list[PostingLinkOut] = []
+    # Support as measured over the path's closed support cases, shown beside the editorial
+    # rating (ratings.support) once the rulebook's support.metrics.min_cases_for_advisor exist.
+    measured_support: MeasuredSupportOut | None = None
+
+
+class RulebookOut(BaseModel):
+    year: int
+    as_of: dt.date
+
+
+class AdviceOut(BaseModel):
+    """The advisor's answer; `paths` are ordered best first, ineligible ones last."""
+
+    rulebook: RulebookOut
+    locale: str
+    today: dt.date
+    priorities: dict[Dimension, int]
+    dimension_labels: dict[Dimension, str]
+    paths: list[PathOut]
+
+    def for_path(self, path: HiringPath | str) -> PathOut:
+        return next(p for p in self.paths if p.path == path)
+
+
+def give_advice(
+    profile: ProfileInput,
+    *,
+    locale: str = "en",
+    rulebook: Rulebook | None = None,
+    today: dt.date | None = None,
+    sessions: Sessions | None = None,
+) -> AdviceOut:
+    """Advise on a validated profile, rendered in `locale`. With `sessions`, an eligible
+    direct-hire path also lists the open postings the profile qualifies for, and each path
+    with enough closed support cases carries its measured support figures."""
+    book = rulebook or load_rulebook()
+    advice = advise(
+        profile.to_domain(), profile.priorities.to_domain(), book, today=today or today_in_japan()
+    )
+    out = advice_out(advice, book, locale)
+    for path in out.paths:
+        if path.path is HiringPath.JET and path.eligible:
+            path.chance = jet_chance(profile.citizenship, book, locale)
+    if sessions is not None:
+        link_postings(out, profile, sessions, locale=locale)
+        link_measured_support(out, sessions, locale=locale, rulebook=book)
+    return out
+
+
+def link_postings(
+    out: AdviceOut, profile: ProfileInput, sessions: Sessions, *, locale: str = "en"
+) -> AdviceOut:
+    """Fill the direct-hire path's `postings` with the open postings whose every requirement
+    the profile meets (only when the advisor finds direct hire open to the profile)."""
+    for path in out.paths:
+        if path.path is HiringPath.DIRECT_HIRE and path.eligible:
+            declared = Declared.from_profile(profile.to_domain())
+            path.postings = postings_for(sessions, declared, locale=locale)
+    return out
+
+
+def link_measured_support(
+    out: AdviceOut, sessions: Sessions, *, locale: str = "en", rulebook: Rulebook | None = None
+) -> AdviceOut:
+    """Fill `measured_support` for each path whose employers have at least the rulebook's
+    `support.metrics.min_cases_for_advisor` closed cases, across all its employers.
+
+    The score is unchanged: the editorial rating stays the advisor's support dimension, and the
+    measured figures are shown beside it, because a path-wide median over whoever happens to
+    use altmatch is not yet comparable across paths on the rating's 0-5 scale.
+    """
+    measured = measured_support_by_path(sessions, locale=locale, rulebook=rulebook)
+    for path in out.paths:
+        path.measured_support = measured.get(path.path)
+    return out
+
+
+def advice_out(advice: Advice, rulebook: Rulebook, locale: str) -> AdviceOut:
+    return AdviceOut(
+        rulebook=RulebookOut(year=rulebook.year, as_of=rulebook.as_of),
+        locale=locale,
+        today=advice.today,
+        priorities=dict(advice.priorities),
+        dimension_labels={d: render(label, locale) for d, label in DIMENSION_LABELS.items()},
+        paths=[_path_out(p, locale) for p in advice.paths],
+    )
+
+
+def _sources(p: PathAdvice) -> list[SourceOut]:
+    entries: list[tuple[str, Sourced]] = [("pay", p.info.pay), ("timeline", p.info.timeline)]
+    entries += [(rule.id, rule) for rule in p.info.eligibility]
+    entries += [(f"benefit.{b.id}", b) for b in p.info.benefits]
+    entries += [(f"rating.{d.value}", r) for d, r in p.info.ratings.items()]
+    return [
+        SourceOut(topic=topic, source=str(s.source), as_of=s.as_of, estimate=s.estimate)
+        for topic, s in entries
+    ]
+
+
+def _path_out(p: PathAdvice, locale: str) -> PathOut:
+    step = p.next_step
+    return PathOut(
+        path=p.path,
+        name=p.info.name.get(locale),
+        employer=p.info.employer.get(locale),
+        support_model=p.info.support_model.get(locale),
+        eligible=p.eligible,
+        failed_rules=[
+            FailedRuleOut(id=r.id, reason=r.description.get(locale), fix=r.fix.get(locale))
+            for r in p.failed_rules
+        ],
+        pay=[
+            YearPayOut(
+                year=y.year,
+                gross=y.gross,
+                take_home=y.take_home,
+                deductions=y.deductions.as_dict(),
+            )
+            for y in p.pay
+        ],
+        five_year_take_home=p.five_year_take_home,
+        pay_is_estimate=p.info.pay.estimate,
+        score=p.score,
+        dimension_scores=dict(p.dimension_scores),
+        reasons=[render(m, locale) for m in p.reasons],
+        benefits=[
+            AdviceBenefitOut(
+                id=b.id, label=b.label.get(locale), value=b.value.get(locale), estimate=b.estimate
+            )
+            for b in p.info.benefits
+        ],
+        next_step=NextStepOut(
+            apply_from=step.apply_from,
+            apply_by=step.apply_by,
+            start=step.start,
+            year_round=step.year_round,
+            summary=p.info.timeline.summary.get(locale),
+        ),
+        sources=_sources(p),
+    )

@@ -1,0 +1,1 @@
+"""Direct hire: a BoE's postings and the applications to them."""

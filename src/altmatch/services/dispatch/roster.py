@@ -1,0 +1,483 @@
+"""A dispatch company's roster: its ALTs with home, experience, skills, contract end, renewal
+intention, onboarding checklist and assignments; ticking checklist items, recording renewal
+intentions (versioned: a stale edit is 409), importing the roster from CSV/XLSX (upsert by
+alt_id, all or nothing) and exporting it.
+
+Only the company's own staff (or the operator for a named company) see any of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from pydantic import BaseModel, Field
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from altmatch.db import Sessions
+from altmatch.db.models import (
+    ContractPosition,
+    DispatchContract,
+    RosterAlt,
+    RosterAssignment,
+    School,
+)
+from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
+from altmatch.domain.dispatch import checklist_progress
+from altmatch.i18n import N_, Message
+from altmatch.io.export import Format, export_rows
+from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
+from altmatch.io.roster_file import ROSTER_COLUMNS, RosterRecord, read_roster_upload
+from altmatch.rulebook import load_rulebook
+from altmatch.rulebook.vocabulary import Jlpt, RenewalIntention, SchoolLevel
+from altmatch.services.dispatch.access import access_roster_alt
+from altmatch.services.dispatch.contracts import (
+    audit_actor,
+    company_for,
+    import_out,
+    named,
+)
+from altmatch.services.kernel.audit import record_audit
+from altmatch.services.kernel.errors import RuleError, stale_record
+from altmatch.services.kernel.imports import ImportOut
+
+LEVELS = frozenset(level.value for level in SchoolLevel)
+RENEWAL_LABELS: Mapping[RenewalIntention, str] = {
+    RenewalIntention.RENEWING: N_("Renewing"),
+    RenewalIntention.UNDECIDED: N_("Undecided"),
+    RenewalIntention.LEAVING: N_("Leaving"),
+}
+
+
+class RosterAssignmentOut(BaseModel):
+    position_id: int
+    position: str
+    contract_id: int
+    contract_reference: str
+    school_id: int
+    school: str
+    start: date
+    end: date | None
+
+
+class ChecklistItemOut(BaseModel):
+    id: str
+    label: str
+    done_on: date | None
+
+
+class RosterAltOut(BaseModel):
+    id: int
+    alt_id: str
+    name: str
+    home_prefecture: str
+    home_municipality: str
+    home_latitude: float
+    home_longitude: float
+    school_experience: list[SchoolLevel]
+    driving_licence: bool
+    jlpt: Jlpt
+    contract_end: date
+    renewal_intention: RenewalIntention
+    preferred_prefectures: list[str]
+    checklist_done: int
+    checklist_total: int
+    checklist_percent: int
+    current: RosterAssignmentOut | None
+    version: int
+
+
+class RosterAltDetailOut(RosterAltOut):
+    checklist: list[ChecklistItemOut]
+    history: list[RosterAssignmentOut]
+
+
+class RosterFilters(BaseModel):
+    renewal_intention: RenewalIntention | None = None
+    prefecture: str | None = None
+
+
+class RosterOut(BaseModel):
+    company_id: int
+    company: str
+    filters: RosterFilters
+    prefectures: list[str]  # every home prefecture on the roster, for the filter
+    total: int  # ALTs on the roster before filtering
+    alts: list[RosterAltOut]
+
+
+class ChecklistTick(BaseModel):
+    item: str = Field(min_length=1, max_length=64)
+    done_on: date | None = Field(default=None, description="Completion date; null un-ticks")
+    version: int = Field(description="The version you read: a stale one is refused with 409.")
+
+
+class RenewalEdit(BaseModel):
+    renewal_intention: RenewalIntention
+    version: int = Field(description="The version you read: a stale one is refused with 409.")
+
+
+def _check(actor: Actor | Operator) -> None:
+    if not isinstance(actor, Operator):
+        require(actor, Permission.DISPATCH_MANAGE)
+
+
+def _items() -> list[str]:
+    return [item.id for item in load_rulebook().dispatch_operations.onboarding.items]
+
+
+def _assignments(
+    session: Session, alt_ids: Sequence[int], locale: str, *, current_only: bool
+) -> dict[int, list[RosterAssignmentOut]]:
+    if not alt_ids:
+        return {}
+    query = (
+        select(RosterAssignment, ContractPosition, DispatchContract, School)
+        .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
+        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
+        .join(School, School.id == ContractPosition.school_id)
+        .where(RosterAssignment.alt_id.in_(alt_ids))
+        .order_by(RosterAssignment.start.desc(), RosterAssignment.id.desc())
+    )
+    if current_only:
+        query = query.where(RosterAssignment.end.is_(None))
+    found: dict[int, list[RosterAssignmentOut]] = {}
+    for a, p, c, s in session.execute(query).all():
+        found.setdefault(a.alt_id, []).append(
+            RosterAssignmentOut(
+                position_id=p.id,
+                position=p.external_id,
+                contract_id=c.id,
+                contract_reference=c.reference,
+                school_id=s.id,
+                school=named(s, locale),
+                start=a.start,
+                end=a.end,
+            )
+        )
+    return found
+
+
+def _day(value: object) -> date | None:
+    """A checklist completion date as stored (ISO text); anything unreadable shows as none."""
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _alt_out(row: RosterAlt, current: RosterAssignmentOut | None, items: list[str]) -> RosterAltOut:
+    progress = checklist_progress(items, row.checklist or {})
+    return RosterAltOut(
+        id=row.id,
+        alt_id=row.external_id,
+        name=row.name,
+        home_prefecture=row.home_prefecture,
+        home_municipality=row.home_municipality,
+        home_latitude=row.home_latitude,
+        home_longitude=row.home_longitude,
+        school_experience=[SchoolLevel(v) for v in row.school_experience if v in LEVELS],
+        driving_licence=row.driving_licence,
+        jlpt=Jlpt(row.jlpt),
+        contract_end=row.contract_end,
+        renewal_intention=RenewalIntention(row.renewal_intention),
+        preferred_prefectures=list(row.preferred_prefectures or []),
+        checklist_done=progress.done,
+        checklist_total=progress.total,
+        checklist_percent=progress.percent,
+        current=current,
+        version=row.version,
+    )
+
+
+def list_roster(
+    sessions: Sessions,
+    actor: Actor | Operator,
+    *,
+    filters: RosterFilters | None = None,
+    locale: str = "en",
+    company_id: int | None = None,
+) -> RosterOut:
+    """The company's ALTs by name, optionally only those with a renewal intention or living in
+    a prefecture."""
+    _check(actor)
+    chosen = filters or RosterFilters()
+    with sessions() as session:
+        company = company_for(session, actor, company_id)
+        rows = session.scalars(
+            select(RosterAlt)
+            .where(RosterAlt.company_id == company.id)
+            .order_by(RosterAlt.name, RosterAlt.external_id)
+        ).all()
+        prefectures = sorted({r.home_prefecture for r in rows})
+        total = len(rows)
+        if chosen.renewal_intention is not None:
+            rows = [r for r in rows if r.renewal_intention == chosen.renewal_intention.value]
+        if chosen.prefecture:
+            rows = [r for r in rows if r.home_prefecture == chosen.prefecture]
+        current = _assignments(session, [r.id for r in rows], locale, current_only=True)
+        items = _items()
+        return RosterOut(
+            company_id=company.id,
+            company=named(company, locale),
+            filters=chosen,
+            prefectures=prefectures,
+            total=total,
+            alts=[_alt_out(r, next(iter(current.get(r.id, [])), None), items) for r in rows],
+        )
+
+
+def _access_alt(
+    session: Session, actor: Actor | Operator, alt_id: int, company_id: int | None
+) -> RosterAlt:
+    if isinstance(actor, Operator):
+        alt = session.get(RosterAlt, alt_id)
+        if alt is None or (company_id is not None and alt.company_id != company_id):
+            raise NotFoundError("alt")
+        return alt
+    require(actor, Permission.DISPATCH_MANAGE)
+    return access_roster_alt(session, actor, alt_id)
+
+
+def _detail(session: Session, row: RosterAlt, locale: str) -> RosterAltDetailOut:
+    history = _assignments(session, [row.id], locale, current_only=False).get(row.id, [])
+    current = next((a for a in history if a.end is None), None)
+    items = load_rulebook().dispatch_operations.onboarding.items
+    done = row.checklist or {}
+    summary = _alt_out(row, current, [i.id for i in items])
+    return RosterAltDetailOut(
+        **summary.model_dump(),
+        checklist=[
+            ChecklistItemOut(
+                id=i.id,
+                label=i.label.get(locale),
+                done_on=_day(done.get(i.id)),
+            )
+            for i in items
+        ],
+        history=history,
+    )
+
+
+def get_roster_alt(
+    sessions: Sessions,
+    actor: Actor | Operator,
+    alt_id: int,
+    *,
+    locale: str = "en",
+    company_id: int | None = None,
+) -> RosterAltDetailOut:
+    """One ALT with their onboarding checklist and every assignment, newest first."""
+    _check(actor)
+    with sessions() as session:
+        return _detail(session, _access_alt(session, actor, alt_id, company_id), locale)
+
+
+def _versioned_update(
+    session: Session, row: RosterAlt, version: int, values: dict[str, object]
+) -> None:
+    """UPDATE ... WHERE version = the one the editor read: a concurrent edit loses (409)."""
+    if row.version != version:
+        raise stale_record()
+    result = session.execute(
+        update(RosterAlt)
+        .where(RosterAlt.id == row.id, RosterAlt.version == version)
+        .values(**values, version=version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    if getattr(result, "rowcount", 1) != 1:
+        raise stale_record()
+
+
+def tick_checklist(
+    sessions: Sessions,
+    actor: Actor | Operator,
+    alt_id: int,
+    tick: ChecklistTick,
+    *,
+    locale: str = "en",
+    company_id: int | None = None,
+) -> RosterAltDetailOut:
+    """Record (or with no date, clear) when an onboarding item was completed."""
+    _check(actor)
+    if tick.item not in _items():
+        raise RuleError(Message(N_("There is no such checklist item.")), "item")
+    with sessions.begin() as session:
+        row = _access_alt(session, actor, alt_id, company_id)
+        before = dict(row.checklist or {})
+        after = {k: v for k, v in before.items() if k != tick.item}
+        if tick.done_on is not None:
+            after[tick.item] = tick.done_on.isoformat()
+        _versioned_update(session, row, tick.version, {"checklist": after})
+        record_audit(
+            session,
+            audit_actor(actor),
+            "roster_alt.checklist_ticked",
+            "roster_alt",
+            row.id,
+            {"checklist": before},
+            {"checklist": after},
+            tenant_id=row.company_id,
+        )
+        return _detail(session, row, locale)
+
+
+def set_renewal_intention(
+    sessions: Sessions,
+    actor: Actor | Operator,
+    alt_id: int,
+    edit: RenewalEdit,
+    *,
+    locale: str = "en",
+    company_id: int | None = None,
+) -> RosterAltDetailOut:
+    """Record whether the ALT means to renew their contract."""
+    _check(actor)
+    with sessions.begin() as session:
+        row = _access_alt(session, actor, alt_id, company_id)
+        before = {"renewal_intention": row.renewal_intention}
+        value = edit.renewal_intention.value
+        _versioned_update(session, row, edit.version, {"renewal_intention": value})
+        record_audit(
+            session,
+            audit_actor(actor),
+            "roster_alt.renewal_intention_set",
+            "roster_alt",
+            row.id,
+            before,
+            {"renewal_intention": value},
+            tenant_id=row.company_id,
+        )
+        return _detail(session, row, locale)
+
+
+def _fields(record: RosterRecord) -> dict[str, object]:
+    return {
+        "name": record.name,
+        "home_prefecture": record.home_prefecture,
+        "home_municipality": record.home_municipality,
+        "home_latitude": record.home_latitude,
+        "home_longitude": record.home_longitude,
+        "school_experience": [level.value for level in record.school_experience],
+        "driving_licence": record.driving_licence,
+        "jlpt": record.jlpt.value,
+        "contract_end": record.contract_end,
+        "renewal_intention": record.renewal_intention.value,
+        "preferred_prefectures": list(record.preferred_prefectures),
+    }
+
+
+# New ALTs go in as executemany batches: a 100,000-row roster takes seconds, not minutes, and
+# only one batch of parameters is in memory at a time.
+INSERT_BATCH = 5_000
+
+
+def import_roster(
+    sessions: Sessions,
+    actor: Actor | Operator,
+    *,
+    content: bytes,
+    filename: str,
+    commit: bool = True,
+    company_id: int | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    locale: str = "en",
+) -> ImportOut:
+    """Check (and with `commit`, store) a roster file: a known alt_id updates that ALT, a new
+    one adds an ALT; every row or, if any is wrong, none."""
+    _check(actor)
+    upload = read_roster_upload(content, filename, limits)
+    with sessions.begin() as session:
+        company = company_for(session, actor, company_id)
+        if upload.errors or not commit:
+            return import_out(len(upload.records), upload.errors, upload.sha256, False, locale)
+        existing = {
+            r.external_id: r
+            for r in session.scalars(select(RosterAlt).where(RosterAlt.company_id == company.id))
+        }
+        added: list[str] = []
+        updated: list[str] = []
+        new_rows: list[RosterRecord] = []
+        for record in upload.records:
+            row = existing.get(record.alt_id)
+            if row is None:
+                new_rows.append(record)
+                added.append(record.alt_id)
+                continue
+            fields = _fields(record)
+            if any(getattr(row, k) != v for k, v in fields.items()):
+                for key, value in fields.items():
+                    setattr(row, key, value)
+                row.version += 1
+                updated.append(record.alt_id)
+        for start in range(0, len(new_rows), INSERT_BATCH):
+            batch = new_rows[start : start + INSERT_BATCH]
+            session.execute(
+                insert(RosterAlt),
+                [{"company_id": company.id, "external_id": r.alt_id, **_fields(r)} for r in batch],
+            )
+        session.flush()
+        after = {
+            "rows": len(upload.records),
+            "added": added,
+            "updated": updated,
+            "sha256": upload.sha256,
+        }
+        record_audit(
+            session,
+            audit_actor(actor),
+            "roster.imported",
+            "company",
+            company.id,
+            None,
+            after,
+            tenant_id=company.id,
+        )
+        return import_out(len(upload.records), [], upload.sha256, True)
+
+
+EXPORT_COLUMNS = (
+    *ROSTER_COLUMNS,
+    "checklist_done",
+    "checklist_total",
+    "current_contract",
+    "current_position",
+    "current_school",
+)
+
+
+def export_roster(
+    sessions: Sessions,
+    actor: Actor | Operator,
+    fmt: Format,
+    *,
+    locale: str = "en",
+    company_id: int | None = None,
+) -> bytes:
+    """The whole roster as CSV or XLSX, in the import's columns (so it can be edited and
+    imported again) plus checklist progress and the current assignment."""
+    roster = list_roster(sessions, actor, locale=locale, company_id=company_id)
+    rows = [
+        (
+            a.alt_id,
+            a.name,
+            a.home_prefecture,
+            a.home_municipality,
+            a.home_latitude,
+            a.home_longitude,
+            ";".join(a.school_experience),
+            "yes" if a.driving_licence else "no",
+            a.jlpt.value,
+            a.contract_end,
+            a.renewal_intention.value,
+            ";".join(a.preferred_prefectures),
+            a.checklist_done,
+            a.checklist_total,
+            a.current.contract_reference if a.current else None,
+            a.current.position if a.current else None,
+            a.current.school if a.current else None,
+        )
+        for a in roster.alts
+    ]
+    return export_rows(EXPORT_COLUMNS, rows, fmt, sheet_name="roster")

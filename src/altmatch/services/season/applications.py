@@ -1,0 +1,263 @@
+"""A candidate's application: their stage and history, location preferences, and outcome.
+
+Candidates change their own preferences until the outcome is published; coordinators move
+applications through the review stages. Both carry the `version` they read (optimistic lock).
+The outcome appears only once a run is published, never from a draft.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from altmatch.clock import utc_now
+from altmatch.db import Sessions
+from altmatch.db import season as repo
+from altmatch.db.models import ApplicationStageChange, SeasonCandidate, SeasonRequest, SeasonRow
+from altmatch.domain.access import Actor, Permission, require
+from altmatch.domain.application import REVIEW_STAGES, ApplicationStage
+from altmatch.i18n import N_, Message
+from altmatch.rulebook.vocabulary import Area, SchoolLevel
+from altmatch.services.kernel.audit import record_audit
+from altmatch.services.kernel.errors import RuleError, StaleError, stale_record
+from altmatch.services.season.access import (
+    CandidateOut,
+    SeasonOut,
+    access_candidate,
+    access_season,
+    candidate_out,
+    own_candidate,
+    season_out,
+)
+
+
+class PreferencesIn(BaseModel):
+    prefectures: list[str] = Field(default=[], max_length=47)  # most preferred first
+    area: Area | None = None
+    school_levels: list[SchoolLevel] = []
+    anywhere: bool = False
+
+
+class SeasonStageChangeOut(BaseModel):
+    at: datetime
+    from_stage: ApplicationStage | None
+    to_stage: ApplicationStage
+
+
+class OutcomeOut(BaseModel):
+    """What the published run decided for this candidate, and why."""
+
+    run_id: int
+    published_at: datetime | None
+    placed: bool
+    request_id: str | None
+    boe: str | None
+    boe_ja: str | None
+    prefecture: str | None
+    choice: int | None  # 1-based position in the candidate's own list
+    text: str
+    why_not: list[dict[str, Any]]  # every request they ranked higher, with the reason
+    alternate_request_id: str | None
+    alternate_position: int | None  # 1: called first if a place opens there
+    anywhere: dict[str, Any] | None  # the accepts-anywhere tail above the outcome, by reason
+    chance: float | None  # placed in this share of simulated seasons (when chances were run)
+    chance_low: float | None
+    chance_high: float | None
+
+
+class SeasonApplicationOut(BaseModel):
+    season: SeasonOut
+    application: CandidateOut
+    editable: bool  # preferences can still change
+    history: list[SeasonStageChangeOut]
+    outcome: OutcomeOut | None  # None until a run is published
+
+
+def my_application(sessions: Sessions, actor: Actor, season_id: int) -> SeasonApplicationOut:
+    """The signed-in candidate's own application in the season."""
+    require(actor, Permission.OUTCOME_VIEW_OWN)
+    with sessions() as session:
+        season = access_season(session, actor, season_id)
+        return _application(session, season, own_candidate(session, actor, season))
+
+
+def view_application(
+    sessions: Sessions, actor: Actor, season_id: int, candidate_id: int
+) -> SeasonApplicationOut:
+    """One application: any of the season's for its coordinators, only one's own for a
+    candidate (another candidate's is 'not found')."""
+    require(actor, Permission.APPLICATION_VIEW)
+    with sessions() as session:
+        season = access_season(session, actor, season_id)
+        return _application(session, season, access_candidate(session, actor, season, candidate_id))
+
+
+def _application(session: Session, season: SeasonRow, row: SeasonCandidate) -> SeasonApplicationOut:
+    history = [
+        SeasonStageChangeOut(
+            at=c.at,
+            from_stage=ApplicationStage(c.from_stage) if c.from_stage else None,
+            to_stage=ApplicationStage(c.to_stage),
+        )
+        for c in repo.stage_changes(session, row.id)
+    ]
+    return SeasonApplicationOut(
+        season=season_out(season),
+        application=candidate_out(row),
+        editable=_preferences_open(season, row),
+        history=history,
+        outcome=_outcome(session, season, row),
+    )
+
+
+def _preferences_open(season: SeasonRow, row: SeasonCandidate) -> bool:
+    return season.status == "open" and row.stage != ApplicationStage.WITHDRAWN
+
+
+def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> OutcomeOut | None:
+    run = repo.latest_published_run(session, season.id)
+    placement = repo.placement_of(session, run.id, row.id) if run else None
+    if run is None or placement is None:
+        return None
+    request = session.get(SeasonRequest, placement.request_id) if placement.request_id else None
+    boe = repo.organisations(session, {request.boe_id}).get(request.boe_id) if request else None
+    alternate = (
+        session.get(SeasonRequest, placement.alternate_request_id)
+        if placement.alternate_request_id
+        else None
+    )
+    explanation = placement.explanation
+    return OutcomeOut(
+        run_id=run.id,
+        published_at=run.published_at,
+        placed=request is not None,
+        request_id=request.external_id if request else None,
+        boe=boe.name_en if boe else None,
+        boe_ja=boe.name_ja if boe else None,
+        prefecture=request.prefecture if request else None,
+        choice=placement.candidate_rank,
+        text=str(explanation.get("text", "")),
+        why_not=list(explanation.get("why_not", [])),
+        alternate_request_id=alternate.external_id if alternate else None,
+        alternate_position=placement.alternate_position,
+        anywhere=explanation.get("anywhere"),
+        chance=placement.chance,
+        chance_low=placement.chance_low,
+        chance_high=placement.chance_high,
+    )
+
+
+def set_preferences(
+    sessions: Sessions, actor: Actor, season_id: int, preferences: PreferencesIn, *, version: int
+) -> SeasonApplicationOut:
+    """A candidate sets where they want to go, until the outcome is published."""
+    require(actor, Permission.APPLICATION_EDIT_OWN)
+    prefectures = list(dict.fromkeys(p.strip() for p in preferences.prefectures if p.strip()))
+    if any(len(p) > 64 for p in prefectures):
+        raise RuleError(Message(N_("A prefecture name has at most 64 characters.")), "prefectures")
+    try:
+        with sessions.begin() as session:
+            season = access_season(session, actor, season_id)
+            row = own_candidate(session, actor, season)
+            if not _preferences_open(season, row):
+                raise StaleError(
+                    Message(N_("The outcome is published: preferences can no longer change.")),
+                    "preferences",
+                )
+            if row.version != version:
+                raise stale_record()
+            before = _preferences(row)
+            row.preferred_prefectures = prefectures
+            row.preferred_area = preferences.area.value if preferences.area else None
+            row.preferred_school_levels = [s.value for s in preferences.school_levels]
+            row.accepts_anywhere = preferences.anywhere
+            session.flush()
+            record_audit(
+                session,
+                actor,
+                "application.preferences_set",
+                "season_candidate",
+                row.id,
+                before,
+                _preferences(row),
+                tenant_id=season.programme_id,
+            )
+            return _application(session, season, row)
+    except StaleDataError as exc:
+        raise stale_record() from exc
+
+
+def _preferences(row: SeasonCandidate) -> dict[str, object]:
+    return {
+        "prefectures": list(row.preferred_prefectures),
+        "area": row.preferred_area,
+        "school_levels": list(row.preferred_school_levels),
+        "anywhere": row.accepts_anywhere,
+    }
+
+
+def set_stage(
+    sessions: Sessions,
+    actor: Actor,
+    season_id: int,
+    candidate_id: int,
+    stage: ApplicationStage,
+    *,
+    version: int,
+) -> SeasonApplicationOut:
+    """A coordinator moves an application through review (submitted → screened → interviewed →
+    shortlisted); the outcome stages come from publishing a run."""
+    require(actor, Permission.SEASON_MANAGE)
+    if stage not in REVIEW_STAGES:
+        raise RuleError(Message(N_("This stage is set by publishing a run, not by hand.")), "stage")
+    try:
+        with sessions.begin() as session:
+            season = access_season(session, actor, season_id)
+            row = access_candidate(session, actor, season, candidate_id)
+            if season.status != "open" or row.stage not in REVIEW_STAGES:
+                raise StaleError(
+                    Message(N_("This application's outcome is decided; its stage is final.")),
+                    "stage",
+                )
+            if row.version != version:
+                raise stale_record()
+            before = {"stage": row.stage}
+            change_stage(session, actor, row, stage)
+            session.flush()
+            record_audit(
+                session,
+                actor,
+                "application.stage_set",
+                "season_candidate",
+                row.id,
+                before,
+                {"stage": stage.value},
+            )
+            return _application(session, season, row)
+    except StaleDataError as exc:
+        raise stale_record() from exc
+
+
+def change_stage(
+    session: Session, actor: Actor, row: SeasonCandidate, stage: ApplicationStage
+) -> bool:
+    """Move `row` to `stage`, recording who and when; False if it is already there. Callers
+    audit: one entry for a hand-set stage, one per publication for the stages it sets."""
+    if row.stage == stage.value:
+        return False
+    before = row.stage
+    row.stage = stage.value
+    session.add(
+        ApplicationStageChange(
+            candidate_id=row.id,
+            at=utc_now(),
+            by_user_id=actor.user_id,
+            from_stage=before,
+            to_stage=stage.value,
+        )
+    )
+    return True

@@ -1,0 +1,519 @@
+"""Who may see a support case, and what they see: the ALT's own cases, one case (every view is a
+"viewed" event), a handler's queue with its breaches, attachments and in-app notices.
+
+Visibility (`access_case`): the ALT who opened the case; the handlers on the route at the
+levels it has reached; and, for a case whose category is not confidential, any staff of the
+employer. Everyone else (other BoEs, other companies, coordinators, candidates, administrators)
+gets NotFoundError, so a refusal never confirms that a case exists. The ALT's view never holds
+internal notes, nor the handlers' view events.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from altmatch.db import Sessions
+from altmatch.db.models import (
+    CaseAttachment,
+    CaseEvent,
+    CaseMediation,
+    CaseMessage,
+    Notification,
+    Organisation,
+    School,
+    SupportCase,
+    SupportRoute,
+    User,
+)
+from altmatch.domain.access import Actor, NotFoundError, Permission, Role, require
+from altmatch.domain.support import breaches, is_confidential
+from altmatch.i18n import Message, render
+from altmatch.rulebook.schema import SupportRules
+from altmatch.rulebook.vocabulary import CaseCategory, HiringPath, Urgency
+from altmatch.services.support.escalation import (
+    case_is_emergency,
+    clock_of,
+    escalate_case,
+    moment,
+    support_rules,
+)
+from altmatch.services.support.routing import level_posts, reached_handlers, route_length
+
+STAFF = (Role.BOE_STAFF, Role.COMPANY_STAFF)
+# What the ALT sees of a case's history: no views, no internal notes, no names of viewers.
+ALT_EVENTS = frozenset({"opened", "answered", "escalated", "resolved", "reopened", "mediation"})
+
+
+class MessageOut(BaseModel):
+    id: int
+    at: datetime
+    author_user_id: int | None
+    author: str
+    from_alt: bool
+    body: str
+    internal: bool
+
+
+class CaseEventOut(BaseModel):
+    at: datetime
+    action: str
+    by_user_id: int | None
+    detail: dict[str, object] | None
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class MediationOut(BaseModel):
+    id: int
+    at: datetime
+    school_id: int | None
+    school: str | None
+    contact_name: str
+    contact_role: str
+    agreed: str
+
+
+class HandlerOut(BaseModel):
+    level: int
+    role: str
+    user_id: int
+    name: str
+
+
+class EmergencyContactOut(BaseModel):
+    id: str
+    label: str
+    number: str
+    hours: str
+
+
+class CaseSummaryOut(BaseModel):
+    id: int
+    subject: str
+    category: CaseCategory
+    urgency: Urgency
+    path: HiringPath
+    employer_id: int
+    employer: str
+    employer_ja: str = ""
+    alt_user_id: int
+    alt_name: str
+    status: str
+    level: int
+    levels: int
+    confidential: bool
+    opened_at: datetime
+    first_response_due: datetime
+    resolution_due: datetime
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    breaches: list[str]
+    version: int
+
+
+class CaseOut(CaseSummaryOut):
+    language: str
+    description: str
+    reopened_count: int
+    adviser_org_id: int | None
+    viewer: str  # "alt" or "handler"
+    handlers: list[HandlerOut]
+    messages: list[MessageOut]
+    attachments: list[AttachmentOut]
+    mediations: list[MediationOut]
+    events: list[CaseEventOut]
+    emergency_contacts: list[EmergencyContactOut]  # filled for emergencies
+
+
+class CasesOut(BaseModel):
+    cases: list[CaseSummaryOut]
+
+
+class NotificationOut(BaseModel):
+    id: int
+    at: datetime
+    kind: str
+    case_id: int | None
+    text: str
+    read_at: datetime | None
+
+
+class NotificationsOut(BaseModel):
+    notifications: list[NotificationOut]
+    unread: int
+
+
+class AttachmentFile(BaseModel):
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def is_alt_of(actor: Actor, case: SupportCase) -> bool:
+    return actor.role is Role.ALT and case.alt_user_id == actor.user_id
+
+
+def is_handler_of(session: Session, actor: Actor, case: SupportCase) -> bool:
+    """A routed handler at a reached level, or (non-confidential cases) any employer staff."""
+    if actor.role not in STAFF or actor.organisation_id is None:
+        return False
+    if actor.user_id in reached_handlers(session, case):
+        return True
+    rules = support_rules()
+    return (
+        not is_confidential(rules, CaseCategory(case.category))
+        and case.employer_id == actor.organisation_id
+    )
+
+
+def access_case(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
+    lock: bool = False,
+    escalate_at: datetime | None = None,
+) -> SupportCase:
+    """The case, if the actor may see it (see the module docstring); NotFoundError otherwise.
+
+    With `escalate_at`, an overdue case is escalated first (what the cron would do anyway), so
+    a handler it has just reached can read it without waiting for the next run.
+    """
+    query = select(SupportCase).where(SupportCase.id == case_id)
+    case = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    if case is None:
+        raise NotFoundError("case")
+    if escalate_at is not None:
+        escalate_case(session, case, escalate_at)
+    if is_alt_of(actor, case) or is_handler_of(session, actor, case):
+        return case
+    raise NotFoundError("case")
+
+
+def access_handled_case(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
+    lock: bool = False,
+    escalate_at: datetime | None = None,
+) -> SupportCase:
+    """The case, for a handler who may see it (not the ALT)."""
+    require(actor, Permission.CASE_HANDLE)
+    case = access_case(session, actor, case_id, lock=lock, escalate_at=escalate_at)
+    if is_alt_of(actor, case):
+        raise NotFoundError("case")
+    return case
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {i: n for i, n in rows}
+
+
+def summary_out(
+    session: Session, case: SupportCase, now: datetime, rules: SupportRules
+) -> CaseSummaryOut:
+    employer = session.get(Organisation, case.employer_id)
+    alt = session.get(User, case.alt_user_id)
+    return CaseSummaryOut(
+        id=case.id,
+        subject=case.subject,
+        category=CaseCategory(case.category),
+        urgency=Urgency(case.urgency),
+        path=HiringPath(case.path),
+        employer_id=case.employer_id,
+        employer=employer.name_en if employer else "",
+        employer_ja=employer.name_ja if employer else "",
+        alt_user_id=case.alt_user_id,
+        alt_name=alt.display_name if alt else "",
+        status=case.status,
+        level=case.level,
+        levels=route_length(case),
+        confidential=is_confidential(rules, CaseCategory(case.category)),
+        opened_at=case.opened_at,
+        first_response_due=case.first_response_due,
+        resolution_due=case.resolution_due,
+        first_responded_at=case.first_responded_at,
+        resolved_at=case.resolved_at,
+        breaches=list(breaches(clock_of(case), now)),
+        version=case.version,
+    )
+
+
+def emergency_contacts(rules: SupportRules, locale: str) -> list[EmergencyContactOut]:
+    return [
+        EmergencyContactOut(
+            id=c.id, label=c.label.get(locale), number=c.number, hours=c.hours.get(locale)
+        )
+        for c in rules.emergency_contacts
+    ]
+
+
+def _handlers(session: Session, case: SupportCase) -> list[HandlerOut]:
+    out = []
+    for level, (org, role) in enumerate(level_posts(case, range(1, case.level + 1)), start=1):
+        rows = session.execute(
+            select(User.id, User.display_name)
+            .join(SupportRoute, SupportRoute.user_id == User.id)
+            .where(SupportRoute.organisation_id == org, SupportRoute.role == role.value)
+            .order_by(User.id)
+        )
+        out += [HandlerOut(level=level, role=role.value, user_id=i, name=n) for i, n in rows]
+    return out
+
+
+def case_out(
+    session: Session,
+    case: SupportCase,
+    *,
+    for_alt: bool,
+    now: datetime,
+    locale: str = "en",
+) -> CaseOut:
+    """The case as its reader may see it: the ALT never gets internal notes or view events."""
+    rules = support_rules()
+    messages = list(
+        session.scalars(
+            select(CaseMessage)
+            .where(CaseMessage.case_id == case.id)
+            .order_by(CaseMessage.at, CaseMessage.id)
+        )
+    )
+    if for_alt:
+        messages = [m for m in messages if not m.internal]
+    events = list(
+        session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+        )
+    )
+    if for_alt:
+        events = [e for e in events if e.action in ALT_EVENTS]
+    names = _names(session, {m.author_user_id for m in messages if m.author_user_id is not None})
+    files = session.execute(
+        select(
+            CaseAttachment.id,
+            CaseAttachment.filename,
+            CaseAttachment.content_type,
+            CaseAttachment.size,
+        )
+        .where(CaseAttachment.case_id == case.id)
+        .order_by(CaseAttachment.id)
+    )
+    mediations = session.execute(
+        select(CaseMediation, School.name_en)
+        .outerjoin(School, School.id == CaseMediation.school_id)
+        .where(CaseMediation.case_id == case.id)
+        .order_by(CaseMediation.id)
+    ).all()
+    summary = summary_out(session, case, now, rules)
+    return CaseOut(
+        **summary.model_dump(),
+        language=case.language,
+        description=case.description,
+        reopened_count=case.reopened_count,
+        adviser_org_id=case.adviser_org_id,
+        viewer="alt" if for_alt else "handler",
+        handlers=_handlers(session, case),
+        messages=[
+            MessageOut(
+                id=m.id,
+                at=m.at,
+                author_user_id=m.author_user_id,
+                author=names.get(m.author_user_id, "") if m.author_user_id else "",
+                from_alt=m.author_user_id == case.alt_user_id,
+                body=m.body,
+                internal=m.internal,
+            )
+            for m in messages
+        ],
+        attachments=[
+            AttachmentOut(id=i, filename=f, content_type=t, size=s) for i, f, t, s in files
+        ],
+        mediations=[
+            MediationOut(
+                id=m.id,
+                at=m.at,
+                school_id=m.school_id,
+                school=school,
+                contact_name=m.contact_name,
+                contact_role=m.contact_role,
+                agreed=m.agreed,
+            )
+            for m, school in mediations
+        ],
+        events=[
+            CaseEventOut(
+                at=e.at,
+                action=e.action,
+                by_user_id=None if for_alt else e.by_user_id,
+                detail=None if for_alt else e.detail,
+            )
+            for e in events
+        ],
+        emergency_contacts=emergency_contacts(rules, locale)
+        if case_is_emergency(rules, case)
+        else [],
+    )
+
+
+def record_view(session: Session, actor: Actor, case: SupportCase, now: datetime) -> None:
+    session.add(CaseEvent(case_id=case.id, at=now, by_user_id=actor.user_id, action="viewed"))
+
+
+def get_case(
+    sessions: Sessions,
+    actor: Actor,
+    case_id: int,
+    *,
+    now: datetime | None = None,
+    locale: str = "en",
+) -> CaseOut:
+    """One case for the ALT or a handler; escalated first if overdue, and the view recorded."""
+    at = moment(now)
+    with sessions.begin() as session:
+        case = access_case(session, actor, case_id, lock=True, escalate_at=at)
+        record_view(session, actor, case, at)
+        session.flush()
+        return case_out(session, case, for_alt=is_alt_of(actor, case), now=at, locale=locale)
+
+
+def list_my_cases(sessions: Sessions, actor: Actor, *, now: datetime | None = None) -> CasesOut:
+    """The signed-in ALT's cases, newest first."""
+    require(actor, Permission.CASE_OPEN_OWN)
+    at = moment(now)
+    rules = support_rules()
+    with sessions.begin() as session:
+        cases = list(
+            session.scalars(
+                select(SupportCase)
+                .where(SupportCase.alt_user_id == actor.user_id)
+                .order_by(SupportCase.opened_at.desc(), SupportCase.id.desc())
+            )
+        )
+        for case in cases:
+            escalate_case(session, case, at, rules)
+        session.flush()
+        return CasesOut(cases=[summary_out(session, c, at, rules) for c in cases])
+
+
+def list_queue(
+    sessions: Sessions,
+    actor: Actor,
+    *,
+    include_resolved: bool = False,
+    now: datetime | None = None,
+) -> CasesOut:
+    """A handler's queue: the cases they may see, breached first, then by the nearest due time.
+    Overdue cases are escalated first, so the queue shows their new level."""
+    require(actor, Permission.CASE_HANDLE)
+    at = moment(now)
+    rules = support_rules()
+    with sessions.begin() as session:
+        orgs = set(
+            session.scalars(
+                select(SupportRoute.organisation_id).where(SupportRoute.user_id == actor.user_id)
+            )
+        )
+        if actor.organisation_id is not None:
+            orgs.add(actor.organisation_id)
+        query = select(SupportCase).where(
+            or_(SupportCase.employer_id.in_(orgs), SupportCase.adviser_org_id.in_(orgs))
+        )
+        if not include_resolved:
+            query = query.where(SupportCase.status != "resolved")
+        visible = []
+        for case in session.scalars(query.order_by(SupportCase.id)):
+            escalate_case(session, case, at, rules)
+            if is_handler_of(session, actor, case):
+                visible.append(case)
+        session.flush()
+        items = [summary_out(session, c, at, rules) for c in visible]
+
+    def order(item: CaseSummaryOut) -> tuple[int, int, datetime, int]:
+        due = item.first_response_due if item.first_responded_at is None else item.resolution_due
+        return (0 if item.breaches else 1, item.status == "resolved", due, item.id)
+
+    return CasesOut(cases=sorted(items, key=order))
+
+
+def get_attachment(
+    sessions: Sessions,
+    actor: Actor,
+    case_id: int,
+    attachment_id: int,
+    *,
+    now: datetime | None = None,
+) -> AttachmentFile:
+    """An attachment's bytes, for whoever may see its case (the download is a recorded view)."""
+    at = moment(now)
+    with sessions.begin() as session:
+        case = access_case(session, actor, case_id)
+        row = session.get(CaseAttachment, attachment_id)
+        if row is None or row.case_id != case.id:
+            raise NotFoundError("attachment")
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                at=at,
+                by_user_id=actor.user_id,
+                action="viewed",
+                detail={"attachment_id": row.id},
+            )
+        )
+        return AttachmentFile(filename=row.filename, content_type=row.content_type, data=row.data)
+
+
+def list_notifications(
+    sessions: Sessions, actor: Actor, *, locale: str = "en", limit: int = 100
+) -> NotificationsOut:
+    """The signed-in user's notices, newest first, in their language."""
+    with sessions() as session:
+        rows = list(
+            session.scalars(
+                select(Notification)
+                .where(Notification.user_id == actor.user_id)
+                .order_by(Notification.at.desc(), Notification.id.desc())
+                .limit(limit)
+            )
+        )
+        unread = sum(1 for r in rows if r.read_at is None)
+        return NotificationsOut(
+            notifications=[_notification_out(r, locale) for r in rows], unread=unread
+        )
+
+
+def _notification_out(row: Notification, locale: str) -> NotificationOut:
+    message = Message(str(row.message.get("msgid", "")), dict(row.message.get("params") or {}))
+    return NotificationOut(
+        id=row.id,
+        at=row.at,
+        kind=row.kind,
+        case_id=row.case_id,
+        text=render(message, locale),
+        read_at=row.read_at,
+    )
+
+
+def mark_notification_read(
+    sessions: Sessions, actor: Actor, notification_id: int, *, locale: str = "en"
+) -> NotificationOut:
+    """Mark one of the user's own notices read (NotFoundError for anyone else's)."""
+    with sessions.begin() as session:
+        row = session.get(Notification, notification_id)
+        if row is None or row.user_id != actor.user_id:
+            raise NotFoundError("notification")
+        if row.read_at is None:
+            row.read_at = moment()
+        return _notification_out(row, locale)

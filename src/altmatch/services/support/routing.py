@@ -1,0 +1,226 @@
+"""Routing tables: who answers an organisation's support cases, level by level.
+
+An organisation's route is data: for each role (a BoE's supervisor and section chief, the
+prefecture's programme adviser; a company's support desk and area manager) the staff users who
+handle cases at that level. The organisation's own staff (or an administrator) keep it; a
+handler must be staff of that organisation. `handlers_at` answers "who handles this case at
+these levels", which decides both notifications and who may see a case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, Field
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from altmatch.db import Sessions
+from altmatch.db.models import Organisation, SupportCase, SupportRoute, User
+from altmatch.domain.access import (
+    Actor,
+    NotFoundError,
+    Operator,
+    OrgKind,
+    Permission,
+    Role,
+    require,
+)
+from altmatch.domain.support import ROUTE_BY_PATH, RouteRole
+from altmatch.i18n import N_, Message
+from altmatch.rulebook.vocabulary import HiringPath
+from altmatch.services.kernel.audit import record_audit
+from altmatch.services.kernel.bounds import RowId
+from altmatch.services.kernel.errors import RuleError
+
+# Which roles an organisation's table may hold: a BoE's posts and a company's posts.
+ROLES_BY_KIND: dict[str, tuple[RouteRole, ...]] = {
+    OrgKind.BOE.value: (
+        RouteRole.SUPERVISOR,
+        RouteRole.SECTION_CHIEF,
+        RouteRole.PROGRAMME_ADVISER,
+    ),
+    OrgKind.COMPANY.value: (RouteRole.SUPPORT_DESK, RouteRole.AREA_MANAGER),
+}
+
+
+class RouteEntryIn(BaseModel):
+    role: RouteRole
+    user_id: RowId
+
+
+class RoutesIn(BaseModel):
+    """The whole table: it replaces the organisation's current one."""
+
+    entries: list[RouteEntryIn] = Field(default_factory=list, max_length=100)
+
+
+class RouteEntryOut(BaseModel):
+    role: RouteRole
+    user_id: int
+    name: str
+    email: str
+
+
+class RoutesOut(BaseModel):
+    organisation_id: int
+    organisation: str
+    roles: list[RouteRole]  # the roles this kind of organisation may fill, in level order
+    entries: list[RouteEntryOut]
+
+
+def _routable(session: Session, actor: Actor | Operator, organisation_id: int) -> Organisation:
+    """The organisation, if the actor may keep its routing table (its staff, an administrator
+    or the operator); NotFoundError otherwise (also for a programme, which has no route)."""
+    if isinstance(actor, Actor):
+        require(actor, Permission.SUPPORT_ROUTING_MANAGE)
+    org = session.get(Organisation, organisation_id)
+    if org is None or org.kind not in ROLES_BY_KIND:
+        raise NotFoundError("organisation")
+    staff = isinstance(actor, Actor) and actor.role is not Role.ADMIN
+    if staff and isinstance(actor, Actor) and actor.organisation_id != org.id:
+        raise NotFoundError("organisation")
+    return org
+
+
+def _routes_out(session: Session, org: Organisation) -> RoutesOut:
+    order = {role: i for i, role in enumerate(ROLES_BY_KIND[org.kind])}
+    rows = session.execute(
+        select(SupportRoute, User)
+        .join(User, User.id == SupportRoute.user_id)
+        .where(SupportRoute.organisation_id == org.id)
+    ).all()
+    entries = sorted(
+        (
+            RouteEntryOut(role=RouteRole(r.role), user_id=u.id, name=u.display_name, email=u.email)
+            for r, u in rows
+        ),
+        key=lambda e: (order.get(e.role, 99), e.name, e.user_id),
+    )
+    return RoutesOut(
+        organisation_id=org.id,
+        organisation=org.name_en,
+        roles=list(ROLES_BY_KIND[org.kind]),
+        entries=entries,
+    )
+
+
+def list_routes(sessions: Sessions, actor: Actor | Operator, organisation_id: int) -> RoutesOut:
+    with sessions() as session:
+        return _routes_out(session, _routable(session, actor, organisation_id))
+
+
+def set_routes(
+    sessions: Sessions, actor: Actor | Operator, organisation_id: int, body: RoutesIn
+) -> RoutesOut:
+    """Replace the organisation's routing table; every handler must be active staff of it."""
+    with sessions.begin() as session:
+        org = _routable(session, actor, organisation_id)
+        allowed = ROLES_BY_KIND[org.kind]
+        for i, entry in enumerate(body.entries):
+            if entry.role not in allowed:
+                raise RuleError(
+                    Message(
+                        N_("This organisation cannot have the role {role} on its route."),
+                        {"role": entry.role.value},
+                    ),
+                    f"entries.{i}.role",
+                )
+            user = session.get(User, entry.user_id)
+            if user is None or user.organisation_id != org.id or user.disabled:
+                raise RuleError(
+                    Message(
+                        N_("User {user_id} is not active staff of this organisation."),
+                        {"user_id": entry.user_id},
+                    ),
+                    f"entries.{i}.user_id",
+                )
+        before = sorted((r.role, r.user_id) for r in _rows(session, org.id))
+        session.execute(delete(SupportRoute).where(SupportRoute.organisation_id == org.id))
+        wanted = sorted({(e.role.value, e.user_id) for e in body.entries})
+        session.add_all(
+            SupportRoute(organisation_id=org.id, role=role, user_id=user_id)
+            for role, user_id in wanted
+        )
+        session.flush()
+        record_audit(
+            session,
+            actor if isinstance(actor, Actor) else None,
+            "support.routes_set",
+            "organisation",
+            org.id,
+            {"routes": [list(x) for x in before]},
+            {"routes": [list(x) for x in wanted]},
+            tenant_id=org.id,
+        )
+        return _routes_out(session, org)
+
+
+def _rows(session: Session, organisation_id: int) -> list[SupportRoute]:
+    return list(
+        session.scalars(select(SupportRoute).where(SupportRoute.organisation_id == organisation_id))
+    )
+
+
+def route_length(case: SupportCase) -> int:
+    return len(ROUTE_BY_PATH[HiringPath(case.path)])
+
+
+def level_posts(case: SupportCase, levels: Iterable[int]) -> list[tuple[int, RouteRole]]:
+    """(organisation, role) for each of the given 1-based levels of the case's route: JET's
+    programme adviser sits at the prefecture's own BoE, every other post at the employer."""
+    roles = ROUTE_BY_PATH[HiringPath(case.path)]
+    posts = []
+    for level in levels:
+        if not 1 <= level <= len(roles):
+            continue
+        role = roles[level - 1]
+        org = case.adviser_org_id if role is RouteRole.PROGRAMME_ADVISER else case.employer_id
+        if org is not None:
+            posts.append((org, role))
+    return posts
+
+
+def handlers_at(session: Session, case: SupportCase, levels: Iterable[int]) -> list[int]:
+    """User ids of the handlers at the given levels of the case's route (each once)."""
+    found: dict[int, None] = {}
+    for org, role in level_posts(case, levels):
+        for user_id in session.scalars(
+            select(SupportRoute.user_id)
+            .where(SupportRoute.organisation_id == org, SupportRoute.role == role.value)
+            .order_by(SupportRoute.user_id)
+        ):
+            found[user_id] = None
+    return list(found)
+
+
+def reached_handlers(session: Session, case: SupportCase) -> list[int]:
+    """Handlers at every level the case has reached so far."""
+    return handlers_at(session, case, range(1, case.level + 1))
+
+
+def set_role_handlers(
+    sessions: Sessions,
+    actor: Actor | Operator,
+    organisation_id: int,
+    handlers: list[tuple[RouteRole, str]],
+) -> RoutesOut:
+    """Replace the handlers of each named role (by e-mail), keeping the other roles' entries:
+    what `altmatch support routes ORG --set ROLE=EMAIL` does."""
+    with sessions() as session:
+        current = _routes_out(session, _routable(session, actor, organisation_id))
+        entries = [
+            RouteEntryIn(role=e.role, user_id=e.user_id)
+            for e in current.entries
+            if e.role not in {role for role, _ in handlers}
+        ]
+        for i, (role, email) in enumerate(handlers):
+            user_id = session.scalars(select(User.id).where(User.email == email.strip().lower()))
+            found = user_id.first()
+            if found is None:
+                raise RuleError(
+                    Message(N_("There is no user with the e-mail {email}."), {"email": email}),
+                    f"entries.{i}.user_id",
+                )
+            entries.append(RouteEntryIn(role=role, user_id=found))
+    return set_routes(sessions, actor, organisation_id, RoutesIn(entries=entries))

@@ -1,0 +1,65 @@
+"""The support sweep: escalate overdue cases and e-mail pending notices, on a timer.
+
+`altmatch serve` runs it in a background thread every `support_sweep_minutes`, so breached cases
+climb their route even when nobody opens them; `altmatch support escalate` and
+`altmatch support send-emails` do the same on demand (for cron, or when several processes serve
+one database and only one of them should sweep).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from altmatch.config import Settings
+from altmatch.db import Sessions
+from altmatch.services.support.email import send_pending_emails
+from altmatch.services.support.escalation import escalate_overdue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SweepOut:
+    escalated: int
+    emailed: int
+
+
+def sweep_support(
+    sessions: Sessions, settings: Settings, *, now: datetime | None = None
+) -> SweepOut:
+    """One sweep: every overdue case escalated (idempotent), then every pending notice sent."""
+    escalated = len(escalate_overdue(sessions, now).escalated)
+    emailed = send_pending_emails(sessions, settings, now=now).sent
+    return SweepOut(escalated, emailed)
+
+
+class SupportSweeper:
+    """Runs `sweep_support` every `minutes` in a daemon thread until `stop()`. A failing sweep is
+    logged and retried at the next tick; it never stops the server."""
+
+    def __init__(self, sessions: Sessions, settings: Settings, minutes: float) -> None:
+        self._sessions, self._settings = sessions, settings
+        self._interval = minutes * 60
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="support-sweep", daemon=True)
+        self.sweeps = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._interval):
+            try:
+                found = sweep_support(self._sessions, self._settings)
+                if found.escalated or found.emailed:
+                    log.info("support sweep: %s escalated, %s e-mailed", *found.__dict__.values())
+            except Exception:  # keep serving; the next tick tries again
+                log.exception("support sweep failed")
+            self.sweeps += 1

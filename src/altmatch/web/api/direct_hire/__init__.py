@@ -1,0 +1,1 @@
+"""Direct hire as JSON: the jobs board, postings and applications."""

@@ -1,0 +1,1 @@
+"""Dispatch as JSON: contracts, tenders and roster, assignment, coverage and transfers."""

@@ -1,0 +1,214 @@
+"""A dispatch company's contracts, tenders and roster as JSON (the twins of /dispatch pages).
+
+Contracts: company staff see and change their company's; BoE staff read the ones their BoE
+signed. Tenders and the roster are the company's staff's alone.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi.responses import JSONResponse
+
+from altmatch.io.export import Format
+from altmatch.rulebook.vocabulary import RenewalIntention
+from altmatch.services.dispatch.contracts import (
+    ContractFields,
+    ContractsOut,
+    DispatchContractOut,
+    create_contract,
+    get_contract,
+    import_positions,
+    list_contracts,
+)
+from altmatch.services.dispatch.roster import (
+    ChecklistTick,
+    RenewalEdit,
+    RosterAltDetailOut,
+    RosterFilters,
+    RosterOut,
+    export_roster,
+    get_roster_alt,
+    import_roster,
+    list_roster,
+    set_renewal_intention,
+    tick_checklist,
+)
+from altmatch.services.dispatch.tenders import (
+    OutcomeFields,
+    TenderFields,
+    TenderOut,
+    TendersOut,
+    list_tenders,
+    record_tender,
+    set_tender_outcome,
+)
+from altmatch.services.kernel.imports import ImportOut
+from altmatch.web.api.files import FILE_RESPONSES, IMPORT_RESPONSES, attachment, import_response
+from altmatch.web.api.params import Id
+from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.uploads import ImportLimitsDep, read_upload
+
+router = APIRouter(prefix="/dispatch", tags=["dispatch"])
+Commit = Annotated[
+    bool, Query(description="false: only check the file (a preview); true: store every row or none")
+]
+FormatQuery = Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx")]
+
+
+@router.get("/contracts", response_model=ContractsOut)
+def get_contracts(
+    actor: ContractViewerDep, sessions: SessionsDep, locale: LocaleDep
+) -> ContractsOut:
+    """Your company's contracts (BoE staff: the contracts your BoE signed)."""
+    return list_contracts(sessions, actor, locale=locale)
+
+
+@router.post("/contracts", response_model=DispatchContractOut, status_code=201)
+def post_contract(
+    body: ContractFields, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> DispatchContractOut:
+    """Sign a contract with a BoE, optionally with positions (school ids are the BoE's own)."""
+    return create_contract(sessions, actor, body, locale=locale)
+
+
+@router.get("/contracts/{contract_id}", response_model=DispatchContractOut)
+def get_one_contract(
+    contract_id: Id, actor: ContractViewerDep, sessions: SessionsDep, locale: LocaleDep
+) -> DispatchContractOut:
+    """One contract: its type's duties, positions with who works each, schools covered."""
+    return get_contract(sessions, actor, contract_id, locale=locale)
+
+
+@router.post(
+    "/contracts/{contract_id}/positions", response_model=ImportOut, responses=IMPORT_RESPONSES
+)
+async def post_positions(
+    contract_id: Id,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: LocaleDep,
+    file: Annotated[UploadFile, File()],
+    commit: Commit = True,
+) -> JSONResponse:
+    """Add positions from CSV/XLSX (position_id, school_id, days_per_week,
+    requires_driving_licence, min_jlpt): every row or none; 422 lists each bad cell."""
+    content = await read_upload(file, limits)
+    result = import_positions(
+        sessions,
+        actor,
+        contract_id,
+        content=content,
+        filename=file.filename or "",
+        commit=commit,
+        limits=limits,
+        locale=locale,
+    )
+    return import_response(result, commit)
+
+
+@router.get("/tenders", response_model=TendersOut)
+def get_tenders(actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep) -> TendersOut:
+    """Your company's tenders with the outcome of each and the win rate."""
+    return list_tenders(sessions, actor, locale=locale)
+
+
+@router.post("/tenders", response_model=TenderOut, status_code=201)
+def post_tender(
+    body: TenderFields, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> TenderOut:
+    """Record a bid submitted to a BoE (pending until its outcome is set)."""
+    return record_tender(sessions, actor, body, locale=locale)
+
+
+@router.post("/tenders/{tender_id}/outcome", response_model=TenderOut)
+def post_tender_outcome(
+    tender_id: Id,
+    body: OutcomeFields,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> TenderOut:
+    """Won, lost or pending; a won tender may link the contract it became."""
+    return set_tender_outcome(sessions, actor, tender_id, body, locale=locale)
+
+
+@router.get("/roster", response_model=RosterOut)
+def get_roster(
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    renewal_intention: RenewalIntention | None = None,
+    prefecture: str | None = None,
+) -> RosterOut:
+    """Your company's ALTs, optionally by renewal intention or home prefecture."""
+    filters = RosterFilters(renewal_intention=renewal_intention, prefecture=prefecture or None)
+    return list_roster(sessions, actor, filters=filters, locale=locale)
+
+
+@router.get("/roster/export", response_class=Response, responses=FILE_RESPONSES)
+def get_roster_export(
+    actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep, format: FormatQuery = "csv"
+) -> Response:
+    """The roster in the import's columns plus checklist and assignment, formula-safe."""
+    content = export_roster(sessions, actor, format, locale=locale)
+    return attachment(content, f"roster.{format}", format)
+
+
+@router.post("/roster/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
+async def post_roster_import(
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: LocaleDep,
+    file: Annotated[UploadFile, File()],
+    commit: Commit = True,
+) -> JSONResponse:
+    """Add or update ALTs by alt_id from CSV/XLSX: every row or none; 422 lists each bad cell."""
+    content = await read_upload(file, limits)
+    result = import_roster(
+        sessions,
+        actor,
+        content=content,
+        filename=file.filename or "",
+        commit=commit,
+        limits=limits,
+        locale=locale,
+    )
+    return import_response(result, commit)
+
+
+@router.get("/roster/{alt_id}", response_model=RosterAltDetailOut)
+def get_roster_alt_detail(
+    alt_id: Id, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> RosterAltDetailOut:
+    """One ALT with their onboarding checklist and assignment history."""
+    return get_roster_alt(sessions, actor, alt_id, locale=locale)
+
+
+@router.post("/roster/{alt_id}/checklist", response_model=RosterAltDetailOut)
+def post_checklist(
+    alt_id: Id,
+    body: ChecklistTick,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> RosterAltDetailOut:
+    """Tick an onboarding item with its completion date (no date clears it); 409 if stale."""
+    return tick_checklist(sessions, actor, alt_id, body, locale=locale)
+
+
+@router.post("/roster/{alt_id}/renewal", response_model=RosterAltDetailOut)
+def post_renewal(
+    alt_id: Id,
+    body: RenewalEdit,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> RosterAltDetailOut:
+    """Record the ALT's renewal intention; 409 if someone changed the ALT since you read it."""
+    return set_renewal_intention(sessions, actor, alt_id, body, locale=locale)

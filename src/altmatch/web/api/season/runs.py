@@ -1,0 +1,139 @@
+"""Runs of the season as JSON: match, chances, publish, withdrawals, placements and exports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from altmatch.io.export import Format
+from altmatch.services.season.exports import export_applications, export_requests
+from altmatch.services.season.publish import publish_run
+from altmatch.services.season.results import (
+    PlacementsOut,
+    export_placements,
+    export_run,
+    season_placements,
+)
+from altmatch.services.season.runs import (
+    RunReviewOut,
+    review_run,
+    run_season_chances,
+    run_season_match,
+    withdraw_candidates,
+)
+from altmatch.web.api.files import FILE_RESPONSES, attachment
+from altmatch.web.api.params import Id
+from altmatch.web.auth import (
+    ExporterDep,
+    PlacementViewerDep,
+    RequestViewerDep,
+    SeasonManagerDep,
+)
+from altmatch.web.deps import SessionsDep
+
+router = APIRouter(prefix="/seasons", tags=["season"])
+FormatQuery = Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx")]
+
+
+class RunIn(BaseModel):
+    seed: int | None = Field(default=None, ge=0, lt=2**63, description="Empty: draw one.")
+
+
+class ChancesIn(BaseModel):
+    runs: int | None = Field(default=None, ge=10, le=100_000)
+
+
+class WithdrawalIn(BaseModel):
+    candidate_ids: list[str] = Field(min_length=1, description="The candidates' file ids.")
+
+
+@router.post("/{season_id}/runs", response_model=RunReviewOut, status_code=201)
+def post_run(
+    season_id: Id, body: RunIn, actor: SeasonManagerDep, sessions: SessionsDep
+) -> RunReviewOut:
+    """Match the season into a new draft run (summary, stability check, every outcome)."""
+    return run_season_match(sessions, actor, season_id, seed=body.seed)
+
+
+@router.get("/{season_id}/runs/{run_id}", response_model=RunReviewOut)
+def get_run(
+    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
+) -> RunReviewOut:
+    return review_run(sessions, actor, season_id, run_id)
+
+
+@router.get("/{season_id}/requests/export", response_class=Response, responses=FILE_RESPONSES)
+def get_requests_export(
+    season_id: Id, actor: RequestViewerDep, sessions: SessionsDep, format: FormatQuery = "csv"
+) -> Response:
+    """The season's requests (BoE staff: their own BoE's), formula-safe."""
+    return attachment(*export_requests(sessions, actor, season_id, format), format)
+
+
+@router.get("/{season_id}/applications/export", response_class=Response, responses=FILE_RESPONSES)
+def get_applications_export(
+    season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep, format: FormatQuery = "csv"
+) -> Response:
+    """Every application with its stage, preferences and published outcome, formula-safe."""
+    return attachment(*export_applications(sessions, actor, season_id, format), format)
+
+
+@router.get("/{season_id}/runs/{run_id}/export", response_class=Response, responses=FILE_RESPONSES)
+def get_run_export(
+    season_id: Id,
+    run_id: Id,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    format: FormatQuery = "csv",
+) -> Response:
+    """Every outcome of a run (drafts too), formula-safe."""
+    return attachment(*export_run(sessions, actor, season_id, run_id, format), format)
+
+
+@router.post("/{season_id}/runs/{run_id}/chances", response_model=RunReviewOut)
+def post_chances(
+    season_id: Id, run_id: Id, body: ChancesIn, actor: SeasonManagerDep, sessions: SessionsDep
+) -> RunReviewOut:
+    """Each candidate's chance of placement with its 95% interval, stored on the draft run."""
+    return run_season_chances(sessions, actor, season_id, run_id, runs=body.runs)
+
+
+@router.post("/{season_id}/runs/{run_id}/publish", response_model=RunReviewOut)
+def post_publish(
+    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
+) -> RunReviewOut:
+    """Publish a draft run: recorded and irreversible (409 for a published run)."""
+    return publish_run(sessions, actor, season_id, run_id)
+
+
+@router.post("/{season_id}/withdrawals", response_model=RunReviewOut, status_code=201)
+def post_withdrawal(
+    season_id: Id, body: WithdrawalIn, actor: SeasonManagerDep, sessions: SessionsDep
+) -> RunReviewOut:
+    """Candidates withdraw: an upgrade draft run fills their places, to review and publish."""
+    return withdraw_candidates(sessions, actor, season_id, body.candidate_ids)
+
+
+@router.get("/{season_id}/placements", response_model=PlacementsOut)
+def get_placements(
+    season_id: Id,
+    actor: PlacementViewerDep,
+    sessions: SessionsDep,
+    alternates: Annotated[int, Query(ge=0, le=100_000, description="Per request.")] = 10,
+) -> PlacementsOut:
+    """The published placements and each request's first alternates (a BoE: its own only)."""
+    return season_placements(sessions, actor, season_id, alternates=alternates)
+
+
+@router.get("/{season_id}/placements/export", response_class=Response, responses=FILE_RESPONSES)
+def get_placements_export(
+    season_id: Id,
+    actor: PlacementViewerDep,
+    exporter: ExporterDep,
+    sessions: SessionsDep,
+    format: FormatQuery = "csv",
+) -> Response:
+    """The published placements you may see, as CSV or XLSX (formula-safe)."""
+    return attachment(*export_placements(sessions, actor, season_id, format), format)

@@ -1,0 +1,1 @@
+"""Support as JSON: cases and the anonymised metrics."""

@@ -1,0 +1,228 @@
+"""Support cases as JSON: an ALT's own cases (/me/cases), one case for the ALT or a handler
+(/cases/{id}), a handler's queue (/cases), routing tables and in-app notifications."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from altmatch.services.support.case_reads import (
+    CaseOut,
+    CasesOut,
+    NotificationOut,
+    NotificationsOut,
+    get_attachment,
+    get_case,
+    list_my_cases,
+    list_notifications,
+    list_queue,
+    mark_notification_read,
+)
+from altmatch.services.support.cases import (
+    CaseIn,
+    MediationIn,
+    MessageIn,
+    ReopenIn,
+    ResolveIn,
+    UploadIn,
+    open_case,
+    post_message,
+    record_mediation,
+    reopen_case,
+    resolve_case,
+)
+from altmatch.services.support.escalation import support_rules
+from altmatch.services.support.routing import RoutesIn, RoutesOut, list_routes, set_routes
+from altmatch.web.api.params import Id
+from altmatch.web.auth import ActorDep, CaseHandlerDep, OwnCaseDep, RoutingManagerDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+
+router = APIRouter(tags=["support"])
+CASE_FIELDS = ("category", "urgency", "subject", "description", "language")
+# CaseIn's enums are components already (the answers use them), so refer to them there.
+CASE_SCHEMA = {
+    k: v
+    for k, v in CaseIn.model_json_schema(ref_template="#/components/schemas/{model}").items()
+    if k != "$defs"
+}
+
+
+@router.get("/organisations/{org_id}/support-routes", response_model=RoutesOut)
+def get_routes(org_id: Id, actor: RoutingManagerDep, sessions: SessionsDep) -> RoutesOut:
+    """The organisation's routing table: who handles its cases at each level."""
+    return list_routes(sessions, actor, org_id)
+
+
+@router.put("/organisations/{org_id}/support-routes", response_model=RoutesOut)
+def put_routes(
+    org_id: Id, body: RoutesIn, actor: RoutingManagerDep, sessions: SessionsDep
+) -> RoutesOut:
+    """Replace the routing table (each handler must be staff of the organisation)."""
+    return set_routes(sessions, actor, org_id, body)
+
+
+@router.get("/me/cases", response_model=CasesOut)
+def my_cases(actor: OwnCaseDep, sessions: SessionsDep) -> CasesOut:
+    """The signed-in ALT's cases, newest first."""
+    return list_my_cases(sessions, actor)
+
+
+async def _upload(file: UploadFile, limit: int) -> UploadIn:
+    data = await file.read(limit + 1)  # one byte over is enough to refuse it
+    return UploadIn(
+        filename=file.filename or "attachment",
+        content_type=(file.content_type or "").split(";")[0].strip().lower(),
+        data=data,
+    )
+
+
+async def _case_input(request: Request) -> tuple[CaseIn, list[UploadIn]]:
+    """A JSON body, or a multipart form with the same fields and files under `attachments`."""
+    content_type = request.headers.get("content-type", "")
+    try:
+        if content_type.startswith("multipart/form-data"):
+            form = await request.form()
+            fields = {k: form[k] for k in CASE_FIELDS if isinstance(form.get(k), str)}
+            limit = support_rules().attachments.max_bytes
+            files = [
+                await _upload(f, limit)
+                for f in form.getlist("attachments")
+                if isinstance(f, UploadFile) and (f.filename or f.size)
+            ]
+            return CaseIn.model_validate(fields), files
+        return CaseIn.model_validate_json(await request.body()), []
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+
+
+@router.post(
+    "/me/cases",
+    response_model=CaseOut,
+    status_code=201,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": CASE_SCHEMA},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            **{k: {"type": "string"} for k in CASE_FIELDS},
+                            "attachments": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                            },
+                        },
+                    }
+                },
+            }
+        }
+    },
+)
+async def post_my_case(
+    request: Request, actor: OwnCaseDep, sessions: SessionsDep, locale: LocaleDep
+) -> CaseOut:
+    """Open a case (JSON, or multipart with `attachments`). Routed by your current contract; an
+    emergency reaches everyone on the route at once and returns the emergency contacts."""
+    body, files = await _case_input(request)
+    return await run_in_threadpool(open_case, sessions, actor, body, files, locale=locale)
+
+
+@router.get("/cases", response_model=CasesOut)
+def queue(
+    actor: CaseHandlerDep,
+    sessions: SessionsDep,
+    include_resolved: Annotated[bool, Query()] = False,
+) -> CasesOut:
+    """The handler's queue: cases they may see, breached first, then by the nearest due time."""
+    return list_queue(sessions, actor, include_resolved=include_resolved)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut)
+def case_detail(case_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep) -> CaseOut:
+    """One case for its ALT (without internal notes) or a handler who may see it; recorded as
+    a view."""
+    return get_case(sessions, actor, case_id, locale=locale)
+
+
+@router.post("/cases/{case_id}/messages", response_model=CaseOut)
+def post_case_message(
+    case_id: Id, body: MessageIn, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> CaseOut:
+    """A reply (handler or ALT) or an internal note (`internal`: handlers only)."""
+    return post_message(sessions, actor, case_id, body, locale=locale)
+
+
+@router.post("/cases/{case_id}/resolve", response_model=CaseOut)
+def post_resolve(
+    case_id: Id, body: ResolveIn, actor: CaseHandlerDep, sessions: SessionsDep, locale: LocaleDep
+) -> CaseOut:
+    """Mark the case resolved (409 if it changed since `version`)."""
+    return resolve_case(sessions, actor, case_id, body, locale=locale)
+
+
+@router.post("/cases/{case_id}/reopen", response_model=CaseOut)
+def post_reopen(
+    case_id: Id, body: ReopenIn, actor: OwnCaseDep, sessions: SessionsDep, locale: LocaleDep
+) -> CaseOut:
+    """The ALT reopens their resolved case (409 if it changed since `version`)."""
+    return reopen_case(sessions, actor, case_id, body, locale=locale)
+
+
+@router.post("/cases/{case_id}/mediation", response_model=CaseOut)
+def post_mediation(
+    case_id: Id,
+    body: MediationIn,
+    actor: CaseHandlerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> CaseOut:
+    """Record a mediation with a school on a school-relations case."""
+    return record_mediation(sessions, actor, case_id, body, locale=locale)
+
+
+@router.get(
+    "/cases/{case_id}/attachments/{attachment_id}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file as uploaded, with the content type it was stored with.",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def download_attachment(
+    case_id: Id, attachment_id: Id, actor: ActorDep, sessions: SessionsDep
+) -> Response:
+    """An attachment, always as a download and never sniffed into another type."""
+    found = get_attachment(sessions, actor, case_id, attachment_id)
+    ascii_name = found.filename.encode("ascii", "replace").decode().replace('"', "_")
+    headers = {
+        "Content-Disposition": (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(found.filename)}"
+        ),
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(found.data, media_type=found.content_type, headers=headers)
+
+
+@router.get("/me/notifications", response_model=NotificationsOut)
+def my_notifications(actor: ActorDep, sessions: SessionsDep, locale: LocaleDep) -> NotificationsOut:
+    """The signed-in user's in-app notices, newest first, in their language."""
+    return list_notifications(sessions, actor, locale=locale)
+
+
+@router.post("/me/notifications/{notification_id}/read", response_model=NotificationOut)
+def post_notification_read(
+    notification_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> NotificationOut:
+    """Mark one of your notices read."""
+    return mark_notification_read(sessions, actor, notification_id, locale=locale)

@@ -1,0 +1,1 @@
+"""Account pages: sign-in and sign-up, one's own account, a BoE's schools."""

@@ -1,0 +1,152 @@
+"""/account: your details, a download of your data, account deletion (twin: /api/v1/me), and
+/account/two-factor for staff (twin: /api/v1/me/two-factor)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from altmatch.config import Settings
+from altmatch.db import Sessions
+from altmatch.domain.access import Actor
+from altmatch.i18n import render
+from altmatch.services.accounts.my_account import delete_my_account, export_my_data
+from altmatch.services.accounts.two_factor import (
+    disable_two_factor,
+    enable_two_factor,
+    is_staff,
+    qr_svg,
+    regenerate_recovery_codes,
+    two_factor_status,
+)
+from altmatch.services.accounts.users import ROLE_LABELS, get_me
+from altmatch.services.kernel.errors import RuleError
+from altmatch.web.auth import ActorDep, OwnApplicationDep, StaffDep, clear_session_cookie
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.templating import render_page
+
+router = APIRouter()
+
+
+def _context(sessions: Sessions, actor: Actor, errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "user": get_me(sessions, actor),
+        "role_labels": ROLE_LABELS,
+        "errors": errors,
+        "staff": is_staff(actor.role),
+    }
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(
+    request: Request, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    return render_page(request, "account.html", locale, _context(sessions, actor, {}))
+
+
+@router.get("/account/export")
+def account_export(actor: ActorDep, sessions: SessionsDep) -> Response:
+    """The same document as /api/v1/me/export, as a file to keep."""
+    data = json.dumps(export_my_data(sessions, actor), ensure_ascii=False, indent=2)
+    headers = {"Content-Disposition": 'attachment; filename="altmatch-my-data.json"'}
+    return Response(data, media_type="application/json", headers=headers)
+
+
+@router.post("/account/delete", response_class=HTMLResponse)
+def account_delete(
+    request: Request,
+    actor: OwnApplicationDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    confirm_email: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    try:
+        delete_my_account(sessions, actor, confirm_email=confirm_email)
+    except RuleError as exc:
+        context = _context(sessions, actor, {"confirm_email": render(exc.message, locale)})
+        return render_page(request, "account.html", locale, context, status_code=400)
+    request.state.altmatch_user = None  # the header must no longer show the deleted account
+    response = render_page(request, "account_deleted.html", locale, {})
+    clear_session_cookie(response)
+    return response
+
+
+FormText = Annotated[str, Form()]
+
+
+def _two_factor_page(
+    request: Request,
+    actor: Actor,
+    sessions: Sessions,
+    locale: str,
+    *,
+    errors: dict[str, str] | None = None,
+    recovery_codes: list[str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    status = two_factor_status(sessions, actor, required=settings.staff_two_factor == "required")
+    context = {
+        "status": status,
+        "qr_svg": qr_svg(status.setup.otpauth_uri) if status.setup else "",
+        "errors": errors or {},
+        "recovery_codes": recovery_codes or [],
+    }
+    return render_page(request, "two_factor.html", locale, context, status_code=status_code)
+
+
+@router.get("/account/two-factor", response_class=HTMLResponse)
+def two_factor_page(
+    request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    return _two_factor_page(request, actor, sessions, locale)
+
+
+@router.post("/account/two-factor", response_class=HTMLResponse)
+def two_factor_enable(
+    request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep, code: FormText = ""
+) -> HTMLResponse:
+    try:
+        codes = enable_two_factor(sessions, actor, code=code).recovery_codes
+    except RuleError as exc:
+        errors = {"enable": render(exc.message, locale)}
+        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+    return _two_factor_page(request, actor, sessions, locale, recovery_codes=codes)
+
+
+@router.post("/account/two-factor/recovery-codes", response_class=HTMLResponse)
+def two_factor_renew(
+    request: Request,
+    actor: StaffDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    code: FormText = "",
+    password: FormText = "",
+) -> HTMLResponse:
+    try:
+        codes = regenerate_recovery_codes(sessions, actor, code=code, password=password)
+    except RuleError as exc:
+        errors = {"renew": render(exc.message, locale)}
+        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+    return _two_factor_page(request, actor, sessions, locale, recovery_codes=codes.recovery_codes)
+
+
+@router.post("/account/two-factor/disable", response_class=HTMLResponse)
+def two_factor_disable(
+    request: Request,
+    actor: StaffDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    code: FormText = "",
+    password: FormText = "",
+) -> HTMLResponse:
+    try:
+        disable_two_factor(sessions, actor, code=code, password=password)
+    except RuleError as exc:
+        errors = {"off": render(exc.message, locale)}
+        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+    return _two_factor_page(request, actor, sessions, locale)

@@ -1,0 +1,1 @@
+"""The path advisor page and its chart."""

@@ -1,0 +1,1 @@
+"""Direct-hire pages: the jobs board, postings and applications."""

@@ -1,0 +1,1 @@
+"""Dispatch pages: contracts, tenders, roster, assignment, coverage and transfers."""

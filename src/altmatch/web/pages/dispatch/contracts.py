@@ -1,0 +1,392 @@
+"""Dispatch pages: contracts (with positions), tenders and the roster, over the same services as
+their JSON twins under /api/v1/dispatch. Forms post here and redirect back on success; a refused
+form is shown again with the reasons (422, or 409 for a stale version)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from altmatch.domain.access import Actor
+from altmatch.i18n import render
+from altmatch.rulebook.vocabulary import ContractType, Jlpt, RenewalIntention
+from altmatch.services.advice.profile_input import field_errors
+from altmatch.services.dispatch.contracts import (
+    ContractFields,
+    create_contract,
+    get_contract,
+    import_positions,
+    list_contracts,
+)
+from altmatch.services.dispatch.roster import (
+    RENEWAL_LABELS,
+    ChecklistTick,
+    RenewalEdit,
+    RosterFilters,
+    get_roster_alt,
+    import_roster,
+    list_roster,
+    set_renewal_intention,
+    tick_checklist,
+)
+from altmatch.services.dispatch.tenders import (
+    OutcomeFields,
+    TenderFields,
+    list_tenders,
+    record_tender,
+    set_tender_outcome,
+)
+from altmatch.services.kernel.errors import RuleError, StaleError
+from altmatch.services.kernel.imports import ImportOut
+from altmatch.services.labels import LABELS
+from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.templating import render_page
+from altmatch.web.uploads import ImportLimitsDep, read_upload
+
+router = APIRouter()
+FileField = Annotated[UploadFile, File()]
+Action = Annotated[str, Form()]
+
+
+def _vocabulary() -> dict[str, Any]:
+    return {
+        "labels": LABELS,
+        "renewal_labels": RENEWAL_LABELS,
+        "renewal_intentions": list(RenewalIntention),
+        "jlpt_levels": list(Jlpt),
+        "contract_types": list(ContractType),
+    }
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The form's fields without blanks (so a model's defaults apply)."""
+    form = await request.form()
+    return {k: str(v).strip() for k, v in form.items() if str(v).strip() != ""}
+
+
+def _attempt(locale: str, act: Callable[[], object]) -> tuple[dict[str, str], int]:
+    """Run a form's action; the errors by field (empty on success) and the status to show."""
+    try:
+        act()
+    except ValidationError as exc:
+        return dict(field_errors(exc, locale)), 422
+    except RuleError as exc:
+        status = 409 if isinstance(exc, StaleError) else 422
+        return {exc.field or "form": render(exc.message, locale)}, status
+    return {}, 200
+
+
+def _listing(
+    request: Request,
+    template: str,
+    locale: str,
+    found: object,
+    values: dict[str, str] | None,
+    errors: dict[str, str] | None,
+    status: int,
+) -> HTMLResponse:
+    """A list page with its create form: the records, and the form's input and errors if any."""
+    context = {"found": found, "values": values or {}, "errors": errors or {}}
+    return render_page(request, template, locale, context | _vocabulary(), status_code=status)
+
+
+# --- contracts -----------------------------------------------------------------------------
+
+
+def _contracts_page(
+    request: Request,
+    actor: Actor,
+    sessions: SessionsDep,
+    locale: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    found = list_contracts(sessions, actor, locale=locale)
+    return _listing(request, "dispatch_contracts.html", locale, found, values, errors, status)
+
+
+@router.get("/dispatch/contracts", response_class=HTMLResponse)
+def contracts_page(
+    request: Request, actor: ContractViewerDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    return _contracts_page(request, actor, sessions, locale)
+
+
+@router.post("/dispatch/contracts", response_class=HTMLResponse)
+async def contract_create(
+    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> Response:
+    data = await _form(request)
+    created: list[int] = []
+
+    def act() -> None:
+        fields = ContractFields.model_validate(data)
+        created.append(create_contract(sessions, actor, fields, locale=locale).id)
+
+    errors, status = _attempt(locale, act)
+    if not errors:
+        return _see_other(f"/dispatch/contracts/{created[0]}")
+    return _contracts_page(
+        request, actor, sessions, locale, values=data, errors=errors, status=status
+    )
+
+
+def _contract_page(
+    request: Request,
+    actor: Actor,
+    sessions: SessionsDep,
+    locale: str,
+    contract_id: int,
+    imported: ImportOut | None = None,
+) -> HTMLResponse:
+    context = {"contract": get_contract(sessions, actor, contract_id, locale=locale)}
+    status = 422 if imported is not None and imported.errors else 200
+    return render_page(
+        request,
+        "dispatch_contract.html",
+        locale,
+        context | {"imported": imported} | _vocabulary(),
+        status_code=status,
+    )
+
+
+@router.get("/dispatch/contracts/{contract_id}", response_class=HTMLResponse)
+def contract_page(
+    request: Request,
+    contract_id: int,
+    actor: ContractViewerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    return _contract_page(request, actor, sessions, locale, contract_id)
+
+
+@router.post("/dispatch/contracts/{contract_id}/positions", response_class=HTMLResponse)
+async def contract_positions(
+    request: Request,
+    contract_id: int,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    limits: ImportLimitsDep,
+    file: FileField,
+    action: Action = "preview",
+) -> HTMLResponse:
+    """`action` preview only checks the file; commit adds every position or none."""
+    content = await read_upload(file, limits)
+    result = import_positions(
+        sessions,
+        actor,
+        contract_id,
+        content=content,
+        filename=file.filename or "",
+        commit=action == "commit",
+        limits=limits,
+        locale=locale,
+    )
+    return _contract_page(request, actor, sessions, locale, contract_id, result)
+
+
+# --- tenders -------------------------------------------------------------------------------
+
+
+def _tenders_page(
+    request: Request,
+    actor: Actor,
+    sessions: SessionsDep,
+    locale: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    found = list_tenders(sessions, actor, locale=locale)
+    return _listing(request, "dispatch_tenders.html", locale, found, values, errors, status)
+
+
+@router.get("/dispatch/tenders", response_class=HTMLResponse)
+def tenders_page(
+    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    return _tenders_page(request, actor, sessions, locale)
+
+
+@router.post("/dispatch/tenders", response_class=HTMLResponse)
+async def tender_record(
+    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> Response:
+    data = await _form(request)
+    errors, status = _attempt(
+        locale,
+        lambda: record_tender(sessions, actor, TenderFields.model_validate(data), locale=locale),
+    )
+    if not errors:
+        return _see_other("/dispatch/tenders")
+    return _tenders_page(
+        request, actor, sessions, locale, values=data, errors=errors, status=status
+    )
+
+
+@router.post("/dispatch/tenders/{tender_id}/outcome", response_class=HTMLResponse)
+async def tender_outcome(
+    request: Request,
+    tender_id: int,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> Response:
+    data = await _form(request)
+    errors, status = _attempt(
+        locale,
+        lambda: set_tender_outcome(
+            sessions, actor, tender_id, OutcomeFields.model_validate(data), locale=locale
+        ),
+    )
+    if not errors:
+        return _see_other("/dispatch/tenders")
+    return _tenders_page(request, actor, sessions, locale, errors=errors, status=status)
+
+
+# --- roster --------------------------------------------------------------------------------
+
+
+def _roster_page(
+    request: Request,
+    actor: Actor,
+    sessions: SessionsDep,
+    locale: str,
+    filters: RosterFilters,
+    imported: ImportOut | None = None,
+) -> HTMLResponse:
+    context = {
+        "found": list_roster(sessions, actor, filters=filters, locale=locale),
+        "imported": imported,
+    }
+    status = 422 if imported is not None and imported.errors else 200
+    return render_page(
+        request, "dispatch_roster.html", locale, context | _vocabulary(), status_code=status
+    )
+
+
+@router.get("/dispatch/roster", response_class=HTMLResponse)
+def roster_page(
+    request: Request,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    renewal_intention: str | None = None,
+    prefecture: str | None = None,
+) -> HTMLResponse:
+    """Blank filters (as an HTML form sends them) mean no filter; so does an unknown one."""
+    chosen = renewal_intention if renewal_intention in set(RenewalIntention) else None
+    filters = RosterFilters.model_validate(
+        {"renewal_intention": chosen, "prefecture": prefecture or None}
+    )
+    return _roster_page(request, actor, sessions, locale, filters)
+
+
+@router.post("/dispatch/roster/import", response_class=HTMLResponse)
+async def roster_import(
+    request: Request,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    limits: ImportLimitsDep,
+    file: FileField,
+    action: Action = "preview",
+) -> HTMLResponse:
+    """`action` preview only checks the file; commit stores every row or none."""
+    content = await read_upload(file, limits)
+    result = import_roster(
+        sessions,
+        actor,
+        content=content,
+        filename=file.filename or "",
+        commit=action == "commit",
+        limits=limits,
+        locale=locale,
+    )
+    return _roster_page(request, actor, sessions, locale, RosterFilters(), result)
+
+
+def _alt_page(
+    request: Request,
+    actor: Actor,
+    sessions: SessionsDep,
+    locale: str,
+    alt_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "alt": get_roster_alt(sessions, actor, alt_id, locale=locale),
+        "errors": errors or {},
+    }
+    return render_page(
+        request, "dispatch_roster_alt.html", locale, context | _vocabulary(), status_code=status
+    )
+
+
+@router.get("/dispatch/roster/{alt_id}", response_class=HTMLResponse)
+def roster_alt_page(
+    request: Request,
+    alt_id: int,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    return _alt_page(request, actor, sessions, locale, alt_id)
+
+
+@router.post("/dispatch/roster/{alt_id}/checklist", response_class=HTMLResponse)
+async def roster_alt_checklist(
+    request: Request,
+    alt_id: int,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> Response:
+    """Tick an item with its date; a form without a date clears it."""
+    data = await _form(request)
+    errors, status = _attempt(
+        locale,
+        lambda: tick_checklist(
+            sessions, actor, alt_id, ChecklistTick.model_validate(data), locale=locale
+        ),
+    )
+    if not errors:
+        return _see_other(f"/dispatch/roster/{alt_id}")
+    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors, status=status)
+
+
+@router.post("/dispatch/roster/{alt_id}/renewal", response_class=HTMLResponse)
+async def roster_alt_renewal(
+    request: Request,
+    alt_id: int,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> Response:
+    data = await _form(request)
+    errors, status = _attempt(
+        locale,
+        lambda: set_renewal_intention(
+            sessions, actor, alt_id, RenewalEdit.model_validate(data), locale=locale
+        ),
+    )
+    if not errors:
+        return _see_other(f"/dispatch/roster/{alt_id}")
+    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors, status=status)

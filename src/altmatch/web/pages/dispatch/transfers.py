@@ -1,0 +1,163 @@
+"""Transfer request pages: the ALT's own (/my/transfers) and the company's (/dispatch/transfers).
+
+JSON twins: /api/v1/me/transfers, /api/v1/dispatch/transfers and /api/v1/dispatch/transfers/{id}.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from altmatch.db import Sessions
+from altmatch.domain.access import Actor
+from altmatch.i18n import render
+from altmatch.services.advice.profile_input import field_errors
+from altmatch.services.dispatch.assignment import current_assignment
+from altmatch.services.dispatch.transfers import (
+    StaffTransferIn,
+    TransferIn,
+    approve_transfer,
+    decline_transfer,
+    file_transfer,
+    get_transfer,
+    list_company_transfers,
+    list_my_transfers,
+    propose_transfer_moves,
+    request_my_transfer,
+    withdraw_my_transfer,
+)
+from altmatch.services.kernel.errors import RuleError
+from altmatch.web.auth import DispatchManagerDep, OwnTransferDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.templating import render_page
+
+router = APIRouter()
+
+
+async def _fields(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: str(v).strip() for k, v in form.items()}
+
+
+def _version(fields: dict[str, str]) -> int:
+    value = fields.get("version", "")
+    return int(value) if value.isdigit() else -1
+
+
+@router.get("/my/transfers", response_class=HTMLResponse)
+def my_transfers_page(
+    request: Request, actor: OwnTransferDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    context = {"found": list_my_transfers(sessions, actor, locale=locale), "error": None}
+    return render_page(request, "my_transfers.html", locale, context)
+
+
+@router.post("/my/transfers", response_class=HTMLResponse)
+async def my_transfer_request(
+    request: Request, actor: OwnTransferDep, sessions: SessionsDep, locale: LocaleDep
+) -> Response:
+    fields = await _fields(request)
+    try:
+        body = TransferIn.model_validate({k: v for k, v in fields.items() if v})
+        request_my_transfer(sessions, actor, body, locale=locale)
+    except ValidationError as exc:
+        error = "; ".join(f"{f}: {m}" for f, m in field_errors(exc, locale))
+    except RuleError as exc:
+        error = render(exc.message, locale)
+    else:
+        return RedirectResponse("/my/transfers", status_code=303)
+    context = {"found": list_my_transfers(sessions, actor, locale=locale), "error": error}
+    return render_page(request, "my_transfers.html", locale, context, status_code=422)
+
+
+@router.post("/my/transfers/{transfer_id}/withdraw")
+async def my_transfer_withdraw(
+    request: Request,
+    transfer_id: int,
+    actor: OwnTransferDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> RedirectResponse:
+    fields = await _fields(request)
+    withdraw_my_transfer(sessions, actor, transfer_id, version=_version(fields), locale=locale)
+    return RedirectResponse("/my/transfers", status_code=303)
+
+
+@router.get("/dispatch/transfers", response_class=HTMLResponse)
+def company_transfers_page(
+    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    return _company_page(request, actor, sessions, locale)
+
+
+def _company_page(
+    request: Request,
+    actor: Actor,
+    sessions: Sessions,
+    locale: str,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "found": list_company_transfers(sessions, actor, locale=locale),
+        "alts": current_assignment(sessions, actor, locale=locale).alts,
+        "error": error,
+    }
+    return render_page(request, "dispatch_transfers.html", locale, context, status_code=status_code)
+
+
+@router.post("/dispatch/transfers", response_class=HTMLResponse)
+async def company_transfer_file(
+    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> Response:
+    """Staff file a request on an ALT's behalf."""
+    fields = await _fields(request)
+    try:
+        body = StaffTransferIn.model_validate({k: v for k, v in fields.items() if v})
+        made = file_transfer(sessions, actor, body, locale=locale)
+    except ValidationError as exc:
+        error = "; ".join(f"{f}: {m}" for f, m in field_errors(exc, locale))
+    except RuleError as exc:
+        error = render(exc.message, locale)
+    else:
+        return RedirectResponse(f"/dispatch/transfers/{made.id}", status_code=303)
+    return _company_page(request, actor, sessions, locale, error=error, status_code=422)
+
+
+@router.get("/dispatch/transfers/{transfer_id}", response_class=HTMLResponse)
+def company_transfer_page(
+    request: Request,
+    transfer_id: int,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    context = {"t": get_transfer(sessions, actor, transfer_id, locale=locale)}
+    return render_page(request, "dispatch_transfer.html", locale, context)
+
+
+@router.post("/dispatch/transfers/{transfer_id}/{step}")
+async def company_transfer_step(
+    request: Request,
+    transfer_id: int,
+    step: str,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> RedirectResponse:
+    """Propose, approve or decline (the form names its version; stale → 409 page)."""
+    fields = await _fields(request)
+    version, note = _version(fields), fields.get("note", "")
+    if step == "propose":
+        propose_transfer_moves(sessions, actor, transfer_id, version=version, locale=locale)
+    elif step == "approve":
+        approve_transfer(sessions, actor, transfer_id, version=version, note=note, locale=locale)
+    elif step == "decline":
+        decline_transfer(sessions, actor, transfer_id, version=version, note=note, locale=locale)
+    else:
+        get_transfer(sessions, actor, transfer_id, locale=locale)  # 404 for others' requests
+        return RedirectResponse(f"/dispatch/transfers/{transfer_id}", status_code=303)
+    return RedirectResponse(f"/dispatch/transfers/{transfer_id}", status_code=303)

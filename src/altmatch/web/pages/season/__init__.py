@@ -1,0 +1,1 @@
+"""Season pages: the coordinator's, a BoE's and a candidate's, and job progress."""

@@ -1,0 +1,111 @@
+"""BoE pages: their requests (edit form, locked after the deadline) and their placements.
+
+JSON twins: /api/v1/seasons/{id}/requests and /api/v1/seasons/{id}/placements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from altmatch.i18n import render
+from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
+from altmatch.services.advice.profile_input import field_errors
+from altmatch.services.kernel.errors import RuleError, StaleError
+from altmatch.services.labels import LABELS
+from altmatch.services.season.requests import RequestFields, edit_request, list_requests
+from altmatch.services.season.results import season_placements
+from altmatch.web.auth import PlacementViewerDep, RequestEditorDep, RequestViewerDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.templating import render_page
+
+router = APIRouter()
+WEIGHTS = ("weight_jlpt", "weight_teaching_years", "weight_school_levels", "weight_driving_licence")
+
+
+def _vocabulary() -> dict[str, Any]:
+    return {
+        "labels": LABELS,
+        "school_levels": list(SchoolLevel),
+        "areas": list(Area),
+        "jlpt_levels": list(Jlpt),
+        "weights": WEIGHTS,
+    }
+
+
+@router.get("/seasons/{season_id}/requests", response_class=HTMLResponse)
+def requests_page(
+    request: Request,
+    season_id: int,
+    actor: RequestViewerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    edit: int | None = None,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "listing": list_requests(sessions, actor, season_id),
+        "editing": edit,
+        "errors": {},
+    }
+    return render_page(request, "season_requests.html", locale, context | _vocabulary())
+
+
+def request_fields(form: dict[str, Any], levels: list[str]) -> dict[str, Any]:
+    """HTML forms omit unchecked boxes and send blanks: turn them into the fields' values."""
+    data = {k: v for k, v in form.items() if v != "" and k != "school_levels"}
+    data["school_levels"] = levels
+    data["requires_driving_licence"] = "requires_driving_licence" in form
+    return data
+
+
+@router.post("/seasons/{season_id}/requests/{request_id}", response_class=HTMLResponse)
+async def request_edit(
+    request: Request,
+    season_id: int,
+    request_id: int,
+    actor: RequestEditorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> Response:
+    form = await request.form()
+    data = request_fields(
+        {k: str(v) for k, v in form.items()}, [str(v) for v in form.getlist("school_levels")]
+    )
+    errors: dict[str, str] = {}
+    status = 422
+    try:
+        fields = RequestFields.model_validate(data)
+        edit_request(
+            sessions, actor, season_id, request_id, fields, version=int(data.get("version", 0))
+        )
+    except ValidationError as exc:
+        errors = dict(field_errors(exc, locale))
+    except RuleError as exc:
+        errors = {"form": render(exc.message, locale)}
+        status = 409 if isinstance(exc, StaleError) else 422
+    else:
+        return RedirectResponse(f"/seasons/{season_id}/requests", status_code=303)
+    context = {
+        "listing": list_requests(sessions, actor, season_id),
+        "editing": request_id,
+        "errors": errors,
+    }
+    return render_page(
+        request, "season_requests.html", locale, context | _vocabulary(), status_code=status
+    )
+
+
+@router.get("/seasons/{season_id}/placements", response_class=HTMLResponse)
+def placements_page(
+    request: Request,
+    season_id: int,
+    actor: PlacementViewerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    context = {"found": season_placements(sessions, actor, season_id)}
+    return render_page(request, "season_placements.html", locale, context)

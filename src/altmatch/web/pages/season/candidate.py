@@ -1,0 +1,77 @@
+"""The candidate's page: their application, stage, preferences and, once published, outcome.
+
+JSON twin: /api/v1/seasons/{id}/application.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from altmatch.i18n import render
+from altmatch.rulebook.vocabulary import Area, SchoolLevel
+from altmatch.services.advice.profile_input import field_errors
+from altmatch.services.kernel.errors import RuleError, StaleError
+from altmatch.services.labels import LABELS
+from altmatch.services.season.access import STAGE_LABELS
+from altmatch.services.season.applications import PreferencesIn, my_application, set_preferences
+from altmatch.web.auth import OwnApplicationDep, OwnOutcomeDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.templating import render_page
+
+router = APIRouter()
+
+
+def _context(application: Any, errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "app": application,
+        "stage_labels": STAGE_LABELS,
+        "labels": LABELS,
+        "school_levels": list(SchoolLevel),
+        "areas": list(Area),
+        "errors": errors,
+    }
+
+
+@router.get("/seasons/{season_id}/application", response_class=HTMLResponse)
+def application_page(
+    request: Request, season_id: int, actor: OwnOutcomeDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    context = _context(my_application(sessions, actor, season_id), {})
+    return render_page(request, "season_application.html", locale, context)
+
+
+@router.post("/seasons/{season_id}/application/preferences", response_class=HTMLResponse)
+async def preferences_form(
+    request: Request,
+    season_id: int,
+    actor: OwnApplicationDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> Response:
+    form = await request.form()
+    text = str(form.get("prefectures", ""))
+    data = {
+        "prefectures": [p.strip() for p in text.replace("、", ",").split(",") if p.strip()],
+        "area": str(form.get("area", "")) or None,
+        "school_levels": [str(v) for v in form.getlist("school_levels")],
+        "anywhere": "anywhere" in form,
+    }
+    status = 422
+    try:
+        wishes = PreferencesIn.model_validate(data)
+        version = int(str(form.get("version", "0")))
+        set_preferences(sessions, actor, season_id, wishes, version=version)
+    except ValidationError as exc:
+        errors = dict(field_errors(exc, locale))
+    except RuleError as exc:
+        errors = {"form": render(exc.message, locale)}
+        status = 409 if isinstance(exc, StaleError) else 422
+    else:
+        return RedirectResponse(f"/seasons/{season_id}/application", status_code=303)
+    context = _context(my_application(sessions, actor, season_id), errors)
+    return render_page(request, "season_application.html", locale, context, status_code=status)

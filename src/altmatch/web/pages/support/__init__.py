@@ -1,0 +1,1 @@
+"""Support pages: cases, notifications, routing and metrics."""

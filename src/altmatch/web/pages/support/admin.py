@@ -1,0 +1,177 @@
+"""Support pages around the cases: a user's in-app notices (/my/notifications), an
+organisation's routing table (/organisations/{id}/support-routes, and /support/routes for one's
+own) and support quality per employer (/support/metrics).
+
+JSON twins: /api/v1/me/notifications, /api/v1/organisations/{id}/support-routes and
+/api/v1/support/metrics; both call the same services.
+
+The routing form names handlers by e-mail (one per line, per role): no service lists an
+organisation's staff to its own staff, and `set_role_handlers` resolves e-mails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from altmatch.db import Sessions
+from altmatch.domain.access import Actor, NotFoundError
+from altmatch.domain.support import RouteRole
+from altmatch.i18n import render
+from altmatch.rulebook import load_rulebook
+from altmatch.services.kernel.errors import RuleError
+from altmatch.services.support.case_reads import (
+    list_notifications,
+    mark_notification_read,
+)
+from altmatch.services.support.metrics import employer_support_metrics, share_text
+from altmatch.services.support.routing import (
+    RouteEntryIn,
+    RoutesIn,
+    list_routes,
+    set_role_handlers,
+    set_routes,
+)
+from altmatch.web.auth import ActorDep, RoutingManagerDep, SupportMetricsDep
+from altmatch.web.deps import SessionsDep
+from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.support.cases import LABELS
+from altmatch.web.pages.templating import render_page
+
+router = APIRouter()
+
+
+@router.get("/my/notifications", response_class=HTMLResponse)
+def notifications_page(
+    request: Request, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    found = list_notifications(sessions, actor, locale=locale)
+    return render_page(request, "support_notifications.html", locale, {"found": found})
+
+
+@router.post("/my/notifications/{notification_id}/read")
+def notification_read(
+    notification_id: int, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> Response:
+    """Mark one of your notices read, then back to the list (404 for anyone else's)."""
+    mark_notification_read(sessions, actor, notification_id, locale=locale)
+    return RedirectResponse("/my/notifications", status_code=303)
+
+
+@router.get("/support/routes")
+def own_routes(actor: RoutingManagerDep) -> Response:
+    """Staff: their own organisation's routing table (404 for an actor without one)."""
+    if actor.organisation_id is None:
+        raise NotFoundError("organisation")
+    return RedirectResponse(f"/organisations/{actor.organisation_id}/support-routes", 303)
+
+
+def _routes_page(
+    request: Request,
+    actor: Actor,
+    sessions: Sessions,
+    org_id: int,
+    locale: str,
+    *,
+    error: str | None = None,
+    values: Mapping[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    routes = list_routes(sessions, actor, org_id)
+    current = {
+        role.value: "\n".join(e.email for e in routes.entries if e.role is role)
+        for role in routes.roles
+    }
+    context = {
+        "routes": routes,
+        "labels": LABELS,
+        "levels": list(enumerate(routes.roles, start=1)),
+        "error": error,
+        "values": values if values is not None else current,
+    }
+    return render_page(request, "support_routes.html", locale, context, status_code=status_code)
+
+
+@router.get("/organisations/{org_id}/support-routes", response_class=HTMLResponse)
+def routes_page(
+    request: Request,
+    org_id: int,
+    actor: RoutingManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    return _routes_page(request, actor, sessions, org_id, locale)
+
+
+def _replace_routes(
+    sessions: Sessions, actor: Actor, org_id: int, wanted: Mapping[RouteRole, list[str]]
+) -> None:
+    """Replace the whole table with the handlers named by e-mail for each role.
+
+    `set_role_handlers` resolves the e-mails and replaces the roles it is given (a refusal
+    changes nothing); a role left empty is then cleared with `set_routes`, whose entries have
+    all just been checked.
+    """
+    named = [(role, email) for role, emails in wanted.items() for email in emails]
+    routes = (
+        set_role_handlers(sessions, actor, org_id, named)
+        if named
+        else list_routes(sessions, actor, org_id)
+    )
+    cleared = {role for role, emails in wanted.items() if not emails}
+    if any(e.role in cleared for e in routes.entries):
+        kept = [
+            RouteEntryIn(role=e.role, user_id=e.user_id)
+            for e in routes.entries
+            if e.role not in cleared
+        ]
+        set_routes(sessions, actor, org_id, RoutesIn(entries=kept))
+
+
+@router.post("/organisations/{org_id}/support-routes")
+async def routes_replace(
+    request: Request,
+    org_id: int,
+    actor: RoutingManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> Response:
+    """Replace the table from the form (a textarea of e-mails per role); a refusal shows the
+    reason and keeps the input (422)."""
+    routes = await run_in_threadpool(list_routes, sessions, actor, org_id)
+    form = await request.form()
+    values = {role.value: str(form.get(role.value) or "") for role in routes.roles}
+    wanted = {
+        role: [line.strip() for line in values[role.value].splitlines() if line.strip()]
+        for role in routes.roles
+    }
+    try:
+        await run_in_threadpool(_replace_routes, sessions, actor, org_id, wanted)
+    except RuleError as exc:
+        error = render(exc.message, locale)
+    else:
+        return RedirectResponse(f"/organisations/{org_id}/support-routes", status_code=303)
+    return _routes_page(
+        request, actor, sessions, org_id, locale, error=error, values=values, status_code=422
+    )
+
+
+@router.get("/support/metrics", response_class=HTMLResponse)
+def metrics_page(
+    request: Request,
+    actor: SupportMetricsDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    org: int | None = None,
+) -> HTMLResponse:
+    found = employer_support_metrics(sessions, actor, organisation_id=org, locale=locale)
+    context = {
+        "found": found,
+        "org": org,
+        "share": share_text,
+        "hours": load_rulebook().support.business_hours,
+    }
+    return render_page(request, "support_metrics.html", locale, context)

@@ -1,0 +1,476 @@
+"""Signing in, out and up over HTTP: cookies, expiry, fixation, CSRF, rate limits, APPI rights."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from tests.api.helpers import PASSWORD, SAME_ORIGIN, MakeAccount, sign_in
+
+from altmatch.config import Settings
+from altmatch.db import Sessions
+from altmatch.db.models import AuditEntry, User, UserSession
+from altmatch.domain.access import OPERATOR, AccessDeniedError, NotFoundError, Role
+from altmatch.services.accounts.my_account import sign_up_candidate
+from altmatch.services.accounts.users import set_user_disabled
+from altmatch.services.setup import prepare_installation
+from altmatch.web.app import create_app
+
+pytestmark = pytest.mark.date_sensitive
+
+COOKIE = "altmatch_session"
+
+
+def plant(client: TestClient, token: str) -> None:
+    """Put a session cookie in the client as the browser would hold it (one per name)."""
+    client.cookies.set(COOKIE, token, domain="testserver.local")
+
+
+def actions(sessions: Sessions) -> list[str]:
+    with sessions() as session:
+        return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+# Signing in and out
+
+
+def test_signing_in_sets_an_http_only_same_site_cookie_that_expires(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    response = client.post(
+        "/api/v1/session", json={"email": email.upper(), "password": PASSWORD}, headers=SAME_ORIGIN
+    )
+    assert response.status_code == 200
+    assert response.json()["user"]["email"] == email
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "expires=" in cookie
+    assert "Secure" not in cookie  # plain http, and ALTMATCH_SECURE_COOKIES=auto
+    me = client.get("/api/v1/me")
+    assert me.status_code == 200 and me.json()["role"] == "candidate"
+
+
+@pytest.mark.parametrize(
+    ("setting", "base_url", "secure"),
+    [("auto", "https://testserver", True), ("always", "http://testserver", True),
+     ("never", "https://testserver", False)],
+)  # fmt: skip
+def test_the_cookie_is_secure_as_configured(
+    tmp_path: Path, setting: str, base_url: str, secure: bool
+) -> None:
+    settings = Settings(data_dir=tmp_path, secure_cookies=setting)  # type: ignore[arg-type]
+    prepare_installation(settings)
+    with TestClient(create_app(settings), base_url=base_url) as client:
+        sessions: Sessions = client.app.state.sessions  # type: ignore[attr-defined]
+        sign_up_candidate(
+            sessions,
+            email="a@example.org",
+            display_name="A",
+            password=PASSWORD,
+            locale="en",
+            consent_version=client.get("/api/v1/signup").json()["version"],
+        )
+        response = client.post(
+            "/api/v1/session",
+            json={"email": "a@example.org", "password": PASSWORD},
+            headers={"Origin": base_url},
+        )
+    assert response.status_code == 200
+    assert ("Secure" in response.headers["set-cookie"]) is secure
+
+
+def test_a_wrong_password_and_an_unknown_email_are_refused_alike(
+    client: TestClient, make_account: MakeAccount, sessions: Sessions
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    wrong = client.post("/api/v1/session", json={"email": email, "password": "nope nope nope"})
+    unknown = client.post("/api/v1/session", json={"email": "x@y.org", "password": PASSWORD})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json() == {"detail": "Wrong email or password."}
+    assert COOKIE not in client.cookies
+    assert actions(sessions)[-2:] == ["sign_in.failed", "sign_in.failed"]
+
+
+def test_a_refusal_is_worded_in_the_requests_language(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    wrong = client.post("/api/v1/session?lang=ja", json={"email": email, "password": "x" * 12})
+    assert wrong.json()["detail"] == "メールアドレスまたはパスワードが違います。"
+
+
+def test_a_disabled_user_is_refused_and_their_session_stops_working(
+    client: TestClient, make_account: MakeAccount, sessions: Sessions
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    sign_in(client, email)
+    set_user_disabled(sessions, actor=OPERATOR, email=email, disabled=True)
+    assert client.get("/api/v1/me").status_code == 401
+    body = {"email": email, "password": PASSWORD}
+    response = client.post("/api/v1/session", json=body, headers=SAME_ORIGIN)
+    assert response.status_code == 401 and "disabled" in response.json()["detail"]
+
+
+def test_an_expired_session_signs_nobody_in(
+    client: TestClient, make_account: MakeAccount, sessions: Sessions
+) -> None:
+    sign_in(client, make_account(Role.CANDIDATE))
+    with sessions.begin() as session:
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        session.execute(update(UserSession).values(expires_at=past))
+    assert client.get("/api/v1/me").status_code == 401
+    page = client.get("/account?tab=data", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/sign-in?next=%2Faccount%3Ftab%3Ddata"
+
+
+def test_signing_out_revokes_the_session_on_the_server(
+    client: TestClient, make_account: MakeAccount, sessions: Sessions
+) -> None:
+    token = sign_in(client, make_account(Role.CANDIDATE))
+    response = client.delete("/api/v1/session", headers=SAME_ORIGIN)
+    assert response.status_code == 204 and COOKIE not in client.cookies
+    plant(client, token)  # a copy of the cookie kept by someone else
+    assert client.get("/api/v1/me").status_code == 401
+    with sessions() as session:
+        assert session.scalars(select(UserSession.revoked_at)).one() is not None
+    assert "sign_out" in actions(sessions)
+
+
+def test_the_sign_out_button_revokes_and_goes_home(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    token = sign_in(client, make_account(Role.CANDIDATE))
+    response = client.post("/sign-out", headers=SAME_ORIGIN, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    plant(client, token)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_cookie_planted_before_sign_in_is_never_reused(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    plant(client, "planted-by-an-attacker")
+    token = sign_in(client, email)
+    assert token != "planted-by-an-attacker"
+    # A live session from before is revoked, not carried over.
+    second = sign_in(client, email)
+    assert second != token
+    plant(client, token)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_the_sign_in_page_signs_in_and_follows_next_on_this_site_only(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    form = {"email": email, "password": PASSWORD}
+    ok = client.post(
+        "/sign-in", data={**form, "next": "/advisor"}, headers=SAME_ORIGIN, follow_redirects=False
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == "/advisor"
+    for target in ("https://evil.example/", "//evil.example", "/\\evil.example"):
+        away = client.post(
+            "/sign-in", data={**form, "next": target}, headers=SAME_ORIGIN, follow_redirects=False
+        )
+        assert away.headers["location"] == "/account", target
+
+
+def test_the_sign_in_page_shows_the_refusal_next_to_the_form(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    page = client.post("/sign-in?lang=ja", data={"email": email, "password": "wrong password"})
+    assert page.status_code == 400
+    assert 'id="sign-in-error"' in page.text and "パスワードが違います" in page.text
+    assert f'value="{email}"' in page.text
+
+
+def test_the_header_shows_who_is_signed_in(client: TestClient, make_account: MakeAccount) -> None:
+    assert 'href="/sign-in"' in client.get("/").text
+    sign_in(client, make_account(Role.CANDIDATE, name="Emily Carter"))
+    home = client.get("/?lang=ja")
+    assert 'id="nav-user">Emily Carter<' in home.text and "ログアウト" in home.text
+
+
+# CSRF
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"},
+    ],
+)
+def test_an_unsafe_request_with_the_cookie_from_elsewhere_is_refused(
+    client: TestClient, make_account: MakeAccount, headers: dict[str, str]
+) -> None:
+    sign_in(client, make_account(Role.CANDIDATE))
+    response = client.delete("/api/v1/session", headers=headers)
+    assert response.status_code == 403
+    assert "did not come from an altmatch page" in response.json()["detail"]
+    assert client.get("/api/v1/me").status_code == 200  # still signed in
+    page = client.post("/sign-out", headers=headers)
+    assert page.status_code == 403 and page.headers["content-type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize(
+    "headers", [SAME_ORIGIN, {"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}]
+)
+def test_an_unsafe_request_from_this_site_passes(
+    client: TestClient, make_account: MakeAccount, headers: dict[str, str]
+) -> None:
+    sign_in(client, make_account(Role.CANDIDATE))
+    assert client.delete("/api/v1/session", headers=headers).status_code == 204
+
+
+def test_another_site_cannot_sign_a_visitor_in_but_scripts_can(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    body = {"email": email, "password": PASSWORD}
+    forged = client.post("/api/v1/session", json=body, headers={"Sec-Fetch-Site": "cross-site"})
+    assert forged.status_code == 403
+    assert client.post("/api/v1/session", json=body).status_code == 200  # curl sends neither
+
+
+def test_safe_requests_and_requests_without_the_cookie_are_not_checked(
+    client: TestClient,
+) -> None:
+    profile = {"degree": "bachelor", "citizenship": "GB", "english": "native"}
+    foreign = {"Origin": "https://evil.example"}
+    assert client.post("/api/v1/advice", json=profile, headers=foreign).status_code == 200
+    plant(client, "whatever")
+    assert client.get("/api/v1/advice/options", headers=foreign).status_code == 200
+
+
+# Rate limits
+
+
+def test_repeated_failures_are_refused_with_429_and_retry_after(
+    client: TestClient, make_account: MakeAccount, sessions: Sessions
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    for _ in range(5):
+        wrong = client.post("/api/v1/session", json={"email": email, "password": "bad password"})
+        assert wrong.status_code == 401
+    limited = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    assert limited.status_code == 429
+    assert 0 < int(limited.headers["retry-after"]) <= 15 * 60
+    assert "Too many failed sign-ins" in limited.json()["detail"]
+    page = client.post("/sign-in", data={"email": email, "password": PASSWORD})
+    assert page.status_code == 429 and "retry-after" in page.headers
+    assert "sign_in.refused" in actions(sessions)
+
+
+def test_the_limits_come_from_settings(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, login_max_failures_per_ip=2)
+    prepare_installation(settings)
+    with TestClient(create_app(settings)) as client:
+        for n in range(2):
+            client.post("/api/v1/session", json={"email": f"{n}@x.org", "password": "x" * 10})
+        third = client.post("/api/v1/session", json={"email": "c@x.org", "password": "x" * 10})
+    assert third.status_code == 429
+
+
+# Sign-up
+
+
+def test_a_candidate_signs_up_through_the_api_with_the_consent_version(
+    client: TestClient, sessions: Sessions
+) -> None:
+    consent = client.get("/api/v1/signup?lang=ja").json()
+    assert consent["title"] == "altmatchにおける個人情報の取り扱い"
+    body = {"email": "Liam@Example.org", "display_name": "Liam", "password": PASSWORD}
+    refused = client.post("/api/v1/signup", json={**body, "consent_version": "1999-01-01"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "consent"]
+    created = client.post("/api/v1/signup", json={**body, "consent_version": consent["version"]})
+    assert created.status_code == 201
+    user = created.json()["user"]
+    assert (user["email"], user["role"], user["consent_version"]) == (
+        "liam@example.org",
+        "candidate",
+        consent["version"],
+    )
+    assert client.get("/api/v1/me").json()["id"] == user["id"]
+    again = client.post(
+        "/api/v1/signup",
+        json={**body, "consent_version": consent["version"]},
+        headers=SAME_ORIGIN,  # now signed in, so the CSRF check applies
+    )
+    assert again.status_code == 422 and again.json()["detail"][0]["loc"] == ["body", "email"]
+    assert actions(sessions) == ["user.created", "user.consented"]
+
+
+def test_the_sign_up_page_shows_the_consent_and_needs_the_box_ticked(client: TestClient) -> None:
+    page = client.get("/sign-up?lang=ja")
+    assert page.status_code == 200 and "利用目的" in page.text and 'name="consent"' in page.text
+    version = page.text.split('name="consent_version" value="', 1)[1].split('"', 1)[0]
+    form = {
+        "email": "liam@example.org",
+        "display_name": "Liam",
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+        "consent_version": version,
+    }
+    unticked = client.post("/sign-up?lang=en", data=form, headers=SAME_ORIGIN)
+    assert unticked.status_code == 400 and "accept the consent text" in unticked.text
+    mismatch = client.post(
+        "/sign-up?lang=en",
+        data={**form, "consent": "yes", "password_again": "other"},
+        headers=SAME_ORIGIN,
+    )
+    assert mismatch.status_code == 400 and "The two passwords differ." in mismatch.text
+    created = client.post(
+        "/sign-up", data={**form, "consent": "yes"}, headers=SAME_ORIGIN, follow_redirects=False
+    )
+    assert created.status_code == 303 and created.headers["location"] == "/account"
+    account = client.get("/account")
+    assert account.status_code == 200 and "liam@example.org" in account.text
+
+
+# My data: export and deletion
+
+
+def test_i_can_export_everything_stored_about_me(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    sign_in(client, email)
+    data = client.get("/api/v1/me/export").json()
+    assert data["account"]["email"] == email
+    assert [e["action"] for e in data["audit_log"]] == ["user.created", "sign_in"]
+    download = client.get("/account/export")
+    assert download.status_code == 200
+    assert "attachment" in download.headers["content-disposition"]
+    assert download.json()["account"] == data["account"]
+
+
+def test_a_candidate_deletes_their_account_after_confirming(
+    client: TestClient, make_account: MakeAccount, sessions: Sessions
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    sign_in(client, email)
+    wrong = client.delete("/api/v1/me?confirm_email=other@x.org", headers=SAME_ORIGIN)
+    assert wrong.status_code == 422
+    response = client.delete(f"/api/v1/me?confirm_email={email}", headers=SAME_ORIGIN)
+    assert response.status_code == 204 and COOKIE not in client.cookies
+    assert (
+        client.post("/api/v1/session", json={"email": email, "password": PASSWORD}).status_code
+        == 401
+    )
+    with sessions() as session:
+        assert session.scalars(select(User)).all() == []
+    assert "user.deleted" in actions(sessions)
+
+
+def test_the_account_page_deletes_only_with_the_right_email(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.CANDIDATE)
+    sign_in(client, email)
+    page = client.get("/account")
+    assert 'action="/account/delete"' in page.text and "Emily Carter" in page.text
+    wrong = client.post("/account/delete", data={"confirm_email": "x@y.org"}, headers=SAME_ORIGIN)
+    assert wrong.status_code == 400 and "exactly" in wrong.text
+    done = client.post("/account/delete", data={"confirm_email": email}, headers=SAME_ORIGIN)
+    assert done.status_code == 200 and 'id="account-deleted"' in done.text
+    assert 'href="/sign-in"' in done.text  # the header no longer names the deleted user
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_staff_cannot_delete_their_own_account(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.BOE_STAFF)
+    sign_in(client, email)
+    page = client.get("/account")
+    assert 'action="/account/delete"' not in page.text and "神戸" not in page.text
+    assert "Kobe City BoE" in page.text
+    refused = client.delete(f"/api/v1/me?confirm_email={email}", headers=SAME_ORIGIN)
+    assert refused.status_code == 403
+
+
+# Administration and the audit log
+
+
+def test_an_administrator_creates_organisations_and_users_through_the_api(
+    client: TestClient, make_account: MakeAccount, sessions: Sessions
+) -> None:
+    sign_in(client, make_account(Role.ADMIN))
+    org = client.post(
+        "/api/v1/organisations",
+        json={"kind": "company", "name_en": "Fuji ALT", "name_ja": "富士ALT"},
+        headers=SAME_ORIGIN,
+    )
+    assert org.status_code == 201
+    user = {"email": "sato@fuji.example", "display_name": "佐藤", "password": PASSWORD}
+    mismatch = client.post(
+        "/api/v1/users",
+        json={**user, "role": "boe_staff", "organisation_id": org.json()["id"]},
+        headers=SAME_ORIGIN,
+    )
+    assert mismatch.status_code == 422
+    assert mismatch.json()["detail"][0]["loc"] == ["body", "organisation_id"]
+    created = client.post(
+        "/api/v1/users",
+        json={**user, "role": "company_staff", "organisation_id": org.json()["id"]},
+        headers=SAME_ORIGIN,
+    )
+    assert created.status_code == 201
+    emails = [u["email"] for u in client.get("/api/v1/users").json()]
+    assert "sato@fuji.example" in emails
+    audit = client.get("/api/v1/audit").json()
+    created_entry = next(e for e in audit if e["action"] == "user.created" and e["actor_user_id"])
+    assert created_entry["tenant_id"] == org.json()["id"]
+
+
+def test_a_coordinator_sees_the_audit_of_their_programme_only(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    sign_in(client, make_account(Role.COMPANY_STAFF))  # a tenant outside the programme
+    sign_in(client, make_account(Role.BOE_STAFF))  # a BoE in the programme
+    sign_in(client, make_account(Role.COORDINATOR))
+    entries = client.get("/api/v1/audit").json()
+    sign_ins = [e for e in entries if e["action"] == "sign_in"]
+    assert len(sign_ins) == 2  # the BoE's and their own, not the company's
+
+
+# How refusals are answered
+
+
+@pytest.fixture
+def probe_client(client: TestClient, make_account: MakeAccount) -> Iterator[TestClient]:
+    app: FastAPI = client.app  # type: ignore[assignment]
+
+    def hidden() -> None:
+        raise NotFoundError("request 7 of another BoE")
+
+    def forbidden() -> None:
+        raise AccessDeniedError("season.manage")
+
+    for prefix in ("/api/v1/_probe", "/_probe"):
+        app.add_api_route(f"{prefix}/hidden", hidden)
+        app.add_api_route(f"{prefix}/forbidden", forbidden)
+    yield client
+
+
+def test_a_hidden_object_is_404_and_a_forbidden_action_403(probe_client: TestClient) -> None:
+    assert probe_client.get("/api/v1/_probe/hidden").json() == {"detail": "Not found."}
+    assert probe_client.get("/api/v1/_probe/hidden").status_code == 404
+    assert probe_client.get("/api/v1/_probe/forbidden").status_code == 403
+    assert probe_client.get("/_probe/hidden").status_code == 404
+    page = probe_client.get("/_probe/forbidden?lang=ja")
+    assert page.status_code == 403 and "許可されていません" in page.text
