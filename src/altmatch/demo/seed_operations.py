@@ -35,7 +35,7 @@ from altmatch.db.models import (
 )
 from altmatch.demo.direct_hire import DemoDirectHire
 from altmatch.demo.dispatch_records import DemoDispatch
-from altmatch.domain.access import AccessDeniedError, Operator, Role
+from altmatch.domain.access import Actor, Role, require_operator
 from altmatch.services.accounts.users import add_user_in
 from altmatch.services.kernel.audit import record_audit
 
@@ -57,7 +57,7 @@ class OperationsSeeded:
 
 def seed_demo_operations(
     sessions: Sessions,
-    operator: Operator,
+    operator: Actor,
     *,
     dispatch: DemoDispatch,
     direct_hire: DemoDirectHire,
@@ -70,8 +70,7 @@ def seed_demo_operations(
     `orgs`: demo organisation id → database id; `logins`: persona key → login email;
     `boe_staff`: demo BoE id → the persona key of its staff (who posted and moved things).
     """
-    if not isinstance(operator, Operator):
-        raise AccessDeniedError("only the operator seeds demo data")
+    require_operator(operator)
     with sessions.begin() as session:
         companies = {orgs[c.company_id] for c in dispatch.contracts}
         posting_boes = {orgs[p.boe_id] for p in direct_hire.postings}

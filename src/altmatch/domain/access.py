@@ -104,26 +104,43 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in user on whose behalf a service runs."""
+    """Whoever a service runs for: a signed-in user, or the operator (OPERATOR).
 
-    user_id: int
+    The operator runs altmatch's command line on the server and controls the database anyway,
+    so every permission is theirs and they see every organisation; they have no account
+    (`user_id` is None), and their audit entries name no user. Only OPERATOR is built without a
+    user id: web routes build Actors from a signed-in user's row, and "nobody signed in" is
+    None, never an Actor, so a route cannot pass for the operator.
+    """
+
+    user_id: int | None
     role: Role
     organisation_id: int | None = None  # their tenant (programme, BoE or company)
     programme_id: int | None = None  # the programme their organisation belongs to, if any
     candidate_id: int | None = None  # for candidates: their own candidate record
 
+    @property
+    def is_operator(self) -> bool:
+        return self.user_id is None
+
     def can(self, permission: Permission) -> bool:
-        return self.role in PERMISSIONS[permission]
+        return self.is_operator or self.role in PERMISSIONS[permission]
+
+    def own_user_id(self) -> int:
+        """The user's id, for what only someone with an account can do (their own records)."""
+        if self.user_id is None:
+            raise AccessDeniedError("the operator has no account of their own")
+        return self.user_id
 
 
-@dataclass(frozen=True)
-class Operator:
-    """Whoever runs altmatch's command line on the server: they control the database anyway,
-    so administrative services let them through. A type of its own (not None) so that a web
-    route can never pass "nobody signed in" where an operator is meant; mypy refuses it."""
+OPERATOR = Actor(user_id=None, role=Role.ADMIN)
 
 
-OPERATOR = Operator()
+def require_operator(actor: Actor) -> Actor:
+    """The actor, if it is the operator: for what only the server's command line may do."""
+    if not actor.is_operator:
+        raise AccessDeniedError("operator only")
+    return actor
 
 
 class AccessDeniedError(Exception):
@@ -149,7 +166,7 @@ def sees_organisation(actor: Actor, organisation_id: int, *, programme_id: int |
     Staff see their own organisation; coordinators every organisation in their programme;
     administrators everything. Candidates and ALTs see no organisation's internal data.
     """
-    if actor.role is Role.ADMIN:
+    if actor.is_operator or actor.role is Role.ADMIN:
         return True
     if actor.role is Role.COORDINATOR:
         return programme_id is not None and programme_id == actor.organisation_id

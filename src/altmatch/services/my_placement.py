@@ -23,7 +23,7 @@ from altmatch.db.models import (
     School,
     User,
 )
-from altmatch.domain.access import Actor, Operator, Permission, Role, require
+from altmatch.domain.access import Actor, Permission, Role, require, require_operator
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath
 from altmatch.services.kernel.audit import record_audit
@@ -98,7 +98,7 @@ def my_placement(sessions: Sessions, actor: Actor) -> MyPlacementOut:
     (for a dispatch ALT on a company's roster) the schools they work at today."""
     require(actor, Permission.PLACEMENT_VIEW_OWN)
     with sessions() as session:
-        rows = repo.contracts_of_user(session, actor.user_id)
+        rows = repo.contracts_of_user(session, actor.own_user_id())
         ids = {r.employer_id for r in rows} | {
             r.workplace_boe_id for r in rows if r.workplace_boe_id
         }
@@ -119,7 +119,7 @@ def my_placement(sessions: Sessions, actor: Actor) -> MyPlacementOut:
                 )
                 for r in rows
             ],
-            posts=_posts(session, actor.user_id),
+            posts=_posts(session, actor.own_user_id()),
         )
 
 
@@ -133,9 +133,10 @@ class AltContractIn(BaseModel):
     workplace_boe_id: int | None = None
 
 
-def record_alt_contract(sessions: Sessions, operator: Operator, fields: AltContractIn) -> int:
+def record_alt_contract(sessions: Sessions, operator: Actor, fields: AltContractIn) -> int:
     """Record an employed ALT's contract unless the same one (user, employer, start) exists;
     the contract's id. Run from the command line (the demo), audited."""
+    require_operator(operator)
     with sessions.begin() as session:
         user = session.get(User, fields.user_id)
         if user is None or user.role != Role.ALT.value:

@@ -14,8 +14,13 @@ from altmatch.db import Sessions, alembic_config
 from altmatch.db import accounts as repo
 from altmatch.db.audit import add_audit_entry, audit_entries_about_user, list_audit_entries
 from altmatch.db.models import LoginAttempt, User, UserSession
-from altmatch.domain.access import OPERATOR, OrgKind, Role
-from altmatch.services.accounts.authentication import RateLimitedError, SignInError, resolve_session
+from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, OrgKind, Role
+from altmatch.services.accounts.authentication import (
+    RateLimitedError,
+    SignInError,
+    act_as,
+    resolve_session,
+)
 from altmatch.services.accounts.authentication import sign_in as service_sign_in
 from altmatch.services.accounts.users import create_organisation, create_user
 
@@ -227,3 +232,28 @@ def test_the_accounts_migration_follows_saved_advice_and_creates_its_tables(
     assert revision is not None and revision.down_revision == "fcec5ea6c9fa"
     tables = set(inspect(engine).get_table_names())
     assert {"organisations", "users", "user_sessions", "audit_log", "login_attempts"} <= tables
+
+
+def test_only_the_operator_may_act_as_someone_else(sessions: Sessions) -> None:
+    """An administrator signed in on the web is an Actor too, but never passes for the operator:
+    acting as another account is the server's command line's alone."""
+    admin = create_user(
+        sessions,
+        actor=OPERATOR,
+        email="admin@example.org",
+        display_name="Admin",
+        role=Role.ADMIN,
+        password="correct horse battery",
+    )
+    create_user(
+        sessions,
+        actor=OPERATOR,
+        email="emily@example.org",
+        display_name="Emily",
+        role=Role.CANDIDATE,
+        password="correct horse battery",
+    )
+    as_admin = Actor(user_id=admin.id, role=Role.ADMIN)
+    with pytest.raises(AccessDeniedError):
+        act_as(sessions, as_admin, "emily@example.org")
+    assert act_as(sessions, OPERATOR, "emily@example.org").role is Role.CANDIDATE

@@ -16,7 +16,7 @@ from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.db import accounts as repo
 from altmatch.db.models import User
-from altmatch.domain.access import Actor, NotFoundError, Operator, OrgKind, Role
+from altmatch.domain.access import Actor, NotFoundError, OrgKind, Role, require_operator
 from altmatch.i18n import N_, Message
 from altmatch.services.accounts.passwords import check_password, spend_verification_time
 from altmatch.services.accounts.two_factor import check_second_factor, has_two_factor
@@ -327,11 +327,11 @@ def resolve_session(
         return actor_for(session, user)
 
 
-def act_as(sessions: Sessions, operator: Operator, email: str) -> Actor:
+def act_as(sessions: Sessions, operator: Actor, email: str) -> Actor:
     """The Actor of the account with `email`, for the operator at the command line (who could
     sign in as anyone from the database anyway): lets server-side tools such as the demo
     seeder go through the same permission checks as the web app."""
-    del operator  # its type is the authorisation
+    require_operator(operator)
     with sessions() as session:
         user = repo.get_user_by_email(session, normalise_email(email))
         if user is None:

@@ -77,7 +77,7 @@ def export_my_data(
     Areas added later (applications, placements) add their own section here.
     """
     with sessions() as session:
-        user = repo.get_user(session, actor.user_id)
+        user = repo.get_user(session, actor.own_user_id())
         if user is None:
             raise NotFoundError("user")
         account = user_out(session, user).model_dump(mode="json")
@@ -117,7 +117,7 @@ def delete_my_account(sessions: Sessions, actor: Actor, *, confirm_email: str) -
     typed their email to confirm. Audit entries stay, holding ids but no personal details."""
     require(actor, Permission.APPLICATION_EDIT_OWN)
     with sessions.begin() as session:
-        user = repo.get_user(session, actor.user_id)
+        user = repo.get_user(session, actor.own_user_id())
         if user is None:
             raise NotFoundError("user")
         if normalise_email(confirm_email) != user.email:

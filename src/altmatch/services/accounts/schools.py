@@ -18,7 +18,6 @@ from altmatch.db.models import Organisation, School
 from altmatch.domain.access import (
     Actor,
     NotFoundError,
-    Operator,
     OrgKind,
     Permission,
     Role,
@@ -61,28 +60,25 @@ def school_out(row: School) -> SchoolOut:
     return SchoolOut.model_validate(row, from_attributes=True)
 
 
-def access_boe(session: Session, actor: Actor | Operator, boe_id: int) -> Organisation:
+def access_boe(session: Session, actor: Actor, boe_id: int) -> Organisation:
     """The BoE, if the actor may see its data (the operator sees every BoE)."""
     boe = session.get(Organisation, boe_id)
     if boe is None or boe.kind != OrgKind.BOE:
         raise NotFoundError("boe")
-    if isinstance(actor, Operator) or sees_organisation(
-        actor, boe.id, programme_id=boe.programme_id
-    ):
+    if sees_organisation(actor, boe.id, programme_id=boe.programme_id):
         return boe
     raise NotFoundError("boe")
 
 
-def _may_edit(actor: Actor | Operator, boe: Organisation) -> bool:
-    if isinstance(actor, Operator) or actor.role is Role.ADMIN:
+def _may_edit(actor: Actor, boe: Organisation) -> bool:
+    if actor.role is Role.ADMIN:
         return True
     return actor.can(Permission.SCHOOL_EDIT) and actor.organisation_id == boe.id
 
 
-def list_schools(sessions: Sessions, actor: Actor | Operator, boe_id: int) -> SchoolsOut:
+def list_schools(sessions: Sessions, actor: Actor, boe_id: int) -> SchoolsOut:
     """The BoE's schools by level and name."""
-    if not isinstance(actor, Operator):
-        require(actor, Permission.SCHOOL_VIEW)
+    require(actor, Permission.SCHOOL_VIEW)
     with sessions() as session:
         boe = access_boe(session, actor, boe_id)
         return SchoolsOut(
@@ -95,13 +91,13 @@ def list_schools(sessions: Sessions, actor: Actor | Operator, boe_id: int) -> Sc
 
 
 def add_schools(
-    sessions: Sessions, actor: Actor | Operator, boe_id: int, fields: Sequence[SchoolFields]
+    sessions: Sessions, actor: Actor, boe_id: int, fields: Sequence[SchoolFields]
 ) -> list[SchoolOut]:
     """Add schools to a BoE in one transaction, each audited: all of them or none.
 
     BoE staff add to their own BoE, administrators (and the operator) to any.
     """
-    who = None if isinstance(actor, Operator) else require(actor, Permission.SCHOOL_EDIT)
+    who = require(actor, Permission.SCHOOL_EDIT)
     with sessions.begin() as session:
         boe = access_boe(session, actor, boe_id)
         if not _may_edit(actor, boe):
@@ -131,8 +127,6 @@ def add_schools(
         return added
 
 
-def add_school(
-    sessions: Sessions, actor: Actor | Operator, boe_id: int, fields: SchoolFields
-) -> SchoolOut:
+def add_school(sessions: Sessions, actor: Actor, boe_id: int, fields: SchoolFields) -> SchoolOut:
     """Add one school to a BoE (audited)."""
     return add_schools(sessions, actor, boe_id, [fields])[0]

@@ -25,7 +25,7 @@ from altmatch.clock import utc_now
 from altmatch.db import Sessions
 from altmatch.db import accounts as repo
 from altmatch.db.models import User
-from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError, Operator, Role
+from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError, Role, require_operator
 from altmatch.i18n import N_, Message
 from altmatch.services.accounts.passwords import check_password
 from altmatch.services.accounts.users import normalise_email
@@ -120,7 +120,7 @@ def qr_svg(uri: str) -> str:
 def _staff_user(session: Session, actor: Actor) -> User:
     if not is_staff(actor.role):
         raise AccessDeniedError("two-factor sign-in is for staff")
-    user = repo.get_user(session, actor.user_id)
+    user = repo.get_user(session, actor.own_user_id())
     if user is None:
         raise NotFoundError("user")
     return user
@@ -245,10 +245,10 @@ class ResetOut:
     was_enabled: bool
 
 
-def reset_two_factor(sessions: Sessions, operator: Operator, email: str) -> ResetOut:
+def reset_two_factor(sessions: Sessions, operator: Actor, email: str) -> ResetOut:
     """The operator turns a staff member's second factor off (a lost phone, no recovery codes
     left); they sign in with their password and set it up again."""
-    del operator  # its type is the authorisation
+    require_operator(operator)
     with sessions.begin() as session:
         user = repo.get_user_by_email(session, normalise_email(email))
         if user is None:
@@ -274,7 +274,7 @@ def setup_owed(sessions: Sessions, actor: Actor) -> bool:
     if not is_staff(actor.role):
         return False
     with sessions() as session:
-        user = repo.get_user(session, actor.user_id)
+        user = repo.get_user(session, actor.own_user_id())
         return user is not None and user.totp_enabled_at is None
 
 

@@ -22,7 +22,6 @@ from altmatch.domain.access import (
     ROLE_ORG_KIND,
     Actor,
     NotFoundError,
-    Operator,
     OrgKind,
     Permission,
     Role,
@@ -99,10 +98,8 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _allowed(actor: Actor | Operator) -> Actor | None:
-    """The actor to record in the audit log (None for the operator), if they may manage users."""
-    if isinstance(actor, Operator):
-        return None
+def _allowed(actor: Actor) -> Actor:
+    """The actor, if they may manage users (the operator may)."""
     return require(actor, Permission.USERS_MANAGE)
 
 
@@ -118,7 +115,7 @@ def _text(value: str, field: str, *, limit: int = 200) -> str:
 def create_organisation(
     sessions: Sessions,
     *,
-    actor: Actor | Operator,
+    actor: Actor,
     kind: OrgKind,
     name_en: str,
     name_ja: str,
@@ -162,7 +159,7 @@ def create_organisation(
     return out
 
 
-def list_organisations(sessions: Sessions, *, actor: Actor | Operator) -> list[OrganisationOut]:
+def list_organisations(sessions: Sessions, *, actor: Actor) -> list[OrganisationOut]:
     _allowed(actor)
     with sessions() as session:
         return [organisation_out(row) for row in repo.list_organisations(session)]
@@ -241,7 +238,7 @@ def add_user_in(
 def create_user(
     sessions: Sessions,
     *,
-    actor: Actor | Operator,
+    actor: Actor,
     email: str,
     display_name: str,
     role: Role,
@@ -265,7 +262,7 @@ def create_user(
         return user_out(session, row)
 
 
-def list_users(sessions: Sessions, *, actor: Actor | Operator) -> list[UserOut]:
+def list_users(sessions: Sessions, *, actor: Actor) -> list[UserOut]:
     _allowed(actor)
     with sessions() as session:
         return [user_out(session, row) for row in repo.list_users(session)]
@@ -278,9 +275,7 @@ def _user_by_email(session: Session, email: str) -> User:
     return row
 
 
-def reset_password(
-    sessions: Sessions, *, actor: Actor | Operator, email: str, new_password: str
-) -> UserOut:
+def reset_password(sessions: Sessions, *, actor: Actor, email: str, new_password: str) -> UserOut:
     """Set a new password and sign the user out everywhere (whoever knew the old one too)."""
     who = _allowed(actor)
     if problem := password_problem(new_password):
@@ -298,9 +293,7 @@ def reset_password(
         return user_out(session, row)
 
 
-def set_user_disabled(
-    sessions: Sessions, *, actor: Actor | Operator, email: str, disabled: bool
-) -> UserOut:
+def set_user_disabled(sessions: Sessions, *, actor: Actor, email: str, disabled: bool) -> UserOut:
     """Disable (or re-enable) an account; a disabled user's sessions stop working at once."""
     who = _allowed(actor)
     with sessions.begin() as session:
@@ -325,7 +318,7 @@ def set_user_disabled(
 def get_me(sessions: Sessions, actor: Actor) -> UserOut:
     """The signed-in user's own account."""
     with sessions() as session:
-        row = repo.get_user(session, actor.user_id)
+        row = repo.get_user(session, actor.own_user_id())
         if row is None:
             raise NotFoundError("user")
         return user_out(session, row)

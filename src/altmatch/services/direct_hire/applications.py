@@ -27,7 +27,7 @@ from altmatch.db.models import (
     PostingStageChange,
     User,
 )
-from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
+from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.domain.direct_hire import (
     STAGE_LABELS,
     Declared,
@@ -333,7 +333,7 @@ def apply_to_posting(
             unmet = _unmet(row, application.to_domain())
             if unmet:
                 raise IneligibleError(unmet)
-            if _existing(session, row.id, actor.user_id):
+            if _existing(session, row.id, actor.own_user_id()):
                 raise _duplicate()
             declared = application.model_dump(mode="json", exclude={"cover_note"})
             app = PostingApplication(
@@ -409,7 +409,7 @@ def _hired(session: Session, posting_id: int) -> int:
 
 def boe_posting_detail(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     posting_id: int,
     *,
     locale: str = "en",
@@ -537,7 +537,7 @@ def my_applications(sessions: Sessions, actor: Actor, *, locale: str = "en") -> 
     with sessions() as session:
         apps = session.scalars(
             select(PostingApplication)
-            .where(PostingApplication.user_id == actor.user_id)
+            .where(PostingApplication.user_id == actor.own_user_id())
             .order_by(PostingApplication.created_at.desc(), PostingApplication.id.desc())
         ).all()
         return MyApplicationsOut(applications=[_my_out(session, a, locale) for a in apps])
@@ -550,7 +550,7 @@ def withdraw_application(
     require(actor, Permission.POSTING_APPLY)
     with sessions.begin() as session:
         app = session.get(PostingApplication, application_id, with_for_update=True)
-        if app is None or app.user_id != actor.user_id:
+        if app is None or app.user_id != actor.own_user_id():
             raise NotFoundError("application")
         _move(session, actor, app, PostingStage.WITHDRAWN, "", version=version, by_applicant=True)
         return _my_out(session, app, locale)

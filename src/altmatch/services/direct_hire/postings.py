@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
 from altmatch.db.models import Organisation, Posting, PostingApplication
-from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
+from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.domain.direct_hire import (
     STAGE_LABELS,
     Declared,
@@ -234,12 +234,12 @@ def _boe(session: Session, boe_id: int) -> Organisation:
     return boe
 
 
-def access_own_posting(session: Session, actor: Actor | Operator, posting_id: int) -> Posting:
+def access_own_posting(session: Session, actor: Actor, posting_id: int) -> Posting:
     """The posting, if it belongs to the staff member's BoE (the operator sees every one)."""
     row = session.get(Posting, posting_id)
     if row is None:
         raise NotFoundError("posting")
-    if isinstance(actor, Operator):
+    if actor.is_operator:
         return row
     require(actor, Permission.POSTING_MANAGE)
     if actor.organisation_id is None or row.boe_id != actor.organisation_id:

@@ -50,7 +50,7 @@ def access_roster_alt(session: Session, actor: Actor, alt_id: int) -> RosterAlt:
 def own_roster_alt(session: Session, actor: Actor) -> RosterAlt:
     """The signed-in ALT's own roster entry (NotFoundError when they are not on a roster)."""
     require(actor, Permission.TRANSFER_REQUEST_OWN)
-    alt = session.query(RosterAlt).filter(RosterAlt.user_id == actor.user_id).one_or_none()
+    alt = session.query(RosterAlt).filter(RosterAlt.user_id == actor.own_user_id()).one_or_none()
     if alt is None:
         raise NotFoundError("alt")
     return alt

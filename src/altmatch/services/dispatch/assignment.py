@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
 from altmatch.db.models import RosterAssignment
-from altmatch.domain.access import Actor, Operator
+from altmatch.domain.access import Actor
 from altmatch.domain.roster_plan import PlanError, RosterPlan, Weights, current_plan, plan_roster
 from altmatch.i18n import N_, Message
 from altmatch.services.dispatch.assignment_data import (
@@ -106,7 +106,7 @@ class PlanResultOut(BaseModel):
 
 def current_assignment(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     *,
     on: date | None = None,
     company_id: int | None = None,
@@ -147,7 +147,7 @@ def _plan(data: RosterData, request: PlanRequest) -> tuple[RosterPlan, RosterPla
 
 def plan_assignment(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     request: PlanRequest,
     *,
     company_id: int | None = None,
@@ -169,10 +169,10 @@ def apply_moves(
     session: Session,
     data: RosterData,
     moves: Sequence[tuple[int, int | None, int | None]],
-    actor: Actor | Operator,
+    actor: Actor,
 ) -> None:
     """End each moving ALT's open assignments on the plan's date and start the new ones."""
-    user = None if isinstance(actor, Operator) else actor.user_id
+    user = actor.user_id
     for alt_id, _before, after in moves:
         for row in data.open_rows.get(alt_id, []):
             row.end = data.on
@@ -189,7 +189,7 @@ def roster_map(plan: RosterPlan) -> Mapping[str, int | None]:
 
 def commit_assignment(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     request: CommitRequest,
     *,
     company_id: int | None = None,
@@ -211,7 +211,7 @@ def commit_assignment(
         )
         record_audit(
             session,
-            None if isinstance(actor, Operator) else actor,
+            actor,
             "assignment.committed",
             "roster_assignment",
             company,

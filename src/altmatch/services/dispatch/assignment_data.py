@@ -25,7 +25,7 @@ from altmatch.db.models import (
     RosterAssignment,
     School,
 )
-from altmatch.domain.access import Actor, NotFoundError, Operator
+from altmatch.domain.access import Actor, NotFoundError
 from altmatch.domain.roster_plan import (
     AltInput,
     Grid,
@@ -157,9 +157,9 @@ class RosterData:
         return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def resolve_company(session: Session, actor: Actor | Operator, company_id: int | None) -> int:
+def resolve_company(session: Session, actor: Actor, company_id: int | None) -> int:
     """The actor's company (staff), or the named company (the operator at the CLI)."""
-    if isinstance(actor, Operator):
+    if actor.is_operator:
         org = session.get(Organisation, company_id) if company_id is not None else None
         if org is None or org.kind != "company":
             raise NotFoundError("company")

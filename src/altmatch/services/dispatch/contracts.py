@@ -27,7 +27,6 @@ from altmatch.db.models import (
 from altmatch.domain.access import (
     Actor,
     NotFoundError,
-    Operator,
     OrgKind,
     Permission,
     Role,
@@ -56,10 +55,10 @@ from altmatch.services.kernel.imports import ImportOut, import_result
 # --- shared by the dispatch services -------------------------------------------------------
 
 
-def company_for(session: Session, actor: Actor | Operator, company_id: int | None) -> Organisation:
+def company_for(session: Session, actor: Actor, company_id: int | None) -> Organisation:
     """The company whose records the request is about: the staff member's own (naming another
     is NotFoundError), or for the operator the company named."""
-    if isinstance(actor, Operator):
+    if actor.is_operator:
         if company_id is None:
             raise RuleError(Message(N_("Name the company.")), "company_id")
         wanted = company_id
@@ -71,10 +70,6 @@ def company_for(session: Session, actor: Actor | Operator, company_id: int | Non
     if company is None or company.kind != OrgKind.COMPANY:
         raise NotFoundError("company")
     return company
-
-
-def audit_actor(actor: Actor | Operator) -> Actor | None:
-    return None if isinstance(actor, Operator) else actor
 
 
 def named(org_or_school: Organisation | School, locale: str) -> str:
@@ -322,12 +317,12 @@ def _contract_out(
     )
 
 
-def _may_manage(actor: Actor | Operator) -> bool:
-    return isinstance(actor, Operator) or actor.can(Permission.DISPATCH_MANAGE)
+def _may_manage(actor: Actor) -> bool:
+    return actor.can(Permission.DISPATCH_MANAGE)
 
 
-def _access(session: Session, actor: Actor | Operator, contract_id: int) -> DispatchContract:
-    if isinstance(actor, Operator):
+def _access(session: Session, actor: Actor, contract_id: int) -> DispatchContract:
+    if actor.is_operator:
         contract = session.get(DispatchContract, contract_id)
         if contract is None:
             raise NotFoundError("contract")
@@ -337,7 +332,7 @@ def _access(session: Session, actor: Actor | Operator, contract_id: int) -> Disp
 
 def list_contracts(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     *,
     locale: str = "en",
     company_id: int | None = None,
@@ -347,7 +342,7 @@ def list_contracts(
         query = select(DispatchContract).order_by(
             DispatchContract.start.desc(), DispatchContract.reference
         )
-        if not isinstance(actor, Operator) and actor.role is Role.BOE_STAFF:
+        if not actor.is_operator and actor.role is Role.BOE_STAFF:
             require(actor, Permission.CONTRACT_VIEW)
             if actor.organisation_id is None:
                 raise NotFoundError("boe")
@@ -392,14 +387,14 @@ def list_contracts(
 
 
 def get_contract(
-    sessions: Sessions, actor: Actor | Operator, contract_id: int, *, locale: str = "en"
+    sessions: Sessions, actor: Actor, contract_id: int, *, locale: str = "en"
 ) -> DispatchContractOut:
     """One contract with its type's duties, positions, who works each and the schools covered."""
     with sessions() as session:
         contract = _access(session, actor, contract_id)
         boe_viewer = (
             actor.organisation_id
-            if isinstance(actor, Actor) and actor.role is Role.BOE_STAFF
+            if not actor.is_operator and actor.role is Role.BOE_STAFF
             else None
         )
         return _contract_out(session, contract, locale, _may_manage(actor), boe_viewer=boe_viewer)
@@ -450,15 +445,14 @@ def _position_audit(row: ContractPosition) -> dict[str, object]:
 
 def create_contract(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     fields: ContractFields,
     *,
     company_id: int | None = None,
     locale: str = "en",
 ) -> DispatchContractOut:
     """Sign a contract with a BoE, with any positions given (each at a school of that BoE)."""
-    if not isinstance(actor, Operator):
-        require(actor, Permission.DISPATCH_MANAGE)
+    require(actor, Permission.DISPATCH_MANAGE)
     raise_first(term_problems(fields.start, fields.end, fields.renewal_date))
     raise_first(price_problems(fields.price_per_alt_month))
     with sessions.begin() as session:
@@ -511,10 +505,9 @@ def create_contract(
         session.add_all(rows)
         session.flush()
         after = fields.model_dump(mode="json", exclude={"positions"}) | {"positions": len(rows)}
-        who = audit_actor(actor)
         record_audit(
             session,
-            who,
+            actor,
             "contract.created",
             "dispatch_contract",
             contract.id,
@@ -525,7 +518,7 @@ def create_contract(
         for row in rows:
             record_audit(
                 session,
-                who,
+                actor,
                 "position.added",
                 "contract_position",
                 row.id,
@@ -536,10 +529,8 @@ def create_contract(
         return _contract_out(session, contract, locale, True)
 
 
-def _managed_contract(
-    session: Session, actor: Actor | Operator, contract_id: int
-) -> DispatchContract:
-    if isinstance(actor, Operator):
+def _managed_contract(session: Session, actor: Actor, contract_id: int) -> DispatchContract:
+    if actor.is_operator:
         return _access(session, actor, contract_id)
     require(actor, Permission.DISPATCH_MANAGE)
     contract = access_contract(session, actor, contract_id)
@@ -556,7 +547,7 @@ def import_out(
 
 def import_positions(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     contract_id: int,
     *,
     content: bytes,
@@ -605,11 +596,10 @@ def import_positions(
         rows = [_position_row(contract, r, schools[r.school_id]) for r in upload.records]
         session.add_all(rows)
         session.flush()
-        who = audit_actor(actor)
         for position in rows:
             record_audit(
                 session,
-                who,
+                actor,
                 "position.added",
                 "contract_position",
                 position.id,
@@ -620,7 +610,7 @@ def import_positions(
         after = {"rows": len(rows), "sha256": upload.sha256}
         record_audit(
             session,
-            who,
+            actor,
             "contract.positions_imported",
             "dispatch_contract",
             contract.id,

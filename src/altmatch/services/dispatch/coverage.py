@@ -23,7 +23,7 @@ from altmatch.db.models import (
     RosterAssignment,
     School,
 )
-from altmatch.domain.access import Actor, NotFoundError, Operator, OrgKind
+from altmatch.domain.access import Actor, NotFoundError, OrgKind
 from altmatch.domain.coverage import (
     AltTerm,
     ContractTerm,
@@ -165,9 +165,9 @@ def _tally(t: Tally) -> TallyOut:
     )
 
 
-def _company(session: Session, actor: Actor | Operator, company_id: int | None) -> Organisation:
+def _company(session: Session, actor: Actor, company_id: int | None) -> Organisation:
     """The actor's own company; the operator (CLI) names one."""
-    wanted = company_id if isinstance(actor, Operator) else company_of(actor)
+    wanted = company_id if actor.is_operator else company_of(actor)
     company = session.get(Organisation, wanted) if wanted is not None else None
     if company is None or company.kind != OrgKind.COMPANY:
         raise NotFoundError("company")
@@ -176,7 +176,7 @@ def _company(session: Session, actor: Actor | Operator, company_id: int | None) 
 
 def dispatch_coverage(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     *,
     company_id: int | None = None,
     today: dt.date | None = None,

@@ -23,7 +23,7 @@ from altmatch.db.models import (
     RosterAssignment,
     School,
 )
-from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
+from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.domain.dispatch import checklist_progress
 from altmatch.i18n import N_, Message
 from altmatch.io.export import Format, export_rows
@@ -33,7 +33,6 @@ from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import Jlpt, RenewalIntention, SchoolLevel
 from altmatch.services.dispatch.access import access_roster_alt
 from altmatch.services.dispatch.contracts import (
-    audit_actor,
     company_for,
     import_out,
     named,
@@ -118,9 +117,8 @@ class RenewalEdit(BaseModel):
     version: int = Field(description="The version you read: a stale one is refused with 409.")
 
 
-def _check(actor: Actor | Operator) -> None:
-    if not isinstance(actor, Operator):
-        require(actor, Permission.DISPATCH_MANAGE)
+def _check(actor: Actor) -> None:
+    require(actor, Permission.DISPATCH_MANAGE)
 
 
 def _items() -> list[str]:
@@ -193,7 +191,7 @@ def _alt_out(row: RosterAlt, current: RosterAssignmentOut | None, items: list[st
 
 def list_roster(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     *,
     filters: RosterFilters | None = None,
     locale: str = "en",
@@ -228,10 +226,8 @@ def list_roster(
         )
 
 
-def _access_alt(
-    session: Session, actor: Actor | Operator, alt_id: int, company_id: int | None
-) -> RosterAlt:
-    if isinstance(actor, Operator):
+def _access_alt(session: Session, actor: Actor, alt_id: int, company_id: int | None) -> RosterAlt:
+    if actor.is_operator:
         alt = session.get(RosterAlt, alt_id)
         if alt is None or (company_id is not None and alt.company_id != company_id):
             raise NotFoundError("alt")
@@ -262,7 +258,7 @@ def _detail(session: Session, row: RosterAlt, locale: str) -> RosterAltDetailOut
 
 def get_roster_alt(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     alt_id: int,
     *,
     locale: str = "en",
@@ -292,7 +288,7 @@ def _versioned_update(
 
 def tick_checklist(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     alt_id: int,
     tick: ChecklistTick,
     *,
@@ -312,7 +308,7 @@ def tick_checklist(
         _versioned_update(session, row, tick.version, {"checklist": after})
         record_audit(
             session,
-            audit_actor(actor),
+            actor,
             "roster_alt.checklist_ticked",
             "roster_alt",
             row.id,
@@ -325,7 +321,7 @@ def tick_checklist(
 
 def set_renewal_intention(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     alt_id: int,
     edit: RenewalEdit,
     *,
@@ -341,7 +337,7 @@ def set_renewal_intention(
         _versioned_update(session, row, edit.version, {"renewal_intention": value})
         record_audit(
             session,
-            audit_actor(actor),
+            actor,
             "roster_alt.renewal_intention_set",
             "roster_alt",
             row.id,
@@ -375,7 +371,7 @@ INSERT_BATCH = 5_000
 
 def import_roster(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     *,
     content: bytes,
     filename: str,
@@ -426,7 +422,7 @@ def import_roster(
         }
         record_audit(
             session,
-            audit_actor(actor),
+            actor,
             "roster.imported",
             "company",
             company.id,
@@ -449,7 +445,7 @@ EXPORT_COLUMNS = (
 
 def export_roster(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     fmt: Format,
     *,
     locale: str = "en",

@@ -15,12 +15,11 @@ from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
 from altmatch.db.models import DispatchContract, Organisation, Tender
-from altmatch.domain.access import Actor, NotFoundError, Operator, OrgKind, Permission, require
+from altmatch.domain.access import Actor, NotFoundError, OrgKind, Permission, require
 from altmatch.domain.dispatch import tender_record
 from altmatch.i18n import N_, Message
 from altmatch.services.dispatch.contracts import (
     BoeOption,
-    audit_actor,
     company_for,
     named,
 )
@@ -98,14 +97,13 @@ def _out(session: Session, tender: Tender, locale: str) -> TenderOut:
     )
 
 
-def _check(actor: Actor | Operator) -> None:
-    if not isinstance(actor, Operator):
-        require(actor, Permission.DISPATCH_MANAGE)
+def _check(actor: Actor) -> None:
+    require(actor, Permission.DISPATCH_MANAGE)
 
 
 def list_tenders(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     *,
     locale: str = "en",
     company_id: int | None = None,
@@ -144,7 +142,7 @@ def list_tenders(
 
 def record_tender(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     fields: TenderFields,
     *,
     locale: str = "en",
@@ -164,7 +162,7 @@ def record_tender(
         after = fields.model_dump(mode="json", exclude={"note"})
         record_audit(
             session,
-            audit_actor(actor),
+            actor,
             "tender.recorded",
             "tender",
             tender.id,
@@ -177,7 +175,7 @@ def record_tender(
 
 def set_tender_outcome(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     tender_id: int,
     fields: OutcomeFields,
     *,
@@ -215,7 +213,7 @@ def set_tender_outcome(
         after = {"outcome": tender.outcome, "contract_id": tender.contract_id}
         record_audit(
             session,
-            audit_actor(actor),
+            actor,
             "tender.outcome_set",
             "tender",
             tender.id,

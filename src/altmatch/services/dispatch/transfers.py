@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from altmatch.clock import today_in_japan, utc_now
 from altmatch.db import Sessions
 from altmatch.db.models import RosterAlt, TransferEvent, TransferRequest
-from altmatch.domain.access import Actor, NotFoundError, Operator, Permission, require
+from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.domain.transfers import propose_transfer
 from altmatch.i18n import N_, Message, render
 from altmatch.rulebook import load_rulebook
@@ -99,14 +99,6 @@ class TransfersOut(BaseModel):
     transfers: list[TransferOut]
 
 
-def _user(actor: Actor | Operator) -> int | None:
-    return None if isinstance(actor, Operator) else actor.user_id
-
-
-def _audit_actor(actor: Actor | Operator) -> Actor | None:
-    return None if isinstance(actor, Operator) else actor
-
-
 def _current_positions(session: Session, company_id: int) -> dict[int, str | None]:
     """Each of the company's ALTs' position today (its label), None when they have none."""
     data = load_roster(session, company_id, today_in_japan())
@@ -169,7 +161,7 @@ def transfer_out(
 
 def _event(
     session: Session,
-    actor: Actor | Operator,
+    actor: Actor,
     row: TransferRequest,
     action: str,
     note: str = "",
@@ -177,12 +169,12 @@ def _event(
 ) -> None:
     session.add(
         TransferEvent(
-            transfer_id=row.id, by_user_id=_user(actor), action=action, note=note, detail=detail
+            transfer_id=row.id, by_user_id=actor.user_id, action=action, note=note, detail=detail
         )
     )
     record_audit(
         session,
-        _audit_actor(actor),
+        actor,
         f"transfer.{action}",
         "transfer_request",
         row.id,
@@ -206,9 +198,7 @@ def _listing(session: Session, where: Any, locale: str) -> TransfersOut:
     return TransfersOut(transfers=out)
 
 
-def _create(
-    session: Session, actor: Actor | Operator, alt: RosterAlt, body: TransferIn
-) -> TransferRequest:
+def _create(session: Session, actor: Actor, alt: RosterAlt, body: TransferIn) -> TransferRequest:
     open_one = session.scalars(
         select(TransferRequest.id).where(
             TransferRequest.alt_id == alt.id, TransferRequest.status == PENDING
@@ -226,7 +216,7 @@ def _create(
         to_prefecture=body.to_prefecture.strip(),
         to_municipality=municipality,
         reasons=body.reasons.strip(),
-        requested_by=_user(actor),
+        requested_by=actor.user_id,
     )
     session.add(row)
     session.flush()
@@ -278,14 +268,14 @@ def withdraw_my_transfer(
 
 
 def _staff_transfer(
-    session: Session, actor: Actor | Operator, transfer_id: int, company_id: int | None
+    session: Session, actor: Actor, transfer_id: int, company_id: int | None
 ) -> TransferRequest:
     company = resolve_company(session, actor, company_id)
     lock_company(session, company)
     row = session.get(TransferRequest, transfer_id)
     if row is None or row.company_id != company:
         raise NotFoundError("transfer")
-    if isinstance(actor, Actor):
+    if not actor.is_operator:
         access_transfer(session, actor, transfer_id)
     return row
 
@@ -301,7 +291,7 @@ def _pending(row: TransferRequest, version: int) -> None:
 
 def list_company_transfers(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     *,
     company_id: int | None = None,
     locale: str = "en",
@@ -324,7 +314,7 @@ def file_transfer(
 
 def get_transfer(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     transfer_id: int,
     *,
     company_id: int | None = None,
@@ -337,7 +327,7 @@ def get_transfer(
 
 def propose_transfer_moves(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     transfer_id: int,
     *,
     version: int,
@@ -396,7 +386,7 @@ def propose_transfer_moves(
 
 def approve_transfer(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     transfer_id: int,
     *,
     version: int,
@@ -425,7 +415,7 @@ def approve_transfer(
         apply_moves(session, data, moves, actor)
         row.status = "approved"
         row.decided_at = utc_now()
-        row.decided_by = _user(actor)
+        row.decided_by = actor.user_id
         row.decision_note = note.strip()
         row.version += 1
         _event(session, actor, row, "approved", note.strip(), {"moves": proposal["moves"]})
@@ -434,7 +424,7 @@ def approve_transfer(
 
 def decline_transfer(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     transfer_id: int,
     *,
     version: int,
@@ -448,7 +438,7 @@ def decline_transfer(
         _pending(row, version)
         row.status = "declined"
         row.decided_at = utc_now()
-        row.decided_by = _user(actor)
+        row.decided_by = actor.user_id
         row.decision_note = note.strip()
         row.version += 1
         _event(session, actor, row, "declined", note.strip())

@@ -52,7 +52,7 @@ def access_season(session: Session, actor: Actor, season_id: int) -> SeasonRow:
         allowed = actor.programme_id is not None and actor.programme_id == season.programme_id
     else:
         allowed = actor.role is Role.CANDIDATE and (
-            repo.candidate_of_user(session, season.id, actor.user_id) is not None
+            repo.candidate_of_user(session, season.id, actor.own_user_id()) is not None
         )
     if not allowed:
         raise NotFoundError("season")
@@ -97,7 +97,7 @@ def access_run(session: Session, actor: Actor, season: SeasonRow, run_id: int) -
 
 def own_candidate(session: Session, actor: Actor, season: SeasonRow) -> SeasonCandidate:
     """The signed-in candidate's own application in `season`."""
-    row = repo.candidate_of_user(session, season.id, actor.user_id)
+    row = repo.candidate_of_user(session, season.id, actor.own_user_id())
     if row is None:
         raise NotFoundError("candidate")
     return row

@@ -75,7 +75,7 @@ def list_seasons(sessions: Sessions, actor: Actor) -> list[SeasonOut]:
     require(actor, Permission.SEASON_VIEW)
     with sessions() as session:
         if actor.role is Role.CANDIDATE:
-            rows = repo.seasons_of_candidate_user(session, actor.user_id)
+            rows = repo.seasons_of_candidate_user(session, actor.own_user_id())
         elif actor.programme_id is not None:
             rows = repo.list_seasons(session, actor.programme_id)
         else:

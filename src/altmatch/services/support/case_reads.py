@@ -398,7 +398,7 @@ def list_my_cases(sessions: Sessions, actor: Actor, *, now: datetime | None = No
         cases = list(
             session.scalars(
                 select(SupportCase)
-                .where(SupportCase.alt_user_id == actor.user_id)
+                .where(SupportCase.alt_user_id == actor.own_user_id())
                 .order_by(SupportCase.opened_at.desc(), SupportCase.id.desc())
             )
         )
@@ -423,7 +423,7 @@ def list_queue(
     with sessions.begin() as session:
         orgs = set(
             session.scalars(
-                select(SupportRoute.organisation_id).where(SupportRoute.user_id == actor.user_id)
+                select(SupportRoute.organisation_id).where(SupportRoute.user_id == actor.own_user_id())
             )
         )
         if actor.organisation_id is not None:
@@ -483,7 +483,7 @@ def list_notifications(
         rows = list(
             session.scalars(
                 select(Notification)
-                .where(Notification.user_id == actor.user_id)
+                .where(Notification.user_id == actor.own_user_id())
                 .order_by(Notification.at.desc(), Notification.id.desc())
                 .limit(limit)
             )
@@ -512,7 +512,7 @@ def mark_notification_read(
     """Mark one of the user's own notices read (NotFoundError for anyone else's)."""
     with sessions.begin() as session:
         row = session.get(Notification, notification_id)
-        if row is None or row.user_id != actor.user_id:
+        if row is None or row.user_id != actor.own_user_id():
             raise NotFoundError("notification")
         if row.read_at is None:
             row.read_at = moment()

@@ -224,7 +224,7 @@ def open_case(
     at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
-        contract = _current_contract(session, actor.user_id)
+        contract = _current_contract(session, actor.own_user_id())
         path = HiringPath(contract.path)
         due = deadlines(calendar(), rules.targets, body.category, body.urgency, at)
         case = SupportCase(

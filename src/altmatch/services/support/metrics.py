@@ -27,7 +27,6 @@ from altmatch.db.models import Organisation, SupportCase
 from altmatch.domain.access import (
     Actor,
     NotFoundError,
-    Operator,
     OrgKind,
     Permission,
     Role,
@@ -82,7 +81,7 @@ class MeasuredSupportOut(BaseModel):
 
 def employer_support_metrics(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     *,
     organisation_id: int | None = None,
     locale: str = "en",
@@ -90,8 +89,7 @@ def employer_support_metrics(
 ) -> SupportMetricsOut:
     """The support figures of every employer the actor may see (or of one of them: another
     organisation answers NotFoundError, whether or not it exists)."""
-    if not isinstance(actor, Operator):
-        require(actor, Permission.SUPPORT_METRICS_VIEW)
+    require(actor, Permission.SUPPORT_METRICS_VIEW)
     book = rulebook or load_rulebook()
     calendar = BusinessCalendar.from_rules(book.support.business_hours)
     minimum = book.support.metrics.min_cases_to_show
@@ -181,20 +179,17 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _visible_employers(session: Session, actor: Actor | Operator) -> list[Organisation]:
+def _visible_employers(session: Session, actor: Actor) -> list[Organisation]:
     """BoEs and companies whose figures the actor may see, by name."""
     query = select(Organisation).where(Organisation.kind.in_(EMPLOYER_KINDS))
-    if isinstance(actor, Actor):
-        if actor.role is Role.COORDINATOR:
-            query = query.where(
-                Organisation.kind == OrgKind.BOE.value,
-                Organisation.programme_id == actor.organisation_id,
-            )
-        elif actor.role is not Role.ADMIN:
-            query = query.where(Organisation.id == actor.organisation_id)
+    if actor.role is Role.COORDINATOR:
+        query = query.where(
+            Organisation.kind == OrgKind.BOE.value,
+            Organisation.programme_id == actor.organisation_id,
+        )
+    elif actor.role is not Role.ADMIN:
+        query = query.where(Organisation.id == actor.organisation_id)
     rows = session.scalars(query.order_by(Organisation.name_en, Organisation.id)).all()
-    if isinstance(actor, Operator):
-        return list(rows)
     # The access rule decides; the query above only keeps the scan small.
     return [o for o in rows if sees_organisation(actor, o.id, programme_id=o.programme_id)]
 

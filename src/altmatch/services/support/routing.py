@@ -20,7 +20,6 @@ from altmatch.db.models import Organisation, SupportCase, SupportRoute, User
 from altmatch.domain.access import (
     Actor,
     NotFoundError,
-    Operator,
     OrgKind,
     Permission,
     Role,
@@ -69,16 +68,14 @@ class RoutesOut(BaseModel):
     entries: list[RouteEntryOut]
 
 
-def _routable(session: Session, actor: Actor | Operator, organisation_id: int) -> Organisation:
+def _routable(session: Session, actor: Actor, organisation_id: int) -> Organisation:
     """The organisation, if the actor may keep its routing table (its staff, an administrator
     or the operator); NotFoundError otherwise (also for a programme, which has no route)."""
-    if isinstance(actor, Actor):
-        require(actor, Permission.SUPPORT_ROUTING_MANAGE)
+    require(actor, Permission.SUPPORT_ROUTING_MANAGE)
     org = session.get(Organisation, organisation_id)
     if org is None or org.kind not in ROLES_BY_KIND:
         raise NotFoundError("organisation")
-    staff = isinstance(actor, Actor) and actor.role is not Role.ADMIN
-    if staff and isinstance(actor, Actor) and actor.organisation_id != org.id:
+    if actor.role is not Role.ADMIN and actor.organisation_id != org.id:
         raise NotFoundError("organisation")
     return org
 
@@ -105,14 +102,12 @@ def _routes_out(session: Session, org: Organisation) -> RoutesOut:
     )
 
 
-def list_routes(sessions: Sessions, actor: Actor | Operator, organisation_id: int) -> RoutesOut:
+def list_routes(sessions: Sessions, actor: Actor, organisation_id: int) -> RoutesOut:
     with sessions() as session:
         return _routes_out(session, _routable(session, actor, organisation_id))
 
 
-def set_routes(
-    sessions: Sessions, actor: Actor | Operator, organisation_id: int, body: RoutesIn
-) -> RoutesOut:
+def set_routes(sessions: Sessions, actor: Actor, organisation_id: int, body: RoutesIn) -> RoutesOut:
     """Replace the organisation's routing table; every handler must be active staff of it."""
     with sessions.begin() as session:
         org = _routable(session, actor, organisation_id)
@@ -145,7 +140,7 @@ def set_routes(
         session.flush()
         record_audit(
             session,
-            actor if isinstance(actor, Actor) else None,
+            actor,
             "support.routes_set",
             "organisation",
             org.id,
@@ -201,7 +196,7 @@ def reached_handlers(session: Session, case: SupportCase) -> list[int]:
 
 def set_role_handlers(
     sessions: Sessions,
-    actor: Actor | Operator,
+    actor: Actor,
     organisation_id: int,
     handlers: list[tuple[RouteRole, str]],
 ) -> RoutesOut:
