@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser lint pytest dates catalog screenshots audit
+.PHONY: run test install browser lint docs pytest dates catalog screenshots audit
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -18,18 +18,23 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/altmatch demo --db --if-empty && $(VENV)/bin/altmatch serve
 
-## Set everything up, then lint, type-check, check the layers, run every test (on all cores),
-## and run the date-sensitive tests again with the clock moved to four other days.
-test: install browser lint pytest dates
+## Set everything up, then lint, type-check, check the layers, build the docs strictly, run every
+## test (on all cores), and run the date-sensitive tests again with the clock moved to four other days.
+test: install browser lint docs pytest dates
 
 browser:
 	bash scripts/ensure-browser.sh
 
 lint: install
-	$(VENV)/bin/ruff check src tests benchmarks scripts
-	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/ruff check src tests benchmarks scripts docs/hooks
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts docs/hooks
 	$(VENV)/bin/mypy src
 	$(VENV)/bin/lint-imports
+
+## Build the documentation site into site/ (open site/index.html; it works offline). --strict
+## fails on any broken link, missing image or page left out of the navigation.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 # pytest exits 5 when it collects nothing: a suite that runs no test must not pass.
 # -n auto: one worker per core (pytest-xdist); each test file stays on one worker.
@@ -48,7 +53,7 @@ catalog: install
 	$(VENV)/bin/pybabel extract --no-location --omit-header -F babel.cfg -k N_ -o src/altmatch/i18n/messages.pot src/altmatch
 	$(PY) scripts/update_catalog.py
 
-## Retake the README's screenshots (the browser tests take them).
+## Retake the docs' screenshots (the browser tests take them).
 screenshots: install browser
 	ALTMATCH_SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest -q tests/e2e
 

@@ -88,7 +88,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def screenshot(tmp_path: Path) -> Callable[[Page, str], Path]:
-    """Shoots into tmp, or into ALTMATCH_SCREENSHOT_DIR (the README's images) when set."""
+    """Shoots into tmp, or into ALTMATCH_SCREENSHOT_DIR (the docs' images) when set."""
     target_dir = Path(os.environ.get("ALTMATCH_SCREENSHOT_DIR") or tmp_path)
     target_dir.mkdir(parents=True, exist_ok=True)
 

@@ -2,7 +2,7 @@
 
 `generate_demo` is pure (it reads only the packaged prefectures.yaml) and deterministic: the
 same seed and size give an equal season on every machine. `write_demo_season` writes the
-files `altmatch match` and `altmatch chances` read (README, "Placement season files").
+files `altmatch match` and `altmatch chances` read (docs/formats/season.md).
 """
 
 from __future__ import annotations

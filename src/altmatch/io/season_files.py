@@ -1,7 +1,7 @@
 """Loads a placement season folder, validating every file before anything is used.
 
 The folder holds requests and candidates, and optionally candidate_ranks, request_ranks and
-couples, each as .csv or .xlsx (the formats are in the README, "Placement season files").
+couples, each as .csv or .xlsx (the formats are in docs/formats/season.md).
 Every problem in every file is collected as a `RowError`; a season loads whole or not at all.
 Values are checked here, against the file format; the domain turns the records into its types.
 """

@@ -183,7 +183,9 @@ def roster_command(
 
 
 def import_roster_command(
-    file: Path = typer.Argument(..., help="CSV or XLSX in the roster columns (see README)."),
+    file: Path = typer.Argument(
+        ..., help="CSV or XLSX in the roster columns (docs/formats/dispatch.md)."
+    ),
     company: int = COMPANY,
     check: bool = typer.Option(False, "--check", help="Only check the file; store nothing."),
 ) -> None:
