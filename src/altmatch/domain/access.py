@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from altmatch.i18n import N_, register_labels
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -22,12 +24,35 @@ class Role(StrEnum):
     ALT = "alt"
 
 
+register_labels(
+    Role,
+    {
+        Role.ADMIN: N_("Administrator"),
+        Role.COORDINATOR: N_("Programme coordinator"),
+        Role.BOE_STAFF: N_("Board of Education staff"),
+        Role.COMPANY_STAFF: N_("Dispatch company staff"),
+        Role.CANDIDATE: N_("Candidate"),
+        Role.ALT: N_("Assistant Language Teacher"),
+    },
+)
+
+
 class OrgKind(StrEnum):
     """The kinds of tenant."""
 
     PROGRAMME = "programme"
     BOE = "boe"
     COMPANY = "company"
+
+
+register_labels(
+    OrgKind,
+    {
+        OrgKind.PROGRAMME: N_("Programme"),
+        OrgKind.BOE: N_("Board of Education"),
+        OrgKind.COMPANY: N_("Dispatch company"),
+    },
+)
 
 
 # Which kind of organisation a role's user belongs to (None: the user has no organisation).

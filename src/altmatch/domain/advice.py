@@ -15,18 +15,10 @@ from altmatch.domain.eligibility import failed_rules
 from altmatch.domain.profile import Priorities, Profile
 from altmatch.domain.take_home import YearPay, pay_by_year
 from altmatch.domain.timeline import NextStep, months_between, next_step
-from altmatch.i18n.message import N_, Message
+from altmatch.i18n import N_, Message, label
 from altmatch.rulebook.schema import EligibilityRule, PathInfo, Rulebook
 from altmatch.rulebook.vocabulary import Dimension, HiringPath, Residence
 
-DIMENSION_LABELS: Mapping[Dimension, str] = {
-    Dimension.PAY: N_("Pay"),
-    Dimension.STABILITY: N_("Stability"),
-    Dimension.SUPPORT: N_("Support"),
-    Dimension.LOCATION: N_("Choice of location"),
-    Dimension.PRESTIGE: N_("Prestige"),
-    Dimension.SPEED: N_("Speed of start"),
-}
 MAX_SCORE = 5.0
 
 
@@ -175,20 +167,20 @@ def _reasons(
 def _detail(
     dimension: Dimension, info: PathInfo, pay: tuple[YearPay, ...], step: NextStep
 ) -> Message:
-    label = Message(DIMENSION_LABELS[dimension])
+    name = Message(label(dimension))
     if dimension is Dimension.PAY:
         total = sum(year.take_home for year in pay)
         return Message(
             N_("{label}: about ¥{amount:,} take-home over five years"),
-            {"label": label, "amount": total},
+            {"label": name, "amount": total},
         )
     if dimension is Dimension.SPEED:
         if step.start is None:
-            return Message(N_("{label}: no start date is published yet"), {"label": label})
+            return Message(N_("{label}: no start date is published yet"), {"label": name})
         return Message(
             N_("{label}: you could start on {date}"),
-            {"label": label, "date": step.start.isoformat()},
+            {"label": name, "date": step.start.isoformat()},
         )
     return Message(
-        N_("{label}: {reason}"), {"label": label, "reason": info.ratings[dimension].reason}
+        N_("{label}: {reason}"), {"label": name, "reason": info.ratings[dimension].reason}
     )

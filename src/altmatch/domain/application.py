@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from altmatch.i18n import N_, register_labels
+
 
 class ApplicationStage(StrEnum):
     """Where a candidate's application stands. Publishing a run decides the last three."""
@@ -17,6 +19,22 @@ class ApplicationStage(StrEnum):
     PLACED = "placed"
     CONTRACTED = "contracted"
     WITHDRAWN = "withdrawn"
+
+
+register_labels(
+    ApplicationStage,
+    {
+        ApplicationStage.SUBMITTED: N_("Submitted"),
+        ApplicationStage.SCREENED: N_("Screened"),
+        ApplicationStage.INTERVIEWED: N_("Interviewed"),
+        ApplicationStage.SHORTLISTED: N_("Shortlisted"),
+        ApplicationStage.ALTERNATE: N_("Alternate"),
+        ApplicationStage.NOT_SELECTED: N_("Not selected"),
+        ApplicationStage.PLACED: N_("Placed"),
+        ApplicationStage.CONTRACTED: N_("Contracted"),
+        ApplicationStage.WITHDRAWN: N_("Withdrawn"),
+    },
+)
 
 
 # Stages a coordinator sets by hand; the others follow from a published run or a withdrawal.

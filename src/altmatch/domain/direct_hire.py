@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from altmatch.domain.profile import Profile
-from altmatch.i18n import N_, Message, render
+from altmatch.i18n import N_, Message, label, register_labels, render
 from altmatch.rulebook.schema import PathInfo, RangePay, StatusOfResidenceIn
 from altmatch.rulebook.vocabulary import Jlpt, Residence, StatusOfResidence
 
@@ -50,31 +50,18 @@ NEXT_STAGE = {
     PostingStage.OFFERED: PostingStage.HIRED,
 }
 
-STAGE_LABELS: dict[PostingStage, str] = {
-    PostingStage.APPLIED: N_("Applied"),
-    PostingStage.SCREENING: N_("Screening"),
-    PostingStage.INTERVIEW: N_("Interview"),
-    PostingStage.OFFERED: N_("Offered"),
-    PostingStage.HIRED: N_("Hired"),
-    PostingStage.REJECTED: N_("Rejected"),
-    PostingStage.WITHDRAWN: N_("Withdrawn"),
-}
-
-# Same msgids as services.labels (already translated); the domain cannot import services.
-_STATUS_LABELS: dict[StatusOfResidence, str] = {
-    StatusOfResidence.INSTRUCTOR: N_("Instructor"),
-    StatusOfResidence.SPECIALIST_HUMANITIES: N_(
-        "Engineer / Specialist in Humanities / International Services"
-    ),
-    StatusOfResidence.SPOUSE: N_("Spouse or child of a Japanese national"),
-    StatusOfResidence.SPOUSE_OF_PERMANENT_RESIDENT: N_("Spouse or child of a permanent resident"),
-    StatusOfResidence.PERMANENT_RESIDENT: N_("Permanent resident"),
-    StatusOfResidence.LONG_TERM_RESIDENT: N_("Long-term resident"),
-    StatusOfResidence.DESIGNATED_ACTIVITIES: N_("Designated activities (e.g. working holiday)"),
-    StatusOfResidence.STUDENT: N_("Student"),
-    StatusOfResidence.DEPENDENT: N_("Dependent"),
-    StatusOfResidence.OTHER: N_("Other status"),
-}
+register_labels(
+    PostingStage,
+    {
+        PostingStage.APPLIED: N_("Applied"),
+        PostingStage.SCREENING: N_("Screening"),
+        PostingStage.INTERVIEW: N_("Interview"),
+        PostingStage.OFFERED: N_("Offered"),
+        PostingStage.HIRED: N_("Hired"),
+        PostingStage.REJECTED: N_("Rejected"),
+        PostingStage.WITHDRAWN: N_("Withdrawn"),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -97,13 +84,13 @@ class Joined:
 
 
 def jlpt_label(level: Jlpt) -> Message:
-    return Message(N_("No JLPT")) if level is Jlpt.NONE else Message(level.value)
+    return Message(label(level))
 
 
 def status_label(status: StatusOfResidence | None) -> Message:
     if status is None:
         return Message(N_("no status of residence"))
-    return Message(_STATUS_LABELS[status])
+    return Message(label(status))
 
 
 @dataclass(frozen=True)
@@ -248,7 +235,7 @@ def move_refusal(
     Staff move an open application one stage forward or reject it; only the applicant
     withdraws it. Hired, rejected and withdrawn are final.
     """
-    params = {"current": Message(STAGE_LABELS[current]), "target": Message(STAGE_LABELS[target])}
+    params = {"current": Message(label(current)), "target": Message(label(target))}
     if not current.is_open:
         return Message(N_("This application is already {current}; it can no longer move."), params)
     if by_applicant:
@@ -261,7 +248,7 @@ def move_refusal(
         return None
     return Message(
         N_("An application at {current} can move only to {next} or be rejected, not to {target}."),
-        {**params, "next": Message(STAGE_LABELS[NEXT_STAGE[current]])},
+        {**params, "next": Message(label(NEXT_STAGE[current]))},
     )
 
 

@@ -31,11 +31,28 @@ from statistics import median
 from types import MappingProxyType
 
 from altmatch.domain.business_calendar import BusinessCalendar
+from altmatch.i18n import N_, register_labels
 from altmatch.rulebook.schema import CaseTarget, CaseTargets, SupportRules
 from altmatch.rulebook.vocabulary import CaseCategory, HiringPath, Urgency
 
-FIRST_RESPONSE = "first_response"
-RESOLUTION = "resolution"
+
+class Breach(StrEnum):
+    """A deadline a case missed (plain strings where stored)."""
+
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+
+
+register_labels(
+    Breach,
+    {
+        Breach.FIRST_RESPONSE: N_("First response overdue"),
+        Breach.RESOLUTION: N_("Resolution overdue"),
+    },
+)
+
+FIRST_RESPONSE = Breach.FIRST_RESPONSE
+RESOLUTION = Breach.RESOLUTION
 
 
 class RouteRole(StrEnum):
@@ -46,6 +63,18 @@ class RouteRole(StrEnum):
     PROGRAMME_ADVISER = "programme_adviser"
     SUPPORT_DESK = "support_desk"
     AREA_MANAGER = "area_manager"
+
+
+register_labels(
+    RouteRole,
+    {
+        RouteRole.SUPERVISOR: N_("Supervisor"),
+        RouteRole.SECTION_CHIEF: N_("Section chief"),
+        RouteRole.PROGRAMME_ADVISER: N_("Programme adviser"),
+        RouteRole.SUPPORT_DESK: N_("Support desk"),
+        RouteRole.AREA_MANAGER: N_("Area manager"),
+    },
+)
 
 
 ROUTE_BY_PATH: Mapping[HiringPath, tuple[RouteRole, ...]] = MappingProxyType(
@@ -65,6 +94,16 @@ class CaseStatus(StrEnum):
     OPEN = "open"
     ANSWERED = "answered"
     RESOLVED = "resolved"
+
+
+register_labels(
+    CaseStatus,
+    {
+        CaseStatus.OPEN: N_("Open"),
+        CaseStatus.ANSWERED: N_("Answered"),
+        CaseStatus.RESOLVED: N_("Resolved"),
+    },
+)
 
 
 def _aware(value: datetime | None, name: str) -> None:

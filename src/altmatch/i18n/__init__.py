@@ -3,6 +3,7 @@
 from altmatch.i18n.catalog import (
     DEFAULT_LOCALE,
     LOCALES,
+    Language,
     get_locale,
     gettext,
     ngettext,
@@ -11,6 +12,7 @@ from altmatch.i18n.catalog import (
     translations,
     use_locale,
 )
+from altmatch.i18n.labels import label, labelled_enums, register_labels
 from altmatch.i18n.message import N_, Message
 
 _ = gettext
@@ -19,12 +21,16 @@ __all__ = [
     "DEFAULT_LOCALE",
     "LOCALES",
     "N_",
+    "Language",
     "Message",
     "_",
     "get_locale",
     "gettext",
+    "label",
+    "labelled_enums",
     "ngettext",
     "normalize_locale",
+    "register_labels",
     "render",
     "translations",
     "use_locale",

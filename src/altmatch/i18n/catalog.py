@@ -6,14 +6,26 @@ import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from altmatch.i18n.message import Message
+from altmatch.i18n.labels import register_labels
+from altmatch.i18n.message import N_, Message
 
-LOCALES: tuple[str, ...] = ("en", "ja")
+
+class Language(StrEnum):
+    """The languages altmatch speaks (a support case's preferred language, say)."""
+
+    EN = "en"
+    JA = "ja"
+
+
+register_labels(Language, {Language.EN: N_("English"), Language.JA: N_("Japanese")})
+
+LOCALES: tuple[str, ...] = tuple(language.value for language in Language)
 DEFAULT_LOCALE = "en"
 
 _current: ContextVar[str] = ContextVar("altmatch_locale", default=DEFAULT_LOCALE)

@@ -1,8 +1,13 @@
-"""The words profiles and rulebooks share: paths, degrees, JLPT levels, dimensions."""
+"""The words profiles and rulebooks share: paths, degrees, JLPT levels, dimensions.
+
+Each enum's human labels are registered right after it (catalog msgids; `altmatch.i18n.label`).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from altmatch.i18n import N_, register_labels
 
 
 class HiringPath(StrEnum):
@@ -11,6 +16,16 @@ class HiringPath(StrEnum):
     JET = "jet"
     DISPATCH = "dispatch"
     DIRECT_HIRE = "direct_hire"
+
+
+register_labels(
+    HiringPath,
+    {
+        HiringPath.JET: N_("JET Programme"),
+        HiringPath.DISPATCH: N_("Dispatch company"),
+        HiringPath.DIRECT_HIRE: N_("Direct hire"),
+    },
+)
 
 
 class Degree(StrEnum):
@@ -25,10 +40,32 @@ class Degree(StrEnum):
         return list(Degree).index(self)
 
 
+register_labels(
+    Degree,
+    {
+        Degree.NONE: N_("No degree"),
+        Degree.ASSOCIATE: N_("Associate degree"),
+        Degree.BACHELOR: N_("Bachelor's degree"),
+        Degree.MASTER: N_("Master's degree"),
+        Degree.DOCTORATE: N_("Doctorate"),
+    },
+)
+
+
 class English(StrEnum):
     NATIVE = "native"
     FLUENT = "fluent"
     OTHER = "other"
+
+
+register_labels(
+    English,
+    {
+        English.NATIVE: N_("Native speaker"),
+        English.FLUENT: N_("Fluent"),
+        English.OTHER: N_("Less than fluent"),
+    },
+)
 
 
 class Jlpt(StrEnum):
@@ -46,9 +83,18 @@ class Jlpt(StrEnum):
         return list(Jlpt).index(self)
 
 
+# The levels are written N5 … N1 in both languages.
+register_labels(Jlpt, {level: level.value for level in Jlpt} | {Jlpt.NONE: N_("No JLPT")})
+
+
 class Residence(StrEnum):
     OVERSEAS = "overseas"
     JAPAN = "japan"
+
+
+register_labels(
+    Residence, {Residence.OVERSEAS: N_("Outside Japan"), Residence.JAPAN: N_("In Japan")}
+)
 
 
 class Dimension(StrEnum):
@@ -60,6 +106,19 @@ class Dimension(StrEnum):
     LOCATION = "location"
     PRESTIGE = "prestige"
     SPEED = "speed"
+
+
+register_labels(
+    Dimension,
+    {
+        Dimension.PAY: N_("Pay"),
+        Dimension.STABILITY: N_("Stability"),
+        Dimension.SUPPORT: N_("Support"),
+        Dimension.LOCATION: N_("Choice of location"),
+        Dimension.PRESTIGE: N_("Prestige"),
+        Dimension.SPEED: N_("Speed of start"),
+    },
+)
 
 
 class StatusOfResidence(StrEnum):
@@ -77,6 +136,27 @@ class StatusOfResidence(StrEnum):
     OTHER = "other"
 
 
+register_labels(
+    StatusOfResidence,
+    {
+        StatusOfResidence.INSTRUCTOR: N_("Instructor"),
+        StatusOfResidence.SPECIALIST_HUMANITIES: N_(
+            "Engineer / Specialist in Humanities / International Services"
+        ),
+        StatusOfResidence.SPOUSE: N_("Spouse or child of a Japanese national"),
+        StatusOfResidence.SPOUSE_OF_PERMANENT_RESIDENT: N_(
+            "Spouse or child of a permanent resident"
+        ),
+        StatusOfResidence.PERMANENT_RESIDENT: N_("Permanent resident"),
+        StatusOfResidence.LONG_TERM_RESIDENT: N_("Long-term resident"),
+        StatusOfResidence.DESIGNATED_ACTIVITIES: N_("Designated activities (e.g. working holiday)"),
+        StatusOfResidence.STUDENT: N_("Student"),
+        StatusOfResidence.DEPENDENT: N_("Dependent"),
+        StatusOfResidence.OTHER: N_("Other status"),
+    },
+)
+
+
 class SchoolLevel(StrEnum):
     """The kinds of school an ALT can be placed in."""
 
@@ -86,9 +166,23 @@ class SchoolLevel(StrEnum):
     SPECIAL_NEEDS = "special_needs"
 
 
+register_labels(
+    SchoolLevel,
+    {
+        SchoolLevel.ELEMENTARY: N_("Elementary school"),
+        SchoolLevel.JUNIOR_HIGH: N_("Junior high school"),
+        SchoolLevel.SENIOR_HIGH: N_("Senior high school"),
+        SchoolLevel.SPECIAL_NEEDS: N_("Special needs school"),
+    },
+)
+
+
 class Area(StrEnum):
     URBAN = "urban"
     RURAL = "rural"
+
+
+register_labels(Area, {Area.URBAN: N_("Urban"), Area.RURAL: N_("Rural")})
 
 
 class ContractType(StrEnum):
@@ -106,6 +200,16 @@ class RenewalIntention(StrEnum):
     LEAVING = "leaving"
 
 
+register_labels(
+    RenewalIntention,
+    {
+        RenewalIntention.RENEWING: N_("Renewing"),
+        RenewalIntention.UNDECIDED: N_("Undecided"),
+        RenewalIntention.LEAVING: N_("Leaving"),
+    },
+)
+
+
 class CaseCategory(StrEnum):
     """What an ALT's support case is about; decides its deadlines and who may see it."""
 
@@ -118,9 +222,28 @@ class CaseCategory(StrEnum):
     EMERGENCY = "emergency"
 
 
+register_labels(
+    CaseCategory,
+    {
+        CaseCategory.PAY_CONTRACT: N_("Pay and contract"),
+        CaseCategory.HOUSING: N_("Housing"),
+        CaseCategory.VISA_PAPERWORK: N_("Visa and paperwork"),
+        CaseCategory.SCHOOL_RELATIONS: N_("School relations or dispute"),
+        CaseCategory.HEALTH: N_("Health"),
+        CaseCategory.HARASSMENT: N_("Harassment"),
+        CaseCategory.EMERGENCY: N_("Emergency"),
+    },
+)
+
+
 class Urgency(StrEnum):
     """How soon an ALT needs an answer, in their own words."""
 
     LOW = "low"
     NORMAL = "normal"
     HIGH = "high"
+
+
+register_labels(
+    Urgency, {Urgency.LOW: N_("Low"), Urgency.NORMAL: N_("Normal"), Urgency.HIGH: N_("High")}
+)

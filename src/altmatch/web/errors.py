@@ -7,6 +7,8 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -18,6 +20,7 @@ from altmatch.services.accounts.authentication import RateLimitedError, SignInEr
 from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.web.auth import SignInRequiredError
 from altmatch.web.locale import request_locale
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 logger = logging.getLogger(__name__)
@@ -74,6 +77,17 @@ def rule_refused(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": detail}, status_code=422)
 
 
+async def request_refused(request: Request, exc: Exception) -> Response:
+    """Input refused before a route runs (a path, query or form value of the wrong kind): the
+    API answers FastAPI's usual 422; a page gets the refusal page in the reader's words."""
+    assert isinstance(exc, RequestValidationError)
+    if is_api(request):
+        return await request_validation_exception_handler(request, exc)
+    locale = request_locale(request)
+    message = " ".join(FormErrors.from_validation(exc.errors(), locale).messages)
+    return render_page(request, "refused.html", locale, {"message": message}, status_code=422)
+
+
 def conflict(request: Request, exc: Exception) -> Response:
     """A stale version, a passed deadline or a published run: 409, so the client reloads."""
     locale = request_locale(request)
@@ -123,5 +137,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SignInError, sign_in_refused)
     app.add_exception_handler(AccessDeniedError, access_denied)
     app.add_exception_handler(RuleError, rule_refused)
+    app.add_exception_handler(RequestValidationError, request_refused)
     app.add_exception_handler(StaleError, conflict)
     app.add_exception_handler(ImmutableRunError, conflict)

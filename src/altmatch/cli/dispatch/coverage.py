@@ -13,7 +13,7 @@ from rich.table import Table
 from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import gettext as _
-from altmatch.i18n import render, use_locale
+from altmatch.i18n import label, render, use_locale
 from altmatch.io.coverage_export import (
     COVERAGE,
     TARGETS,
@@ -26,7 +26,6 @@ from altmatch.io.coverage_export import (
 )
 from altmatch.io.outputs import OutputError, write_folder
 from altmatch.services.dispatch.coverage import (
-    INTENTION_LABELS,
     CoverageOut,
     TallyOut,
     dispatch_coverage,
@@ -180,7 +179,7 @@ def _print(found: CoverageOut, console: Console, lang: str) -> None:
         at_risk.add_row(
             f"{a.name} ({a.external_id})",
             a.contract_end.isoformat(),
-            _(INTENTION_LABELS[a.renewal_intention]),
+            _(label(a.renewal_intention)),
             f"{a.from_month:%Y-%m}",
             a.contract_reference,
         )

@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
-from altmatch.domain.advice import DIMENSION_LABELS, Advice, PathAdvice, advise
+from altmatch.domain.advice import Advice, PathAdvice, advise
 from altmatch.domain.direct_hire import Declared
-from altmatch.i18n import render
+from altmatch.i18n import label, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.schema import Sourced
 from altmatch.rulebook.vocabulary import Dimension, HiringPath
@@ -161,7 +161,7 @@ def advice_out(advice: Advice, rulebook: Rulebook, locale: str) -> AdviceOut:
         locale=locale,
         today=advice.today,
         priorities=dict(advice.priorities),
-        dimension_labels={d: render(label, locale) for d, label in DIMENSION_LABELS.items()},
+        dimension_labels={d: render(label(d), locale) for d in Dimension},
         paths=[_path_out(p, locale) for p in advice.paths],
     )
 

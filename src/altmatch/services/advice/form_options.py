@@ -6,11 +6,16 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from altmatch.domain.advice import DIMENSION_LABELS
-from altmatch.i18n import render
-from altmatch.rulebook.vocabulary import Degree, English, Jlpt, Residence, StatusOfResidence
+from altmatch.i18n import label, render
+from altmatch.rulebook.vocabulary import (
+    Degree,
+    Dimension,
+    English,
+    Jlpt,
+    Residence,
+    StatusOfResidence,
+)
 from altmatch.services.advice.profile_input import country_codes, country_name
-from altmatch.services.labels import LABELS
 
 
 class Option(BaseModel):
@@ -29,7 +34,7 @@ class FormOptionsOut(BaseModel):
 
 
 def _options(enum: type[StrEnum], locale: str) -> list[Option]:
-    return [Option(value=member.value, label=render(LABELS[member], locale)) for member in enum]
+    return [Option(value=member.value, label=render(label(member), locale)) for member in enum]
 
 
 def form_options(locale: str) -> FormOptionsOut:
@@ -44,8 +49,5 @@ def form_options(locale: str) -> FormOptionsOut:
         residence=_options(Residence, locale),
         status_of_residence=_options(StatusOfResidence, locale),
         citizenship=countries,
-        priorities=[
-            Option(value=d.value, label=render(label, locale))
-            for d, label in DIMENSION_LABELS.items()
-        ],
+        priorities=_options(Dimension, locale),
     )

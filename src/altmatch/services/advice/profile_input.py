@@ -19,7 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from altmatch.domain.profile import Priorities, Profile
-from altmatch.i18n import N_, Message, render
+from altmatch.i18n import render
 from altmatch.rulebook.vocabulary import (
     Degree,
     Dimension,
@@ -28,6 +28,7 @@ from altmatch.rulebook.vocabulary import (
     Residence,
     StatusOfResidence,
 )
+from altmatch.services.kernel.validation import validation_messages
 
 Years = Annotated[int, Field(ge=0, le=60)]
 Weight = Annotated[int, Field(ge=0, le=5)]
@@ -128,25 +129,6 @@ class ProfileInput(BaseModel):
         )
 
 
-_ERROR_TEMPLATES: Mapping[str, str] = {
-    "enum": N_("choose one of: {allowed}"),
-    "missing": N_("this field is required"),
-    "extra_forbidden": N_("unknown field; allowed fields: {allowed}"),
-    "int_parsing": N_("enter a whole number"),
-    "int_type": N_("enter a whole number"),
-    "greater_than_equal": N_("must be at least {ge}"),
-    "less_than_equal": N_("must be at most {le}"),
-    "date_from_datetime_parsing": N_("enter a date as YYYY-MM-DD"),
-    "date_parsing": N_("enter a date as YYYY-MM-DD"),
-    "date_type": N_("enter a date as YYYY-MM-DD"),
-    "bool_parsing": N_("enter true or false"),
-    "country_code": N_("not a known country code (ISO 3166-1 alpha-2, for example GB, US, AU)"),
-    "status_without_japan": N_("a status of residence applies only when you live in Japan"),
-    "model_type": N_("expected a mapping of fields"),
-    "dict_type": N_("expected a mapping of fields"),
-}
-
-
 def _allowed_fields(loc: tuple[int | str, ...]) -> str:
     model: type[BaseModel] = PrioritiesInput if "priorities" in loc else ProfileInput
     return ", ".join(model.model_fields)
@@ -154,28 +136,7 @@ def _allowed_fields(loc: tuple[int | str, ...]) -> str:
 
 def field_errors(exc: ValidationError, locale: str) -> list[tuple[str, str]]:
     """(field, message) pairs in the reader's language, naming allowed values where useful."""
-    out: list[tuple[str, str]] = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        field = ".".join(str(part) for part in loc) or "profile"
-        ctx = dict(err.get("ctx") or {})
-        template = _ERROR_TEMPLATES.get(err["type"])
-        if template is None:
-            out.append((field, str(err["msg"])))
-            continue
-        params: dict[str, object] = {k: v for k, v in ctx.items() if isinstance(v, int | str)}
-        if err["type"] == "enum":
-            params["allowed"] = str(ctx.get("expected", ""))
-        if err["type"] == "extra_forbidden":
-            params["allowed"] = _allowed_fields(loc)
-        message = render(Message(template, params), locale)
-        if err["type"] in {"enum", "country_code"} and "input" in err:
-            message = render(
-                Message(
-                    N_("{message} (you gave {value})"),
-                    {"message": message, "value": repr(err["input"])},
-                ),
-                locale,
-            )
-        out.append((field, message))
-    return out
+    return [
+        (".".join(str(part) for part in loc) or "profile", render(message, locale))
+        for loc, message in validation_messages(exc, _allowed_fields)
+    ]

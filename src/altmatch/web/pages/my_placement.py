@@ -8,7 +8,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from altmatch.services.labels import LABELS
 from altmatch.services.my_placement import my_placement
 from altmatch.web.auth import OwnPlacementDep
 from altmatch.web.deps import SessionsDep
@@ -22,5 +21,5 @@ router = APIRouter()
 def my_placement_page(
     request: Request, actor: OwnPlacementDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
-    context = {"placement": my_placement(sessions, actor), "labels": LABELS}
+    context = {"placement": my_placement(sessions, actor)}
     return render_page(request, "my_placement.html", locale, context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,10 @@ from fastapi.templating import Jinja2Templates
 
 from altmatch import __version__
 from altmatch.clock import JAPAN
-from altmatch.i18n import LOCALES, get_locale, gettext, ngettext, use_locale
+from altmatch.domain.application import ApplicationStage
+from altmatch.domain.support import Breach, CaseStatus, RouteRole
+from altmatch.i18n import LOCALES, Language, get_locale, gettext, label, ngettext, use_locale
+from altmatch.rulebook.vocabulary import Area, CaseCategory, Jlpt, SchoolLevel, Urgency
 from altmatch.web.auth import signed_in_user
 from altmatch.web.locale import LANG_COOKIE
 
@@ -62,6 +66,15 @@ def _yen_short(amount: int) -> str:
     return f"¥{amount / 1_000_000:.1f}M"
 
 
+def _label(value: StrEnum | str, kind: type[StrEnum] | None = None) -> str:
+    """`label(member)` in a template: the member's label in the reader's language. A value that
+    arrives as a plain string names its enum: `label(case.status, CaseStatus)`."""
+    member = kind(value) if kind is not None else value
+    if not isinstance(member, StrEnum):
+        raise TypeError(f"label({value!r}) needs its enum: label(value, Kind)")
+    return gettext(label(member))
+
+
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(str(resources.files("altmatch.web"))) / "templates"),
     autoescape=True,
@@ -73,6 +86,25 @@ _templates.env.filters["yen"] = _yen
 _templates.env.filters["yen_short"] = _yen_short
 _templates.env.filters["tokyo"] = _tokyo_time
 _templates.env.filters["day"] = _day
+_templates.env.globals["label"] = _label
+# Enums a template lists or names, for values that reach it as plain strings.
+_templates.env.globals.update(
+    {
+        kind.__name__: kind
+        for kind in (
+            ApplicationStage,
+            Area,
+            Breach,
+            CaseCategory,
+            CaseStatus,
+            Jlpt,
+            Language,
+            RouteRole,
+            SchoolLevel,
+            Urgency,
+        )
+    }
+)
 
 
 def render_page(

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
-from altmatch.i18n import render
 from altmatch.services.accounts.my_account import delete_my_account, export_my_data
 from altmatch.services.accounts.two_factor import (
     disable_two_factor,
@@ -22,20 +21,20 @@ from altmatch.services.accounts.two_factor import (
     regenerate_recovery_codes,
     two_factor_status,
 )
-from altmatch.services.accounts.users import ROLE_LABELS, get_me
+from altmatch.services.accounts.users import get_me
 from altmatch.services.kernel.errors import RuleError
 from altmatch.web.auth import ActorDep, OwnApplicationDep, StaffDep, clear_session_cookie
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
 
 
-def _context(sessions: Sessions, actor: Actor, errors: dict[str, str]) -> dict[str, Any]:
+def _context(sessions: Sessions, actor: Actor, errors: FormErrors) -> dict[str, Any]:
     return {
         "user": get_me(sessions, actor),
-        "role_labels": ROLE_LABELS,
         "errors": errors,
         "staff": is_staff(actor.role),
     }
@@ -45,7 +44,7 @@ def _context(sessions: Sessions, actor: Actor, errors: dict[str, str]) -> dict[s
 def account_page(
     request: Request, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
-    return render_page(request, "account.html", locale, _context(sessions, actor, {}))
+    return render_page(request, "account.html", locale, _context(sessions, actor, FormErrors()))
 
 
 @router.get("/account/export")
@@ -67,7 +66,8 @@ def account_delete(
     try:
         delete_my_account(sessions, actor, confirm_email=confirm_email)
     except RuleError as exc:
-        context = _context(sessions, actor, {"confirm_email": render(exc.message, locale)})
+        errors = FormErrors.from_rule(exc, locale, status_code=400)
+        context = _context(sessions, actor, errors)
         return render_page(request, "account.html", locale, context, status_code=400)
     request.state.altmatch_user = None  # the header must no longer show the deleted account
     response = render_page(request, "account_deleted.html", locale, {})
@@ -84,16 +84,19 @@ def _two_factor_page(
     sessions: Sessions,
     locale: str,
     *,
-    errors: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    failed: str | None = None,
     recovery_codes: list[str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The page; `failed` names the form (enable, renew, off) whose `errors` to show."""
     settings: Settings = request.app.state.settings
     status = two_factor_status(sessions, actor, required=settings.staff_two_factor == "required")
     context = {
         "status": status,
         "qr_svg": qr_svg(status.setup.otpauth_uri) if status.setup else "",
-        "errors": errors or {},
+        "errors": errors or FormErrors(),
+        "failed": failed,
         "recovery_codes": recovery_codes or [],
     }
     return render_page(request, "two_factor.html", locale, context, status_code=status_code)
@@ -113,8 +116,10 @@ def two_factor_enable(
     try:
         codes = enable_two_factor(sessions, actor, code=code).recovery_codes
     except RuleError as exc:
-        errors = {"enable": render(exc.message, locale)}
-        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+        errors = FormErrors.from_rule(exc, locale, status_code=400)
+        return _two_factor_page(
+            request, actor, sessions, locale, errors=errors, failed="enable", status_code=400
+        )
     return _two_factor_page(request, actor, sessions, locale, recovery_codes=codes)
 
 
@@ -130,8 +135,10 @@ def two_factor_renew(
     try:
         codes = regenerate_recovery_codes(sessions, actor, code=code, password=password)
     except RuleError as exc:
-        errors = {"renew": render(exc.message, locale)}
-        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+        errors = FormErrors.from_rule(exc, locale, status_code=400)
+        return _two_factor_page(
+            request, actor, sessions, locale, errors=errors, failed="renew", status_code=400
+        )
     return _two_factor_page(request, actor, sessions, locale, recovery_codes=codes.recovery_codes)
 
 
@@ -147,6 +154,8 @@ def two_factor_disable(
     try:
         disable_two_factor(sessions, actor, code=code, password=password)
     except RuleError as exc:
-        errors = {"off": render(exc.message, locale)}
-        return _two_factor_page(request, actor, sessions, locale, errors=errors, status_code=400)
+        errors = FormErrors.from_rule(exc, locale, status_code=400)
+        return _two_factor_page(
+            request, actor, sessions, locale, errors=errors, failed="off", status_code=400
+        )
     return _two_factor_page(request, actor, sessions, locale)

@@ -7,7 +7,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from altmatch.domain.access import NotFoundError
 from altmatch.services.accounts.schools import list_schools
-from altmatch.services.labels import LABELS
 from altmatch.web.auth import SchoolViewerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
@@ -28,5 +27,5 @@ def own_schools(actor: SchoolViewerDep) -> RedirectResponse:
 def schools_page(
     request: Request, boe_id: int, actor: SchoolViewerDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
-    context = {"found": list_schools(sessions, actor, boe_id), "labels": LABELS}
+    context = {"found": list_schools(sessions, actor, boe_id)}
     return render_page(request, "schools.html", locale, context)

@@ -9,8 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from altmatch.i18n import gettext as _
-from altmatch.i18n import render, use_locale
+from altmatch.i18n import N_
 from altmatch.services.accounts.authentication import (
     CHALLENGE_LIFETIME,
     ChallengeExpiredError,
@@ -37,6 +36,7 @@ from altmatch.web.auth import (
 )
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -64,9 +64,9 @@ def _refused(
     request: Request, locale: str, template: str, context: Mapping[str, object], exc: SignInError
 ) -> HTMLResponse:
     """The form again with the reason; 429 and Retry-After when rate limited."""
-    limited = isinstance(exc, RateLimitedError)
-    context = {**context, "error": render(exc.message, locale)}
-    response = render_page(request, template, locale, context, status_code=429 if limited else 400)
+    status = 429 if isinstance(exc, RateLimitedError) else 400
+    context = {**context, "errors": FormErrors.of(exc.message, locale, status_code=status)}
+    response = render_page(request, template, locale, context, status_code=status)
     if isinstance(exc, RateLimitedError):
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
     return response
@@ -74,7 +74,7 @@ def _refused(
 
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, locale: LocaleDep, next: str | None = None) -> HTMLResponse:
-    context: dict[str, object] = {"next": safe_next(next), "values": {}, "error": None}
+    context: dict[str, object] = {"next": safe_next(next), "values": {}, "errors": FormErrors()}
     return render_page(request, "sign_in.html", locale, context)
 
 
@@ -102,7 +102,8 @@ def sign_in_submit(
         return _refused(request, locale, "sign_in.html", context, exc)
     if isinstance(result, SignedIn):
         return _signed_in(request, result, target)
-    response = render_page(request, "sign_in_code.html", locale, {"next": target, "error": None})
+    code_form = {"next": target, "errors": FormErrors()}
+    response = render_page(request, "sign_in_code.html", locale, code_form)
     max_age = int(CHALLENGE_LIFETIME.total_seconds())
     set_challenge_cookie(request, response, result.challenge, max_age)
     return response
@@ -114,7 +115,7 @@ def sign_in_code_form(request: Request, locale: LocaleDep, next: str | None = No
     the password form."""
     if not request.cookies.get(CHALLENGE_COOKIE):
         return sign_in_form(request, locale, next)
-    context = {"next": safe_next(next), "error": None}
+    context = {"next": safe_next(next), "errors": FormErrors()}
     return render_page(request, "sign_in_code.html", locale, context)
 
 
@@ -159,7 +160,7 @@ def sign_out(request: Request, sessions: SessionsDep) -> RedirectResponse:
 
 
 def _sign_up_page(
-    request: Request, locale: str, values: dict[str, str], errors: dict[str, str], status: int
+    request: Request, locale: str, values: dict[str, str], errors: FormErrors, status: int
 ) -> HTMLResponse:
     context = {
         "consent": consent_text(locale),
@@ -172,7 +173,7 @@ def _sign_up_page(
 
 @router.get("/sign-up", response_class=HTMLResponse)
 def sign_up_form(request: Request, locale: LocaleDep) -> HTMLResponse:
-    return _sign_up_page(request, locale, {}, {}, 200)
+    return _sign_up_page(request, locale, {}, FormErrors(), 200)
 
 
 @router.post("/sign-up", response_class=HTMLResponse)
@@ -189,8 +190,7 @@ def sign_up_submit(
 ) -> Response:
     values = {"email": email, "display_name": display_name}
     if password != password_again:
-        with use_locale(locale):
-            errors = {"password_again": _("The two passwords differ.")}
+        errors = FormErrors.of(N_("The two passwords differ."), locale, "password_again")
         return _sign_up_page(request, locale, values, errors, 400)
     try:
         signed_in = sign_up_candidate(
@@ -204,6 +204,5 @@ def sign_up_submit(
             replacing_token=request.cookies.get(SESSION_COOKIE),
         )
     except RuleError as exc:
-        errors = {exc.field or "form": render(exc.message, locale)}
-        return _sign_up_page(request, locale, values, errors, 400)
+        return _sign_up_page(request, locale, values, FormErrors.from_rule(exc, locale), 400)
     return _signed_in(request, signed_in, DEFAULT_NEXT)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
+from altmatch.i18n import N_
 from altmatch.services.advice.advisor import (
     AdviceOut,
     give_advice,
@@ -15,11 +16,12 @@ from altmatch.services.advice.advisor import (
     link_postings,
 )
 from altmatch.services.advice.form_options import form_options
-from altmatch.services.advice.profile_input import PrioritiesInput, ProfileInput, field_errors
+from altmatch.services.advice.profile_input import PrioritiesInput, ProfileInput
 from altmatch.services.advice.saved_advice import open_saved_advice, save_advice
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.advice.chart import take_home_chart
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -49,7 +51,7 @@ def _page_context(
     context: dict[str, Any] = {
         "options": form_options(locale),
         "values": {**values, "priorities": priorities},
-        "errors": {},
+        "errors": FormErrors(),
         **extra,
     }
     if advice is not None:
@@ -70,22 +72,24 @@ async def advisor_result(
     try:
         profile = ProfileInput.model_validate(data)
     except ValidationError as exc:
-        context = _page_context(locale, data, errors=dict(field_errors(exc, locale)))
+        context = _page_context(locale, data, errors=FormErrors.from_validation(exc, locale))
         return render_page(request, "advisor.html", locale, context, status_code=422)
     advice = give_advice(profile, locale=locale, sessions=sessions)
     context = _page_context(locale, data, advice, profile_json=profile.model_dump_json())
     return render_page(request, "advisor.html", locale, context)
 
 
-@router.post("/advisor/save")
+@router.post("/advisor/save", response_model=None)
 async def advisor_save(
     request: Request, locale: LocaleDep, sessions: SessionsDep
-) -> RedirectResponse:
+) -> RedirectResponse | HTMLResponse:
     form = await request.form()
     try:
         profile = ProfileInput.model_validate_json(str(form.get("profile", "")))
-    except ValidationError as exc:
-        raise HTTPException(status_code=422, detail="the saved profile is not valid") from exc
+    except ValidationError:
+        message = FormErrors.of(N_("This comparison could not be saved. Compare again."), locale)
+        context = _page_context(locale, {}, errors=message)
+        return render_page(request, "advisor.html", locale, context, status_code=422)
     saved = save_advice(sessions, profile, locale=locale)
     return RedirectResponse(f"/advisor/saved/{saved.token}", status_code=303)
 

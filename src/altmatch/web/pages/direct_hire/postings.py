@@ -15,9 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from altmatch.domain.access import Actor, Permission
-from altmatch.i18n import render
 from altmatch.rulebook.vocabulary import Jlpt, Residence, SchoolLevel, StatusOfResidence
-from altmatch.services.advice.profile_input import field_errors
 from altmatch.services.direct_hire.applications import (
     ApplyIn,
     DeclaredIn,
@@ -41,10 +39,10 @@ from altmatch.services.direct_hire.postings import (
     list_open_postings,
 )
 from altmatch.services.kernel.errors import RuleError
-from altmatch.services.labels import LABELS
 from altmatch.web.auth import OptionalActorDep, PostingApplicantDep, PostingManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -52,7 +50,6 @@ router = APIRouter()
 
 def _vocabulary() -> dict[str, Any]:
     return {
-        "labels": LABELS,
         "school_levels": list(SchoolLevel),
         "jlpt_levels": list(Jlpt),
         "residences": list(Residence),
@@ -134,7 +131,7 @@ def _posting_context(
         "can_apply": can_apply,
         "mine": mine,
         "values": {},
-        "errors": {},
+        "errors": FormErrors(),
         "eligibility": None,
     }
     return context | _vocabulary() | extra
@@ -171,7 +168,7 @@ async def posting_eligibility(
             posting_id,
             locale,
             values=values,
-            errors=dict(field_errors(exc, locale)),
+            errors=FormErrors.from_validation(exc, locale),
         )
         return render_page(request, "postings_detail.html", locale, context, status_code=422)
     result = check_eligibility(sessions, actor, posting_id, declared, locale=locale)
@@ -191,17 +188,15 @@ async def posting_apply(
 ) -> Response:
     single, _ = await _form(request)
     values = _declared_values(single)
-    errors: dict[str, str] = {}
+    errors = FormErrors()
     eligibility = None
     try:
         apply_to_posting(sessions, actor, posting_id, ApplyIn.model_validate(values), locale=locale)
-    except ValidationError as exc:
-        errors = dict(field_errors(exc, locale))
     except IneligibleError as exc:
         unmet = unmet_out(exc.unmet, locale)
         eligibility = EligibilityOut(posting_id=posting_id, eligible=False, unmet=unmet)
-    except RuleError as exc:
-        errors = {"form": render(exc.message, locale)}
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse("/my/applications", status_code=303)
     context = _posting_context(
@@ -215,7 +210,7 @@ async def posting_apply(
 
 def _boe_context(sessions: SessionsDep, actor: Actor, locale: str, **extra: Any) -> dict[str, Any]:
     found = list_boe_postings(sessions, actor, locale=locale)
-    return {"found": found, "values": {}, "errors": {}} | _vocabulary() | extra
+    return {"found": found, "values": {}, "errors": FormErrors()} | _vocabulary() | extra
 
 
 @router.get("/boe/postings", response_class=HTMLResponse)
@@ -245,17 +240,15 @@ async def boe_posting_create(
 ) -> Response:
     single, lists = await _form(request)
     data = posting_fields(single, lists)
-    errors: dict[str, str] = {}
     try:
         created = create_posting(sessions, actor, PostingFields.model_validate(data), locale=locale)
-    except ValidationError as exc:
-        errors = dict(field_errors(exc, locale))
-    except RuleError as exc:
-        errors = {exc.field or "form": render(exc.message, locale)}
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse(f"/boe/postings/{created.id}", status_code=303)
     context = _boe_context(sessions, actor, locale, values=data, errors=errors)
-    return render_page(request, "boe_postings.html", locale, context, status_code=422)
+    status = errors.status_code
+    return render_page(request, "boe_postings.html", locale, context, status_code=status)
 
 
 @router.get("/boe/postings/{posting_id}", response_class=HTMLResponse)
@@ -302,7 +295,7 @@ async def boe_application_move(
             }
         )
     except ValidationError as exc:
-        message = "; ".join(m for _, m in field_errors(exc, locale))
+        message = " ".join(FormErrors.from_validation(exc, locale).messages)
         return render_page(request, "refused.html", locale, {"message": message}, status_code=422)
     move_application(sessions, actor, posting_id, application_id, move, locale=locale)
     return RedirectResponse(

@@ -14,8 +14,6 @@ from pydantic import ValidationError
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
-from altmatch.i18n import render
-from altmatch.services.advice.profile_input import field_errors
 from altmatch.services.dispatch.assignment import (
     CommitRequest,
     PlanRequest,
@@ -24,11 +22,11 @@ from altmatch.services.dispatch.assignment import (
     current_assignment,
     plan_assignment,
 )
-from altmatch.services.kernel.errors import RuleError, StaleError
-from altmatch.services.labels import LABELS
+from altmatch.services.kernel.errors import RuleError
 from altmatch.web.auth import DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -67,20 +65,18 @@ def _page(
     locale: str,
     *,
     result: PlanResultOut | None = None,
-    error: str | None = None,
-    status_code: int = 200,
+    errors: FormErrors | None = None,
     on: date | None = None,
 ) -> HTMLResponse:
+    errors = errors or FormErrors()
     context = {
         "found": current_assignment(sessions, actor, on=on, locale=locale),
         "result": result,
-        "error": error,
-        "labels": LABELS,
+        "errors": errors,
         "committed": request.query_params.get("committed") == "1",
     }
-    return render_page(
-        request, "dispatch_assignment.html", locale, context, status_code=status_code
-    )
+    status = errors.status_code if errors else 200
+    return render_page(request, "dispatch_assignment.html", locale, context, status_code=status)
 
 
 async def _form(request: Request) -> dict[str, list[str]]:
@@ -106,12 +102,9 @@ async def assignment_plan(
     try:
         body = PlanRequest.model_validate(plan_request(await _form(request)))
         result = plan_assignment(sessions, actor, body, locale=locale)
-    except ValidationError as exc:
-        error = "; ".join(f"{f}: {m}" for f, m in field_errors(exc, locale))
-        return _page(request, actor, sessions, locale, error=error, status_code=422)
-    except RuleError as exc:
-        error = render(exc.message, locale)
-        return _page(request, actor, sessions, locale, error=error, status_code=422)
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
+        return _page(request, actor, sessions, locale, errors=errors)
     return _page(request, actor, sessions, locale, result=result, on=result.request.on)
 
 
@@ -122,11 +115,7 @@ async def assignment_commit(
     try:
         body = CommitRequest.model_validate(plan_request(await _form(request)))
         commit_assignment(sessions, actor, body, locale=locale)
-    except ValidationError as exc:
-        error = "; ".join(f"{f}: {m}" for f, m in field_errors(exc, locale))
-        return _page(request, actor, sessions, locale, error=error, status_code=422)
-    except RuleError as exc:
-        status = 409 if isinstance(exc, StaleError) else 422
-        error = render(exc.message, locale)
-        return _page(request, actor, sessions, locale, error=error, status_code=status)
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
+        return _page(request, actor, sessions, locale, errors=errors)
     return RedirectResponse("/dispatch/assignment?committed=1", status_code=303)

@@ -12,9 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from altmatch.domain.access import Actor
-from altmatch.i18n import render
 from altmatch.rulebook.vocabulary import ContractType, Jlpt, RenewalIntention
-from altmatch.services.advice.profile_input import field_errors
 from altmatch.services.dispatch.contracts import (
     ContractFields,
     create_contract,
@@ -23,7 +21,6 @@ from altmatch.services.dispatch.contracts import (
     list_contracts,
 )
 from altmatch.services.dispatch.roster import (
-    RENEWAL_LABELS,
     ChecklistTick,
     RenewalEdit,
     RosterFilters,
@@ -40,12 +37,12 @@ from altmatch.services.dispatch.tenders import (
     record_tender,
     set_tender_outcome,
 )
-from altmatch.services.kernel.errors import RuleError, StaleError
+from altmatch.services.kernel.errors import RuleError
 from altmatch.services.kernel.imports import ImportOut
-from altmatch.services.labels import LABELS
 from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 from altmatch.web.uploads import ImportLimitsDep, read_upload
 
@@ -56,8 +53,6 @@ Action = Annotated[str, Form()]
 
 def _vocabulary() -> dict[str, Any]:
     return {
-        "labels": LABELS,
-        "renewal_labels": RENEWAL_LABELS,
         "renewal_intentions": list(RenewalIntention),
         "jlpt_levels": list(Jlpt),
         "contract_types": list(ContractType),
@@ -74,16 +69,13 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: str(v).strip() for k, v in form.items() if str(v).strip() != ""}
 
 
-def _attempt(locale: str, act: Callable[[], object]) -> tuple[dict[str, str], int]:
-    """Run a form's action; the errors by field (empty on success) and the status to show."""
+def _attempt(locale: str, act: Callable[[], object]) -> FormErrors:
+    """Run a form's action; its errors (none on success), with the status to show them."""
     try:
         act()
-    except ValidationError as exc:
-        return dict(field_errors(exc, locale)), 422
-    except RuleError as exc:
-        status = 409 if isinstance(exc, StaleError) else 422
-        return {exc.field or "form": render(exc.message, locale)}, status
-    return {}, 200
+    except (ValidationError, RuleError) as exc:
+        return FormErrors.from_error(exc, locale)
+    return FormErrors()
 
 
 def _listing(
@@ -92,11 +84,12 @@ def _listing(
     locale: str,
     found: object,
     values: dict[str, str] | None,
-    errors: dict[str, str] | None,
-    status: int,
+    errors: FormErrors | None,
 ) -> HTMLResponse:
     """A list page with its create form: the records, and the form's input and errors if any."""
-    context = {"found": found, "values": values or {}, "errors": errors or {}}
+    errors = errors or FormErrors()
+    context = {"found": found, "values": values or {}, "errors": errors}
+    status = errors.status_code if errors else 200
     return render_page(request, template, locale, context | _vocabulary(), status_code=status)
 
 
@@ -110,11 +103,10 @@ def _contracts_page(
     locale: str,
     *,
     values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
+    errors: FormErrors | None = None,
 ) -> HTMLResponse:
     found = list_contracts(sessions, actor, locale=locale)
-    return _listing(request, "dispatch_contracts.html", locale, found, values, errors, status)
+    return _listing(request, "dispatch_contracts.html", locale, found, values, errors)
 
 
 @router.get("/dispatch/contracts", response_class=HTMLResponse)
@@ -135,12 +127,10 @@ async def contract_create(
         fields = ContractFields.model_validate(data)
         created.append(create_contract(sessions, actor, fields, locale=locale).id)
 
-    errors, status = _attempt(locale, act)
+    errors = _attempt(locale, act)
     if not errors:
         return _see_other(f"/dispatch/contracts/{created[0]}")
-    return _contracts_page(
-        request, actor, sessions, locale, values=data, errors=errors, status=status
-    )
+    return _contracts_page(request, actor, sessions, locale, values=data, errors=errors)
 
 
 def _contract_page(
@@ -209,11 +199,10 @@ def _tenders_page(
     locale: str,
     *,
     values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
+    errors: FormErrors | None = None,
 ) -> HTMLResponse:
     found = list_tenders(sessions, actor, locale=locale)
-    return _listing(request, "dispatch_tenders.html", locale, found, values, errors, status)
+    return _listing(request, "dispatch_tenders.html", locale, found, values, errors)
 
 
 @router.get("/dispatch/tenders", response_class=HTMLResponse)
@@ -228,15 +217,13 @@ async def tender_record(
     request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
 ) -> Response:
     data = await _form(request)
-    errors, status = _attempt(
+    errors = _attempt(
         locale,
         lambda: record_tender(sessions, actor, TenderFields.model_validate(data), locale=locale),
     )
     if not errors:
         return _see_other("/dispatch/tenders")
-    return _tenders_page(
-        request, actor, sessions, locale, values=data, errors=errors, status=status
-    )
+    return _tenders_page(request, actor, sessions, locale, values=data, errors=errors)
 
 
 @router.post("/dispatch/tenders/{tender_id}/outcome", response_class=HTMLResponse)
@@ -248,7 +235,7 @@ async def tender_outcome(
     locale: LocaleDep,
 ) -> Response:
     data = await _form(request)
-    errors, status = _attempt(
+    errors = _attempt(
         locale,
         lambda: set_tender_outcome(
             sessions, actor, tender_id, OutcomeFields.model_validate(data), locale=locale
@@ -256,7 +243,7 @@ async def tender_outcome(
     )
     if not errors:
         return _see_other("/dispatch/tenders")
-    return _tenders_page(request, actor, sessions, locale, errors=errors, status=status)
+    return _tenders_page(request, actor, sessions, locale, errors=errors)
 
 
 # --- roster --------------------------------------------------------------------------------
@@ -328,13 +315,13 @@ def _alt_page(
     locale: str,
     alt_id: int,
     *,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
+    errors: FormErrors | None = None,
 ) -> HTMLResponse:
     context = {
         "alt": get_roster_alt(sessions, actor, alt_id, locale=locale),
-        "errors": errors or {},
+        "errors": errors or FormErrors(),
     }
+    status = errors.status_code if errors else 200
     return render_page(
         request, "dispatch_roster_alt.html", locale, context | _vocabulary(), status_code=status
     )
@@ -361,7 +348,7 @@ async def roster_alt_checklist(
 ) -> Response:
     """Tick an item with its date; a form without a date clears it."""
     data = await _form(request)
-    errors, status = _attempt(
+    errors = _attempt(
         locale,
         lambda: tick_checklist(
             sessions, actor, alt_id, ChecklistTick.model_validate(data), locale=locale
@@ -369,7 +356,7 @@ async def roster_alt_checklist(
     )
     if not errors:
         return _see_other(f"/dispatch/roster/{alt_id}")
-    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors, status=status)
+    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors)
 
 
 @router.post("/dispatch/roster/{alt_id}/renewal", response_class=HTMLResponse)
@@ -381,7 +368,7 @@ async def roster_alt_renewal(
     locale: LocaleDep,
 ) -> Response:
     data = await _form(request)
-    errors, status = _attempt(
+    errors = _attempt(
         locale,
         lambda: set_renewal_intention(
             sessions, actor, alt_id, RenewalEdit.model_validate(data), locale=locale
@@ -389,4 +376,4 @@ async def roster_alt_renewal(
     )
     if not errors:
         return _see_other(f"/dispatch/roster/{alt_id}")
-    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors, status=status)
+    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from altmatch.clock import today_in_japan
-from altmatch.services.dispatch.coverage import INTENTION_LABELS, dispatch_coverage
+from altmatch.services.dispatch.coverage import dispatch_coverage
 from altmatch.web.auth import DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
@@ -43,7 +43,6 @@ def coverage_page(
     context = {
         "found": found,
         "chart": coverage_chart(found.series),
-        "intentions": INTENTION_LABELS,
         "month": lambda m, short=False: month_label(m, locale, short=short),
         "what_if": today is not None and today != today_in_japan(),
         "start_names": ("、" if locale == "ja" else ", ").join(

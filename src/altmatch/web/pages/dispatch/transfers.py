@@ -11,8 +11,6 @@ from pydantic import ValidationError
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
-from altmatch.i18n import render
-from altmatch.services.advice.profile_input import field_errors
 from altmatch.services.dispatch.assignment import current_assignment
 from altmatch.services.dispatch.transfers import (
     StaffTransferIn,
@@ -31,6 +29,7 @@ from altmatch.services.kernel.errors import RuleError
 from altmatch.web.auth import DispatchManagerDep, OwnTransferDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -50,7 +49,11 @@ def _version(fields: dict[str, str]) -> int:
 def my_transfers_page(
     request: Request, actor: OwnTransferDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
-    context = {"found": list_my_transfers(sessions, actor, locale=locale), "error": None}
+    context = {
+        "found": list_my_transfers(sessions, actor, locale=locale),
+        "errors": FormErrors(),
+        "values": {},
+    }
     return render_page(request, "my_transfers.html", locale, context)
 
 
@@ -62,14 +65,18 @@ async def my_transfer_request(
     try:
         body = TransferIn.model_validate({k: v for k, v in fields.items() if v})
         request_my_transfer(sessions, actor, body, locale=locale)
-    except ValidationError as exc:
-        error = "; ".join(f"{f}: {m}" for f, m in field_errors(exc, locale))
-    except RuleError as exc:
-        error = render(exc.message, locale)
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse("/my/transfers", status_code=303)
-    context = {"found": list_my_transfers(sessions, actor, locale=locale), "error": error}
-    return render_page(request, "my_transfers.html", locale, context, status_code=422)
+    context = {
+        "found": list_my_transfers(sessions, actor, locale=locale),
+        "errors": errors,
+        "values": fields,
+    }
+    return render_page(
+        request, "my_transfers.html", locale, context, status_code=errors.status_code
+    )
 
 
 @router.post("/my/transfers/{transfer_id}/withdraw")
@@ -98,15 +105,18 @@ def _company_page(
     sessions: Sessions,
     locale: str,
     *,
-    error: str | None = None,
-    status_code: int = 200,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    errors = errors or FormErrors()
     context = {
         "found": list_company_transfers(sessions, actor, locale=locale),
         "alts": current_assignment(sessions, actor, locale=locale).alts,
-        "error": error,
+        "errors": errors,
+        "values": values or {},
     }
-    return render_page(request, "dispatch_transfers.html", locale, context, status_code=status_code)
+    status = errors.status_code if errors else 200
+    return render_page(request, "dispatch_transfers.html", locale, context, status_code=status)
 
 
 @router.post("/dispatch/transfers", response_class=HTMLResponse)
@@ -118,13 +128,11 @@ async def company_transfer_file(
     try:
         body = StaffTransferIn.model_validate({k: v for k, v in fields.items() if v})
         made = file_transfer(sessions, actor, body, locale=locale)
-    except ValidationError as exc:
-        error = "; ".join(f"{f}: {m}" for f, m in field_errors(exc, locale))
-    except RuleError as exc:
-        error = render(exc.message, locale)
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse(f"/dispatch/transfers/{made.id}", status_code=303)
-    return _company_page(request, actor, sessions, locale, error=error, status_code=422)
+    return _company_page(request, actor, sessions, locale, errors=errors, values=fields)
 
 
 @router.get("/dispatch/transfers/{transfer_id}", response_class=HTMLResponse)

@@ -11,16 +11,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from altmatch.i18n import render
 from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
-from altmatch.services.advice.profile_input import field_errors
-from altmatch.services.kernel.errors import RuleError, StaleError
-from altmatch.services.labels import LABELS
+from altmatch.services.kernel.errors import RuleError
 from altmatch.services.season.requests import RequestFields, edit_request, list_requests
 from altmatch.services.season.results import season_placements
 from altmatch.web.auth import PlacementViewerDep, RequestEditorDep, RequestViewerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -29,7 +27,6 @@ WEIGHTS = ("weight_jlpt", "weight_teaching_years", "weight_school_levels", "weig
 
 def _vocabulary() -> dict[str, Any]:
     return {
-        "labels": LABELS,
         "school_levels": list(SchoolLevel),
         "areas": list(Area),
         "jlpt_levels": list(Jlpt),
@@ -49,7 +46,7 @@ def requests_page(
     context: dict[str, Any] = {
         "listing": list_requests(sessions, actor, season_id),
         "editing": edit,
-        "errors": {},
+        "errors": FormErrors(),
     }
     return render_page(request, "season_requests.html", locale, context | _vocabulary())
 
@@ -75,18 +72,13 @@ async def request_edit(
     data = request_fields(
         {k: str(v) for k, v in form.items()}, [str(v) for v in form.getlist("school_levels")]
     )
-    errors: dict[str, str] = {}
-    status = 422
     try:
         fields = RequestFields.model_validate(data)
         edit_request(
             sessions, actor, season_id, request_id, fields, version=int(data.get("version", 0))
         )
-    except ValidationError as exc:
-        errors = dict(field_errors(exc, locale))
-    except RuleError as exc:
-        errors = {"form": render(exc.message, locale)}
-        status = 409 if isinstance(exc, StaleError) else 422
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse(f"/seasons/{season_id}/requests", status_code=303)
     context = {
@@ -95,7 +87,11 @@ async def request_edit(
         "errors": errors,
     }
     return render_page(
-        request, "season_requests.html", locale, context | _vocabulary(), status_code=status
+        request,
+        "season_requests.html",
+        locale,
+        context | _vocabulary(),
+        status_code=errors.status_code,
     )
 
 

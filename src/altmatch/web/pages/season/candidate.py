@@ -11,26 +11,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from altmatch.i18n import render
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
-from altmatch.services.advice.profile_input import field_errors
-from altmatch.services.kernel.errors import RuleError, StaleError
-from altmatch.services.labels import LABELS
-from altmatch.services.season.access import STAGE_LABELS
+from altmatch.services.kernel.errors import RuleError
 from altmatch.services.season.applications import PreferencesIn, my_application, set_preferences
 from altmatch.web.auth import OwnApplicationDep, OwnOutcomeDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
 
 
-def _context(application: Any, errors: dict[str, str]) -> dict[str, Any]:
+def _context(application: Any, errors: FormErrors) -> dict[str, Any]:
     return {
         "app": application,
-        "stage_labels": STAGE_LABELS,
-        "labels": LABELS,
         "school_levels": list(SchoolLevel),
         "areas": list(Area),
         "errors": errors,
@@ -41,7 +36,7 @@ def _context(application: Any, errors: dict[str, str]) -> dict[str, Any]:
 def application_page(
     request: Request, season_id: int, actor: OwnOutcomeDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
-    context = _context(my_application(sessions, actor, season_id), {})
+    context = _context(my_application(sessions, actor, season_id), FormErrors())
     return render_page(request, "season_application.html", locale, context)
 
 
@@ -61,17 +56,15 @@ async def preferences_form(
         "school_levels": [str(v) for v in form.getlist("school_levels")],
         "anywhere": "anywhere" in form,
     }
-    status = 422
     try:
         wishes = PreferencesIn.model_validate(data)
         version = int(str(form.get("version", "0")))
         set_preferences(sessions, actor, season_id, wishes, version=version)
-    except ValidationError as exc:
-        errors = dict(field_errors(exc, locale))
-    except RuleError as exc:
-        errors = {"form": render(exc.message, locale)}
-        status = 409 if isinstance(exc, StaleError) else 422
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse(f"/seasons/{season_id}/application", status_code=303)
     context = _context(my_application(sessions, actor, season_id), errors)
-    return render_page(request, "season_application.html", locale, context, status_code=status)
+    return render_page(
+        request, "season_application.html", locale, context, status_code=errors.status_code
+    )

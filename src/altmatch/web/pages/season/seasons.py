@@ -17,7 +17,6 @@ from altmatch.clock import JAPAN
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
 from altmatch.services.kernel.imports import ImportOut
-from altmatch.services.season.access import STAGE_LABELS
 from altmatch.services.season.imports import import_candidates, import_requests
 from altmatch.services.season.jobs import start_chances_job, start_match_job
 from altmatch.services.season.publish import publish_run
@@ -80,7 +79,6 @@ def _overview(
 ) -> HTMLResponse:
     context: dict[str, Any] = {
         "overview": season_overview(sessions, actor, season_id),
-        "stage_labels": STAGE_LABELS,
         "imported": imported,
         "import_kind": kind,
     }

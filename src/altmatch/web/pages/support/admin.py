@@ -20,7 +20,6 @@ from starlette.concurrency import run_in_threadpool
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor, NotFoundError
 from altmatch.domain.support import RouteRole
-from altmatch.i18n import render
 from altmatch.rulebook import load_rulebook
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.support.case_reads import (
@@ -38,7 +37,7 @@ from altmatch.services.support.routing import (
 from altmatch.web.auth import ActorDep, RoutingManagerDep, SupportMetricsDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.support.cases import LABELS
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -76,7 +75,7 @@ def _routes_page(
     org_id: int,
     locale: str,
     *,
-    error: str | None = None,
+    errors: FormErrors | None = None,
     values: Mapping[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -87,9 +86,8 @@ def _routes_page(
     }
     context = {
         "routes": routes,
-        "labels": LABELS,
         "levels": list(enumerate(routes.roles, start=1)),
-        "error": error,
+        "errors": errors or FormErrors(),
         "values": values if values is not None else current,
     }
     return render_page(request, "support_routes.html", locale, context, status_code=status_code)
@@ -151,11 +149,11 @@ async def routes_replace(
     try:
         await run_in_threadpool(_replace_routes, sessions, actor, org_id, wanted)
     except RuleError as exc:
-        error = render(exc.message, locale)
+        errors = FormErrors.from_rule(exc, locale)
     else:
         return RedirectResponse(f"/organisations/{org_id}/support-routes", status_code=303)
     return _routes_page(
-        request, actor, sessions, org_id, locale, error=error, values=values, status_code=422
+        request, actor, sessions, org_id, locale, errors=errors, values=values, status_code=422
     )
 
 

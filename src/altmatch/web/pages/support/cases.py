@@ -17,11 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
-from altmatch.i18n import N_, render
-from altmatch.rulebook.vocabulary import HiringPath
-from altmatch.services.advice.profile_input import field_errors
 from altmatch.services.kernel.errors import RuleError, StaleError
-from altmatch.services.labels import LABELS as PATH_LABELS
 from altmatch.services.support.case_reads import (
     CaseOut,
     emergency_contacts,
@@ -46,36 +42,11 @@ from altmatch.services.support.escalation import support_rules
 from altmatch.web.auth import ActorDep, CaseHandlerDep, OwnCaseDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
 CASE_FIELDS = ("category", "urgency", "subject", "description", "language")
-# Human labels for the values a case carries (catalog msgids, translated in the template).
-LABELS: Mapping[str, str] = {
-    "pay_contract": N_("Pay and contract"),
-    "housing": N_("Housing"),
-    "visa_paperwork": N_("Visa and paperwork"),
-    "school_relations": N_("School relations or dispute"),
-    "health": N_("Health"),
-    "harassment": N_("Harassment"),
-    "emergency": N_("Emergency"),
-    "low": N_("Low"),
-    "normal": N_("Normal"),
-    "high": N_("High"),
-    "open": N_("Open"),
-    "answered": N_("Answered"),
-    "resolved": N_("Resolved"),
-    "supervisor": N_("Supervisor"),
-    "section_chief": N_("Section chief"),
-    "programme_adviser": N_("Programme adviser"),
-    "support_desk": N_("Support desk"),
-    "area_manager": N_("Area manager"),
-    "first_response": N_("First response overdue"),
-    "resolution": N_("Resolution overdue"),
-    "en": N_("English"),
-    "ja": N_("Japanese"),
-    **{path.value: PATH_LABELS[path] for path in HiringPath},
-}
 FILE_KINDS = {
     "application/pdf": "PDF",
     "image/jpeg": "JPEG",
@@ -88,7 +59,6 @@ def _form_context(locale: str) -> dict[str, Any]:
     """The open-a-case form's choices, limits and the emergency numbers."""
     rules = support_rules()
     return {
-        "labels": LABELS,
         "contacts": emergency_contacts(rules, locale),
         "limits": rules.attachments,
         "file_kinds": ", ".join(FILE_KINDS.get(t, t) for t in rules.attachments.content_types),
@@ -102,7 +72,7 @@ def my_cases_page(
     context = {
         "found": list_my_cases(sessions, actor),
         "values": {"language": locale},
-        "errors": {},
+        "errors": FormErrors(),
     }
     return render_page(request, "support_my_cases.html", locale, context | _form_context(locale))
 
@@ -126,20 +96,21 @@ async def my_case_open(
     """Open a case from the multipart form; a refusal shows the reasons and keeps the input."""
     form = await request.form()
     values = {k: str(form.get(k) or "") for k in CASE_FIELDS}
-    errors: dict[str, str] = {}
     try:
         files = await _uploads(form, support_rules().attachments.max_bytes)
         body = CaseIn.model_validate({k: v.strip() for k, v in values.items() if v.strip()})
         made = await run_in_threadpool(open_case, sessions, actor, body, files, locale=locale)
-    except ValidationError as exc:
-        errors = {f.removeprefix("body."): m for f, m in field_errors(exc, locale)}
-    except RuleError as exc:
-        errors = {exc.field or "subject": render(exc.message, locale)}
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse(f"/cases/{made.id}", status_code=303)
     context = {"found": list_my_cases(sessions, actor), "values": values, "errors": errors}
     return render_page(
-        request, "support_my_cases.html", locale, context | _form_context(locale), status_code=422
+        request,
+        "support_my_cases.html",
+        locale,
+        context | _form_context(locale),
+        status_code=errors.status_code,
     )
 
 
@@ -152,7 +123,7 @@ def queue_page(
     include_resolved: bool = False,
 ) -> HTMLResponse:
     found = list_queue(sessions, actor, include_resolved=include_resolved)
-    context = {"found": found, "labels": LABELS, "include_resolved": include_resolved}
+    context = {"found": found, "include_resolved": include_resolved}
     return render_page(request, "support_queue.html", locale, context)
 
 
@@ -163,14 +134,13 @@ def _case_page(
     case_id: int,
     locale: str,
     *,
-    error: str | None = None,
+    errors: FormErrors | None = None,
     values: Mapping[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     context = {
         "case": get_case(sessions, actor, case_id, locale=locale),
-        "labels": LABELS,
-        "error": error,
+        "errors": errors or FormErrors(),
         "values": values or {},
     }
     return render_page(request, "support_case.html", locale, context, status_code=status_code)
@@ -199,16 +169,14 @@ async def _act(
     try:
         body = model.model_validate({k: v for k, v in fields.items() if v})
         await run_in_threadpool(action, sessions, actor, case_id, body, locale=locale)
-    except ValidationError as exc:
-        error = "; ".join(m for _field, m in field_errors(exc, locale))
     except StaleError:
         raise  # the app answers 409: reload the case
-    except RuleError as exc:
-        error = render(exc.message, locale)
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
     return _case_page(
-        request, actor, sessions, case_id, locale, error=error, values=fields, status_code=422
+        request, actor, sessions, case_id, locale, errors=errors, values=fields, status_code=422
     )
 
 
