@@ -1,6 +1,6 @@
 """`altmatch export` / `altmatch import`: the demo installation round-trips SQLite → PostgreSQL
-→ SQLite with equal counts and checksums, and a damaged backup or a full target is refused with
-nothing written."""
+→ SQLite with equal counts and checksums, a run's stored alternates arrive byte for byte, and a
+damaged backup or a full target is refused with nothing written."""
 
 from __future__ import annotations
 
@@ -19,12 +19,16 @@ from altmatch.cli.root import app
 from altmatch.config import Settings
 from altmatch.db import backup as storage
 from altmatch.db import current_revision, head_revision, make_engine, session_factory
-from altmatch.db.models import Organisation
+from altmatch.db.models import Organisation, RunAlternateList
 from altmatch.demo import DEMO_PASSWORD, generate_demo, persona
 from altmatch.demo.seed_database import seed_demo_database
-from altmatch.domain.access import OPERATOR, OrgKind
+from altmatch.domain.access import OPERATOR, Actor, OrgKind
+from altmatch.services.accounts.authentication import act_as
 from altmatch.services.accounts.users import create_organisation
 from altmatch.services.backup import Manifest, export_installation
+from altmatch.services.season.publish import publish_run
+from altmatch.services.season.results import season_placements
+from altmatch.services.season.runs import review_run, run_season_match
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
@@ -137,6 +141,52 @@ def test_the_app_serves_the_imported_postgresql_database_and_new_rows_get_fresh_
     assert signed_in.status_code == 200, signed_in.text
     assert page.status_code == 200 and "Kenji" in page.text
     assert made.id == _organisations(settings)  # ids 1..n were loaded; n+1 is fresh
+
+
+def _alternates(settings: Settings, actor: Actor, season_id: int, run_id: int) -> tuple[Any, ...]:
+    """A run's stored alternates as bytes, and what the placements view and the review show."""
+    engine = make_engine(settings)
+    try:
+        sessions = session_factory(engine)
+        with sessions() as session:
+            query = select(RunAlternateList.request_id, RunAlternateList.candidate_ids)
+            stored = session.execute(query.where(RunAlternateList.run_id == run_id)).all()
+        view = season_placements(sessions, actor, season_id, alternates=100_000)
+        review = review_run(sessions, actor, season_id, run_id)
+        firsts = [
+            (p.candidate_id, p.alternate_request_id, p.alternate_position)
+            for p in review.placements
+        ]
+        return sorted((r, bytes(ids)) for r, ids in stored), view.alternates, firsts
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_runs_stored_alternates_arrive_byte_for_byte_and_read_the_same(
+    tmp_path: Path, postgres_url: str, use_database: UseDatabase
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url="")
+    prepare_installation(settings)
+    engine = make_engine(settings)
+    try:
+        sessions = session_factory(engine)
+        season_id = seed_demo_database(sessions, generate_demo(candidates=60)).season_id
+        coordinator = act_as(sessions, OPERATOR, persona("programme_coordinator").login)
+        run_id = run_season_match(sessions, coordinator, season_id, seed=8).run.id
+        publish_run(sessions, coordinator, season_id, run_id)
+    finally:
+        engine.dispose()
+    before = _alternates(settings, coordinator, season_id, run_id)
+    path = tmp_path / "with-a-run.zip"
+    export_installation(settings, path)
+
+    target = use_database(postgres_url)
+    loaded = runner.invoke(app, ["import", str(path)])
+
+    assert loaded.exit_code == 0, loaded.output
+    assert _alternates(target, coordinator, season_id, run_id) == before
+    assert before[0] and before[1] and any(position for _, _, position in before[2])
 
 
 @pytest.mark.postgres

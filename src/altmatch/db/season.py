@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import LargeBinary, SQLColumnExpression, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from altmatch.db.models import (
     ApplicationStageChange,
+    ContractPosition,
+    DispatchContract,
     EmploymentContract,
     MatchRun,
     Organisation,
-    RunAlternate,
+    RosterAlt,
+    RosterAssignment,
+    RunAlternateList,
     RunPlacement,
+    School,
     SeasonCandidate,
     SeasonCouple,
     SeasonRequest,
@@ -49,24 +56,43 @@ def seasons_of_candidate_user(session: Session, user_id: int) -> list[SeasonRow]
     return list(session.scalars(query))
 
 
-def candidates(session: Session, season_id: int) -> list[SeasonCandidate]:
-    """In import order: the order the engine sees them in."""
+def candidates(
+    session: Session, season_id: int, *, limit: int | None = None
+) -> list[SeasonCandidate]:
+    """In import order (the order the engine sees them in); the first `limit` when given."""
     query = select(SeasonCandidate).where(SeasonCandidate.season_id == season_id)
-    return list(session.scalars(query.order_by(SeasonCandidate.id)))
+    return list(session.scalars(query.order_by(SeasonCandidate.id).limit(limit)))
+
+
+def candidates_per_stage(session: Session, season_id: int) -> dict[str, int]:
+    """Applications per stage (only stages that have any), counted by the database."""
+    query = (
+        select(SeasonCandidate.stage, func.count())
+        .where(SeasonCandidate.season_id == season_id)
+        .group_by(SeasonCandidate.stage)
+    )
+    return {str(stage): int(n) for stage, n in session.execute(query)}
+
+
+NAMES_PER_QUERY = 900  # bound parameters per query: under SQLite's oldest limit (999)
 
 
 def candidate_names(
     session: Session, season_id: int, ids: Collection[int] | None = None
 ) -> dict[int, tuple[str, str]]:
-    """Each application's (external id, name) by row id (only `ids` when given): what listing
-    a run needs, without loading (and parsing the JSON of) every candidate row."""
+    """Each application's (external id, name) by row id (only `ids` when given, looked up
+    NAMES_PER_QUERY at a time): what listing a run needs, without loading (and parsing the
+    JSON of) every candidate row."""
     query = select(SeasonCandidate.id, SeasonCandidate.external_id, SeasonCandidate.name)
-    if ids is not None:
-        query = query.where(SeasonCandidate.id.in_(sorted(set(ids))))
-    return {
-        i: (e, n)
-        for i, e, n in session.execute(query.where(SeasonCandidate.season_id == season_id))
-    }
+    query = query.where(SeasonCandidate.season_id == season_id)
+    if ids is None:
+        return {i: (e, n) for i, e, n in session.execute(query)}
+    wanted = sorted(set(ids))
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(wanted), NAMES_PER_QUERY):
+        part = query.where(SeasonCandidate.id.in_(wanted[start : start + NAMES_PER_QUERY]))
+        found.update((i, (e, n)) for i, e, n in session.execute(part))
+    return found
 
 
 def candidate_of_user(session: Session, season_id: int, user_id: int) -> SeasonCandidate | None:
@@ -93,9 +119,21 @@ def request_external_ids(session: Session, season_id: int) -> set[str]:
     return set(session.scalars(query))
 
 
+def request_totals(session: Session, season_id: int) -> tuple[int, int]:
+    """(requests, places they ask for) of the season."""
+    query = select(func.count(), func.coalesce(func.sum(SeasonRequest.capacity), 0))
+    n_requests, places = session.execute(query.where(SeasonRequest.season_id == season_id)).one()
+    return int(n_requests), int(places)
+
+
 def couples(session: Session, season_id: int) -> list[SeasonCouple]:
     query = select(SeasonCouple).where(SeasonCouple.season_id == season_id)
     return list(session.scalars(query.order_by(SeasonCouple.id)))
+
+
+def couple_count(session: Session, season_id: int) -> int:
+    query = select(func.count()).where(SeasonCouple.season_id == season_id)
+    return int(session.scalar(query) or 0)
 
 
 def programme_boes(session: Session, programme_id: int) -> list[Organisation]:
@@ -142,9 +180,7 @@ def placements(
     return list(session.scalars(query.order_by(RunPlacement.id)))
 
 
-Outcome = tuple[
-    int, int | None, int | None, int | None, int | None, float | None, float | None, float | None
-]
+Outcome = tuple[int, int | None, int | None, float | None, float | None, float | None]
 
 
 def outcome_count(session: Session, run_id: int) -> int:
@@ -154,22 +190,17 @@ def outcome_count(session: Session, run_id: int) -> int:
 
 def outcomes(session: Session, run_id: int, limit: int | None = None) -> list[Outcome]:
     """The run's placements (the first `limit` when given) as plain values, in placement order:
-    (candidate, request, candidate rank, alternate request, alternate position, chance, chance
-    low, chance high)."""
+    (candidate, request, candidate rank, chance, chance low, chance high)."""
     query = select(
         RunPlacement.candidate_id,
         RunPlacement.request_id,
         RunPlacement.candidate_rank,
-        RunPlacement.alternate_request_id,
-        RunPlacement.alternate_position,
         RunPlacement.chance,
         RunPlacement.chance_low,
         RunPlacement.chance_high,
     ).where(RunPlacement.run_id == run_id)
     rows = session.execute(query.order_by(RunPlacement.id).limit(limit))
-    return [
-        (c, r, rank, ar, ap, chance, low, high) for c, r, rank, ar, ap, chance, low, high in rows
-    ]
+    return [(c, r, rank, chance, low, high) for c, r, rank, chance, low, high in rows]
 
 
 def placed_at(
@@ -193,51 +224,59 @@ def placed_at(
     return [(r, rank, c, name) for r, rank, c, name in session.execute(query)]
 
 
+ALTERNATE_ID = np.dtype("<i4")  # one candidate row id in RunAlternateList.candidate_ids
+
+
+def pack_ids(ids: Sequence[int] | NDArray[np.integer]) -> bytes:
+    """Candidate row ids, best first, as RunAlternateList.candidate_ids stores them."""
+    wide = np.asarray(ids, dtype=np.int64)
+    if wide.size and not 0 < int(wide.min()) <= int(wide.max()) <= np.iinfo(ALTERNATE_ID).max:
+        raise ValueError("a candidate row id does not fit in 4 bytes")
+    return wide.astype(ALTERNATE_ID).tobytes()
+
+
+def unpack_ids(packed: bytes) -> NDArray[np.int32]:
+    """The candidate row ids packed by `pack_ids`, best first (a read-only array)."""
+    if len(packed) % ALTERNATE_ID.itemsize:
+        raise ValueError(f"packed candidate ids of {len(packed)} bytes: not 4 bytes each")
+    return np.frombuffer(packed, dtype=ALTERNATE_ID)
+
+
 def add_run_alternates(
-    session: Session, run_id: int, waiting: Sequence[tuple[str, int, str]]
+    session: Session, run_id: int, lists: Iterable[tuple[int, Sequence[int]]]
 ) -> None:
-    """Store (request external id, position, candidate external id) rows in one executemany."""
-    if waiting:
-        session.execute(
-            insert(RunAlternate),
-            [
-                {"run_id": run_id, "request_id": r, "position": p, "candidate_id": c}
-                for r, p, c in waiting
-            ],
-        )
+    """Store each request's alternates: (request row id, candidate row ids best first), one
+    row per request that has any, in one executemany."""
+    rows = [
+        {"run_id": run_id, "request_id": request_id, "candidate_ids": pack_ids(ids)}
+        for request_id, ids in lists
+        if len(ids)
+    ]
+    if rows:
+        session.execute(insert(RunAlternateList), rows)
 
 
 def run_alternates(
-    session: Session, run_id: int, *, up_to: int, request_ids: Collection[str] | None = None
-) -> list[tuple[str, int, str]]:
-    """(request external id, position, candidate external id) of the run's stored alternates
-    with position <= `up_to` (all requests, or only `request_ids`), in the order stored."""
+    session: Session,
+    run_id: int,
+    *,
+    first: int | None = None,
+    request_ids: Collection[int] | None = None,
+) -> list[tuple[int, NDArray[np.int32]]]:
+    """(request row id, candidate row ids best first) of the run's requests that have
+    alternates (all, or only `request_ids`), in the run's request order (by row id). With
+    `first`, only each request's first `first` are read from the database."""
     if request_ids is not None and not request_ids:
         return []
-    query = select(RunAlternate.request_id, RunAlternate.position, RunAlternate.candidate_id)
-    query = query.where(RunAlternate.run_id == run_id, RunAlternate.position <= up_to)
+    packed: SQLColumnExpression[bytes] = RunAlternateList.candidate_ids
+    if first is not None:
+        size = ALTERNATE_ID.itemsize * max(first, 0)
+        packed = func.substr(packed, 1, size, type_=LargeBinary())  # bytes, on both backends
+    query = select(RunAlternateList.request_id, packed).where(RunAlternateList.run_id == run_id)
     if request_ids is not None:
-        query = query.where(RunAlternate.request_id.in_(list(request_ids)))
-    rows = session.execute(query.order_by(RunAlternate.id))
-    return [(r, position, c) for r, position, c in rows]
-
-
-NAMES_PER_QUERY = 900  # bound parameters per query: under SQLite's oldest limit (999)
-
-
-def names_of(session: Session, season_id: int, external_ids: Collection[str]) -> dict[str, str]:
-    """The names of the season's candidates with these external ids (unknown ones are left
-    out). Looked up by the unique (season, external id) index, not joined: a join planned on a
-    freshly filled table without statistics can degrade into a nested loop."""
-    wanted = sorted(set(external_ids))
-    names: dict[str, str] = {}
-    for start in range(0, len(wanted), NAMES_PER_QUERY):
-        query = select(SeasonCandidate.external_id, SeasonCandidate.name).where(
-            SeasonCandidate.season_id == season_id,
-            SeasonCandidate.external_id.in_(wanted[start : start + NAMES_PER_QUERY]),
-        )
-        names.update((e, n) for e, n in session.execute(query))
-    return names
+        query = query.where(RunAlternateList.request_id.in_(sorted(set(request_ids))))
+    rows = session.execute(query.order_by(RunAlternateList.request_id))
+    return [(request_id, unpack_ids(bytes(ids))) for request_id, ids in rows]
 
 
 def placement_of(session: Session, run_id: int, candidate_id: int) -> RunPlacement | None:
@@ -261,6 +300,23 @@ def contracts_of_candidates(
 def contracts_of_user(session: Session, user_id: int) -> list[EmploymentContract]:
     query = select(EmploymentContract).where(EmploymentContract.user_id == user_id)
     return list(session.scalars(query.order_by(EmploymentContract.start, EmploymentContract.id)))
+
+
+def current_assignments_of_user(
+    session: Session, user_id: int
+) -> list[tuple[RosterAssignment, ContractPosition, DispatchContract, School]]:
+    """The user's roster assignments that have not ended, each with its position, the dispatch
+    contract it is under and the school, earliest start first."""
+    query = (
+        select(RosterAssignment, ContractPosition, DispatchContract, School)
+        .join(RosterAlt, RosterAlt.id == RosterAssignment.alt_id)
+        .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
+        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
+        .join(School, School.id == ContractPosition.school_id)
+        .where(RosterAlt.user_id == user_id, RosterAssignment.end.is_(None))
+        .order_by(RosterAssignment.start, RosterAssignment.id)
+    )
+    return [(a, p, c, s) for a, p, c, s in session.execute(query)]
 
 
 def delete_contracts(session: Session, candidate_ids: Collection[int]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import delete, insert, update
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
@@ -21,7 +22,8 @@ from tests.season_world import (
 )
 
 from altmatch.db import Sessions
-from altmatch.db.models import SeasonRow
+from altmatch.db import season as repo
+from altmatch.db.models import MatchRun, RunAlternateList, SeasonRow
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -313,3 +315,101 @@ def test_a_withdrawal_makes_an_upgrade_draft_that_the_coordinator_publishes(
     overview = client.get(f"{API}/{season}").json()
     assert overview["published_run_id"] == run["run"]["id"]
     assert overview["counts"]["by_stage"]["withdrawn"] == 1
+
+
+def _set_alternates(sessions: Sessions, run_id: int, lists: dict[str, list[str]]) -> None:
+    """Overwrite the run's stored alternates (by external ids) with plain SQL: the store itself
+    changes underneath every reader."""
+    with sessions.begin() as session:
+        run = session.get(MatchRun, run_id)
+        assert run is not None
+        season_id = run.season_id
+        requests = {r.external_id: r.id for r in repo.requests(session, season_id)}
+        candidates = {c.external_id: c.id for c in repo.candidates(session, season_id)}
+        session.execute(delete(RunAlternateList).where(RunAlternateList.run_id == run_id))
+        session.execute(
+            insert(RunAlternateList),
+            [
+                {
+                    "run_id": run_id,
+                    "request_id": requests[r],
+                    "candidate_ids": repo.pack_ids([candidates[c] for c in ids]),
+                }
+                for r, ids in lists.items()
+            ],
+        )
+
+
+def _waits(review: dict[str, Any]) -> dict[str, tuple[str | None, int | None]]:
+    return {
+        p["candidate_id"]: (p["alternate_request_id"], p["alternate_position"])
+        for p in review["placements"]
+    }
+
+
+def test_the_api_and_a_withdrawal_follow_the_runs_stored_alternates(
+    client: TestClient, world: World, season: int, sessions: Sessions
+) -> None:
+    draft = client.post(f"{API}/{season}/runs", json={"seed": 2026}, headers=SAME_ORIGIN).json()
+    run_id = draft["run"]["id"]
+    assert _waits(draft)["C11"] == (None, None)  # the engine lists C11 nowhere ...
+    lists = {"KOB-ES": ["C02", "C03", "C10"], "KOB-JHS": ["C10", "C11"], "NAG-SHS": ["C07"]}
+    _set_alternates(sessions, run_id, lists)  # ... the store now does; C02 comes first
+
+    review = client.get(f"{API}/{season}/runs/{run_id}").json()
+    published = client.post(f"{API}/{season}/runs/{run_id}/publish", headers=SAME_ORIGIN)
+    applications = client.get(f"{API}/{season}/applications/export?format=csv")
+    c11 = next(p["candidate"] for p in review["placements"] if p["candidate_id"] == "C11")
+    c11_application = client.get(f"{API}/{season}/candidates/{c11}").json()
+
+    expected = {"C02": ("KOB-ES", 1), "C03": ("KOB-ES", 2), "C10": ("KOB-JHS", 1)}
+    expected |= {"C11": ("KOB-JHS", 2), "C07": ("NAG-SHS", 1)}
+    assert {c: w for c, w in _waits(review).items() if w != (None, None)} == expected
+    assert _waits(published.json()) == _waits(review)
+    rows = csv.DictReader(io.StringIO(applications.content.decode("utf-8-sig")))
+    assert {
+        r["candidate_id"]: (r["alternate_request_id"], r["alternate_position"])
+        for r in rows
+        if r["alternate_position"]
+    } == {c: (r, str(p)) for c, (r, p) in expected.items()}
+    assert c11_application["application"]["stage"] == "alternate"
+    assert c11_application["outcome"]["alternate_request_id"] == "KOB-JHS"
+    sign_in(client, LIAM)
+    liam = client.get(f"{API}/{season}/application").json()["outcome"]
+    assert (liam["alternate_request_id"], liam["alternate_position"]) == ("KOB-ES", 1)
+    sign_in(client, KOBE)
+    kobe = client.get(f"{API}/{season}/placements?alternates=2").json()["alternates"]
+    assert [(a["request_id"], a["position"], a["candidate_id"]) for a in kobe] == [
+        ("KOB-ES", 1, "C02"),
+        ("KOB-ES", 2, "C03"),
+        ("KOB-JHS", 1, "C10"),
+        ("KOB-JHS", 2, "C11"),
+    ]
+
+    # A withdrawal's upgrade stores its own lists (the engine's, replayed from the published
+    # run's inputs and seed); its review and publication follow them as they are stored.
+    sign_in(client, COORDINATOR)
+    upgrade = client.post(
+        f"{API}/{season}/withdrawals", json={"candidate_ids": ["C01"]}, headers=SAME_ORIGIN
+    ).json()
+    upgrade_id = upgrade["run"]["id"]
+    _set_alternates(sessions, upgrade_id, {"TYO-MIX": ["C11", "C02"]})
+    again = client.get(f"{API}/{season}/runs/{upgrade_id}").json()
+    done = client.post(f"{API}/{season}/runs/{upgrade_id}/publish", headers=SAME_ORIGIN)
+
+    assert done.status_code == 200, done.text
+    assert {c: w for c, w in _waits(again).items() if w != (None, None)} == {
+        "C11": ("TYO-MIX", 1),
+        "C02": ("TYO-MIX", 2),
+    }
+    everyone = client.get(f"{API}/{season}/placements").json()["alternates"]
+    assert [(a["request_id"], a["position"], a["candidate_id"]) for a in everyone] == [
+        ("TYO-MIX", 1, "C11"),
+        ("TYO-MIX", 2, "C02"),
+    ]
+    for p in again["placements"]:  # everyone but C01, who withdrew
+        got = client.get(f"{API}/{season}/candidates/{p['candidate']}").json()
+        waits = p["candidate_id"] in ("C11", "C02")
+        stage = "placed" if p["request_id"] else "alternate" if waits else "not_selected"
+        assert got["application"]["stage"] == stage, p["candidate_id"]
+    assert any(p["request_id"] is None for p in again["placements"])

@@ -12,6 +12,7 @@ from altmatch.db import season as repo
 from altmatch.domain.access import Actor, Permission, require
 from altmatch.io.export import ExportCell, Format, export_rows
 from altmatch.services.season.access import access_season
+from altmatch.services.season.alternates import first_places
 from altmatch.services.season.requests import list_requests
 
 REQUEST_HEADER = (
@@ -86,10 +87,12 @@ def export_applications(
         season = access_season(session, actor, season_id)
         run = repo.latest_published_run(session, season.id)
         outcomes = {p.candidate_id: p for p in repo.placements(session, run.id)} if run else {}
+        waiting = first_places(session, run.id) if run else {}
         requests = {r.id: r.external_id for r in repo.requests(session, season.id)}
         rows: list[tuple[ExportCell, ...]] = []
         for c in repo.candidates(session, season.id):
             p = outcomes.get(c.id)
+            alt_rid, alt_position = waiting.get(c.id, (None, None)) if p else (None, None)
             rows.append(
                 (
                     c.external_id,
@@ -100,8 +103,8 @@ def export_applications(
                     " ".join(c.preferred_school_levels),
                     c.accepts_anywhere,
                     requests.get(p.request_id) if p and p.request_id else None,
-                    requests.get(p.alternate_request_id) if p and p.alternate_request_id else None,
-                    p.alternate_position if p else None,
+                    requests.get(alt_rid) if alt_rid else None,
+                    alt_position,
                 )
             )
         season_key = season.id

@@ -72,14 +72,26 @@ def run_match(
     stability = _stability(indexed, result)
     step("explaining")
     explanations = explain_run(indexed, result)
-    alternate_rows = tuple(
-        (indexed.season.requests[r].id, position, indexed.season.candidates[int(c)].id)
-        for r, waiting in enumerate(alternates(result))
-        for position, c in enumerate(waiting, start=1)
-    )
     summary = _summary("match", indexed, result, stability, withdrawn=())
     return MatchRun(
-        indexed, result, _placements(indexed, result), alternate_rows, explanations, summary
+        indexed,
+        result,
+        _placements(indexed, result),
+        alternate_rows(indexed, result),
+        explanations,
+        summary,
+    )
+
+
+def alternate_rows(indexed: IndexedSeason, result: MatchResult) -> tuple[tuple[str, int, str], ...]:
+    """The engine's alternates as (request id, position, candidate id) rows: requests in the
+    season's order, each request's positions 1, 2, ... best first. What alternates.csv holds
+    and what a stored run keeps (services.season.alternates)."""
+    requests, candidates = indexed.season.requests, indexed.season.candidates
+    return tuple(
+        (requests[r].id, position, candidates[int(c)].id)
+        for r, waiting in enumerate(alternates(result))
+        for position, c in enumerate(waiting, start=1)
     )
 
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import MatchRun, SeasonRow
-from altmatch.db.models.season import STORED_ALTERNATES
 from altmatch.domain.access import Actor, Permission, Role, require
 from altmatch.io.export import Format, export_rows
 from altmatch.services.season.access import (
@@ -87,12 +86,10 @@ def _placements(
                 candidate_rank=rank,
             )
         )
-    order = {r.external_id: r.id for r in requests.values()}
+    shown_at = {r: requests[r].external_id for r in requests}
     waiting = [
-        WaitingOut(
-            request_id=rid, position=position, candidate_id=cid, name=cid if name is None else name
-        )
-        for rid, position, cid, name in _waiting(session, run, shown, order, boe_id is not None)
+        WaitingOut(request_id=rid, position=position, candidate_id=cid, name=name)
+        for rid, position, cid, name in _waiting(session, run, shown, shown_at, boe_id is not None)
     ]
     return PlacementsOut(
         season=season_out(season), run=run_out(run), placements=placed, alternates=waiting
@@ -100,31 +97,23 @@ def _placements(
 
 
 def _waiting(
-    session: Session, run: MatchRun, shown: int, order: dict[str, int], own_only: bool
-) -> list[tuple[str, int, str, str | None]]:
-    """Each of the requests' (external ids in `order`) first `shown` alternates, in the run's
-    order: requests as the season lists them, best first. Up to STORED_ALTERNATES come from
-    their indexed rows; more only from the run's whole JSON list (a slow, rare request)."""
+    session: Session, run: MatchRun, shown: int, requests: dict[int, str], own_only: bool
+) -> list[tuple[str, int, str, str]]:
+    """(request external id, position, candidate external id, name) of the first `shown`
+    alternates of each of `requests` (external ids by row id), in the run's order: requests
+    as the season lists them, best first. Reads only those first ones of the run's lists (a
+    BoE: of its own requests only) and the names of the candidates shown."""
     if shown <= 0:
         return []
-    if shown > STORED_ALTERNATES:
-        return _waiting_from_json(session, run, shown, order)
-    rows = repo.run_alternates(
-        session, run.id, up_to=shown, request_ids=list(order) if own_only else None
+    lists = repo.run_alternates(
+        session, run.id, first=shown, request_ids=list(requests) if own_only else None
     )
-    found = sorted((row for row in rows if row[0] in order), key=lambda r: (order[r[0]], r[1]))
-    names = repo.names_of(session, run.season_id, {c for _, _, c in found})
-    return [(r, p, c, names.get(c)) for r, p, c in found]
-
-
-def _waiting_from_json(
-    session: Session, run: MatchRun, shown: int, order: dict[str, int]
-) -> list[tuple[str, int, str, str | None]]:
-    names = {c.external_id: c.name for c in repo.candidates(session, run.season_id)}
+    found = [(r, ids.tolist()) for r, ids in lists if r in requests]
+    names = repo.candidate_names(session, run.season_id, {c for _, ids in found for c in ids})
     return [
-        (str(rid), int(position), str(cid), names.get(str(cid)))
-        for rid, position, cid in run.alternates
-        if int(position) <= shown and str(rid) in order
+        (requests[r], position, *names[c])
+        for r, ids in found
+        for position, c in enumerate(ids, start=1)
     ]
 
 

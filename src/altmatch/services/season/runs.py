@@ -23,9 +23,7 @@ from altmatch.db.models import (
     RunPlacement,
     SeasonRow,
 )
-from altmatch.db.models.season import STORED_ALTERNATES
 from altmatch.domain.access import Actor, Permission, require
-from altmatch.engine import alternates
 from altmatch.i18n import N_, Message
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError, StaleError
@@ -37,8 +35,15 @@ from altmatch.services.season.access import (
     run_out,
     season_out,
 )
+from altmatch.services.season.alternates import first_places, store_alternates
 from altmatch.services.season.chances import run_chances
-from altmatch.services.season.placement import PlacementError, Progress, run_match, upgrade_from
+from altmatch.services.season.placement import (
+    PlacementError,
+    Progress,
+    alternate_rows,
+    run_match,
+    upgrade_from,
+)
 from altmatch.services.season.placement_report import CandidateExplanation, RunSummary, explain_run
 from altmatch.services.season.snapshot import season_files, snapshot_season
 
@@ -172,7 +177,6 @@ def _store_run(
         engine_version=str(summary["engine_version"]),
         inputs_snapshot=snapshot,
         summary=summary,
-        alternates=[list(w) for w in waiting],
         status="draft",
         created_by=actor.user_id,
         created_at=utc_now(),
@@ -181,10 +185,6 @@ def _store_run(
     session.flush()
     candidate_ids: dict[str, int] = snapshot["candidate_ids"]
     request_ids: dict[str, int] = snapshot["request_ids"]
-    first_wait: dict[str, tuple[int, str]] = {}
-    for request, position, candidate in waiting:  # requests in file order, best first
-        if candidate not in first_wait or position < first_wait[candidate][0]:
-            first_wait[candidate] = (position, request)
     session.add_all(
         RunPlacement(
             run_id=row.id,
@@ -192,14 +192,10 @@ def _store_run(
             request_id=request_ids[rid] if rid else None,
             candidate_rank=rank,
             explanation=explanations.get(cid, {}),
-            alternate_request_id=request_ids[first_wait[cid][1]] if cid in first_wait else None,
-            alternate_position=first_wait[cid][0] if cid in first_wait else None,
         )
         for cid, rid, rank in placements
     )
-    # The first alternates also as rows, for the placements views (services.season_results).
-    kept = [(str(r), int(p), str(c)) for r, p, c in waiting if int(p) <= STORED_ALTERNATES]
-    repo.add_run_alternates(session, row.id, kept)
+    store_alternates(session, row.id, waiting, request_ids, candidate_ids)
     session.flush()
     after = {"kind": kind, "seed": row.seed, "counts": summary.get("counts")}
     record_audit(
@@ -237,9 +233,11 @@ def review_of(
     candidates = repo.candidate_names(session, season.id, listed)
     requests = {r.id: r for r in repo.requests(session, season.id)}
     boes = repo.organisations(session, {r.boe_id for r in requests.values()})
+    waiting = first_places(session, run.id)
     out = []
-    for cid, rid, rank, alt_rid, alt_position, chance, low, high in outcomes:
+    for cid, rid, rank, chance, low, high in outcomes:
         request = requests.get(rid) if rid else None
+        alt_rid, alt_position = waiting.get(cid, (None, None))
         alternate = requests.get(alt_rid) if alt_rid else None
         external_id, name = candidates[cid]
         out.append(
@@ -353,12 +351,6 @@ def withdraw_candidates(
         except PlacementError as exc:
             raise _refused(exc) from exc
         result = up.upgrade.result
-        requests, candidates = up.indexed.season.requests, up.indexed.season.candidates
-        waiting = tuple(
-            (requests[r].id, position, candidates[int(c)].id)
-            for r, queue in enumerate(alternates(result))
-            for position, c in enumerate(queue, start=1)
-        )
         summary = up.summary.model_dump(mode="json")
         summary["vacancy_chains"] = [
             {"candidate_id": c, "from_request_id": f, "to_request_id": t, "chain": k}
@@ -373,7 +365,7 @@ def withdraw_candidates(
             snapshot=parent.inputs_snapshot,
             summary=summary,
             placements=up.placements,
-            waiting=waiting,
+            waiting=alternate_rows(up.indexed, result),
             explanations=_explanations(explain_run(up.indexed, result)),
         )
         return review_of(session, season, row)
