@@ -3,6 +3,7 @@ callers commit."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -101,6 +102,14 @@ def list_users(session: Session, *, organisation_id: int | None = None) -> list[
     if organisation_id is not None:
         query = query.where(User.organisation_id == organisation_id)
     return list(session.scalars(query))
+
+
+def display_names(session: Session, user_ids: Collection[int]) -> dict[int, str]:
+    """Each user's display name by id (unknown ids are left out)."""
+    if not user_ids:
+        return {}
+    query = select(User.id, User.display_name).where(User.id.in_(list(user_ids)))
+    return {i: name for i, name in session.execute(query)}
 
 
 def delete_user(session: Session, user: User) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Dialect, MetaData
+from sqlalchemy import DateTime, Dialect, MetaData, inspect
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints let Alembic create, compare and drop them identically on SQLite and
@@ -51,3 +52,22 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
+
+
+def mark_changed(row: object) -> None:
+    """Flag one loaded column of `row` (not its primary key, not its version_id_col) as
+    changed, so the next flush UPDATEs the row though no value changed (services.kernel.locking
+    `touch`). Columns not loaded (deferred, expired) are passed over: SQLAlchemy refuses to
+    flag those."""
+    state = inspect(row)
+    mapper = state.mapper
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if (
+            attr.key in state.dict
+            and not column.primary_key
+            and column is not mapper.version_id_col
+        ):
+            flag_modified(row, attr.key)
+            return
+    raise TypeError(f"{type(row).__name__} has no loaded column to touch")

@@ -5,15 +5,16 @@ have cases to look at (one overdue, one answered). Running it again adds nothing
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from altmatch.clock import utc_now
+from altmatch.clock import JAPAN, utc_now
 from altmatch.db import Sessions
 from altmatch.demo import Persona
-from altmatch.domain.access import OPERATOR, Role
+from altmatch.domain.access import OPERATOR, Actor, Role
 from altmatch.domain.support import RouteRole
 from altmatch.rulebook.vocabulary import CaseCategory, Urgency
 from altmatch.services.accounts.authentication import act_as
+from altmatch.services.my_placement import my_placement
 from altmatch.services.support.case_reads import list_my_cases
 from altmatch.services.support.cases import CaseIn, MessageIn, open_case, post_message
 from altmatch.services.support.routing import RouteEntryIn, RoutesIn, list_routes, set_routes
@@ -73,12 +74,24 @@ def seed_demo_support(
         alt = act_as(sessions, OPERATOR, alt_persona.login)
         if list_my_cases(sessions, alt).cases:
             continue
-        at = now - timedelta(days=days_ago)
+        at = _not_before_contract(sessions, alt, now - timedelta(days=days_ago), now)
         body = CaseIn(category=category, urgency=urgency, subject=subject, description=text)
         case = open_case(sessions, alt, body, now=at)
         opened += 1
         if answered_by and answered_by in by_key:
             staff = act_as(sessions, OPERATOR, by_key[answered_by].login)
             reply = MessageIn(body=REPLY)
-            post_message(sessions, staff, case.id, reply, now=at + timedelta(hours=3))
+            answered_at = min(at + timedelta(hours=3), now)
+            post_message(sessions, staff, case.id, reply, now=answered_at)
     return opened
+
+
+def _not_before_contract(sessions: Sessions, alt: Actor, at: datetime, now: datetime) -> datetime:
+    """`at`, or the start (in Japan) of the ALT's current contract if that began later: a case
+    is routed by the contract in force on the day it is opened, and a persona's contract may
+    have begun only days ago."""
+    today = now.astimezone(JAPAN).date()
+    starts = [c.start for c in my_placement(sessions, alt).contracts if c.start <= today]
+    if not starts:
+        return at  # opening the case says what is missing
+    return max(at, datetime.combine(max(starts), time(), JAPAN))

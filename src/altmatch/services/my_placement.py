@@ -9,20 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
 from altmatch.db import season as repo
-from altmatch.db.models import (
-    ContractPosition,
-    DispatchContract,
-    EmploymentContract,
-    RosterAlt,
-    RosterAssignment,
-    School,
-    User,
-)
+from altmatch.db.models import EmploymentContract, User
 from altmatch.domain.access import Actor, Permission, Role, require, require_operator
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath
@@ -66,17 +57,10 @@ class MyPlacementOut(BaseModel):
 
 def _posts(session: Session, user_id: int) -> list[SchoolPostOut]:
     types = load_rulebook().dispatch_operations.contract_types
-    query = (
-        select(RosterAssignment, ContractPosition, DispatchContract, School)
-        .join(RosterAlt, RosterAlt.id == RosterAssignment.alt_id)
-        .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
-        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
-        .join(School, School.id == ContractPosition.school_id)
-        .where(RosterAlt.user_id == user_id, RosterAssignment.end.is_(None))
-        .order_by(RosterAssignment.start, RosterAssignment.id)
-    )
     posts = []
-    for assignment, position, contract, school in session.execute(query):
+    for assignment, position, contract, school in repo.current_assignments_of_user(
+        session, user_id
+    ):
         kind = ContractType(contract.contract_type)
         posts.append(
             SchoolPostOut(

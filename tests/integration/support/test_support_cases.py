@@ -447,8 +447,9 @@ def test_routes_are_kept_by_the_organisations_staff_with_its_own_staff_only(
 
 
 def test_with_nobody_routed_the_employers_staff_are_told_to_fill_in_the_table(
-    sessions: Sessions,
+    sessions: Sessions, clock: TimeMachineFixture
 ) -> None:
+    clock.move_to(MONDAY_9, tick=False)  # the contracts run around the day the case opens
     world = build_support_world(sessions, with_routes=False)
     case_id = _open(sessions, world, "jet_alt", CaseCategory.HARASSMENT)
     with sessions() as session:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from tests.support_world import build_support_world
+from time_machine import TimeMachineFixture
 
 from altmatch.config import Settings
 from altmatch.db import Sessions
@@ -39,9 +40,12 @@ def _level(sessions: Sessions, case_id: int) -> int:
         return case.level
 
 
-def test_a_sweep_escalates_an_overdue_case_once(sessions: Sessions) -> None:
-    world = build_support_world(sessions)
+def test_a_sweep_escalates_an_overdue_case_once(
+    sessions: Sessions, clock: TimeMachineFixture
+) -> None:
     opened = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # Monday 9:00 in Japan
+    clock.move_to(opened, tick=False)  # the contracts run around the day the case opens
+    world = build_support_world(sessions)
     case_id = _open(sessions, world.actors["jet_alt"], opened)
     assert sweep_support(sessions, NO_SMTP, now=opened + timedelta(hours=1)).escalated == 0
     late = opened + timedelta(days=7)

@@ -53,6 +53,8 @@ class Posting(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     version: Mapped[int] = mapped_column(default=1)
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
 
 class PostingApplication(Base):
     """Someone's application to a posting: the facts they declared when applying (checked
@@ -78,6 +80,8 @@ class PostingApplication(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class PostingStageChange(Base):

@@ -51,6 +51,8 @@ class DispatchContract(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
 
 class ContractPosition(Base):
     """One ALT's post under a contract: the school they are based at, the days a week it needs
@@ -130,6 +132,8 @@ class RosterAlt(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
 
 class RosterAssignment(Base):
     """An ALT working a position from `start`; `end` is set when they leave it. The current
@@ -173,6 +177,8 @@ class TransferRequest(Base):
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class TransferEvent(Base):

@@ -98,6 +98,8 @@ class SupportCase(Base):
     reopened_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
 
 class CaseMessage(Base):
     """A message on a case; `internal` notes are for handlers only and never shown to the ALT."""

@@ -7,7 +7,6 @@ the person at the server's command line.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -27,25 +26,10 @@ from altmatch.domain.access import (
     Role,
     require,
 )
-from altmatch.i18n import LOCALES, N_, Message
+from altmatch.i18n import LOCALES, N_, Message, label
 from altmatch.services.accounts.passwords import hash_password, password_problem
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
-
-ROLE_LABELS: Mapping[Role, str] = {
-    Role.ADMIN: N_("Administrator"),
-    Role.COORDINATOR: N_("Programme coordinator"),
-    Role.BOE_STAFF: N_("Board of Education staff"),
-    Role.COMPANY_STAFF: N_("Dispatch company staff"),
-    Role.CANDIDATE: N_("Candidate"),
-    Role.ALT: N_("Assistant Language Teacher"),
-}
-
-ORG_KIND_LABELS: Mapping[OrgKind, str] = {
-    OrgKind.PROGRAMME: N_("Programme"),
-    OrgKind.BOE: N_("Board of Education"),
-    OrgKind.COMPANY: N_("Dispatch company"),
-}
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -178,7 +162,7 @@ def _check_organisation(session: Session, role: Role, organisation_id: int | Non
         raise RuleError(
             Message(
                 N_("This role belongs to an organisation of this kind: {kind}."),
-                {"kind": Message(ORG_KIND_LABELS[expected])},
+                {"kind": Message(label(expected))},
             ),
             "organisation_id",
         )

@@ -13,12 +13,12 @@ import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan, utc_now
 from altmatch.db import Sessions
+from altmatch.db import direct_hire as repo
 from altmatch.db.models import (
     EmploymentContract,
     Organisation,
@@ -29,7 +29,6 @@ from altmatch.db.models import (
 )
 from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.domain.direct_hire import (
-    STAGE_LABELS,
     Declared,
     PostingStage,
     Unmet,
@@ -39,7 +38,7 @@ from altmatch.domain.direct_hire import (
     unmet_requirements,
     work_capable_statuses,
 )
-from altmatch.i18n import N_, Message, render
+from altmatch.i18n import N_, Message, label, render
 from altmatch.rulebook.vocabulary import HiringPath, Jlpt, Residence, StatusOfResidence
 from altmatch.services.direct_hire.postings import (
     LabelledOut,
@@ -52,7 +51,8 @@ from altmatch.services.direct_hire.postings import (
     requirements_of,
 )
 from altmatch.services.kernel.audit import record_audit
-from altmatch.services.kernel.errors import RuleError, stale_record
+from altmatch.services.kernel.errors import RuleError
+from altmatch.services.kernel.locking import expect_version, stale_guard
 
 
 class DeclaredIn(BaseModel):
@@ -239,17 +239,13 @@ def check_eligibility(
 def _history(
     session: Session, application: PostingApplication, locale: str
 ) -> list[PostingStageChangeOut]:
-    changes = session.scalars(
-        select(PostingStageChange)
-        .where(PostingStageChange.application_id == application.id)
-        .order_by(PostingStageChange.at, PostingStageChange.id)
-    ).all()
+    changes = repo.stage_changes(session, application.id)
     return [
         PostingStageChangeOut(
             at=c.at,
             from_stage=PostingStage(c.from_stage) if c.from_stage else None,
             to_stage=PostingStage(c.to_stage),
-            to_label=render(STAGE_LABELS[PostingStage(c.to_stage)], locale),
+            to_label=render(label(PostingStage(c.to_stage)), locale),
             by="applicant" if c.by_user_id == application.user_id else "boe",
             note=c.note,
         )
@@ -272,7 +268,7 @@ def _my_out(session: Session, app: PostingApplication, locale: str) -> MyApplica
         prefecture=out.prefecture,
         start=posting.start,
         stage=stage,
-        stage_label=render(STAGE_LABELS[stage], locale),
+        stage_label=render(label(stage), locale),
         version=app.version,
         can_withdraw=stage.is_open,
         contract_id=app.contract_id,
@@ -353,12 +349,7 @@ def apply_to_posting(
 
 
 def _existing(session: Session, posting_id: int, user_id: int) -> bool:
-    found = session.scalar(
-        select(func.count())
-        .select_from(PostingApplication)
-        .where(PostingApplication.posting_id == posting_id, PostingApplication.user_id == user_id)
-    )
-    return bool(found)
+    return repo.count_applications(session, posting_id, user_id=user_id) > 0
 
 
 def _duplicate() -> RuleError:
@@ -381,30 +372,19 @@ def _application_out(
         eligible=not unmet,
         unmet=unmet_out(unmet, locale),
         stage=stage,
-        stage_label=render(STAGE_LABELS[stage], locale),
+        stage_label=render(label(stage), locale),
         version=app.version,
         contract_id=app.contract_id,
         created_at=app.created_at,
         history=_history(session, app, locale),
         moves=[
-            LabelledOut(value=s.value, label=render(STAGE_LABELS[s], locale))
-            for s in allowed_moves(stage)
+            LabelledOut(value=s.value, label=render(label(s), locale)) for s in allowed_moves(stage)
         ],
     )
 
 
 def _hired(session: Session, posting_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(PostingApplication)
-            .where(
-                PostingApplication.posting_id == posting_id,
-                PostingApplication.stage == PostingStage.HIRED.value,
-            )
-        )
-        or 0
-    )
+    return repo.count_applications(session, posting_id, stage=PostingStage.HIRED.value)
 
 
 def boe_posting_detail(
@@ -419,11 +399,7 @@ def boe_posting_detail(
     stage history (the operator, at the command line, sees any posting)."""
     with sessions() as session:
         row = access_own_posting(session, actor, posting_id)
-        apps = session.scalars(
-            select(PostingApplication)
-            .where(PostingApplication.posting_id == row.id)
-            .order_by(PostingApplication.created_at, PostingApplication.id)
-        ).all()
+        apps = repo.applications_to_posting(session, row.id)
         return BoePostingOut(
             posting=posting_out(
                 row, _org(session, row.boe_id), direct_hire(), locale, today or today_in_japan()
@@ -452,20 +428,19 @@ def _move(
     version: int,
     by_applicant: bool,
 ) -> PostingStage:
-    if app.version != version:
-        raise stale_record()
+    expect_version(app, version)
     current = PostingStage(app.stage)
     refusal = move_refusal(current, target, by_applicant=by_applicant)
     if refusal is not None:
         raise RuleError(refusal, "stage")
     app.stage = target.value
-    app.version += 1
     app.updated_at = utc_now()
     session.flush()
     _record_change(session, actor, app, current, target, note.strip())
     return current
 
 
+@stale_guard()
 def move_application(
     sessions: Sessions,
     actor: Actor,
@@ -535,14 +510,11 @@ def my_applications(sessions: Sessions, actor: Actor, *, locale: str = "en") -> 
     """The signed-in applicant's own applications, newest first, with their history."""
     require(actor, Permission.POSTING_APPLY)
     with sessions() as session:
-        apps = session.scalars(
-            select(PostingApplication)
-            .where(PostingApplication.user_id == actor.own_user_id())
-            .order_by(PostingApplication.created_at.desc(), PostingApplication.id.desc())
-        ).all()
+        apps = repo.applications_of_user(session, actor.own_user_id())
         return MyApplicationsOut(applications=[_my_out(session, a, locale) for a in apps])
 
 
+@stale_guard()
 def withdraw_application(
     sessions: Sessions, actor: Actor, application_id: int, *, version: int, locale: str = "en"
 ) -> MyApplicationOut:

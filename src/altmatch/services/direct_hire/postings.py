@@ -11,15 +11,14 @@ import datetime as dt
 from collections import Counter
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
-from altmatch.db.models import Organisation, Posting, PostingApplication
+from altmatch.db import direct_hire as repo
+from altmatch.db.models import Organisation, Posting
 from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.domain.direct_hire import (
-    STAGE_LABELS,
     Declared,
     PostingStage,
     Requirements,
@@ -29,14 +28,14 @@ from altmatch.domain.direct_hire import (
     unmet_requirements,
     work_capable_statuses,
 )
-from altmatch.i18n import N_, Message, render
+from altmatch.i18n import N_, Message, label, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.schema import PathInfo, RangePay
 from altmatch.rulebook.vocabulary import HiringPath, Jlpt, SchoolLevel, StatusOfResidence
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.bounds import MAX_DB_INT
-from altmatch.services.kernel.errors import RuleError, stale_record
-from altmatch.services.labels import LABELS
+from altmatch.services.kernel.errors import RuleError
+from altmatch.services.kernel.locking import expect_version, stale_guard
 
 MAX_OPENINGS = 100
 MAX_YEARS = 40
@@ -215,7 +214,7 @@ def posting_out(
         requires_residence_in_japan=row.requires_residence_in_japan,
         allowed_statuses=[StatusOfResidence(s) for s in row.allowed_statuses],
         accepted_statuses=[
-            LabelledOut(value=s.value, label=render(LABELS[s], locale)) for s in accepted
+            LabelledOut(value=s.value, label=render(label(s), locale)) for s in accepted
         ],
         requires_driving_licence=row.requires_driving_licence,
         monthly_pay=row.monthly_pay,
@@ -271,17 +270,9 @@ def list_boe_postings(
     path = direct_hire()
     with sessions() as session:
         boe = _boe(session, boe_id)
-        rows = session.scalars(
-            select(Posting).where(Posting.boe_id == boe_id).order_by(Posting.id.desc())
-        ).all()
+        rows = repo.postings_of_boe(session, boe_id)
         counts: dict[int, Counter[PostingStage]] = {r.id: Counter() for r in rows}
-        stages = session.execute(
-            select(PostingApplication.posting_id, PostingApplication.stage, func.count())
-            .join(Posting, Posting.id == PostingApplication.posting_id)
-            .where(Posting.boe_id == boe_id)
-            .group_by(PostingApplication.posting_id, PostingApplication.stage)
-        ).all()
-        for posting_id, stage, n in stages:
+        for posting_id, stage, n in repo.stage_counts_of_boe(session, boe_id):
             counts[posting_id][PostingStage(stage)] = n
         return BoePostingsOut(
             boe_id=boe.id,
@@ -289,7 +280,7 @@ def list_boe_postings(
             today=day,
             pay_range=pay_range_out(path),
             benefit_options=benefit_options(path, locale),
-            stage_labels={s: render(label, locale) for s, label in STAGE_LABELS.items()},
+            stage_labels={s: render(label(s), locale) for s in PostingStage},
             postings=[
                 BoePostingRowOut(
                     posting=posting_out(r, boe, path, locale, day),
@@ -365,6 +356,7 @@ def create_posting(
         return posting_out(row, boe, path, locale, day)
 
 
+@stale_guard()
 def close_posting(
     sessions: Sessions,
     actor: Actor,
@@ -378,8 +370,7 @@ def close_posting(
     day = today or today_in_japan()
     with sessions.begin() as session:
         row = access_own_posting(session, actor, posting_id)
-        if row.version != version:
-            raise stale_record()
+        expect_version(row, version)
         if row.status == "closed":
             raise RuleError(Message(N_("This posting is already closed.")), "status")
         mark_closed(session, actor, row, reason="closed_by_staff")
@@ -388,7 +379,6 @@ def close_posting(
 
 def mark_closed(session: Session, actor: Actor, row: Posting, *, reason: str) -> None:
     row.status = "closed"
-    row.version += 1
     session.flush()
     record_audit(
         session,
@@ -399,16 +389,6 @@ def mark_closed(session: Session, actor: Actor, row: Posting, *, reason: str) ->
         {"status": "open"},
         {"status": "closed", "reason": reason},
     )
-
-
-def _open_rows(session: Session, today: dt.date) -> list[tuple[Posting, Organisation]]:
-    rows = session.execute(
-        select(Posting, Organisation)
-        .join(Organisation, Organisation.id == Posting.boe_id)
-        .where(Posting.status == "open", Posting.closes_on >= today)
-        .order_by(Posting.closes_on, Posting.id)
-    ).all()
-    return [(p, o) for p, o in rows]
 
 
 def list_open_postings(
@@ -428,7 +408,7 @@ def list_open_postings(
     with sessions() as session:
         found = [
             posting_out(p, o, path, locale, day)
-            for p, o in _open_rows(session, day)
+            for p, o in repo.open_postings(session, day)
             if (wanted is None or (o.prefecture or "").casefold() == wanted)
             and (school_level is None or school_level.value in p.school_levels)
             and (jlpt is None or Jlpt(p.min_jlpt).rank <= jlpt.rank)
@@ -480,6 +460,6 @@ def postings_for(
                 monthly_pay=p.monthly_pay,
                 closes_on=p.closes_on,
             )
-            for p, o in _open_rows(session, day)
+            for p, o in repo.open_postings(session, day)
             if not unmet_requirements(requirements_of(p), declared, work_capable)
         ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from altmatch.db.dispatch import roster_alt_of_user
 from altmatch.db.models import DispatchContract, RosterAlt, TransferRequest
 from altmatch.domain.access import Actor, NotFoundError, Permission, Role, require
 
@@ -50,7 +51,7 @@ def access_roster_alt(session: Session, actor: Actor, alt_id: int) -> RosterAlt:
 def own_roster_alt(session: Session, actor: Actor) -> RosterAlt:
     """The signed-in ALT's own roster entry (NotFoundError when they are not on a roster)."""
     require(actor, Permission.TRANSFER_REQUEST_OWN)
-    alt = session.query(RosterAlt).filter(RosterAlt.user_id == actor.own_user_id()).one_or_none()
+    alt = roster_alt_of_user(session, actor.own_user_id())
     if alt is None:
         raise NotFoundError("alt")
     return alt

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
+from altmatch.db.dispatch import lock_company
 from altmatch.db.models import RosterAssignment
 from altmatch.domain.access import Actor
 from altmatch.domain.roster_plan import PlanError, RosterPlan, Weights, current_plan, plan_roster
@@ -33,7 +34,6 @@ from altmatch.services.dispatch.assignment_data import (
     alt_brief,
     grid_for,
     load_roster,
-    lock_company,
     plan_out,
     resolve_company,
     solve_with_engine,

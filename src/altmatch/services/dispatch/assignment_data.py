@@ -14,9 +14,13 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from altmatch.db.dispatch import (
+    open_assignments_of_alts,
+    positions_in_force,
+    roster_alts_of_company,
+)
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -167,45 +171,16 @@ def resolve_company(session: Session, actor: Actor, company_id: int | None) -> i
     return company_of(actor)
 
 
-def lock_company(session: Session, company_id: int) -> None:
-    """Serialise roster writes of one company (a row lock on PostgreSQL; SQLite serialises
-    writers anyway), so two commits cannot both pass the same fingerprint check."""
-    session.execute(select(Organisation.id).where(Organisation.id == company_id).with_for_update())
-
-
 def load_roster(session: Session, company_id: int, on: date) -> RosterData:
     """The company's ALTs and the positions of its contracts in force on `on`."""
-    alt_rows = list(
-        session.scalars(
-            select(RosterAlt).where(RosterAlt.company_id == company_id).order_by(RosterAlt.id)
-        )
-    )
-    rows = session.execute(
-        select(ContractPosition, DispatchContract, School, Organisation.prefecture)
-        .join(DispatchContract, ContractPosition.contract_id == DispatchContract.id)
-        .join(School, ContractPosition.school_id == School.id)
-        .join(Organisation, DispatchContract.boe_id == Organisation.id)
-        .where(
-            DispatchContract.company_id == company_id,
-            DispatchContract.start <= on,
-            DispatchContract.end >= on,
-        )
-        .order_by(DispatchContract.reference, ContractPosition.external_id, ContractPosition.id)
-    ).all()
+    alt_rows = roster_alts_of_company(session, company_id)
+    rows = positions_in_force(session, company_id, on)
     counts: dict[str, int] = {}
     for pos, _c, _s, _p in rows:
         counts[pos.external_id] = counts.get(pos.external_id, 0) + 1
     open_rows: dict[int, list[RosterAssignment]] = {}
-    if alt_rows:
-        for row in session.scalars(
-            select(RosterAssignment)
-            .where(
-                RosterAssignment.end.is_(None),
-                RosterAssignment.alt_id.in_([a.id for a in alt_rows]),
-            )
-            .order_by(RosterAssignment.start, RosterAssignment.id)
-        ):
-            open_rows.setdefault(row.alt_id, []).append(row)
+    for row in open_assignments_of_alts(session, [a.id for a in alt_rows]):
+        open_rows.setdefault(row.alt_id, []).append(row)
     active = {pos.id for pos, _c, _s, _p in rows}
     positions = [
         PositionInput(

@@ -12,18 +12,20 @@ from collections.abc import Sequence
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
-from altmatch.db.models import (
-    ContractPosition,
-    DispatchContract,
-    Organisation,
-    RosterAlt,
-    RosterAssignment,
-    School,
+from altmatch.db.dispatch import (
+    all_boes,
+    contract_id_with_reference,
+    contracts_of_boe,
+    contracts_of_company,
+    open_assignments_at_positions,
+    position_external_ids,
+    positions_of_contracts,
 )
+from altmatch.db.models import ContractPosition, DispatchContract, Organisation, School
+from altmatch.db.schools import schools_of
 from altmatch.domain.access import (
     Actor,
     NotFoundError,
@@ -51,6 +53,7 @@ from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.bounds import MAX_DB_INT, RowId
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.kernel.imports import ImportOut, import_result
+from altmatch.services.kernel.locking import stale_guard, touch
 
 # --- shared by the dispatch services -------------------------------------------------------
 
@@ -192,36 +195,12 @@ def contract_type_out(code: ContractType, locale: str) -> ContractTypeOut:
 
 
 def _current(session: Session, position_ids: Sequence[int]) -> dict[int, AssignedAltOut]:
-    if not position_ids:
-        return {}
-    rows = session.execute(
-        select(RosterAssignment, RosterAlt)
-        .join(RosterAlt, RosterAlt.id == RosterAssignment.alt_id)
-        .where(RosterAssignment.position_id.in_(position_ids), RosterAssignment.end.is_(None))
-        .order_by(RosterAssignment.start, RosterAssignment.id)
-    ).all()
     return {
         a.position_id: AssignedAltOut(
             alt_id=alt.id, external_id=alt.external_id, name=alt.name, since=a.start
         )
-        for a, alt in rows
+        for a, alt in open_assignments_at_positions(session, position_ids)
     }
-
-
-def _positions(
-    session: Session, contract_ids: Sequence[int]
-) -> list[tuple[ContractPosition, School]]:
-    if not contract_ids:
-        return []
-    return [
-        (p, s)
-        for p, s in session.execute(
-            select(ContractPosition, School)
-            .join(School, School.id == ContractPosition.school_id)
-            .where(ContractPosition.contract_id.in_(contract_ids))
-            .order_by(ContractPosition.external_id, ContractPosition.id)
-        ).all()
-    ]
 
 
 def _summary(
@@ -267,7 +246,7 @@ def _contract_out(
     boe_viewer: int | None = None,
 ) -> DispatchContractOut:
     """`boe_viewer`: a BoE's staff read it, who see only the ALTs at their own schools."""
-    pairs = _positions(session, [contract.id])
+    pairs = positions_of_contracts(session, [contract.id])
     current = _current(session, [p.id for p, _ in pairs])
     if boe_viewer is not None:
         mine = {p.id for p, s in pairs if s.boe_id == boe_viewer}
@@ -339,19 +318,15 @@ def list_contracts(
 ) -> ContractsOut:
     """The company's contracts (BoE staff: the ones their BoE signed), newest start first."""
     with sessions() as session:
-        query = select(DispatchContract).order_by(
-            DispatchContract.start.desc(), DispatchContract.reference
-        )
         if not actor.is_operator and actor.role is Role.BOE_STAFF:
             require(actor, Permission.CONTRACT_VIEW)
             if actor.organisation_id is None:
                 raise NotFoundError("boe")
-            query = query.where(DispatchContract.boe_id == actor.organisation_id)
+            contracts = contracts_of_boe(session, actor.organisation_id)
         else:
             company = company_for(session, actor, company_id)
-            query = query.where(DispatchContract.company_id == company.id)
-        contracts = list(session.scalars(query))
-        pairs = _positions(session, [c.id for c in contracts])
+            contracts = contracts_of_company(session, company.id)
+        pairs = positions_of_contracts(session, [c.id for c in contracts])
         current = _current(session, [p.id for p, _ in pairs])
         counts: dict[int, int] = {}
         filled: dict[int, int] = {}
@@ -359,15 +334,7 @@ def list_contracts(
             counts[p.contract_id] = counts.get(p.contract_id, 0) + 1
             filled[p.contract_id] = filled.get(p.contract_id, 0) + (p.id in current)
         manage = _may_manage(actor)
-        boes = (
-            session.scalars(
-                select(Organisation)
-                .where(Organisation.kind == OrgKind.BOE.value)
-                .order_by(Organisation.name_en)
-            ).all()
-            if manage
-            else []
-        )
+        boes = all_boes(session) if manage else []
         return ContractsOut(
             can_manage=manage,
             contracts=[
@@ -404,9 +371,7 @@ def get_contract(
 
 
 def _boe_schools(session: Session, boe_id: int) -> dict[str, School]:
-    return {
-        s.external_id: s for s in session.scalars(select(School).where(School.boe_id == boe_id))
-    }
+    return {s.external_id: s for s in schools_of(session, boe_id)}
 
 
 def _position_row(
@@ -461,12 +426,7 @@ def create_contract(
         if boe is None or boe.kind != OrgKind.BOE:
             raise RuleError(Message(N_("Choose a Board of Education.")), "boe_id")
         reference = fields.reference.strip()
-        taken = session.scalar(
-            select(DispatchContract.id).where(
-                DispatchContract.company_id == company.id, DispatchContract.reference == reference
-            )
-        )
-        if taken is not None:
+        if contract_id_with_reference(session, company.id, reference) is not None:
             raise RuleError(
                 Message(N_("Your company already has a contract with this reference.")),
                 "reference",
@@ -545,6 +505,7 @@ def import_out(
     return import_result(rows, errors, sha256, committed, locale)
 
 
+@stale_guard()
 def import_positions(
     sessions: Sessions,
     actor: Actor,
@@ -565,13 +526,7 @@ def import_positions(
     with sessions.begin() as session:
         contract = _managed_contract(session, actor, contract_id)
         schools = _boe_schools(session, contract.boe_id)
-        existing = set(
-            session.scalars(
-                select(ContractPosition.external_id).where(
-                    ContractPosition.contract_id == contract.id
-                )
-            )
-        )
+        existing = position_external_ids(session, contract.id)
         errors = list(upload.errors)
         for record, row in zip(upload.records, upload.rows, strict=True):
             if record.position_id in existing:
@@ -618,5 +573,5 @@ def import_positions(
             after,
             tenant_id=contract.company_id,
         )
-        contract.version += 1
+        touch(contract)  # new positions change the contract: its version moves on
         return import_out(len(rows), [], upload.sha256, committed=True)

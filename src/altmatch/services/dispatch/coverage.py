@@ -10,19 +10,17 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
-from altmatch.db.models import (
-    ContractPosition,
-    DispatchContract,
-    Organisation,
-    RosterAlt,
-    RosterAssignment,
-    School,
+from altmatch.db.dispatch import (
+    alts_at_positions,
+    contracts_with_boes,
+    positions_of_contracts,
+    roster_alts_of_company,
 )
+from altmatch.db.models import DispatchContract, Organisation, RosterAlt
 from altmatch.domain.access import Actor, NotFoundError, OrgKind
 from altmatch.domain.coverage import (
     AltTerm,
@@ -39,13 +37,6 @@ from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import HiringPath, RenewalIntention
 from altmatch.services.dispatch.access import company_of
 from altmatch.services.kernel.errors import RuleError
-
-# Labels of renewal intentions, translated where shown.
-INTENTION_LABELS = {
-    RenewalIntention.RENEWING: N_("Renewing"),
-    RenewalIntention.UNDECIDED: N_("Undecided"),
-    RenewalIntention.LEAVING: N_("Leaving"),
-}
 
 
 class TallyOut(BaseModel):
@@ -192,15 +183,7 @@ def dispatch_coverage(
     today = today or today_in_japan()
     with sessions() as session:
         company = _company(session, actor, company_id)
-        rows: list[tuple[DispatchContract, Organisation]] = [
-            (contract, boe)
-            for contract, boe in session.execute(
-                select(DispatchContract, Organisation)
-                .join(Organisation, Organisation.id == DispatchContract.boe_id)
-                .where(DispatchContract.company_id == company.id)
-                .order_by(DispatchContract.reference)
-            )
-        ]
+        rows = contracts_with_boes(session, company.id)
         regions = sorted({boe.prefecture or "" for _, boe in rows})
         if region is not None:
             if region not in regions:
@@ -210,26 +193,9 @@ def dispatch_coverage(
                 )
             rows = [(c, boe) for c, boe in rows if (boe.prefecture or "") == region]
         contract_ids = [c.id for c, _ in rows]
-        positions = list(
-            session.execute(
-                select(ContractPosition, School)
-                .join(School, School.id == ContractPosition.school_id)
-                .where(ContractPosition.contract_id.in_(contract_ids))
-                .order_by(ContractPosition.contract_id, ContractPosition.external_id)
-            ).all()
-        )
-        current: dict[int, int] = dict(
-            session.execute(
-                select(RosterAssignment.position_id, RosterAssignment.alt_id).where(
-                    RosterAssignment.end.is_(None),
-                    RosterAssignment.position_id.in_([p.id for p, _ in positions]),
-                )
-            ).all()
-        )
-        alts = {
-            a.id: a
-            for a in session.scalars(select(RosterAlt).where(RosterAlt.company_id == company.id))
-        }
+        positions = positions_of_contracts(session, contract_ids)
+        current = alts_at_positions(session, [p.id for p, _ in positions])
+        alts = {a.id: a for a in roster_alts_of_company(session, company.id)}
         terms = [
             ContractTerm(
                 c.id,

@@ -8,21 +8,15 @@ Only the company's own staff (or the operator for a named company) see any of it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
-from altmatch.db.models import (
-    ContractPosition,
-    DispatchContract,
-    RosterAlt,
-    RosterAssignment,
-    School,
-)
+from altmatch.db.dispatch import add_roster_alts, assignment_history, roster_alts_of_company
+from altmatch.db.models import RosterAlt
 from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.domain.dispatch import checklist_progress
 from altmatch.i18n import N_, Message
@@ -38,15 +32,11 @@ from altmatch.services.dispatch.contracts import (
     named,
 )
 from altmatch.services.kernel.audit import record_audit
-from altmatch.services.kernel.errors import RuleError, stale_record
+from altmatch.services.kernel.errors import RuleError
 from altmatch.services.kernel.imports import ImportOut
+from altmatch.services.kernel.locking import expect_version, stale_guard, touch
 
 LEVELS = frozenset(level.value for level in SchoolLevel)
-RENEWAL_LABELS: Mapping[RenewalIntention, str] = {
-    RenewalIntention.RENEWING: N_("Renewing"),
-    RenewalIntention.UNDECIDED: N_("Undecided"),
-    RenewalIntention.LEAVING: N_("Leaving"),
-}
 
 
 class RosterAssignmentOut(BaseModel):
@@ -128,20 +118,8 @@ def _items() -> list[str]:
 def _assignments(
     session: Session, alt_ids: Sequence[int], locale: str, *, current_only: bool
 ) -> dict[int, list[RosterAssignmentOut]]:
-    if not alt_ids:
-        return {}
-    query = (
-        select(RosterAssignment, ContractPosition, DispatchContract, School)
-        .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
-        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
-        .join(School, School.id == ContractPosition.school_id)
-        .where(RosterAssignment.alt_id.in_(alt_ids))
-        .order_by(RosterAssignment.start.desc(), RosterAssignment.id.desc())
-    )
-    if current_only:
-        query = query.where(RosterAssignment.end.is_(None))
     found: dict[int, list[RosterAssignmentOut]] = {}
-    for a, p, c, s in session.execute(query).all():
+    for a, p, c, s in assignment_history(session, alt_ids, current_only=current_only):
         found.setdefault(a.alt_id, []).append(
             RosterAssignmentOut(
                 position_id=p.id,
@@ -203,11 +181,7 @@ def list_roster(
     chosen = filters or RosterFilters()
     with sessions() as session:
         company = company_for(session, actor, company_id)
-        rows = session.scalars(
-            select(RosterAlt)
-            .where(RosterAlt.company_id == company.id)
-            .order_by(RosterAlt.name, RosterAlt.external_id)
-        ).all()
+        rows = roster_alts_of_company(session, company.id, by_name=True)
         prefectures = sorted({r.home_prefecture for r in rows})
         total = len(rows)
         if chosen.renewal_intention is not None:
@@ -273,19 +247,17 @@ def get_roster_alt(
 def _versioned_update(
     session: Session, row: RosterAlt, version: int, values: dict[str, object]
 ) -> None:
-    """UPDATE ... WHERE version = the one the editor read: a concurrent edit loses (409)."""
-    if row.version != version:
-        raise stale_record()
-    result = session.execute(
-        update(RosterAlt)
-        .where(RosterAlt.id == row.id, RosterAlt.version == version)
-        .values(**values, version=version + 1)
-        .execution_options(synchronize_session="fetch")
-    )
-    if getattr(result, "rowcount", 1) != 1:
-        raise stale_record()
+    """Set `values` if the editor read `version`. The mapper's UPDATE ... WHERE version = the
+    one loaded makes a concurrent edit lose (409 under stale_guard); touched, so every edit moves
+    the version on even when it leaves the value as it was."""
+    expect_version(row, version)
+    for key, value in values.items():
+        setattr(row, key, value)
+    touch(row)
+    session.flush()
 
 
+@stale_guard()
 def tick_checklist(
     sessions: Sessions,
     actor: Actor,
@@ -319,6 +291,7 @@ def tick_checklist(
         return _detail(session, row, locale)
 
 
+@stale_guard()
 def set_renewal_intention(
     sessions: Sessions,
     actor: Actor,
@@ -364,11 +337,7 @@ def _fields(record: RosterRecord) -> dict[str, object]:
     }
 
 
-# New ALTs go in as executemany batches: a 100,000-row roster takes seconds, not minutes, and
-# only one batch of parameters is in memory at a time.
-INSERT_BATCH = 5_000
-
-
+@stale_guard()
 def import_roster(
     sessions: Sessions,
     actor: Actor,
@@ -388,10 +357,7 @@ def import_roster(
         company = company_for(session, actor, company_id)
         if upload.errors or not commit:
             return import_out(len(upload.records), upload.errors, upload.sha256, False, locale)
-        existing = {
-            r.external_id: r
-            for r in session.scalars(select(RosterAlt).where(RosterAlt.company_id == company.id))
-        }
+        existing = {r.external_id: r for r in roster_alts_of_company(session, company.id)}
         added: list[str] = []
         updated: list[str] = []
         new_rows: list[RosterRecord] = []
@@ -405,14 +371,11 @@ def import_roster(
             if any(getattr(row, k) != v for k, v in fields.items()):
                 for key, value in fields.items():
                     setattr(row, key, value)
-                row.version += 1
                 updated.append(record.alt_id)
-        for start in range(0, len(new_rows), INSERT_BATCH):
-            batch = new_rows[start : start + INSERT_BATCH]
-            session.execute(
-                insert(RosterAlt),
-                [{"company_id": company.id, "external_id": r.alt_id, **_fields(r)} for r in batch],
-            )
+        # a generator: add_roster_alts builds one batch of parameters at a time
+        add_roster_alts(
+            session, company.id, ({"external_id": r.alt_id, **_fields(r)} for r in new_rows)
+        )
         session.flush()
         after = {
             "rows": len(upload.records),

@@ -10,10 +10,10 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
+from altmatch.db.dispatch import all_boes, contracts_of_company, tenders_of_company
 from altmatch.db.models import DispatchContract, Organisation, Tender
 from altmatch.domain.access import Actor, NotFoundError, OrgKind, Permission, require
 from altmatch.domain.dispatch import tender_record
@@ -112,22 +112,10 @@ def list_tenders(
     _check(actor)
     with sessions() as session:
         company = company_for(session, actor, company_id)
-        tenders = session.scalars(
-            select(Tender)
-            .where(Tender.company_id == company.id)
-            .order_by(Tender.submitted_on.desc(), Tender.id.desc())
-        ).all()
+        tenders = tenders_of_company(session, company.id)
         record = tender_record(t.outcome for t in tenders)
-        boes = session.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrgKind.BOE.value)
-            .order_by(Organisation.name_en)
-        ).all()
-        contracts = session.scalars(
-            select(DispatchContract)
-            .where(DispatchContract.company_id == company.id)
-            .order_by(DispatchContract.reference)
-        ).all()
+        boes = all_boes(session)
+        contracts = contracts_of_company(session, company.id, by_reference=True)
         return TendersOut(
             company_id=company.id,
             company=named(company, locale),

@@ -12,11 +12,17 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from altmatch.clock import today_in_japan, utc_now
 from altmatch.db import Sessions
+from altmatch.db.dispatch import (
+    TRANSFER_PENDING,
+    pending_transfer_id,
+    transfer_events,
+    transfers_of_alt,
+    transfers_of_company,
+)
 from altmatch.db.models import RosterAlt, TransferEvent, TransferRequest
 from altmatch.domain.access import Actor, NotFoundError, Permission, require
 from altmatch.domain.transfers import propose_transfer
@@ -36,9 +42,10 @@ from altmatch.services.dispatch.assignment import (
 )
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.bounds import RowId
-from altmatch.services.kernel.errors import RuleError, StaleError, stale_record
+from altmatch.services.kernel.errors import RuleError, StaleError
+from altmatch.services.kernel.locking import expect_version, stale_guard, touch
 
-PENDING = "requested"
+PENDING = TRANSFER_PENDING
 
 
 class TransferIn(BaseModel):
@@ -132,11 +139,7 @@ def transfer_out(
     assert alt is not None
     if positions is None:
         positions = _current_positions(session, alt.company_id)
-    events = session.scalars(
-        select(TransferEvent)
-        .where(TransferEvent.transfer_id == row.id)
-        .order_by(TransferEvent.at, TransferEvent.id)
-    )
+    events = transfer_events(session, row.id)
     return TransferOut(
         id=row.id,
         alt_id=alt.id,
@@ -167,6 +170,7 @@ def _event(
     note: str = "",
     detail: dict[str, Any] | None = None,
 ) -> None:
+    session.flush()  # the UPDATE moves the version on: audit the one it wrote
     session.add(
         TransferEvent(
             transfer_id=row.id, by_user_id=actor.user_id, action=action, note=note, detail=detail
@@ -184,11 +188,7 @@ def _event(
     )
 
 
-def _listing(session: Session, where: Any, locale: str) -> TransfersOut:
-    pending_first = case((TransferRequest.status == PENDING, 0), else_=1)
-    rows = session.scalars(
-        select(TransferRequest).where(where).order_by(pending_first, TransferRequest.id.desc())
-    )
+def _listing(session: Session, rows: list[TransferRequest], locale: str) -> TransfersOut:
     cache: dict[int, dict[int, str | None]] = {}
     out = []
     for r in rows:
@@ -199,12 +199,7 @@ def _listing(session: Session, where: Any, locale: str) -> TransfersOut:
 
 
 def _create(session: Session, actor: Actor, alt: RosterAlt, body: TransferIn) -> TransferRequest:
-    open_one = session.scalars(
-        select(TransferRequest.id).where(
-            TransferRequest.alt_id == alt.id, TransferRequest.status == PENDING
-        )
-    ).first()
-    if open_one is not None:
+    if pending_transfer_id(session, alt.id) is not None:
         raise RuleError(
             Message(N_("There is already a pending transfer request; withdraw it first.")),
             "to_prefecture",
@@ -236,7 +231,7 @@ def _create(session: Session, actor: Actor, alt: RosterAlt, body: TransferIn) ->
 def list_my_transfers(sessions: Sessions, actor: Actor, *, locale: str = "en") -> TransfersOut:
     with sessions() as session:
         alt = own_roster_alt(session, actor)
-        return _listing(session, TransferRequest.alt_id == alt.id, locale)
+        return _listing(session, transfers_of_alt(session, alt.id), locale)
 
 
 def request_my_transfer(
@@ -247,6 +242,7 @@ def request_my_transfer(
         return transfer_out(session, _create(session, actor, alt, body), locale)
 
 
+@stale_guard()
 def withdraw_my_transfer(
     sessions: Sessions, actor: Actor, transfer_id: int, *, version: int, locale: str = "en"
 ) -> TransferOut:
@@ -259,7 +255,6 @@ def withdraw_my_transfer(
         row.status = "withdrawn"
         row.decided_at = utc_now()
         row.decided_by = actor.user_id
-        row.version += 1
         _event(session, actor, row, "withdrawn")
         return transfer_out(session, row, locale)
 
@@ -281,8 +276,7 @@ def _staff_transfer(
 
 
 def _pending(row: TransferRequest, version: int) -> None:
-    if row.version != version:
-        raise stale_record()
+    expect_version(row, version)
     if row.status != PENDING:
         raise StaleError(
             Message(N_("This request has already been decided or withdrawn.")), "version"
@@ -299,7 +293,7 @@ def list_company_transfers(
     """The company's transfer requests, pending ones first."""
     with sessions() as session:
         company = resolve_company(session, actor, company_id)
-        return _listing(session, TransferRequest.company_id == company, locale)
+        return _listing(session, transfers_of_company(session, company), locale)
 
 
 def file_transfer(
@@ -325,6 +319,7 @@ def get_transfer(
         return transfer_out(session, row, locale)
 
 
+@stale_guard()
 def propose_transfer_moves(
     sessions: Sessions,
     actor: Actor,
@@ -373,7 +368,7 @@ def propose_transfer_moves(
             "filled_after": found.filled_after,
             "target_position": labels.get(found.target_position) if found.target_position else None,
         }
-        row.version += 1
+        touch(row)  # a new proposal may equal the last one: the version moves on anyway
         _event(
             session,
             actor,
@@ -384,6 +379,7 @@ def propose_transfer_moves(
         return transfer_out(session, row, locale)
 
 
+@stale_guard()
 def approve_transfer(
     sessions: Sessions,
     actor: Actor,
@@ -417,11 +413,11 @@ def approve_transfer(
         row.decided_at = utc_now()
         row.decided_by = actor.user_id
         row.decision_note = note.strip()
-        row.version += 1
         _event(session, actor, row, "approved", note.strip(), {"moves": proposal["moves"]})
         return transfer_out(session, row, locale)
 
 
+@stale_guard()
 def decline_transfer(
     sessions: Sessions,
     actor: Actor,
@@ -440,6 +436,5 @@ def decline_transfer(
         row.decided_at = utc_now()
         row.decided_by = actor.user_id
         row.decision_note = note.strip()
-        row.version += 1
         _event(session, actor, row, "declined", note.strip())
         return transfer_out(session, row, locale)

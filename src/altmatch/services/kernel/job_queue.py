@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass
 
 import redis
-from sqlalchemy import make_url
 
 from altmatch.config import Settings
 
@@ -57,7 +56,7 @@ def current() -> QueueConfig:
 
 def queue_key(settings: Settings) -> str:
     """The Redis list of one installation: named after its database, never its password."""
-    url = make_url(settings.database_url).render_as_string(hide_password=True)
+    url = settings.safe_database_url
     return f"altmatch:jobs:{hashlib.sha256(url.encode()).hexdigest()[:16]}"
 
 

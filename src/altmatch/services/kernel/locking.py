@@ -21,10 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from sqlalchemy import inspect
-from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from altmatch.db.base import mark_changed
 from altmatch.services.kernel.errors import stale_record
 
 
@@ -49,13 +48,7 @@ def touch(row: object) -> None:
 
     It marks one plain column as changed; flagging `version` itself would pin the version.
     """
-    mapper = inspect(row).mapper
-    for attr in mapper.column_attrs:
-        column = attr.columns[0]
-        if not column.primary_key and column is not mapper.version_id_col:
-            flag_modified(row, attr.key)
-            return
-    raise TypeError(f"{type(row).__name__} has no column to touch")
+    mark_changed(row)
 
 
 @contextmanager

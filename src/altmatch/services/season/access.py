@@ -7,7 +7,6 @@ confirms that another tenant's object exists.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 
 from pydantic import BaseModel
@@ -24,20 +23,6 @@ from altmatch.db.models import (
 )
 from altmatch.domain.access import Actor, NotFoundError, Role
 from altmatch.domain.application import ApplicationStage
-from altmatch.i18n import N_
-
-STAGE_LABELS: Mapping[ApplicationStage, str] = {
-    ApplicationStage.SUBMITTED: N_("Submitted"),
-    ApplicationStage.SCREENED: N_("Screened"),
-    ApplicationStage.INTERVIEWED: N_("Interviewed"),
-    ApplicationStage.SHORTLISTED: N_("Shortlisted"),
-    ApplicationStage.ALTERNATE: N_("Alternate"),
-    ApplicationStage.NOT_SELECTED: N_("Not selected"),
-    ApplicationStage.PLACED: N_("Placed"),
-    ApplicationStage.CONTRACTED: N_("Contracted"),
-    ApplicationStage.WITHDRAWN: N_("Withdrawn"),
-}
-
 
 # -- access helpers ----------------------------------------------------------------------------
 

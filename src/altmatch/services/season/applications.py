@@ -12,7 +12,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
@@ -23,7 +22,8 @@ from altmatch.domain.application import REVIEW_STAGES, ApplicationStage
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.kernel.audit import record_audit
-from altmatch.services.kernel.errors import RuleError, StaleError, stale_record
+from altmatch.services.kernel.errors import RuleError, StaleError
+from altmatch.services.kernel.locking import expect_version, stale_guard
 from altmatch.services.season.access import (
     CandidateOut,
     SeasonOut,
@@ -33,6 +33,7 @@ from altmatch.services.season.access import (
     own_candidate,
     season_out,
 )
+from altmatch.services.season.alternates import first_place_of
 
 
 class PreferencesIn(BaseModel):
@@ -125,11 +126,8 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
         return None
     request = session.get(SeasonRequest, placement.request_id) if placement.request_id else None
     boe = repo.organisations(session, {request.boe_id}).get(request.boe_id) if request else None
-    alternate = (
-        session.get(SeasonRequest, placement.alternate_request_id)
-        if placement.alternate_request_id
-        else None
-    )
+    waits = first_place_of(session, run.id, row.id)
+    alternate = session.get(SeasonRequest, waits[0]) if waits else None
     explanation = placement.explanation
     return OutcomeOut(
         run_id=run.id,
@@ -143,7 +141,7 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
         text=str(explanation.get("text", "")),
         why_not=list(explanation.get("why_not", [])),
         alternate_request_id=alternate.external_id if alternate else None,
-        alternate_position=placement.alternate_position,
+        alternate_position=waits[1] if waits else None,
         anywhere=explanation.get("anywhere"),
         chance=placement.chance,
         chance_low=placement.chance_low,
@@ -151,6 +149,7 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
     )
 
 
+@stale_guard()
 def set_preferences(
     sessions: Sessions, actor: Actor, season_id: int, preferences: PreferencesIn, *, version: int
 ) -> SeasonApplicationOut:
@@ -159,36 +158,32 @@ def set_preferences(
     prefectures = list(dict.fromkeys(p.strip() for p in preferences.prefectures if p.strip()))
     if any(len(p) > 64 for p in prefectures):
         raise RuleError(Message(N_("A prefecture name has at most 64 characters.")), "prefectures")
-    try:
-        with sessions.begin() as session:
-            season = access_season(session, actor, season_id)
-            row = own_candidate(session, actor, season)
-            if not _preferences_open(season, row):
-                raise StaleError(
-                    Message(N_("The outcome is published: preferences can no longer change.")),
-                    "preferences",
-                )
-            if row.version != version:
-                raise stale_record()
-            before = _preferences(row)
-            row.preferred_prefectures = prefectures
-            row.preferred_area = preferences.area.value if preferences.area else None
-            row.preferred_school_levels = [s.value for s in preferences.school_levels]
-            row.accepts_anywhere = preferences.anywhere
-            session.flush()
-            record_audit(
-                session,
-                actor,
-                "application.preferences_set",
-                "season_candidate",
-                row.id,
-                before,
-                _preferences(row),
-                tenant_id=season.programme_id,
+    with sessions.begin() as session:
+        season = access_season(session, actor, season_id)
+        row = own_candidate(session, actor, season)
+        if not _preferences_open(season, row):
+            raise StaleError(
+                Message(N_("The outcome is published: preferences can no longer change.")),
+                "preferences",
             )
-            return _application(session, season, row)
-    except StaleDataError as exc:
-        raise stale_record() from exc
+        expect_version(row, version)
+        before = _preferences(row)
+        row.preferred_prefectures = prefectures
+        row.preferred_area = preferences.area.value if preferences.area else None
+        row.preferred_school_levels = [s.value for s in preferences.school_levels]
+        row.accepts_anywhere = preferences.anywhere
+        session.flush()
+        record_audit(
+            session,
+            actor,
+            "application.preferences_set",
+            "season_candidate",
+            row.id,
+            before,
+            _preferences(row),
+            tenant_id=season.programme_id,
+        )
+        return _application(session, season, row)
 
 
 def _preferences(row: SeasonCandidate) -> dict[str, object]:
@@ -200,6 +195,7 @@ def _preferences(row: SeasonCandidate) -> dict[str, object]:
     }
 
 
+@stale_guard()
 def set_stage(
     sessions: Sessions,
     actor: Actor,
@@ -214,32 +210,28 @@ def set_stage(
     require(actor, Permission.SEASON_MANAGE)
     if stage not in REVIEW_STAGES:
         raise RuleError(Message(N_("This stage is set by publishing a run, not by hand.")), "stage")
-    try:
-        with sessions.begin() as session:
-            season = access_season(session, actor, season_id)
-            row = access_candidate(session, actor, season, candidate_id)
-            if season.status != "open" or row.stage not in REVIEW_STAGES:
-                raise StaleError(
-                    Message(N_("This application's outcome is decided; its stage is final.")),
-                    "stage",
-                )
-            if row.version != version:
-                raise stale_record()
-            before = {"stage": row.stage}
-            change_stage(session, actor, row, stage)
-            session.flush()
-            record_audit(
-                session,
-                actor,
-                "application.stage_set",
-                "season_candidate",
-                row.id,
-                before,
-                {"stage": stage.value},
+    with sessions.begin() as session:
+        season = access_season(session, actor, season_id)
+        row = access_candidate(session, actor, season, candidate_id)
+        if season.status != "open" or row.stage not in REVIEW_STAGES:
+            raise StaleError(
+                Message(N_("This application's outcome is decided; its stage is final.")),
+                "stage",
             )
-            return _application(session, season, row)
-    except StaleDataError as exc:
-        raise stale_record() from exc
+        expect_version(row, version)
+        before = {"stage": row.stage}
+        change_stage(session, actor, row, stage)
+        session.flush()
+        record_audit(
+            session,
+            actor,
+            "application.stage_set",
+            "season_candidate",
+            row.id,
+            before,
+            {"stage": stage.value},
+        )
+        return _application(session, season, row)
 
 
 def change_stage(

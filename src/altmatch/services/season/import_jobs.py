@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
-from altmatch.db.models import Job, JobFile
+from altmatch.db import jobs as repo
+from altmatch.db.models import JobFile
 from altmatch.domain.access import Actor, NotFoundError
 from altmatch.i18n import N_
 from altmatch.io.limits import ImportLimits
@@ -78,7 +78,7 @@ def run_import(
 ) -> ImportOut:
     """Run the job's import with commit; the report says whether anything was stored."""
     with sessions() as session:
-        stored = session.scalar(select(JobFile).where(JobFile.job_id == job_id))
+        stored = repo.job_file(session, job_id)
         if stored is None:
             raise NotFoundError("file")
         filename, content = stored.filename, stored.content
@@ -103,14 +103,9 @@ def run_import(
 def delete_file(sessions: Sessions, job_id: int) -> None:
     """The job has ended: its file is no longer needed."""
     with sessions.begin() as session:
-        session.execute(delete(JobFile).where(JobFile.job_id == job_id))
+        repo.delete_job_file(session, job_id)
 
 
 def delete_finished_files(session: Session) -> None:
     """Drop the files of ended jobs (e.g. one failed because its worker died mid-import)."""
-    ended = select(Job.id).where(Job.status.in_(("done", "failed")))
-    session.execute(
-        delete(JobFile)
-        .where(JobFile.job_id.in_(ended))
-        .execution_options(synchronize_session=False)
-    )
+    repo.delete_files_of_ended_jobs(session)

@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import redis
-from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
+from altmatch.db import jobs as repo
 from altmatch.db.models import Job, User
 from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError
 from altmatch.i18n import N_, Message
@@ -70,36 +70,20 @@ def worker_name() -> str:
 
 def claim_job(sessions: Sessions, job_id: int, worker: str) -> bool:
     """Take the queued job `job_id` for `worker`; True for the one process that wins it."""
-    now = utc_now()
     with sessions.begin() as session:
-        result = session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == "queued")
-            .values(status="running", worker=worker, started_at=now, heartbeat_at=now)
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return repo.claim_queued_job(session, job_id, worker, utc_now())
 
 
 def claim_next(sessions: Sessions, worker: str) -> int | None:
     """Claim the oldest queued job, or None. PostgreSQL skips rows another process is
     claiming (FOR UPDATE SKIP LOCKED); elsewhere a lost race just tries the next one."""
     while True:
-        with sessions() as session:
-            query = select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            with session.begin():
-                job_id = session.scalar(query)
-                if job_id is None:
-                    return None
-                now = utc_now()
-                won = session.execute(
-                    update(Job)
-                    .where(Job.id == job_id, Job.status == "queued")
-                    .values(status="running", worker=worker, started_at=now, heartbeat_at=now)
-                )
-                if getattr(won, "rowcount", 0):
-                    return int(job_id)
+        with sessions.begin() as session:
+            job_id = repo.oldest_queued_job_id(session)
+            if job_id is None:
+                return None
+            if repo.claim_queued_job(session, job_id, worker, utc_now()):
+                return job_id
 
 
 def beat(sessions: Sessions, job_id: int, worker: str) -> bool:
@@ -116,21 +100,10 @@ def expire_stale_jobs(
 ) -> int:
     """Fail every running job (or just `job_id`) silent for longer than the lease; how many."""
     cutoff = (now or utc_now()) - timedelta(seconds=lease_seconds)
-    last_sign = func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at)
-    query = update(Job).where(Job.status == "running", last_sign < cutoff)
-    if job_id is not None:
-        query = query.where(Job.id == job_id)
     with sessions.begin() as session:
-        result = session.execute(
-            query.values(
-                status="failed",
-                stage="failed",
-                error=INTERRUPTED,
-                error_params=None,
-                finished_at=utc_now(),
-            ).execution_options(synchronize_session=False)
+        count = repo.fail_silent_jobs(
+            session, cutoff, error=INTERRUPTED, finished_at=utc_now(), job_id=job_id
         )
-        count: int = getattr(result, "rowcount", 0)
         if count:
             import_jobs.delete_finished_files(session)
     if count:
@@ -289,12 +262,7 @@ def _fail(sessions: Sessions, job_id: int, worker: str, error: Message, **values
 def _update_own(sessions: Sessions, job_id: int, worker: str, **values: Any) -> bool:
     """Update the job only while `worker` still holds it running (not failed as stale)."""
     with sessions.begin() as session:
-        result = session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.worker == worker, Job.status == "running")
-            .values(**values)
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return repo.update_held_job(session, job_id, worker, values)
 
 
 def serve_jobs(sessions: Sessions, config: job_queue.QueueConfig, stop: threading.Event) -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
@@ -20,6 +19,7 @@ from altmatch.io.season_files import MAX_CAPACITY, MAX_ID_CHARS, MAX_WEIGHT, MAX
 from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError, StaleError, stale_record
+from altmatch.services.kernel.locking import expect_version, stale_guard
 from altmatch.services.season.access import (
     RequestOut,
     SeasonOut,
@@ -129,6 +129,7 @@ def file_request(
         return request_out(row, boe)
 
 
+@stale_guard()
 def edit_request(
     sessions: Sessions,
     actor: Actor,
@@ -140,20 +141,16 @@ def edit_request(
 ) -> RequestOut:
     """Change a request, if `version` is still the stored one and the deadline has not passed."""
     require(actor, Permission.REQUEST_EDIT)
-    try:
-        with sessions.begin() as session:
-            season = access_season(session, actor, season_id)
-            row = access_request(session, actor, season, request_id)
-            _editable(season)
-            if row.version != version:
-                raise stale_record()
-            before = _criteria(row)
-            _apply(row, fields, actor)
-            session.flush()  # UPDATE ... WHERE version = the one read: a race loses here
-            after = _criteria(row)
-            record_audit(session, actor, "request.edited", "season_request", row.id, before, after)
-            boe = session.get(Organisation, row.boe_id)
-            assert boe is not None
-            return request_out(row, boe)
-    except StaleDataError as exc:
-        raise stale_record() from exc
+    with sessions.begin() as session:
+        season = access_season(session, actor, season_id)
+        row = access_request(session, actor, season, request_id)
+        _editable(season)
+        expect_version(row, version)
+        before = _criteria(row)
+        _apply(row, fields, actor)
+        session.flush()  # UPDATE ... WHERE version = the one read: a race loses here
+        after = _criteria(row)
+        record_audit(session, actor, "request.edited", "season_request", row.id, before, after)
+        boe = session.get(Organisation, row.boe_id)
+        assert boe is not None
+        return request_out(row, boe)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
 from altmatch.db import season as repo
-from altmatch.db.models import SeasonCandidate, SeasonCouple, SeasonRequest, SeasonRow
+from altmatch.db.models import SeasonRow
 from altmatch.domain.access import AccessDeniedError, Actor, Permission, Role, require
 from altmatch.domain.application import ApplicationStage
 from altmatch.i18n import N_, Message
@@ -105,39 +103,20 @@ def season_overview(sessions: Sessions, actor: Actor, season_id: int) -> SeasonO
     with sessions() as session:
         season = access_season(session, actor, season_id)
         published = repo.latest_published_run(session, season.id)
-        stages = _stage_counts(session, season.id)
-        n_requests, places = session.execute(
-            select(func.count(), func.coalesce(func.sum(SeasonRequest.capacity), 0)).where(
-                SeasonRequest.season_id == season.id
-            )
-        ).one()
-        couples = session.scalar(select(func.count()).where(SeasonCouple.season_id == season.id))
-        listed = session.scalars(
-            select(SeasonCandidate)
-            .where(SeasonCandidate.season_id == season.id)
-            .order_by(SeasonCandidate.id)
-            .limit(OVERVIEW_CANDIDATES)
-        )
+        stages = repo.candidates_per_stage(session, season.id)
+        n_requests, places = repo.request_totals(session, season.id)
+        couples = repo.couple_count(session, season.id)
+        listed = repo.candidates(session, season.id, limit=OVERVIEW_CANDIDATES)
         return SeasonOverviewOut(
             season=season_out(season),
             counts=SeasonCountsOut(
                 candidates=sum(stages.values()),
-                requests=int(n_requests),
-                places=int(places),
-                couples=int(couples or 0),
+                requests=n_requests,
+                places=places,
+                couples=couples,
                 by_stage={s.value: stages.get(s.value, 0) for s in ApplicationStage},
             ),
             runs=[run_out(r) for r in repo.runs(session, season.id)],
             published_run_id=published.id if published else None,
             candidates=[candidate_out(c) for c in listed],
         )
-
-
-def _stage_counts(session: Session, season_id: int) -> dict[str, int]:
-    """Applications per stage, counted by the database: a season has thousands of them."""
-    query = (
-        select(SeasonCandidate.stage, func.count())
-        .where(SeasonCandidate.season_id == season_id)
-        .group_by(SeasonCandidate.stage)
-    )
-    return {str(stage): int(n) for stage, n in session.execute(query)}

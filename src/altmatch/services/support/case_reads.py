@@ -13,20 +13,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
+from altmatch.db import accounts as accounts_repo
+from altmatch.db import support as repo
 from altmatch.db.models import (
     CaseAttachment,
     CaseEvent,
-    CaseMediation,
-    CaseMessage,
     Notification,
     Organisation,
-    School,
     SupportCase,
-    SupportRoute,
     User,
 )
 from altmatch.domain.access import Actor, NotFoundError, Permission, Role, require
@@ -34,6 +31,7 @@ from altmatch.domain.support import breaches, is_confidential
 from altmatch.i18n import Message, render
 from altmatch.rulebook.schema import SupportRules
 from altmatch.rulebook.vocabulary import CaseCategory, HiringPath, Urgency
+from altmatch.services.kernel.locking import stale_guard
 from altmatch.services.support.escalation import (
     case_is_emergency,
     clock_of,
@@ -188,8 +186,7 @@ def access_case(
     With `escalate_at`, an overdue case is escalated first (what the cron would do anyway), so
     a handler it has just reached can read it without waiting for the next run.
     """
-    query = select(SupportCase).where(SupportCase.id == case_id)
-    case = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    case = repo.get_case(session, case_id, lock=lock)
     if case is None:
         raise NotFoundError("case")
     if escalate_at is not None:
@@ -213,13 +210,6 @@ def access_handled_case(
     if is_alt_of(actor, case):
         raise NotFoundError("case")
     return case
-
-
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    return {i: n for i, n in rows}
 
 
 def summary_out(
@@ -264,12 +254,7 @@ def emergency_contacts(rules: SupportRules, locale: str) -> list[EmergencyContac
 def _handlers(session: Session, case: SupportCase) -> list[HandlerOut]:
     out = []
     for level, (org, role) in enumerate(level_posts(case, range(1, case.level + 1)), start=1):
-        rows = session.execute(
-            select(User.id, User.display_name)
-            .join(SupportRoute, SupportRoute.user_id == User.id)
-            .where(SupportRoute.organisation_id == org, SupportRoute.role == role.value)
-            .order_by(User.id)
-        )
+        rows = repo.handler_names(session, org, role.value)
         out += [HandlerOut(level=level, role=role.value, user_id=i, name=n) for i, n in rows]
     return out
 
@@ -284,39 +269,16 @@ def case_out(
 ) -> CaseOut:
     """The case as its reader may see it: the ALT never gets internal notes or view events."""
     rules = support_rules()
-    messages = list(
-        session.scalars(
-            select(CaseMessage)
-            .where(CaseMessage.case_id == case.id)
-            .order_by(CaseMessage.at, CaseMessage.id)
-        )
-    )
+    messages = repo.case_messages(session, case.id)
     if for_alt:
         messages = [m for m in messages if not m.internal]
-    events = list(
-        session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-        )
-    )
+    events = repo.case_events(session, case.id)
     if for_alt:
         events = [e for e in events if e.action in ALT_EVENTS]
-    names = _names(session, {m.author_user_id for m in messages if m.author_user_id is not None})
-    files = session.execute(
-        select(
-            CaseAttachment.id,
-            CaseAttachment.filename,
-            CaseAttachment.content_type,
-            CaseAttachment.size,
-        )
-        .where(CaseAttachment.case_id == case.id)
-        .order_by(CaseAttachment.id)
-    )
-    mediations = session.execute(
-        select(CaseMediation, School.name_en)
-        .outerjoin(School, School.id == CaseMediation.school_id)
-        .where(CaseMediation.case_id == case.id)
-        .order_by(CaseMediation.id)
-    ).all()
+    authors = {m.author_user_id for m in messages if m.author_user_id is not None}
+    names = accounts_repo.display_names(session, authors)
+    files = repo.attachment_summaries(session, case.id)
+    mediations = repo.case_mediations(session, case.id)
     summary = summary_out(session, case, now, rules)
     return CaseOut(
         **summary.model_dump(),
@@ -372,6 +334,7 @@ def record_view(session: Session, actor: Actor, case: SupportCase, now: datetime
     session.add(CaseEvent(case_id=case.id, at=now, by_user_id=actor.user_id, action="viewed"))
 
 
+@stale_guard()  # reading escalates an overdue case: a write that may lose a race
 def get_case(
     sessions: Sessions,
     actor: Actor,
@@ -389,25 +352,21 @@ def get_case(
         return case_out(session, case, for_alt=is_alt_of(actor, case), now=at, locale=locale)
 
 
+@stale_guard()
 def list_my_cases(sessions: Sessions, actor: Actor, *, now: datetime | None = None) -> CasesOut:
     """The signed-in ALT's cases, newest first."""
     require(actor, Permission.CASE_OPEN_OWN)
     at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
-        cases = list(
-            session.scalars(
-                select(SupportCase)
-                .where(SupportCase.alt_user_id == actor.own_user_id())
-                .order_by(SupportCase.opened_at.desc(), SupportCase.id.desc())
-            )
-        )
+        cases = repo.cases_of_alt(session, actor.own_user_id())
         for case in cases:
             escalate_case(session, case, at, rules)
         session.flush()
         return CasesOut(cases=[summary_out(session, c, at, rules) for c in cases])
 
 
+@stale_guard()
 def list_queue(
     sessions: Sessions,
     actor: Actor,
@@ -421,20 +380,11 @@ def list_queue(
     at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
-        orgs = set(
-            session.scalars(
-                select(SupportRoute.organisation_id).where(SupportRoute.user_id == actor.own_user_id())
-            )
-        )
+        orgs = repo.routed_organisation_ids(session, actor.own_user_id())
         if actor.organisation_id is not None:
             orgs.add(actor.organisation_id)
-        query = select(SupportCase).where(
-            or_(SupportCase.employer_id.in_(orgs), SupportCase.adviser_org_id.in_(orgs))
-        )
-        if not include_resolved:
-            query = query.where(SupportCase.status != "resolved")
         visible = []
-        for case in session.scalars(query.order_by(SupportCase.id)):
+        for case in repo.cases_of_organisations(session, orgs, include_resolved=include_resolved):
             escalate_case(session, case, at, rules)
             if is_handler_of(session, actor, case):
                 visible.append(case)
@@ -480,14 +430,7 @@ def list_notifications(
 ) -> NotificationsOut:
     """The signed-in user's notices, newest first, in their language."""
     with sessions() as session:
-        rows = list(
-            session.scalars(
-                select(Notification)
-                .where(Notification.user_id == actor.own_user_id())
-                .order_by(Notification.at.desc(), Notification.id.desc())
-                .limit(limit)
-            )
-        )
+        rows = repo.notifications_of_user(session, actor.own_user_id(), limit=limit)
         unread = sum(1 for r in rows if r.read_at is None)
         return NotificationsOut(
             notifications=[_notification_out(r, locale) for r in rows], unread=unread

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from altmatch.clock import today_in_japan
+from altmatch.clock import JAPAN
 from altmatch.db import Sessions
+from altmatch.db import accounts as accounts_repo
+from altmatch.db import support as repo
 from altmatch.db.models import (
     CaseAttachment,
     CaseEvent,
@@ -23,7 +24,6 @@ from altmatch.db.models import (
     Organisation,
     School,
     SupportCase,
-    User,
 )
 from altmatch.domain.access import Actor, Permission, require
 from altmatch.domain.support import CaseStatus, deadlines
@@ -31,7 +31,8 @@ from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import CaseCategory, HiringPath, Urgency
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.bounds import RowId
-from altmatch.services.kernel.errors import RuleError, stale_record
+from altmatch.services.kernel.errors import RuleError
+from altmatch.services.kernel.locking import expect_version, stale_guard, touch
 from altmatch.services.support.case_reads import (
     CaseOut,
     access_case,
@@ -87,11 +88,6 @@ class MediationIn(BaseModel):
     version: int | None = None
 
 
-def _check_version(case: SupportCase, version: int | None) -> None:
-    if version is not None and version != case.version:
-        raise stale_record()
-
-
 def _event(
     session: Session,
     actor: Actor,
@@ -101,6 +97,7 @@ def _event(
     detail: dict[str, object] | None = None,
 ) -> None:
     """The case's own history entry and the audit entry for one change."""
+    session.flush()  # the UPDATE moves the version on: audit the one it wrote
     session.add(
         CaseEvent(case_id=case.id, at=at, by_user_id=actor.user_id, action=action, detail=detail)
     )
@@ -145,17 +142,9 @@ def _check_files(files: list[UploadIn]) -> None:
             )
 
 
-def _current_contract(session: Session, user_id: int) -> EmploymentContract:
-    today = today_in_japan()
-    contract = session.scalars(
-        select(EmploymentContract)
-        .where(
-            EmploymentContract.user_id == user_id,
-            EmploymentContract.start <= today,
-            EmploymentContract.end >= today,
-        )
-        .order_by(EmploymentContract.start.desc(), EmploymentContract.id.desc())
-    ).first()
+def _current_contract(session: Session, user_id: int, at: datetime) -> EmploymentContract:
+    """The contract in force on the day (in Japan) the case is opened."""
+    contract = repo.current_contract(session, user_id, at.astimezone(JAPAN).date())
     if contract is None:
         raise RuleError(
             Message(
@@ -178,15 +167,7 @@ def _adviser_org(session: Session, employer_id: int) -> int | None:
         return None
     if employer.kind == "boe" and employer.municipality is None:
         return employer.id
-    return session.scalars(
-        select(Organisation.id)
-        .where(
-            Organisation.kind == "boe",
-            Organisation.prefecture == employer.prefecture,
-            Organisation.municipality.is_(None),
-        )
-        .order_by(Organisation.id)
-    ).first()
+    return repo.prefecture_office_id(session, employer.prefecture)
 
 
 def _store_files(
@@ -224,7 +205,7 @@ def open_case(
     at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
-        contract = _current_contract(session, actor.own_user_id())
+        contract = _current_contract(session, actor.own_user_id(), at)
         path = HiringPath(contract.path)
         due = deadlines(calendar(), rules.targets, body.category, body.urgency, at)
         case = SupportCase(
@@ -280,9 +261,8 @@ def open_case(
 def _warn_unrouted(session: Session, case: SupportCase) -> None:
     """Nobody is on the route: tell the employer's staff to fill in their routing table. The
     notice names only the case number, so a confidential case stays hidden from them."""
-    staff = session.scalars(
-        select(User.id).where(User.organisation_id == case.employer_id, User.disabled.is_(False))
-    )
+    users = accounts_repo.list_users(session, organisation_id=case.employer_id)
+    staff = [u.id for u in users if not u.disabled]
     notify(
         session,
         staff,
@@ -298,6 +278,7 @@ def _warn_unrouted(session: Session, case: SupportCase) -> None:
     )
 
 
+@stale_guard()
 def post_message(
     sessions: Sessions,
     actor: Actor,
@@ -313,7 +294,7 @@ def post_message(
     at = moment(now)
     with sessions.begin() as session:
         case = access_case(session, actor, case_id, lock=True, escalate_at=at)
-        _check_version(case, body.version)
+        expect_version(case, body.version)
         from_alt = is_alt_of(actor, case)
         if from_alt:
             require(actor, Permission.CASE_OPEN_OWN)
@@ -334,7 +315,7 @@ def post_message(
                 at=at,
             )
         )
-        case.version += 1
+        touch(case)  # a message changes the case even when none of its columns change
         if body.internal:
             _event(session, actor, case, "noted", at)
         elif from_alt:
@@ -373,6 +354,7 @@ def _notify_handlers(session: Session, case: SupportCase, kind: str, msgid: str)
     )
 
 
+@stale_guard()
 def resolve_case(
     sessions: Sessions,
     actor: Actor,
@@ -386,7 +368,7 @@ def resolve_case(
     at = moment(now)
     with sessions.begin() as session:
         case = access_handled_case(session, actor, case_id, lock=True, escalate_at=at)
-        _check_version(case, body.version)
+        expect_version(case, body.version)
         if case.status == CaseStatus.RESOLVED:
             raise RuleError(Message(N_("This case is already resolved.")), "version")
         if body.note.strip():
@@ -399,13 +381,13 @@ def resolve_case(
             case.first_responded_at = at
         case.status = CaseStatus.RESOLVED.value
         case.resolved_at = at
-        case.version += 1
         _event(session, actor, case, "resolved", at)
         _notify_alt(session, case, N_("Your support case #{case_id} was marked resolved."))
         session.flush()
         return case_out(session, case, for_alt=False, now=at, locale=locale)
 
 
+@stale_guard()
 def reopen_case(
     sessions: Sessions,
     actor: Actor,
@@ -424,7 +406,7 @@ def reopen_case(
         case = access_case(session, actor, case_id, lock=True)
         if not is_alt_of(actor, case):
             raise RuleError(Message(N_("Only the ALT who opened a case can reopen it.")), "version")
-        _check_version(case, body.version)
+        expect_version(case, body.version)
         if case.status != CaseStatus.RESOLVED:
             raise RuleError(Message(N_("Only a resolved case can be reopened.")), "version")
         if body.reason.strip():
@@ -440,7 +422,6 @@ def reopen_case(
         case.resolved_at = None
         case.resolution_due = due.resolution_due
         case.reopened_count += 1
-        case.version += 1
         _event(session, actor, case, "reopened", at, {"reopened_count": case.reopened_count})
         _notify_handlers(
             session, case, "case_reopened", N_("Support case #{case_id} was reopened.")
@@ -449,6 +430,7 @@ def reopen_case(
         return case_out(session, case, for_alt=True, now=at, locale=locale)
 
 
+@stale_guard()
 def record_mediation(
     sessions: Sessions,
     actor: Actor,
@@ -463,7 +445,7 @@ def record_mediation(
     at = moment(now)
     with sessions.begin() as session:
         case = access_handled_case(session, actor, case_id, lock=True, escalate_at=at)
-        _check_version(case, body.version)
+        expect_version(case, body.version)
         if case.category != CaseCategory.SCHOOL_RELATIONS:
             raise RuleError(
                 Message(N_("Mediation is recorded on school relations cases only.")), "category"
@@ -484,7 +466,7 @@ def record_mediation(
         )
         session.add(row)
         session.flush()
-        case.version += 1
+        touch(case)  # a mediation changes the case even when none of its columns change
         _event(session, actor, case, "mediation", at, {"mediation_id": row.id})
         _notify_alt(session, case, N_("A mediation was recorded on your support case #{case_id}."))
         session.flush()

@@ -23,12 +23,11 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import or_, select, update
-
 from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import Sessions
-from altmatch.db.models import Notification, SupportCase, User
+from altmatch.db import support as repo
+from altmatch.db.models import Notification
 from altmatch.domain.support import is_confidential
 from altmatch.i18n import N_, Message, normalize_locale, render
 from altmatch.rulebook import Rulebook, load_rulebook
@@ -127,15 +126,8 @@ def send_pending_emails(
 def pending_emails(sessions: Sessions, rulebook: Rulebook) -> list[OutgoingEmail]:
     """Each notice not yet e-mailed to an active user with an address, rendered in the
     user's language, oldest first."""
-    query = (
-        select(Notification, User.email, User.locale, SupportCase.category)
-        .join(User, User.id == Notification.user_id)
-        .outerjoin(SupportCase, SupportCase.id == Notification.case_id)
-        .where(Notification.emailed_at.is_(None), User.email != "", User.disabled.is_(False))
-        .order_by(Notification.at, Notification.id)
-    )
     with sessions() as session:
-        rows = session.execute(query).all()
+        rows = repo.unsent_notifications(session)
         return [
             render_email(
                 notice,
@@ -202,37 +194,19 @@ def _claim(sessions: Sessions, notification_id: int, at: datetime) -> bool:
     """Take the notice for this run; a claim older than CLAIM_TIMEOUT was left by a process
     that died mid-send and may be taken over."""
     with sessions.begin() as session:
-        result = session.execute(
-            update(Notification)
-            .where(
-                Notification.id == notification_id,
-                Notification.emailed_at.is_(None),
-                or_(
-                    Notification.email_claimed_at.is_(None),
-                    Notification.email_claimed_at < at - CLAIM_TIMEOUT,
-                ),
-            )
-            .values(email_claimed_at=at)
+        return repo.claim_notification(
+            session, notification_id, at=at, stale_before=at - CLAIM_TIMEOUT
         )
-        return bool(getattr(result, "rowcount", 0))
 
 
 def _release(sessions: Sessions, notification_id: int) -> None:
     with sessions.begin() as session:
-        session.execute(
-            update(Notification)
-            .where(Notification.id == notification_id, Notification.emailed_at.is_(None))
-            .values(email_claimed_at=None)
-        )
+        repo.release_notification(session, notification_id)
 
 
 def _mark_sent(sessions: Sessions, notification_id: int, at: datetime) -> None:
     with sessions.begin() as session:
-        session.execute(
-            update(Notification)
-            .where(Notification.id == notification_id, Notification.emailed_at.is_(None))
-            .values(emailed_at=at)
-        )
+        repo.mark_notification_emailed(session, notification_id, at=at)
 
 
 class _Connection:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
+from altmatch.db import support as repo
 from altmatch.db.models import CaseEvent, SupportCase
 from altmatch.domain.business_calendar import BusinessCalendar
 from altmatch.domain.support import CaseClock, is_emergency, level_due, target_for
@@ -23,6 +23,7 @@ from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.schema import SupportRules
 from altmatch.rulebook.vocabulary import CaseCategory, Urgency
 from altmatch.services.kernel.audit import record_audit
+from altmatch.services.kernel.locking import stale_guard
 from altmatch.services.support.notifications import notify
 from altmatch.services.support.routing import handlers_at, route_length
 
@@ -86,7 +87,7 @@ def escalate_case(
         return None
     before = case.level
     case.level = due
-    case.version += 1
+    session.flush()  # the UPDATE moves the version on: audit the one it wrote
     session.add(
         CaseEvent(
             case_id=case.id,
@@ -119,19 +120,13 @@ def escalate_case(
     return EscalatedOut(case_id=case.id, from_level=before, to_level=due, notified=len(reached))
 
 
+@stale_guard()
 def escalate_overdue(sessions: Sessions, now: datetime | None = None) -> EscalationOut:
     """The cron job: every unresolved case that is due a higher level gets it, in one
     transaction. Running it twice changes nothing the second time."""
     at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
-        cases = list(
-            session.scalars(
-                select(SupportCase)
-                .where(SupportCase.status != RESOLVED)
-                .order_by(SupportCase.id)
-                .with_for_update()
-            )
-        )
+        cases = repo.unresolved_cases(session, lock=True)
         done = [e for c in cases if (e := escalate_case(session, c, at, rules)) is not None]
         return EscalationOut(at=at, checked=len(cases), escalated=done)

@@ -16,14 +16,13 @@ there are `support.metrics.min_cases_for_advisor` closed cases (`measured_suppor
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
-from altmatch.db.models import Organisation, SupportCase
+from altmatch.db import support as repo
+from altmatch.db.models import Organisation
 from altmatch.domain.access import (
     Actor,
     NotFoundError,
@@ -181,51 +180,38 @@ def _round(value: float | None, digits: int) -> float | None:
 
 def _visible_employers(session: Session, actor: Actor) -> list[Organisation]:
     """BoEs and companies whose figures the actor may see, by name."""
-    query = select(Organisation).where(Organisation.kind.in_(EMPLOYER_KINDS))
-    if actor.role is Role.COORDINATOR:
-        query = query.where(
-            Organisation.kind == OrgKind.BOE.value,
-            Organisation.programme_id == actor.organisation_id,
+    if actor.role is Role.ADMIN:
+        rows = repo.organisations_by_name(session, EMPLOYER_KINDS)
+    elif actor.organisation_id is None:
+        return []  # a coordinator or staff member of no organisation sees none
+    elif actor.role is Role.COORDINATOR:
+        boes = (OrgKind.BOE.value,)
+        rows = repo.organisations_by_name(session, boes, programme_id=actor.organisation_id)
+    else:
+        rows = repo.organisations_by_name(
+            session, EMPLOYER_KINDS, organisation_id=actor.organisation_id
         )
-    elif actor.role is not Role.ADMIN:
-        query = query.where(Organisation.id == actor.organisation_id)
-    rows = session.scalars(query.order_by(Organisation.name_en, Organisation.id)).all()
-    # The access rule decides; the query above only keeps the scan small.
+    # The access rule decides; the queries above only keep the scan small.
     return [o for o in rows if sees_organisation(actor, o.id, programme_id=o.programme_id)]
 
 
 def _outcomes_by_employer(session: Session, ids: list[int]) -> dict[int, list[CaseOutcome]]:
     """Every case's timeline for the given employers. Nothing that names a person is read."""
     grouped: dict[int, list[CaseOutcome]] = defaultdict(list)
-    if ids:
-        query = select(SupportCase.employer_id, *_OUTCOME_COLUMNS).where(
-            SupportCase.employer_id.in_(ids)
-        )
-        for employer_id, *timeline in session.execute(query):
-            grouped[employer_id].append(_outcome(timeline))
+    for employer_id, timeline in repo.timelines_by_employer(session, ids):
+        grouped[employer_id].append(_outcome(timeline))
     return grouped
 
 
 def _outcomes_by_path(session: Session) -> dict[str, list[CaseOutcome]]:
     """Every case's timeline per hiring path, across employers."""
     grouped: dict[str, list[CaseOutcome]] = defaultdict(list)
-    for path, *timeline in session.execute(select(SupportCase.path, *_OUTCOME_COLUMNS)):
+    for path, timeline in repo.timelines_by_path(session):
         grouped[path].append(_outcome(timeline))
     return grouped
 
 
-# In CaseOutcome's field order.
-_OUTCOME_COLUMNS = (
-    SupportCase.opened_at,
-    SupportCase.first_responded_at,
-    SupportCase.resolved_at,
-    SupportCase.first_response_due,
-    SupportCase.resolution_due,
-    SupportCase.reopened_count,
-)
-
-
-def _outcome(timeline: list[Any]) -> CaseOutcome:
+def _outcome(timeline: repo.CaseTimeline) -> CaseOutcome:
     opened, responded, resolved, response_due, resolution_due, reopened = timeline
     return CaseOutcome(
         opened_at=opened,

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
+from altmatch.db import accounts as accounts_repo
+from altmatch.db import support as repo
 from altmatch.db.models import Organisation, SupportCase, SupportRoute, User
 from altmatch.domain.access import (
     Actor,
@@ -82,11 +83,7 @@ def _routable(session: Session, actor: Actor, organisation_id: int) -> Organisat
 
 def _routes_out(session: Session, org: Organisation) -> RoutesOut:
     order = {role: i for i, role in enumerate(ROLES_BY_KIND[org.kind])}
-    rows = session.execute(
-        select(SupportRoute, User)
-        .join(User, User.id == SupportRoute.user_id)
-        .where(SupportRoute.organisation_id == org.id)
-    ).all()
+    rows = repo.routes_with_users(session, org.id)
     entries = sorted(
         (
             RouteEntryOut(role=RouteRole(r.role), user_id=u.id, name=u.display_name, email=u.email)
@@ -130,8 +127,8 @@ def set_routes(sessions: Sessions, actor: Actor, organisation_id: int, body: Rou
                     ),
                     f"entries.{i}.user_id",
                 )
-        before = sorted((r.role, r.user_id) for r in _rows(session, org.id))
-        session.execute(delete(SupportRoute).where(SupportRoute.organisation_id == org.id))
+        before = sorted((r.role, r.user_id) for r in repo.routes(session, org.id))
+        repo.delete_routes(session, org.id)
         wanted = sorted({(e.role.value, e.user_id) for e in body.entries})
         session.add_all(
             SupportRoute(organisation_id=org.id, role=role, user_id=user_id)
@@ -149,12 +146,6 @@ def set_routes(sessions: Sessions, actor: Actor, organisation_id: int, body: Rou
             tenant_id=org.id,
         )
         return _routes_out(session, org)
-
-
-def _rows(session: Session, organisation_id: int) -> list[SupportRoute]:
-    return list(
-        session.scalars(select(SupportRoute).where(SupportRoute.organisation_id == organisation_id))
-    )
 
 
 def route_length(case: SupportCase) -> int:
@@ -180,11 +171,7 @@ def handlers_at(session: Session, case: SupportCase, levels: Iterable[int]) -> l
     """User ids of the handlers at the given levels of the case's route (each once)."""
     found: dict[int, None] = {}
     for org, role in level_posts(case, levels):
-        for user_id in session.scalars(
-            select(SupportRoute.user_id)
-            .where(SupportRoute.organisation_id == org, SupportRoute.role == role.value)
-            .order_by(SupportRoute.user_id)
-        ):
+        for user_id in repo.handler_ids(session, org, role.value):
             found[user_id] = None
     return list(found)
 
@@ -210,12 +197,11 @@ def set_role_handlers(
             if e.role not in {role for role, _ in handlers}
         ]
         for i, (role, email) in enumerate(handlers):
-            user_id = session.scalars(select(User.id).where(User.email == email.strip().lower()))
-            found = user_id.first()
+            found = accounts_repo.get_user_by_email(session, email.strip().lower())
             if found is None:
                 raise RuleError(
                     Message(N_("There is no user with the e-mail {email}."), {"email": email}),
                     f"entries.{i}.user_id",
                 )
-            entries.append(RouteEntryIn(role=role, user_id=found))
+            entries.append(RouteEntryIn(role=role, user_id=found.id))
     return set_routes(sessions, actor, organisation_id, RoutesIn(entries=entries))

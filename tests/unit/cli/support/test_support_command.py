@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from tests.schema_template import SchemaTemplate
 from tests.support_world import SupportWorld, build_support_world
+from time_machine import TimeMachineFixture
 from typer.testing import CliRunner
 
 from altmatch.cli import app
@@ -39,7 +40,8 @@ def db(
 
 
 @pytest.fixture
-def world(db: Sessions) -> SupportWorld:
+def world(db: Sessions, clock: TimeMachineFixture) -> SupportWorld:
+    clock.move_to(MONDAY_9, tick=False)  # the contracts run around the day cases open
     return build_support_world(db)
 
 

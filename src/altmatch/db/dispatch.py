@@ -1,0 +1,252 @@
+"""Repository for a dispatch company's rows: contracts and their positions, tenders, the roster
+of ALTs, their assignments and transfer requests; callers own the transaction and commit.
+
+It only fetches: who may see which rows is decided by the dispatch services' access checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date
+from itertools import islice
+
+from sqlalchemy import ColumnElement, case, insert, select
+from sqlalchemy.orm import Session
+
+from altmatch.db.models import (
+    ContractPosition,
+    DispatchContract,
+    Organisation,
+    RosterAlt,
+    RosterAssignment,
+    School,
+    Tender,
+    TransferEvent,
+    TransferRequest,
+)
+
+TRANSFER_PENDING = "requested"  # a transfer request nobody has decided or withdrawn yet
+
+# --- companies and BoEs ----------------------------------------------------------------------
+
+
+def lock_company(session: Session, company_id: int) -> None:
+    """Serialise roster writes of one company (a row lock on PostgreSQL; SQLite serialises
+    writers anyway), so two commits cannot both pass the same fingerprint check."""
+    session.execute(select(Organisation.id).where(Organisation.id == company_id).with_for_update())
+
+
+def all_boes(session: Session) -> list[Organisation]:
+    """Every Board of Education, by English name."""
+    query = select(Organisation).where(Organisation.kind == "boe")
+    return list(session.scalars(query.order_by(Organisation.name_en)))
+
+
+# --- contracts and positions -----------------------------------------------------------------
+
+_NEWEST_CONTRACTS_FIRST = (DispatchContract.start.desc(), DispatchContract.reference)
+
+
+def contracts_of_company(
+    session: Session, company_id: int, *, by_reference: bool = False
+) -> list[DispatchContract]:
+    """Newest start first, then by reference (`by_reference`: by reference only)."""
+    query = select(DispatchContract).where(DispatchContract.company_id == company_id)
+    order = (DispatchContract.reference,) if by_reference else _NEWEST_CONTRACTS_FIRST
+    return list(session.scalars(query.order_by(*order)))
+
+
+def contracts_of_boe(session: Session, boe_id: int) -> list[DispatchContract]:
+    """Newest start first, then by reference."""
+    query = select(DispatchContract).where(DispatchContract.boe_id == boe_id)
+    return list(session.scalars(query.order_by(*_NEWEST_CONTRACTS_FIRST)))
+
+
+def contracts_with_boes(
+    session: Session, company_id: int
+) -> list[tuple[DispatchContract, Organisation]]:
+    """The company's contracts with the BoE that signed each, by reference."""
+    query = (
+        select(DispatchContract, Organisation)
+        .join(Organisation, Organisation.id == DispatchContract.boe_id)
+        .where(DispatchContract.company_id == company_id)
+        .order_by(DispatchContract.reference)
+    )
+    return [(contract, boe) for contract, boe in session.execute(query)]
+
+
+def contract_id_with_reference(session: Session, company_id: int, reference: str) -> int | None:
+    query = select(DispatchContract.id).where(
+        DispatchContract.company_id == company_id, DispatchContract.reference == reference
+    )
+    return session.scalar(query)
+
+
+def positions_of_contracts(
+    session: Session, contract_ids: Collection[int]
+) -> list[tuple[ContractPosition, School]]:
+    """The contracts' positions with the school of each, by the positions' own ids."""
+    if not contract_ids:
+        return []
+    query = (
+        select(ContractPosition, School)
+        .join(School, School.id == ContractPosition.school_id)
+        .where(ContractPosition.contract_id.in_(list(contract_ids)))
+        .order_by(ContractPosition.external_id, ContractPosition.id)
+    )
+    return [(position, school) for position, school in session.execute(query)]
+
+
+def position_external_ids(session: Session, contract_id: int) -> set[str]:
+    query = select(ContractPosition.external_id).where(ContractPosition.contract_id == contract_id)
+    return set(session.scalars(query))
+
+
+def positions_in_force(
+    session: Session, company_id: int, on: date
+) -> list[tuple[ContractPosition, DispatchContract, School, str | None]]:
+    """(position, contract, school, the BoE's prefecture) of every position of the company's
+    contracts in force on `on`, by contract reference, then position id."""
+    query = (
+        select(ContractPosition, DispatchContract, School, Organisation.prefecture)
+        .join(DispatchContract, ContractPosition.contract_id == DispatchContract.id)
+        .join(School, ContractPosition.school_id == School.id)
+        .join(Organisation, DispatchContract.boe_id == Organisation.id)
+        .where(
+            DispatchContract.company_id == company_id,
+            DispatchContract.start <= on,
+            DispatchContract.end >= on,
+        )
+        .order_by(DispatchContract.reference, ContractPosition.external_id, ContractPosition.id)
+    )
+    return [(p, c, s, prefecture) for p, c, s, prefecture in session.execute(query)]
+
+
+# --- tenders ---------------------------------------------------------------------------------
+
+
+def tenders_of_company(session: Session, company_id: int) -> list[Tender]:
+    """Newest submission first."""
+    query = select(Tender).where(Tender.company_id == company_id)
+    return list(session.scalars(query.order_by(Tender.submitted_on.desc(), Tender.id.desc())))
+
+
+# --- the roster ------------------------------------------------------------------------------
+
+
+def roster_alts_of_company(
+    session: Session, company_id: int, *, by_name: bool = False
+) -> list[RosterAlt]:
+    """The company's ALTs in the order they were added (`by_name`: by name, then alt id)."""
+    query = select(RosterAlt).where(RosterAlt.company_id == company_id)
+    order = (RosterAlt.name, RosterAlt.external_id) if by_name else (RosterAlt.id,)
+    return list(session.scalars(query.order_by(*order)))
+
+
+def roster_alt_of_user(session: Session, user_id: int) -> RosterAlt | None:
+    return session.scalars(select(RosterAlt).where(RosterAlt.user_id == user_id)).one_or_none()
+
+
+# New ALTs go in as executemany batches: a 100,000-row roster takes seconds, not minutes, and
+# only one batch of parameters is in memory at a time.
+INSERT_BATCH = 5_000
+
+
+def add_roster_alts(
+    session: Session, company_id: int, alts: Iterable[Mapping[str, object]]
+) -> None:
+    """Insert new ALTs of the company (each its column values), INSERT_BATCH at a time; `alts`
+    is read one batch at a time, so a generator keeps only that batch in memory."""
+    remaining = iter(alts)
+    while batch := [{"company_id": company_id, **alt} for alt in islice(remaining, INSERT_BATCH)]:
+        session.execute(insert(RosterAlt), batch)
+
+
+def open_assignments_of_alts(session: Session, alt_ids: Collection[int]) -> list[RosterAssignment]:
+    """The ALTs' assignments without an end, oldest start first."""
+    if not alt_ids:
+        return []
+    query = (
+        select(RosterAssignment)
+        .where(RosterAssignment.end.is_(None), RosterAssignment.alt_id.in_(list(alt_ids)))
+        .order_by(RosterAssignment.start, RosterAssignment.id)
+    )
+    return list(session.scalars(query))
+
+
+def assignment_history(
+    session: Session, alt_ids: Collection[int], *, current_only: bool = False
+) -> list[tuple[RosterAssignment, ContractPosition, DispatchContract, School]]:
+    """The ALTs' assignments (`current_only`: those without an end) with the position, contract
+    and school of each, newest start first."""
+    if not alt_ids:
+        return []
+    query = (
+        select(RosterAssignment, ContractPosition, DispatchContract, School)
+        .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
+        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
+        .join(School, School.id == ContractPosition.school_id)
+        .where(RosterAssignment.alt_id.in_(list(alt_ids)))
+        .order_by(RosterAssignment.start.desc(), RosterAssignment.id.desc())
+    )
+    if current_only:
+        query = query.where(RosterAssignment.end.is_(None))
+    return [(a, p, c, s) for a, p, c, s in session.execute(query)]
+
+
+def open_assignments_at_positions(
+    session: Session, position_ids: Collection[int]
+) -> list[tuple[RosterAssignment, RosterAlt]]:
+    """The assignments without an end at the positions, with their ALTs, oldest start first."""
+    if not position_ids:
+        return []
+    query = (
+        select(RosterAssignment, RosterAlt)
+        .join(RosterAlt, RosterAlt.id == RosterAssignment.alt_id)
+        .where(RosterAssignment.position_id.in_(list(position_ids)), RosterAssignment.end.is_(None))
+        .order_by(RosterAssignment.start, RosterAssignment.id)
+    )
+    return [(assignment, alt) for assignment, alt in session.execute(query)]
+
+
+def alts_at_positions(session: Session, position_ids: Collection[int]) -> dict[int, int]:
+    """Position id -> the id of the ALT assigned there without an end (ids only, no rows)."""
+    if not position_ids:
+        return {}
+    query = select(RosterAssignment.position_id, RosterAssignment.alt_id).where(
+        RosterAssignment.end.is_(None), RosterAssignment.position_id.in_(list(position_ids))
+    )
+    return {position: alt for position, alt in session.execute(query)}
+
+
+# --- transfer requests -----------------------------------------------------------------------
+
+
+def pending_transfer_id(session: Session, alt_id: int) -> int | None:
+    """The ALT's transfer request still pending, if any."""
+    query = select(TransferRequest.id).where(
+        TransferRequest.alt_id == alt_id, TransferRequest.status == TRANSFER_PENDING
+    )
+    return session.scalars(query).first()
+
+
+def _transfers(session: Session, where: ColumnElement[bool]) -> list[TransferRequest]:
+    pending_first = case((TransferRequest.status == TRANSFER_PENDING, 0), else_=1)
+    query = select(TransferRequest).where(where)
+    return list(session.scalars(query.order_by(pending_first, TransferRequest.id.desc())))
+
+
+def transfers_of_alt(session: Session, alt_id: int) -> list[TransferRequest]:
+    """Pending first, then newest first."""
+    return _transfers(session, TransferRequest.alt_id == alt_id)
+
+
+def transfers_of_company(session: Session, company_id: int) -> list[TransferRequest]:
+    """Pending first, then newest first."""
+    return _transfers(session, TransferRequest.company_id == company_id)
+
+
+def transfer_events(session: Session, transfer_id: int) -> list[TransferEvent]:
+    """The request's steps, oldest first."""
+    query = select(TransferEvent).where(TransferEvent.transfer_id == transfer_id)
+    return list(session.scalars(query.order_by(TransferEvent.at, TransferEvent.id)))
