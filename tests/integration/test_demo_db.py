@@ -28,6 +28,7 @@ from altmatch.db.models import (
     SeasonRequest,
     SeasonRow,
     SupportCase,
+    SupportCaseHandler,
     SupportRoute,
     Tender,
     TransferEvent,
@@ -163,6 +164,7 @@ OPERATION_TABLES = (
     PostingStageChange,
     SupportRoute,
     SupportCase,
+    SupportCaseHandler,
     CaseMessage,
 )
 
@@ -204,6 +206,7 @@ def test_seeding_fills_the_dispatch_and_direct_hire_tables_once(
     # Each persona staff member answers first for their organisation; James's case is overdue,
     # Hannah's answered by Minato's desk.
     assert counts["support_routes"] == 6 and counts["support_cases"] == 2
+    assert counts["support_case_handlers"] >= 2  # each case records the handlers it reached
     assert counts["case_messages"] == 1
     assert second.operations.contracts == second.operations.postings == 0
     assert _table_counts(backend) == counts

@@ -22,6 +22,7 @@ from altmatch.db.models import (
     Organisation,
     School,
     SupportCase,
+    SupportCaseHandler,
     SupportRoute,
     User,
 )
@@ -151,21 +152,49 @@ def handler_ids(session: Session, organisation_id: int, role: str) -> list[int]:
     return list(session.scalars(query.order_by(SupportRoute.user_id)))
 
 
-def handler_names(session: Session, organisation_id: int, role: str) -> list[tuple[int, str]]:
-    """(user id, display name) of the users routed at `role` of the organisation, by id."""
-    query = (
-        select(User.id, User.display_name)
-        .join(SupportRoute, SupportRoute.user_id == User.id)
-        .where(SupportRoute.organisation_id == organisation_id, SupportRoute.role == role)
-        .order_by(User.id)
-    )
-    return [(i, name) for i, name in session.execute(query)]
-
-
 def routed_organisation_ids(session: Session, user_id: int) -> set[int]:
     """The organisations whose routing table names the user."""
     query = select(SupportRoute.organisation_id).where(SupportRoute.user_id == user_id)
     return set(session.scalars(query))
+
+
+def case_handlers(session: Session, case_id: int) -> list[tuple[SupportCaseHandler, str]]:
+    """The handlers recorded on the case (those it has reached) with their display names, by
+    level, then user id."""
+    query = (
+        select(SupportCaseHandler, User.display_name)
+        .join(User, User.id == SupportCaseHandler.user_id)
+        .where(SupportCaseHandler.case_id == case_id)
+        .order_by(SupportCaseHandler.level, SupportCaseHandler.user_id)
+    )
+    return [(row, name) for row, name in session.execute(query)]
+
+
+def case_handler_ids(session: Session, case_id: int) -> list[int]:
+    """User ids of the handlers recorded on the case, each once, in the order they were added."""
+    query = (
+        select(SupportCaseHandler.user_id)
+        .where(SupportCaseHandler.case_id == case_id)
+        .order_by(SupportCaseHandler.id)
+    )
+    return list(dict.fromkeys(session.scalars(query)))
+
+
+def case_handler_levels(session: Session, case_id: int) -> set[int]:
+    """The levels at which the case has at least one recorded handler."""
+    query = select(SupportCaseHandler.level).where(SupportCaseHandler.case_id == case_id)
+    return set(session.scalars(query))
+
+
+def cases_handled_by(
+    session: Session, user_id: int, *, include_resolved: bool
+) -> list[SupportCase]:
+    """The cases on which the user is a recorded handler."""
+    handled = select(SupportCaseHandler.case_id).where(SupportCaseHandler.user_id == user_id)
+    query = select(SupportCase).where(SupportCase.id.in_(handled))
+    if not include_resolved:
+        query = query.where(SupportCase.status != RESOLVED)
+    return list(session.scalars(query.order_by(SupportCase.id)))
 
 
 def notifications_of_user(session: Session, user_id: int, *, limit: int) -> list[Notification]:

@@ -12,6 +12,7 @@ from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.support_world import SupportWorld, build_support_world
 
 from altmatch.db import Sessions
+from altmatch.db.models import School
 from altmatch.rulebook import load_rulebook
 
 pytestmark = pytest.mark.date_sensitive
@@ -227,3 +228,73 @@ def test_routing_tables_over_the_api(client: TestClient, world: SupportWorld) ->
     assert client.get(url).status_code == 404
     _as(client, world, "coordinator")
     assert client.get(url).status_code == 403
+
+
+def test_putting_oneself_on_the_route_over_the_api_opens_no_existing_case(
+    client: TestClient, world: SupportWorld
+) -> None:
+    """Issue 15, item 1: the route decides where cases go next, not who sees existing ones."""
+    _as(client, world, "jet_alt")
+    files = [("attachments", ("letter.pdf", b"%PDF private", "application/pdf"))]
+    response = client.post(
+        "/api/v1/me/cases",
+        data={**CASE, "category": "harassment"},
+        files=files,
+        headers=SAME_ORIGIN,
+    )
+    assert response.status_code == 201, response.text
+    case = response.json()
+    url = f"/api/v1/cases/{case['id']}"
+    download = f"{url}/attachments/{case['attachments'][0]['id']}"
+
+    _as(client, world, "kobe_clerk")
+    routes = f"/api/v1/organisations/{world.kobe_id}/support-routes"
+    clerk = world.actors["kobe_clerk"].user_id
+    mine = {"entries": [{"role": "supervisor", "user_id": clerk}]}
+    assert client.put(routes, json=mine, headers=SAME_ORIGIN).status_code == 200
+    assert client.get(url).status_code == 404
+    assert client.get(download).status_code == 404
+    posted = client.post(f"{url}/messages", json={"body": "Tell me"}, headers=SAME_ORIGIN)
+    assert posted.status_code == 404
+    assert case["id"] not in {c["id"] for c in client.get("/api/v1/cases").json()["cases"]}
+
+    _as(client, world, "kobe_supervisor")  # taken off the route: told, and keeps the case
+    notices = client.get("/api/v1/me/notifications").json()["notifications"]
+    assert notices[0]["text"].startswith(
+        "Your organisation's support routing table was changed by Kobe Clerk."
+    )
+    assert client.get(url).json()["messages"] == []
+    assert client.get(download).content == b"%PDF private"
+
+    _as(client, world, "admin")  # the audit log says a case was opened, not what about
+    entries = [e for e in client.get("/api/v1/audit").json() if e["entity_id"] == str(case["id"])]
+    assert "case.opened" in {e["action"] for e in entries}
+    assert not any("harassment" in repr(e) or "urgency" in repr(e) for e in entries)
+
+
+def test_a_mediation_with_another_boes_school_is_refused_with_422(
+    client: TestClient, world: SupportWorld, sessions: Sessions
+) -> None:
+    """Issue 15, item 14: only a school of the ALT's workplace BoE."""
+    with sessions.begin() as session:
+        school = School(
+            boe_id=world.osaka_id,
+            external_id="OSAKA-1",
+            name_en="Osaka School",
+            name_ja="大阪校",
+            level="elementary",
+            area="urban",
+            municipality="Osaka",
+        )
+        session.add(school)
+        session.flush()
+        other = school.id
+    case = _open(client, world, category="school_relations")
+    _as(client, world, "kobe_supervisor")
+    body = {"school_id": other, "contact_name": "Ms Sato", "agreed": "Talk weekly"}
+    refused = client.post(f"/api/v1/cases/{case['id']}/mediation", json=body, headers=SAME_ORIGIN)
+    assert refused.status_code == 422, refused.text
+    assert "school_id" in refused.text and "is not a school where this ALT works" in refused.text
+    body["school_id"] = world.school_id
+    done = client.post(f"/api/v1/cases/{case['id']}/mediation", json=body, headers=SAME_ORIGIN)
+    assert done.status_code == 200 and done.json()["mediations"][0]["school_id"] == world.school_id

@@ -41,6 +41,7 @@ from altmatch.db.models.support import (
     CaseMessage,
     Notification,
     SupportCase,
+    SupportCaseHandler,
     SupportRoute,
 )
 
@@ -77,6 +78,7 @@ __all__ = [
     "SeasonRow",
     "SignInChallenge",
     "SupportCase",
+    "SupportCaseHandler",
     "SupportRoute",
     "Tender",
     "TransferEvent",

@@ -101,6 +101,28 @@ class SupportCase(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+class SupportCaseHandler(Base):
+    """A handler the case has reached: recorded when it opens (level 1, or every level for an
+    emergency), escalates, or reaches a level that had nobody routed once the table is filled.
+    Who may handle a case comes from these rows, never from today's routing table, so changing
+    a route neither grants nor takes away access to a case that already exists."""
+
+    __tablename__ = "support_case_handlers"
+    __table_args__ = (
+        UniqueConstraint("case_id", "level", "user_id", name="uq_support_case_handlers_handler"),
+        CheckConstraint(_in("role", ROUTE_ROLES), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("support_cases.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int]
+    role: Mapped[str] = mapped_column(String(24))
+    added_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class CaseMessage(Base):
     """A message on a case; `internal` notes are for handlers only and never shown to the ALT."""
 

@@ -1,10 +1,12 @@
 """Who may see a support case, and what they see: the ALT's own cases, one case (every view is a
 "viewed" event), a handler's queue with its breaches, attachments and in-app notices.
 
-Visibility (`access_case`): the ALT who opened the case; the handlers on the route at the
-levels it has reached; and, for a case whose category is not confidential, any staff of the
-employer. Everyone else (other BoEs, other companies, coordinators, candidates, administrators)
-gets NotFoundError, so a refusal never confirms that a case exists. The ALT's view never holds
+Visibility (`access_case`): the ALT who opened the case; the handlers recorded on the case
+(those it reached when it opened or escalated, see routing.record_reached), while they are
+staff of its employer or adviser's office; and, for a case whose category is not
+confidential, any staff of the employer. Today's routing table grants nothing by itself.
+Everyone else (other BoEs, other companies, coordinators, candidates, administrators) gets
+NotFoundError, so a refusal never confirms that a case exists. The ALT's view never holds
 internal notes, nor the handlers' view events.
 """
 
@@ -39,7 +41,7 @@ from altmatch.services.support.escalation import (
     moment,
     support_rules,
 )
-from altmatch.services.support.routing import level_posts, reached_handlers, route_length
+from altmatch.services.support.routing import reached_handlers, route_length
 
 STAFF = (Role.BOE_STAFF, Role.COMPANY_STAFF)
 # What the ALT sees of a case's history: no views, no internal notes, no names of viewers.
@@ -161,10 +163,13 @@ def is_alt_of(actor: Actor, case: SupportCase) -> bool:
 
 
 def is_handler_of(session: Session, actor: Actor, case: SupportCase) -> bool:
-    """A routed handler at a reached level, or (non-confidential cases) any employer staff."""
+    """A handler recorded on the case (still staff of its employer or adviser's office), or
+    (non-confidential cases) any employer staff."""
     if actor.role not in STAFF or actor.organisation_id is None:
         return False
-    if actor.user_id in reached_handlers(session, case):
+    if actor.organisation_id in (case.employer_id, case.adviser_org_id) and (
+        actor.user_id in reached_handlers(session, case)
+    ):
         return True
     rules = support_rules()
     return (
@@ -252,11 +257,11 @@ def emergency_contacts(rules: SupportRules, locale: str) -> list[EmergencyContac
 
 
 def _handlers(session: Session, case: SupportCase) -> list[HandlerOut]:
-    out = []
-    for level, (org, role) in enumerate(level_posts(case, range(1, case.level + 1)), start=1):
-        rows = repo.handler_names(session, org, role.value)
-        out += [HandlerOut(level=level, role=role.value, user_id=i, name=n) for i, n in rows]
-    return out
+    """The handlers recorded on the case, level by level."""
+    return [
+        HandlerOut(level=row.level, role=row.role, user_id=row.user_id, name=name)
+        for row, name in repo.case_handlers(session, case.id)
+    ]
 
 
 def case_out(
@@ -375,16 +380,27 @@ def list_queue(
     now: datetime | None = None,
 ) -> CasesOut:
     """A handler's queue: the cases they may see, breached first, then by the nearest due time.
-    Overdue cases are escalated first, so the queue shows their new level."""
+    Overdue cases are escalated first (which may reach the reader), so the queue shows their
+    new level."""
     require(actor, Permission.CASE_HANDLE)
     at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
-        orgs = repo.routed_organisation_ids(session, actor.own_user_id())
+        # Candidates: cases the reader handles, and cases of the organisations whose route names
+        # them or that they work for; who sees one is decided by is_handler_of alone.
+        user_id = actor.own_user_id()
+        orgs = repo.routed_organisation_ids(session, user_id)
         if actor.organisation_id is not None:
             orgs.add(actor.organisation_id)
+        candidates = {
+            c.id: c
+            for c in (
+                *repo.cases_handled_by(session, user_id, include_resolved=include_resolved),
+                *repo.cases_of_organisations(session, orgs, include_resolved=include_resolved),
+            )
+        }
         visible = []
-        for case in repo.cases_of_organisations(session, orgs, include_resolved=include_resolved):
+        for _, case in sorted(candidates.items()):
             escalate_case(session, case, at, rules)
             if is_handler_of(session, actor, case):
                 visible.append(case)

@@ -47,7 +47,12 @@ from altmatch.services.support.escalation import (
     support_rules,
 )
 from altmatch.services.support.notifications import notify
-from altmatch.services.support.routing import reached_handlers, route_length
+from altmatch.services.support.routing import reached_handlers, record_reached, route_length
+
+# What a case's audit entries leave out: they say who did what to which case, not what it is
+# about (the category and urgency would reveal a harassment or health case to the audit's
+# readers).
+NOT_AUDITED = frozenset({"category", "urgency"})
 
 
 class CaseIn(BaseModel):
@@ -96,11 +101,16 @@ def _event(
     at: datetime,
     detail: dict[str, object] | None = None,
 ) -> None:
-    """The case's own history entry and the audit entry for one change."""
+    """The case's own history entry and the audit entry for one change.
+
+    The audit log is read by coordinators and administrators, who are not the case's handlers:
+    its entries never hold a case's category or urgency (kept in the case's own history), for
+    any case, so a missing category does not single out a harassment or health case either."""
     session.flush()  # the UPDATE moves the version on: audit the one it wrote
     session.add(
         CaseEvent(case_id=case.id, at=at, by_user_id=actor.user_id, action=action, detail=detail)
     )
+    public = {k: v for k, v in (detail or {}).items() if k not in NOT_AUDITED}
     record_audit(
         session,
         actor,
@@ -108,7 +118,7 @@ def _event(
         "support_case",
         case.id,
         None,
-        {"status": case.status, "level": case.level, "version": case.version, **(detail or {})},
+        {"status": case.status, "level": case.level, "version": case.version, **public},
         tenant_id=case.employer_id,
     )
 
@@ -244,7 +254,7 @@ def open_case(
             case.level = route_length(case)
             _event(session, actor, case, "escalated", at, {"from": 1, "to": case.level})
             msgid = N_("EMERGENCY: support case #{case_id} needs you now.")
-        handlers = reached_handlers(session, case)
+        handlers = record_reached(session, case, range(1, case.level + 1), at)
         notify(
             session,
             handlers,
@@ -423,11 +433,31 @@ def reopen_case(
         case.resolution_due = due.resolution_due
         case.reopened_count += 1
         _event(session, actor, case, "reopened", at, {"reopened_count": case.reopened_count})
+        # A case resolved before handlers were recorded (or with nobody routed) has none:
+        # reopening routes it by today's table; recorded handlers are kept.
+        record_reached(session, case, range(1, case.level + 1), at)
         _notify_handlers(
             session, case, "case_reopened", N_("Support case #{case_id} was reopened.")
         )
         session.flush()
         return case_out(session, case, for_alt=True, now=at, locale=locale)
+
+
+def _workplace_boe(session: Session, case: SupportCase) -> int | None:
+    """The BoE whose schools the ALT works at: the contract's workplace, else the employer when
+    it is a BoE (JET and direct hire); None when unknown (a dispatch contract without one)."""
+    contract = session.get(EmploymentContract, case.contract_id) if case.contract_id else None
+    if contract is not None and contract.workplace_boe_id is not None:
+        return contract.workplace_boe_id
+    employer = session.get(Organisation, case.employer_id)
+    return employer.id if employer is not None and employer.kind == "boe" else None
+
+
+def _school_of_workplace(session: Session, case: SupportCase, school_id: int) -> bool:
+    """Whether the school exists and belongs to the case's workplace BoE (one answer for both,
+    so a refusal does not tell another BoE's schools apart from missing ones)."""
+    school = session.get(School, school_id)
+    return school is not None and school.boe_id == _workplace_boe(session, case)
 
 
 @stale_guard()
@@ -441,7 +471,8 @@ def record_mediation(
     locale: str = "en",
 ) -> CaseOut:
     """A handler records a mediation with a school on a school-relations case: the school's
-    contact and what was agreed (shown to the ALT too)."""
+    contact and what was agreed (shown to the ALT too). A named school must be one of the
+    case's workplace BoE."""
     at = moment(now)
     with sessions.begin() as session:
         case = access_handled_case(session, actor, case_id, lock=True, escalate_at=at)
@@ -450,9 +481,12 @@ def record_mediation(
             raise RuleError(
                 Message(N_("Mediation is recorded on school relations cases only.")), "category"
             )
-        if body.school_id is not None and session.get(School, body.school_id) is None:
+        if body.school_id is not None and not _school_of_workplace(session, case, body.school_id):
             raise RuleError(
-                Message(N_("There is no school {school_id}."), {"school_id": body.school_id}),
+                Message(
+                    N_("School {school_id} is not a school where this ALT works."),
+                    {"school_id": body.school_id},
+                ),
                 "school_id",
             )
         row = CaseMediation(

@@ -2,7 +2,8 @@
 
 `escalate_overdue` is the cron job (`altmatch support escalate`); reading a case or a queue runs
 `escalate_case` on just those cases, so nobody waits for the cron. Both are idempotent: a case
-only ever moves up to the level the domain says is due, once.
+only ever moves up to the level the domain says is due, once. The handlers a case reaches on
+the way up are recorded on it (routing.record_reached): they, not today's table, may see it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from altmatch.rulebook.vocabulary import CaseCategory, Urgency
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.locking import stale_guard
 from altmatch.services.support.notifications import notify
-from altmatch.services.support.routing import handlers_at, route_length
+from altmatch.services.support.routing import record_reached, route_length
 
 RESOLVED = "resolved"
 
@@ -107,7 +108,7 @@ def escalate_case(
         {"level": due, "version": case.version},
         tenant_id=case.employer_id,
     )
-    reached = handlers_at(session, case, range(before + 1, due + 1))
+    reached = record_reached(session, case, range(before + 1, due + 1), now)
     notify(
         session,
         reached,

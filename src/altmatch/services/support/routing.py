@@ -3,21 +3,37 @@
 An organisation's route is data: for each role (a BoE's supervisor and section chief, the
 prefecture's programme adviser; a company's support desk and area manager) the staff users who
 handle cases at that level. The organisation's own staff (or an administrator) keep it; a
-handler must be staff of that organisation. `handlers_at` answers "who handles this case at
-these levels", which decides both notifications and who may see a case.
+handler must be staff of that organisation.
+
+The table only decides where a case goes next. `record_reached` copies the handlers on the
+route into the case (`support_case_handlers`) when the case reaches a level: when it opens,
+escalates, or reaches a level that had nobody routed once the table names someone. Who may
+handle a case is read from those rows (`reached_handlers`), never from today's table, so
+putting oneself on a route reveals no case that already exists, and taking a handler off it
+does not cut them off from the cases they were handling. Every change of a table is audited
+and notified to the handlers on it before and after the change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from altmatch.clock import utc_now
 from altmatch.db import Sessions
 from altmatch.db import accounts as accounts_repo
 from altmatch.db import support as repo
-from altmatch.db.models import Organisation, SupportCase, SupportRoute, User
+from altmatch.db.models import (
+    CaseEvent,
+    Organisation,
+    SupportCase,
+    SupportCaseHandler,
+    SupportRoute,
+    User,
+)
 from altmatch.domain.access import (
     Actor,
     NotFoundError,
@@ -32,6 +48,7 @@ from altmatch.rulebook.vocabulary import HiringPath
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.bounds import RowId
 from altmatch.services.kernel.errors import RuleError
+from altmatch.services.support.notifications import notify
 
 # Which roles an organisation's table may hold: a BoE's posts and a company's posts.
 ROLES_BY_KIND: dict[str, tuple[RouteRole, ...]] = {
@@ -145,7 +162,66 @@ def set_routes(sessions: Sessions, actor: Actor, organisation_id: int, body: Rou
             {"routes": [list(x) for x in wanted]},
             tenant_id=org.id,
         )
+        if before != wanted:
+            _notify_route_change(session, actor, [u for _, u in before + wanted])
+            _route_waiting_cases(session, actor, org.id)
         return _routes_out(session, org)
+
+
+def _notify_route_change(session: Session, actor: Actor, user_ids: list[int]) -> None:
+    """Tell the handlers on the table before and after a change (not the one who made it), so
+    nobody can quietly put themselves where new cases arrive."""
+    by = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if by is None:
+        message = Message(
+            N_(
+                "Your organisation's support routing table was changed from the command line. "
+                "Check who now receives new support cases under support routes."
+            )
+        )
+    else:
+        message = Message(
+            N_(
+                "Your organisation's support routing table was changed by {name}. Check who "
+                "now receives new support cases under support routes."
+            ),
+            {"name": by.display_name},
+        )
+    notify(
+        session,
+        [u for u in user_ids if u != actor.user_id],
+        kind="routes_changed",
+        message=message,
+    )
+
+
+def _route_waiting_cases(session: Session, actor: Actor, organisation_id: int) -> None:
+    """Open cases of the organisation that reached a level with nobody on it reach the
+    handlers the table now names there (who are told); cases with handlers keep them."""
+    for case in repo.cases_of_organisations(session, [organisation_id], include_resolved=False):
+        at = utc_now()
+        added = record_reached(session, case, range(1, case.level + 1), at)
+        if not added:
+            continue
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                at=at,
+                by_user_id=actor.user_id,
+                action="routed",
+                detail={"handlers": added},
+            )
+        )
+        notify(
+            session,
+            added,
+            kind="case_routed",
+            message=Message(
+                N_("Support case #{case_id} had nobody to answer it and is now routed to you."),
+                {"case_id": case.id},
+            ),
+            case_id=case.id,
+        )
 
 
 def route_length(case: SupportCase) -> int:
@@ -167,18 +243,33 @@ def level_posts(case: SupportCase, levels: Iterable[int]) -> list[tuple[int, Rou
     return posts
 
 
-def handlers_at(session: Session, case: SupportCase, levels: Iterable[int]) -> list[int]:
-    """User ids of the handlers at the given levels of the case's route (each once)."""
-    found: dict[int, None] = {}
-    for org, role in level_posts(case, levels):
-        for user_id in repo.handler_ids(session, org, role.value):
-            found[user_id] = None
-    return list(found)
+def record_reached(
+    session: Session, case: SupportCase, levels: Iterable[int], at: datetime
+) -> list[int]:
+    """Record on the case the handlers that today's table names at each of these levels that
+    has no recorded handler yet; returns the user ids added (each once). A level that already
+    has handlers keeps them: a route change never takes a case away from its handlers."""
+    have = repo.case_handler_levels(session, case.id)
+    roles = ROUTE_BY_PATH[HiringPath(case.path)]
+    added: dict[int, None] = {}
+    for level in levels:
+        if level in have or not 1 <= level <= len(roles):
+            continue
+        for org, role in level_posts(case, [level]):
+            for user_id in repo.handler_ids(session, org, role.value):
+                session.add(
+                    SupportCaseHandler(
+                        case_id=case.id, user_id=user_id, level=level, role=role.value, added_at=at
+                    )
+                )
+                added[user_id] = None
+    session.flush()
+    return list(added)
 
 
 def reached_handlers(session: Session, case: SupportCase) -> list[int]:
-    """Handlers at every level the case has reached so far."""
-    return handlers_at(session, case, range(1, case.level + 1))
+    """The handlers recorded on the case: everyone it has reached, at any level."""
+    return repo.case_handler_ids(session, case.id)
 
 
 def set_role_handlers(
