@@ -6,11 +6,12 @@ import secrets
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 pytestmark = pytest.mark.e2e
 Shot = Callable[[Page, str], object]
 PASSWORD = "correct horse battery"
+NEW_PASSWORD = "a brand new passphrase"
 
 
 def test_a_candidate_signs_up_in_japanese_then_out_in_and_deletes_the_account(
@@ -27,6 +28,11 @@ def test_a_candidate_signs_up_in_japanese_then_out_in_and_deletes_the_account(
     screenshot(page, "sign-up-ja")
     page.click("form.auth button[type=submit]")
 
+    # The same answer whether or not the address had an account: sign in now.
+    expect(page.locator("#sign-up-notice")).to_be_visible()
+    expect(page.locator("#f-email")).to_have_value(email)
+    page.fill("#f-password", PASSWORD)
+    page.click("form.auth button[type=submit]")
     expect(page).to_have_url(f"{base_url}/account")
     expect(page.locator("#nav-user")).to_have_text("Emily Carter")
     expect(page.locator("#account-details")).to_contain_text(email)
@@ -40,8 +46,40 @@ def test_a_candidate_signs_up_in_japanese_then_out_in_and_deletes_the_account(
     page.click("form.auth button[type=submit]")
     expect(page).to_have_url(f"{base_url}/account")
 
+    page.fill("#f-current_password", PASSWORD)
+    page.fill("#f-new_password", NEW_PASSWORD)
+    page.fill("#f-new_password_again", NEW_PASSWORD)
+    page.click("#password-form button[type=submit]")
+    expect(page.locator("#account-notice")).to_be_visible()
+
+    page.set_viewport_size({"width": 320, "height": 800})  # a small phone, in Japanese
+    page.goto(f"{base_url}/account?lang=ja")
+    expect(page.locator("#sign-out-everywhere-form button")).to_have_text(
+        "すべての端末からサインアウト"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # nothing sideways
+    screenshot(page, "account-320-ja")
+    asked: list[str] = []
+
+    def dismiss_then_accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    page.on("dialog", dismiss_then_accept)
+    page.click("#sign-out-everywhere-form button")  # dismissed: nothing happens
+    expect(page).to_have_url(f"{base_url}/account?lang=ja")
+    page.click("#sign-out-everywhere-form button")
+    expect(page).to_have_url(f"{base_url}/")
+    assert asked[0] == "この端末を含め、すべての端末からサインアウトしますか？"
+    page.goto(f"{base_url}/account")
+    expect(page).to_have_url(f"{base_url}/sign-in?next=%2Faccount")
+    page.fill("#f-email", email)
+    page.fill("#f-password", NEW_PASSWORD)
+    page.click("form.auth button[type=submit]")
+    expect(page).to_have_url(f"{base_url}/account")
+
     page.fill("#f-confirm_email", email)
-    page.click("button.danger")
+    page.click(".account-delete button.danger")
     expect(page.locator("#account-deleted")).to_be_visible()
     expect(page.locator("header")).not_to_contain_text("Emily Carter")
 

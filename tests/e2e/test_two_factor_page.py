@@ -73,6 +73,7 @@ def test_staff_turn_on_two_factor_and_sign_in_with_a_code(
     page.click("#enable-form button[type=submit]")
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     expect(page.locator("#two-factor-status")).to_have_attribute("data-enabled", "true")
+    recovery = page.locator("#recovery-codes li").first.inner_text().strip()
     screenshot(page, "two-factor-recovery-codes")
 
     page.click("header form.inline button")  # sign out
@@ -91,3 +92,16 @@ def test_staff_turn_on_two_factor_and_sign_in_with_a_code(
     page.click("#sign-in-code button[type=submit]")
     expect(page).to_have_url(f"{base_url}/account")
     expect(page.locator("#nav-user")).to_have_text("Hiroshi Sato")
+
+    # Turning it off takes a code (here a recovery code), after a confirmation; at 320 px.
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{base_url}/account/two-factor?lang=ja")
+    expect(page.locator("#disable-form input[type=password]")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.fill("#f-code", "000000")
+    page.click("#disable-form button[type=submit]")
+    expect(page.locator("#off-error")).to_be_visible()
+    page.fill("#f-code", recovery)
+    page.click("#disable-form button[type=submit]")
+    expect(page.locator("#two-factor-status")).to_have_attribute("data-enabled", "false")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
@@ -148,14 +148,27 @@ def list_user_sessions(session: Session, user_id: int) -> list[UserSession]:
     return list(session.scalars(query))
 
 
-def revoke_user_sessions(session: Session, user_id: int, *, at: datetime) -> int:
-    """Revoke every live session of a user (after a password reset); returns how many."""
-    result = session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=at)
+def revoke_user_sessions(
+    session: Session, user_id: int, *, at: datetime, keeping_token_hash: str | None = None
+) -> int:
+    """Revoke every live session of a user (after a password reset), or every one but the
+    session `keeping_token_hash` names; returns how many."""
+    query = update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
     )
+    if keeping_token_hash is not None:
+        query = query.where(UserSession.token_hash != keeping_token_hash)
+    result = session.execute(query.values(revoked_at=at))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# Sign-up attempts share login_attempts (no table of their own): their `ip` carries this
+# prefix, so no sign-in query (an exact address, or `_not_sign_up`) ever counts them.
+SIGN_UP_MARK = "sign-up:"
+
+
+def _not_sign_up() -> ColumnElement[bool]:
+    return LoginAttempt.ip.not_like(f"{SIGN_UP_MARK}%")
 
 
 def add_login_attempt(
@@ -165,6 +178,39 @@ def add_login_attempt(
     session.add(attempt)
     session.flush()
     return attempt
+
+
+def add_sign_up_attempt(session: Session, *, email: str, ip: str, at: datetime) -> None:
+    row = LoginAttempt(email=email[:254], ip=f"{SIGN_UP_MARK}{ip}"[:64], success=False, at=at)
+    session.add(row)
+    session.flush()
+
+
+def sign_up_times(
+    session: Session, *, since: datetime, email: str | None = None, ip: str | None = None
+) -> list[datetime]:
+    """When the sign-ups after `since` were tried (for one email or one address), oldest
+    first."""
+    query = select(LoginAttempt.at).where(LoginAttempt.at > since)
+    if email is not None:
+        query = query.where(LoginAttempt.email == email, ~_not_sign_up())
+    if ip is not None:
+        query = query.where(LoginAttempt.ip == f"{SIGN_UP_MARK}{ip}"[:64])
+    return list(session.scalars(query.order_by(LoginAttempt.at)))
+
+
+def sign_in_failures(
+    session: Session, *, since: datetime, email: str
+) -> tuple[int, datetime | None]:
+    """How many sign-ins with `email` failed after `since`, and when the last one did."""
+    query = select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email,
+        LoginAttempt.success.is_(False),
+        LoginAttempt.at > since,
+        _not_sign_up(),
+    )
+    count, last = session.execute(query).one()
+    return int(count or 0), last
 
 
 def last_success_at(session: Session, email: str) -> datetime | None:
@@ -180,7 +226,9 @@ def failure_times(
 ) -> list[datetime]:
     """When the failed attempts after `since` happened (for one email or one address), oldest
     first."""
-    query = select(LoginAttempt.at).where(LoginAttempt.success.is_(False), LoginAttempt.at > since)
+    query = select(LoginAttempt.at).where(
+        LoginAttempt.success.is_(False), LoginAttempt.at > since, _not_sign_up()
+    )
     if email is not None:
         query = query.where(LoginAttempt.email == email)
     if ip is not None:

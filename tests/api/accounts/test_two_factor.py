@@ -95,6 +95,18 @@ def test_staff_enrol_with_a_qr_code_and_get_recovery_codes_once(
     assert "two_factor.enabled" in actions(sessions)
 
 
+def test_turning_it_on_ends_the_other_sessions_but_not_this_one(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    email = make_account(Role.BOE_STAFF)
+    sign_in(client, email)
+    other = TestClient(client.app)
+    sign_in(other, email)
+    enrol(client)
+    assert client.get("/api/v1/me").status_code == 200
+    assert other.get("/api/v1/me").status_code == 401
+
+
 @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.ALT])
 def test_candidates_and_alts_are_refused(
     client: TestClient, make_account: MakeAccount, role: Role
@@ -112,7 +124,7 @@ def test_the_account_page_links_staff_to_two_factor(
     assert 'href="/account/two-factor"' in client.get("/account").text
 
 
-def test_recovery_codes_are_renewed_and_two_factor_turned_off_with_the_password(
+def test_recovery_codes_are_renewed_and_two_factor_turned_off_with_a_code_only(
     client: TestClient, staff: tuple[str, str, list[str]]
 ) -> None:
     email, secret, old = staff
@@ -121,12 +133,17 @@ def test_recovery_codes_are_renewed_and_two_factor_turned_off_with_the_password(
         "/api/v1/me/two-factor/recovery-codes", json={"password": PASSWORD}, headers=SAME_ORIGIN
     )
     assert renewed.status_code == 200 and not set(renewed.json()["recovery_codes"]) & set(old)
-    refused = client.post(
-        "/api/v1/me/two-factor/disable", json={"password": "wrong password"}, headers=SAME_ORIGIN
+    new_codes = renewed.json()["recovery_codes"]
+    for body in ({"password": PASSWORD}, {"code": "", "password": PASSWORD}, {"code": "000000"}):
+        refused = client.post("/api/v1/me/two-factor/disable", json=body, headers=SAME_ORIGIN)
+        assert refused.status_code == 422, body
+    page = client.post(
+        "/account/two-factor/disable?lang=ja", data={"password": PASSWORD}, headers=SAME_ORIGIN
     )
-    assert refused.status_code == 422
+    assert page.status_code == 400 and 'data-enabled="true"' in page.text
+    assert 'id="off-error"' in page.text and "リカバリーコード" in page.text
     off = client.post(
-        "/account/two-factor/disable", data={"password": PASSWORD}, headers=SAME_ORIGIN
+        "/account/two-factor/disable", data={"code": new_codes[0]}, headers=SAME_ORIGIN
     )
     assert off.status_code == 200 and 'data-enabled="false"' in off.text
     client.delete("/api/v1/session", headers=SAME_ORIGIN)

@@ -32,12 +32,33 @@ CHALLENGE_MAX_TRIES = 3  # then sign in again; wrong codes also count against th
 
 @dataclass(frozen=True)
 class SignInPolicy:
-    """How long a session lasts and how many failed sign-ins are tolerated."""
+    """How long a session lasts, how failed sign-ins slow down further tries, and how many
+    sign-ups are allowed.
+
+    A client (an IP address) has a hard limit: `max_failures_per_ip` failures within `window`.
+    An email address is never locked: after `max_failures_per_email` failures (counted since
+    its last success, over `failure_memory`), each further try must wait `first_delay`,
+    doubling with every further failure up to `window`, after the last failure; a right
+    password after the wait signs in. So nobody can lock an owner out for good, and a guesser
+    gets about one try per `window` for the address.
+    """
 
     session_lifetime: timedelta = timedelta(hours=12)
     window: timedelta = timedelta(minutes=15)
     max_failures_per_email: int = 5
     max_failures_per_ip: int = 20
+    first_delay: timedelta = timedelta(seconds=30)
+    failure_memory: timedelta = timedelta(hours=24)
+    sign_up_window: timedelta = timedelta(hours=1)
+    max_sign_ups_per_email: int = 3
+    max_sign_ups_per_ip: int = 10
+
+    def address_delay(self, failures: int) -> timedelta:
+        """How long after its last failure an address with `failures` recent failures waits."""
+        extra = failures - self.max_failures_per_email
+        if extra < 0:
+            return timedelta(0)
+        return min(self.window, self.first_delay * (1 << min(extra, 32)))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SignInPolicy:
@@ -87,6 +108,17 @@ class RateLimitedError(SignInError):
             )
         )
         self.retry_after_seconds = retry_after_seconds
+
+
+class SignUpLimitedError(RateLimitedError):
+    """Too many sign-ups lately for this address or from this client."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(retry_after_seconds)
+        minutes = max(1, math.ceil(retry_after_seconds / 60))
+        self.message = Message(
+            N_("Too many sign-ups. Try again in {minutes} minutes."), {"minutes": minutes}
+        )
 
 
 class ChallengeExpiredError(SignInError):
@@ -143,22 +175,58 @@ def open_session(
     return SignedIn(token=token, user=user_out(session, user), expires_at=expires_at)
 
 
-def _retry_after(session: Session, email: str, ip: str, policy: SignInPolicy, now: datetime) -> int:
-    """Seconds until a sign-in may be tried again (0: now). A success clears an email's count."""
-    since = now - policy.window
-    last_success = repo.last_success_at(session, email)
-    email_since = max(since, last_success) if last_success else since
+@dataclass(frozen=True)
+class _Limits:
+    """Where an address and a client stand against the limits before an attempt."""
+
+    wait: int  # seconds until a try is allowed (0: now)
+    email_failures: int
+    ip_failures: int
+
+
+def _seconds(waits: list[timedelta]) -> int:
+    positive = [w for w in waits if w > timedelta(0)]
+    return max(1, math.ceil(max(positive).total_seconds())) if positive else 0
+
+
+def _limits(session: Session, email: str, ip: str, policy: SignInPolicy, now: datetime) -> _Limits:
+    """The client's hard limit and the address's growing delay (a success clears the
+    address's count; refused tries are not attempts and count for nothing)."""
     waits = []
-    for times, limit in (
-        (
-            repo.failure_times(session, since=email_since, email=email),
-            policy.max_failures_per_email,
-        ),
-        (repo.failure_times(session, since=since, ip=ip), policy.max_failures_per_ip),
-    ):
-        if len(times) >= limit:  # allowed again once enough of them leave the window
-            waits.append(times[len(times) - limit] + policy.window - now)
-    return max(1, math.ceil(max(waits).total_seconds())) if waits else 0
+    ip_times = repo.failure_times(session, since=now - policy.window, ip=ip)
+    if len(ip_times) >= policy.max_failures_per_ip:  # allowed once enough leave the window
+        oldest = ip_times[len(ip_times) - policy.max_failures_per_ip]
+        waits.append(oldest + policy.window - now)
+    since = now - policy.failure_memory
+    last_success = repo.last_success_at(session, email)
+    count, last_failure = repo.sign_in_failures(
+        session, since=max(since, last_success) if last_success else since, email=email
+    )
+    if last_failure is not None and count >= policy.max_failures_per_email:
+        waits.append(last_failure + policy.address_delay(count) - now)
+    return _Limits(wait=_seconds(waits), email_failures=count, ip_failures=len(ip_times))
+
+
+def _record_failure(
+    session: Session,
+    limits: _Limits,
+    *,
+    email: str,
+    ip: str,
+    user_id: int | None,
+    policy: SignInPolicy,
+    now: datetime,
+) -> None:
+    """Note a failed attempt for the limits. The audit log gets one entry when the address or
+    the client reaches its threshold, not one per attempt: the attempts themselves are in
+    login_attempts, and a flood of guesses must not flood the log."""
+    repo.add_login_attempt(session, email=email, ip=ip, success=False, at=now)
+    if limits.email_failures + 1 == policy.max_failures_per_email:
+        after = {"scope": "email", "failures": policy.max_failures_per_email}
+        record_audit(session, None, "sign_in.throttled", "user", user_id, None, after)
+    if limits.ip_failures + 1 == policy.max_failures_per_ip:
+        after = {"scope": "client", "failures": policy.max_failures_per_ip}
+        record_audit(session, None, "sign_in.throttled", "user", None, None, after)
 
 
 def sign_in(
@@ -175,18 +243,18 @@ def sign_in(
 
     An account with a second factor gets a SecondFactorNeeded instead of a session; the
     password step then counts as neither success nor failure until the code is checked.
-    Raises RateLimitedError before any password check once the email or the address has too
-    many recent failures, and SignInError for a wrong email, password or a disabled account.
+    Raises RateLimitedError before any password check while the client is over its limit or
+    the email must still wait after its last failures (see SignInPolicy), and SignInError for
+    a wrong email, password or a disabled account.
     An unknown email costs the same hashing time as a wrong password.
     """
     policy = policy or SignInPolicy()
     now = now or utc_now()
     address = normalise_email(email)
     with sessions.begin() as session:
-        wait = _retry_after(session, address, ip, policy, now)
-        if wait:
-            record_audit(session, None, "sign_in.refused", "user", None, None, {"reason": "rate"})
-            refusal: SignInError = RateLimitedError(wait)
+        limits = _limits(session, address, ip, policy, now)
+        if limits.wait:
+            refusal: SignInError = RateLimitedError(limits.wait)
         else:
             user = repo.get_user_by_email(session, address)
             if user is None:
@@ -204,13 +272,14 @@ def sign_in(
                 return open_session(
                     session, user, policy=policy, now=now, replacing_token=replacing_token
                 )
-            repo.add_login_attempt(session, email=address, ip=ip, success=False, at=now)
-            disabled = user is not None and check is not None and check.ok
-            reason = "disabled" if disabled else "wrong_credentials"
             entity_id = user.id if user else None
-            record_audit(
-                session, None, "sign_in.failed", "user", entity_id, None, {"reason": reason}
+            _record_failure(
+                session, limits, email=address, ip=ip, user_id=entity_id, policy=policy, now=now
             )
+            disabled = user is not None and check is not None and check.ok
+            if disabled:  # the right password: worth an entry (the delays bound how many)
+                after = {"reason": "disabled"}
+                record_audit(session, None, "sign_in.failed", "user", entity_id, None, after)
             refusal = SignInError(
                 Message(N_("This account is disabled. Ask your administrator."))
                 if disabled
@@ -268,24 +337,24 @@ def complete_sign_in(
             or not has_two_factor(user)
         ):
             refusal: SignInError = ChallengeExpiredError()
-        elif wait := _retry_after(session, user.email, ip, policy, now):
-            record_audit(session, None, "sign_in.refused", "user", None, None, {"reason": "rate"})
-            refusal = RateLimitedError(wait)
+        elif (limits := _limits(session, user.email, ip, policy, now)).wait:
+            refusal = RateLimitedError(limits.wait)
         else:
             factor = check_second_factor(session, user, code, now)
             if factor is not None and not repo.close_sign_in_challenge(session, row.id, at=now):
                 factor = None  # a concurrent request answered this challenge first
-            repo.add_login_attempt(
-                session, email=user.email, ip=ip, success=factor is not None, at=now
-            )
             if factor is not None:
+                repo.add_login_attempt(session, email=user.email, ip=ip, success=True, at=now)
                 actor = actor_for(session, user)
                 record_audit(session, actor, "sign_in", "user", user.id, None, {"factor": factor})
                 return open_session(
                     session, user, policy=policy, now=now, replacing_token=replacing_token
                 )
             repo.count_challenge_try(session, row.id)
-            record_audit(
+            _record_failure(
+                session, limits, email=user.email, ip=ip, user_id=user.id, policy=policy, now=now
+            )
+            record_audit(  # the password was right: worth an entry (the delays bound how many)
                 session, None, "sign_in.failed", "user", user.id, None, {"reason": "wrong_code"}
             )
             refusal = SignInError(Message(N_("Wrong code. Try again.")))
@@ -305,6 +374,47 @@ def sign_out(sessions: Sessions, token: str | None, *, now: datetime | None = No
         user = repo.get_user(session, row.user_id)
         actor = actor_for(session, user) if user else None
         record_audit(session, actor, "sign_out", "user_session", row.id, None, None)
+
+
+def end_other_sessions(
+    session: Session, user_id: int, keep_token: str | None, *, now: datetime
+) -> int:
+    """Revoke every live session of the user but the one `keep_token` opened (the request's
+    own), in the caller's transaction; returns how many ended."""
+    keep = token_hash(keep_token) if keep_token and len(keep_token) <= _MAX_TOKEN_LENGTH else None
+    return repo.revoke_user_sessions(session, user_id, at=now, keeping_token_hash=keep)
+
+
+def sign_out_everywhere(sessions: Sessions, actor: Actor, *, now: datetime | None = None) -> int:
+    """End every session of the actor's account, this one included; returns how many."""
+    now = now or utc_now()
+    with sessions.begin() as session:
+        user = repo.get_user(session, actor.own_user_id())
+        if user is None:
+            raise NotFoundError("user")
+        revoked = repo.revoke_user_sessions(session, user.id, at=now)
+        after = {"sessions_revoked": revoked}
+        record_audit(session, actor, "sign_out.everywhere", "user", user.id, None, after)
+        return revoked
+
+
+def limit_sign_ups(
+    session: Session, *, email: str, ip: str, policy: SignInPolicy, now: datetime
+) -> None:
+    """Raise SignUpLimitedError when the address or the client has tried to sign up too often
+    within `policy.sign_up_window`; otherwise count this try. Every try counts, whether or
+    not the address has an account, so the limit reveals nothing."""
+    since = now - policy.sign_up_window
+    waits = []
+    for times, limit in (
+        (repo.sign_up_times(session, since=since, email=email), policy.max_sign_ups_per_email),
+        (repo.sign_up_times(session, since=since, ip=ip), policy.max_sign_ups_per_ip),
+    ):
+        if len(times) >= limit:
+            waits.append(times[len(times) - limit] + policy.sign_up_window - now)
+    if wait := _seconds(waits):
+        raise SignUpLimitedError(wait)
+    repo.add_sign_up_attempt(session, email=email, ip=ip, at=now)
 
 
 def resolve_session(

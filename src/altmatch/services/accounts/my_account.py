@@ -1,4 +1,5 @@
-"""A person's own account: candidate sign-up with consent, and APPI export and deletion."""
+"""A person's own account: candidate sign-up with consent, changing one's password, and APPI
+export and deletion."""
 
 from __future__ import annotations
 
@@ -12,15 +13,29 @@ from altmatch.db.audit import audit_entries_about_user
 from altmatch.domain.access import Actor, NotFoundError, Permission, Role, require
 from altmatch.i18n import N_, Message
 from altmatch.services.accounts.authentication import (
-    SignedIn,
     SignInPolicy,
     actor_for,
-    open_session,
+    end_other_sessions,
+    limit_sign_ups,
 )
 from altmatch.services.accounts.consent import CONSENT_VERSION
-from altmatch.services.accounts.users import add_user_in, normalise_email, user_out
+from altmatch.services.accounts.passwords import check_password, hash_password, password_problem
+from altmatch.services.accounts.users import (
+    DuplicateEmailError,
+    add_user_in,
+    normalise_email,
+    user_out,
+)
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
+
+SIGN_UP_ANSWER = Message(
+    N_(
+        "Thank you. Sign in with your email address and the password you chose. If this "
+        "address already had an account, nothing was changed: sign in with that account's "
+        "password."
+    )
+)
 
 
 def sign_up_candidate(
@@ -31,37 +46,88 @@ def sign_up_candidate(
     password: str,
     locale: str,
     consent_version: str | None,
+    ip: str,
     policy: SignInPolicy | None = None,
-    replacing_token: str | None = None,
     now: datetime | None = None,
-) -> SignedIn:
-    """Create a candidate's account and sign them in.
+) -> Message:
+    """Create a candidate's account; they then sign in with it.
 
-    `consent_version` must be the version of the consent text they were shown and agreed to;
-    an older one means the text changed under them, so they must read it again.
+    The answer (SIGN_UP_ANSWER) is the same whether or not the email already has an account,
+    so sign-up does not tell anyone which addresses are registered: for a taken one nothing
+    is created or changed, the attempt costs the same hashing time, and the audit log notes
+    it against the existing account. Tries are limited per address and per client
+    (SignUpLimitedError). `consent_version` must be the version of the consent text they
+    were shown and agreed to; an older one means the text changed under them.
     """
     if consent_version != CONSENT_VERSION:
         raise RuleError(Message(N_("Please read and accept the consent text.")), "consent")
     now = now or utc_now()
+    policy = policy or SignInPolicy()
+    address = normalise_email(email)
+    try:
+        with sessions.begin() as session:
+            limit_sign_ups(session, email=address, ip=ip, policy=policy, now=now)
+            user = add_user_in(
+                session,
+                actor=None,
+                email=email,
+                display_name=display_name,
+                role=Role.CANDIDATE,
+                password=password,
+                locale=locale,
+                consent_version=consent_version,
+                now=now,
+            )
+            after = {"consent_version": consent_version}
+            record_audit(
+                session, actor_for(session, user), "user.consented", "user", user.id, None, after
+            )
+    except DuplicateEmailError:
+        hash_password(password)  # as long as creating the account would have taken
+        with sessions.begin() as session:
+            repo.add_sign_up_attempt(session, email=address, ip=ip, at=now)
+            existing = repo.get_user_by_email(session, address)
+            user_id = existing.id if existing else None
+            tenant = existing.organisation_id if existing else None
+            record_audit(
+                session,
+                None,
+                "user.sign_up_repeated",
+                "user",
+                user_id,
+                None,
+                None,
+                tenant_id=tenant,
+            )
+    return SIGN_UP_ANSWER
+
+
+def change_password(
+    sessions: Sessions,
+    actor: Actor,
+    *,
+    current_password: str,
+    new_password: str,
+    keep_token: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Change one's own password, proving the current one; every other session ends (whoever
+    knew the old password is signed out), the one `keep_token` opened stays. Returns how many
+    sessions ended."""
+    now = now or utc_now()
+    if problem := password_problem(new_password):
+        raise RuleError(problem, "new_password")
     with sessions.begin() as session:
-        user = add_user_in(
-            session,
-            actor=None,
-            email=email,
-            display_name=display_name,
-            role=Role.CANDIDATE,
-            password=password,
-            locale=locale,
-            consent_version=consent_version,
-            now=now,
-        )
-        after = {"consent_version": consent_version}
-        record_audit(
-            session, actor_for(session, user), "user.consented", "user", user.id, None, after
-        )
-        return open_session(
-            session, user, policy=policy or SignInPolicy(), now=now, replacing_token=replacing_token
-        )
+        user = repo.get_user(session, actor.own_user_id())
+        if user is None:
+            raise NotFoundError("user")
+        if not check_password(user.password_hash, current_password).ok:
+            raise RuleError(Message(N_("Your current password is not right.")), "current_password")
+        user.password_hash = hash_password(new_password)
+        revoked = end_other_sessions(session, user.id, keep_token, now=now)
+        after = {"sessions_revoked": revoked}
+        record_audit(session, actor, "user.password_changed", "user", user.id, None, after)
+        return revoked
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 import pyotp
@@ -40,6 +40,11 @@ ISSUER = "altmatch"
 _SECRET_LENGTH = 32  # base32 characters: 160 bits, the RFC 4226 recommendation
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 _MAX_CODE_LENGTH = 64
+_MAX_SESSION_TOKEN_LENGTH = 128
+# Turning it off: at most this many wrong codes (and failed sign-ins) for the account per window.
+OFF_GUESS_LIMIT = 5
+OFF_GUESS_WINDOW = timedelta(minutes=15)
+OFF_MARK = "two-factor-off"  # the `ip` of its login_attempts rows: no client's address
 
 Factor = Literal["totp", "recovery_code"]
 
@@ -159,9 +164,17 @@ def _issue_recovery_codes(session: Session, user: User, now: datetime) -> Recove
 
 
 def enable_two_factor(
-    sessions: Sessions, actor: Actor, *, code: str, now: datetime | None = None
+    sessions: Sessions,
+    actor: Actor,
+    *,
+    code: str,
+    keep_token: str | None = None,
+    now: datetime | None = None,
 ) -> RecoveryCodesOut:
-    """Switch the second factor on once a code from the phone proves it was set up right."""
+    """Switch the second factor on once a code from the phone proves it was set up right.
+
+    Every other session of the account ends (one opened with a stolen password must not
+    outlive the new protection); the one `keep_token` opened, the request's own, stays."""
     now = now or utc_now()
     with sessions.begin() as session:
         user = _staff_user(session, actor)
@@ -174,7 +187,10 @@ def enable_two_factor(
             raise _invalid_code()
         user.totp_enabled_at = now
         repo.claim_totp_step(session, user.id, step)
-        record_audit(session, actor, "two_factor.enabled", "user", user.id, None, None)
+        keep = _session_hash(keep_token)
+        revoked = repo.revoke_user_sessions(session, user.id, at=now, keeping_token_hash=keep)
+        after = {"sessions_revoked": revoked}
+        record_audit(session, actor, "two_factor.enabled", "user", user.id, None, after)
         return _issue_recovery_codes(session, user, now)
 
 
@@ -189,6 +205,14 @@ def _check_proof(session: Session, user: User, code: str, password: str, now: da
     if password and check_password(user.password_hash, password).ok:
         return
     raise RuleError(Message(N_("Enter a current code or your password.")), "password")
+
+
+def _session_hash(token: str | None) -> str | None:
+    """How user_sessions stores a cookie's token (authentication.token_hash, which imports
+    this module)."""
+    if not token or len(token) > _MAX_SESSION_TOKEN_LENGTH:
+        return None
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _enabled_user(session: Session, actor: Actor) -> User:
@@ -223,20 +247,33 @@ def _turn_off(session: Session, user: User) -> None:
 
 
 def disable_two_factor(
-    sessions: Sessions,
-    actor: Actor,
-    *,
-    code: str = "",
-    password: str = "",
-    now: datetime | None = None,
+    sessions: Sessions, actor: Actor, *, code: str = "", now: datetime | None = None
 ) -> None:
-    """Turn the second factor off (recovery codes go too)."""
+    """Turn the second factor off (recovery codes go too). Needs a current code from the phone
+    or an unused recovery code: the password alone, perhaps the very thing that was stolen,
+    is not enough."""
     now = now or utc_now()
     with sessions.begin() as session:
         user = _enabled_user(session, actor)
-        _check_proof(session, user, code, password, now)
-        _turn_off(session, user)
-        record_audit(session, actor, "two_factor.disabled", "user", user.id, None, None)
+        if not code.strip():
+            raise RuleError(Message(N_("Enter a current code or a recovery code.")), "code")
+        since = now - OFF_GUESS_WINDOW
+        last_success = repo.last_success_at(session, user.email)
+        failures, _ = repo.sign_in_failures(
+            session, since=max(since, last_success) if last_success else since, email=user.email
+        )
+        if failures >= OFF_GUESS_LIMIT:  # a session left open must not guess its way through
+            refusal = RuleError(Message(N_("Too many wrong codes. Try again later.")), "code")
+        elif check_second_factor(session, user, code, now) is None:
+            # Counted like a wrong code at sign-in (and so against the sign-in delays too);
+            # kept although the request is refused, hence raised after the commit.
+            repo.add_login_attempt(session, email=user.email, ip=OFF_MARK, success=False, at=now)
+            refusal = _invalid_code()
+        else:
+            _turn_off(session, user)
+            record_audit(session, actor, "two_factor.disabled", "user", user.id, None, None)
+            return
+    raise refusal
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,13 @@ class UserOut(BaseModel):
     consented_at: datetime | None
 
 
+class DuplicateEmailError(RuleError):
+    """The email already has an account (sign-up answers as if it had not: no enumeration)."""
+
+    def __init__(self) -> None:
+        super().__init__(Message(N_("An account with this email already exists.")), "email")
+
+
 def organisation_out(row: Organisation) -> OrganisationOut:
     return OrganisationOut.model_validate(row, from_attributes=True)
 
@@ -196,7 +203,7 @@ def add_user_in(
         raise RuleError(Message(N_("Choose English or Japanese.")), "locale")
     _check_organisation(session, role, organisation_id)
     if repo.get_user_by_email(session, address) is not None:
-        raise RuleError(Message(N_("An account with this email already exists.")), "email")
+        raise DuplicateEmailError
     try:
         row = repo.add_user(
             session,
@@ -211,7 +218,7 @@ def add_user_in(
             created_at=now,
         )
     except IntegrityError as exc:  # the same email, created by a concurrent request
-        raise RuleError(Message(N_("An account with this email already exists.")), "email") from exc
+        raise DuplicateEmailError from exc
     after = {"role": role.value, "organisation_id": organisation_id, "locale": locale}
     record_audit(
         session, actor, "user.created", "user", row.id, None, after, tenant_id=organisation_id

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from altmatch.config import Settings
 from altmatch.db import Base, Sessions, make_engine, session_factory
+from altmatch.db import accounts as repo
 from altmatch.db.models import AuditEntry, LoginAttempt, User, UserSession
 from altmatch.domain.access import OPERATOR, AccessDeniedError, Actor, OrgKind, Role
 from altmatch.i18n import render
@@ -28,6 +29,7 @@ from altmatch.services.accounts.authentication import (
 )
 from altmatch.services.accounts.consent import CONSENT_VERSION, consent_text
 from altmatch.services.accounts.my_account import (
+    SIGN_UP_ANSWER,
     delete_my_account,
     export_my_data,
     sign_up_candidate,
@@ -252,9 +254,9 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(sessions: Ses
             sign_in(sessions, email=email, password=password, ip="10.0.0.1")
         messages.append(refused.value.message)
     assert messages[0] == messages[1]
-    assert [e.after for e in audit(sessions, "sign_in.failed")] == [
-        {"reason": "wrong_credentials"}
-    ] * 2
+    assert audit(sessions, "sign_in.failed") == []  # the attempts are in login_attempts
+    with sessions() as session:
+        assert [a.success for a in session.scalars(select(LoginAttempt))] == [False, False]
 
 
 def test_an_unknown_email_costs_a_password_verification_too(
@@ -312,36 +314,57 @@ def test_a_sign_in_replaces_the_session_the_browser_already_had(sessions: Sessio
 # Rate limits
 
 
-def test_five_failures_for_one_email_lock_it_for_the_rest_of_the_window(
-    sessions: Sessions,
-) -> None:
+def test_after_five_failures_an_email_waits_a_delay_that_doubles(sessions: Sessions) -> None:
     candidate(sessions)
-    for minute in range(5):
-        attempt(sessions, "wrong password", now=NOW + timedelta(minutes=minute))
+    for _ in range(5):
+        attempt(sessions, "wrong password", now=NOW)
     with pytest.raises(RateLimitedError) as limited:
         sign_in(
             sessions,
             email="emily@example.org",
             password=PASSWORD,
             ip="10.0.0.2",
-            now=NOW + timedelta(minutes=5),
+            now=NOW + timedelta(seconds=10),
         )
-    # The first failure leaves the 15-minute window 10 minutes later.
-    assert limited.value.retry_after_seconds == 10 * 60
-    assert "10 minutes" in render(limited.value.message, "en")
-    assert audit(sessions, "sign_in.refused")
-    later = NOW + timedelta(minutes=15, seconds=1)
+    assert limited.value.retry_after_seconds == 20  # 30 s after the fifth failure
+    assert "1 minutes" in render(limited.value.message, "en")
+    attempt(sessions, "wrong password", now=NOW + timedelta(seconds=30))  # the sixth: 60 s
+    with pytest.raises(RateLimitedError) as limited:
+        sign_in(
+            sessions,
+            email="emily@example.org",
+            password=PASSWORD,
+            ip="10.0.0.2",
+            now=NOW + timedelta(seconds=89),
+        )
+    assert limited.value.retry_after_seconds == 1
+    later = NOW + timedelta(seconds=90)
     sign_in(sessions, email="emily@example.org", password=PASSWORD, ip="10.0.0.2", now=later)
 
 
-def test_a_refused_attempt_does_not_extend_the_lock(sessions: Sessions) -> None:
+def test_the_delay_is_capped_at_the_window() -> None:
+    policy = SignInPolicy()
+    assert [policy.address_delay(n).total_seconds() for n in (4, 5, 6, 7, 9, 10, 300)] == [
+        0, 30, 60, 120, 480, 900, 900,
+    ]  # fmt: skip
+
+
+def test_a_refused_attempt_does_not_extend_the_delay(sessions: Sessions) -> None:
     candidate(sessions)
     for _ in range(5):
         attempt(sessions, "wrong password", now=NOW)
     for _ in range(3):
-        attempt(sessions, "wrong password", now=NOW + timedelta(minutes=10))
+        attempt(sessions, "wrong password", now=NOW + timedelta(seconds=10))
     with sessions() as session:
         assert len(list(session.scalars(select(LoginAttempt)))) == 5
+    assert audit(sessions, "sign_in.refused") == []  # refusals check nothing: no entries
+    sign_in(
+        sessions,
+        email="emily@example.org",
+        password=PASSWORD,
+        ip="10.0.0.1",
+        now=NOW + timedelta(seconds=30),
+    )
 
 
 def test_a_successful_sign_in_clears_the_emails_failures(sessions: Sessions) -> None:
@@ -454,21 +477,29 @@ def test_a_password_reset_signs_the_user_out_everywhere(sessions: Sessions) -> N
 # Sign-up, export, deletion
 
 
-def test_sign_up_records_the_consent_version_and_signs_in(sessions: Sessions) -> None:
-    signed_in = sign_up_candidate(
+def test_sign_up_records_the_consent_version_then_the_candidate_signs_in(
+    sessions: Sessions,
+) -> None:
+    answer = sign_up_candidate(
         sessions,
         email="liam@example.org",
         display_name="Liam",
         password=PASSWORD,
         locale="ja",
         consent_version=CONSENT_VERSION,
+        ip="10.0.0.1",
         now=NOW,
     )
+    assert answer == SIGN_UP_ANSWER
+    signed_in = sign_in(sessions, email="liam@example.org", password=PASSWORD, ip="10.0.0.1")
     assert signed_in.user.role is Role.CANDIDATE
     assert (signed_in.user.consent_version, signed_in.user.consented_at) == (CONSENT_VERSION, NOW)
     assert signed_in.user.locale == "ja"
-    assert resolve_session(sessions, signed_in.token, now=NOW) is not None
     assert audit(sessions, "user.consented")[0].after == {"consent_version": CONSENT_VERSION}
+    with sessions() as session:  # the sign-up try does not count as a failed sign-in
+        assert repo.sign_in_failures(
+            session, since=NOW - timedelta(days=1), email="liam@example.org"
+        ) == (0, None)
 
 
 @pytest.mark.parametrize("version", [None, "", "2020-01-01"])
@@ -483,6 +514,7 @@ def test_sign_up_without_the_current_consent_is_refused(
             password=PASSWORD,
             locale="en",
             consent_version=version,
+            ip="10.0.0.1",
         )
     assert refused.value.field == "consent"
     assert audit(sessions) == []
@@ -496,14 +528,16 @@ def test_the_consent_text_is_in_both_languages_with_its_version() -> None:
 
 
 def _signed_up(sessions: Sessions) -> Actor:
-    token = sign_up_candidate(
+    sign_up_candidate(
         sessions,
         email="liam@example.org",
         display_name="Liam",
         password=PASSWORD,
         locale="en",
         consent_version=CONSENT_VERSION,
-    ).token
+        ip="10.0.0.1",
+    )
+    token = sign_in(sessions, email="liam@example.org", password=PASSWORD, ip="10.0.0.1").token
     actor = resolve_session(sessions, token)
     assert actor is not None
     return actor
@@ -519,11 +553,13 @@ def test_the_export_holds_everything_stored_about_the_user_but_no_secrets(
     assert data["account"]["email"] == "liam@example.org"
     assert data["account"]["consent_version"] == CONSENT_VERSION
     assert len(data["sessions"]) == 1
-    assert data["sign_in_attempts"] == [
-        {"at": data["sign_in_attempts"][0]["at"], "ip": "9.9.9.9", "success": False}
+    assert [(a["ip"], a["success"]) for a in data["sign_in_attempts"]] == [
+        ("sign-up:10.0.0.1", False),
+        ("10.0.0.1", True),
+        ("9.9.9.9", False),
     ]
     actions = [entry["action"] for entry in data["audit_log"]]
-    assert actions == ["user.created", "user.consented", "sign_in.failed"]
+    assert actions == ["user.created", "user.consented", "sign_in"]
     text = repr(data)
     assert "argon2" not in text and "token" not in text
 

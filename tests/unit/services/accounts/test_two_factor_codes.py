@@ -279,19 +279,61 @@ def test_wrong_codes_count_as_failed_sign_ins_for_the_email(sessions: Sessions) 
 # Turning it off, new codes, the operator's reset
 
 
-def test_turning_off_needs_a_current_code_or_the_password(sessions: Sessions) -> None:
+def test_turning_off_needs_a_current_code_not_the_password(sessions: Sessions) -> None:
     actor, secret, _ = enrolled(sessions)
     later = NOW + timedelta(minutes=1)
-    with pytest.raises(RuleError):
-        disable_two_factor(sessions, actor, password="not the password", now=later)
-    with pytest.raises(RuleError):
-        disable_two_factor(sessions, actor, code="000000", now=later)
+    for code in ("", "  ", "000000", PASSWORD):  # the password is no code
+        with pytest.raises(RuleError) as refused:
+            disable_two_factor(sessions, actor, code=code, now=later)
+        assert refused.value.field == "code"
+    assert two_factor_status(sessions, actor).enabled
     disable_two_factor(sessions, actor, code=code_at(secret, later), now=later)
     status = two_factor_status(sessions, actor)
     assert not status.enabled and status.setup is not None and status.setup.secret != secret
     with sessions() as session:
         assert list(session.scalars(select(RecoveryCode))) == []
     assert "two_factor.disabled" in actions(sessions)
+
+
+def test_guessing_codes_to_turn_it_off_stops_after_a_few(sessions: Sessions) -> None:
+    actor, secret, codes = enrolled(sessions)
+    later = NOW + timedelta(minutes=1)
+    for _ in range(5):
+        with pytest.raises(RuleError, match="not right"):
+            disable_two_factor(sessions, actor, code="000000", now=later)
+    with pytest.raises(RuleError, match="Too many wrong codes"):
+        disable_two_factor(sessions, actor, code=code_at(secret, later), now=later)
+    with pytest.raises(RateLimitedError):  # the wrong codes slow down sign-in as well
+        sign_in(sessions, email="boe_staff@example.org", password=PASSWORD, ip="ip", now=later)
+    disable_two_factor(sessions, actor, code=codes[0], now=later + timedelta(minutes=16))
+    assert not two_factor_status(sessions, actor).enabled
+
+
+def test_a_recovery_code_turns_it_off_too(sessions: Sessions) -> None:
+    actor, _, codes = enrolled(sessions)
+    disable_two_factor(sessions, actor, code=codes[0].upper(), now=NOW + timedelta(minutes=1))
+    assert not two_factor_status(sessions, actor).enabled
+
+
+def test_turning_it_on_ends_the_other_sessions_but_this_one(sessions: Sessions) -> None:
+    actor = make_user(sessions)
+    tokens = []
+    for _ in range(3):
+        result = sign_in(sessions, email="boe_staff@example.org", password=PASSWORD, ip="ip")
+        assert isinstance(result, SignedIn)
+        tokens.append(result.token)
+    setup = two_factor_status(sessions, actor).setup
+    assert setup is not None
+    enable_two_factor(
+        sessions, actor, code=code_at(setup.secret, NOW), keep_token=tokens[0], now=NOW
+    )
+    assert resolve_session(sessions, tokens[0], now=NOW) is not None
+    assert [resolve_session(sessions, t, now=NOW) for t in tokens[1:]] == [None, None]
+    with sessions() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "two_factor.enabled")
+        ).one()
+    assert entry.after == {"sessions_revoked": 2}
 
 
 def test_new_recovery_codes_replace_the_old_ones(sessions: Sessions) -> None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from altmatch.config import Settings
 from altmatch.i18n import gettext as _
-from altmatch.i18n import use_locale
+from altmatch.i18n import render, use_locale
 from altmatch.services.accounts.authentication import SignedIn, complete_sign_in, sign_in, sign_out
 from altmatch.services.accounts.consent import ConsentOut, consent_text
 from altmatch.services.accounts.my_account import sign_up_candidate
@@ -78,6 +78,12 @@ class SecondFactorIn(BaseModel):
 
 class TwoFactorCodeIn(BaseModel):
     code: str = Field(max_length=64, description="The 6-digit code the authenticator app shows.")
+
+
+class TwoFactorOffIn(BaseModel):
+    code: str = Field(
+        max_length=64, description="The 6-digit code of the authenticator app, or a recovery code."
+    )
 
 
 class TwoFactorProofIn(BaseModel):
@@ -153,22 +159,29 @@ def get_signup(locale: LocaleDep) -> ConsentOut:
     return consent_text(locale)
 
 
-@router.post("/signup", response_model=SessionOut, status_code=201)
+class SignUpOut(BaseModel):
+    detail: str
+
+
+@router.post("/signup", response_model=SignUpOut, status_code=202)
 def post_signup(
-    body: SignUpIn, request: Request, response: Response, sessions: SessionsDep, locale: LocaleDep
-) -> SessionOut:
-    """Create a candidate account (and sign in); 422 lists what is wrong, field by field."""
-    signed_in = sign_up_candidate(
+    body: SignUpIn, request: Request, sessions: SessionsDep, locale: LocaleDep
+) -> SignUpOut:
+    """Create a candidate account, then sign in with POST /api/v1/session. 202 with the same
+    answer whether or not the email already had an account (for one that had, nothing is
+    created or changed); 422 lists what is wrong, field by field; 429 (with Retry-After)
+    after too many sign-ups for the address or from the client."""
+    answer = sign_up_candidate(
         sessions,
         email=body.email,
         display_name=body.display_name,
         password=body.password,
         locale=locale,
         consent_version=body.consent_version,
+        ip=client_ip(request),
         policy=sign_in_policy(request),
-        replacing_token=request.cookies.get(SESSION_COOKIE),
     )
-    return _started(request, response, signed_in)
+    return SignUpOut(detail=render(answer, locale))
 
 
 def _required(request: Request) -> bool:
@@ -185,10 +198,12 @@ def get_two_factor(request: Request, actor: StaffDep, sessions: SessionsDep) -> 
 
 @router.post("/me/two-factor", response_model=RecoveryCodesOut)
 def post_two_factor(
-    body: TwoFactorCodeIn, actor: StaffDep, sessions: SessionsDep
+    body: TwoFactorCodeIn, request: Request, actor: StaffDep, sessions: SessionsDep
 ) -> RecoveryCodesOut:
-    """Switch two-factor sign-in on with a current code; answers the recovery codes, once."""
-    return enable_two_factor(sessions, actor, code=body.code)
+    """Switch two-factor sign-in on with a current code; answers the recovery codes, once.
+    Every other session of the account ends; this one stays."""
+    keep = request.cookies.get(SESSION_COOKIE)
+    return enable_two_factor(sessions, actor, code=body.code, keep_token=keep)
 
 
 @router.post("/me/two-factor/recovery-codes", response_model=RecoveryCodesOut)
@@ -201,8 +216,9 @@ def post_recovery_codes(
 
 @router.post("/me/two-factor/disable", response_model=TwoFactorOut)
 def post_two_factor_disable(
-    body: TwoFactorProofIn, request: Request, actor: StaffDep, sessions: SessionsDep
+    body: TwoFactorOffIn, request: Request, actor: StaffDep, sessions: SessionsDep
 ) -> TwoFactorOut:
-    """Turn two-factor sign-in off; needs a current code or the password."""
-    disable_two_factor(sessions, actor, code=body.code, password=body.password)
+    """Turn two-factor sign-in off; needs a current code or an unused recovery code (the
+    password alone is not enough)."""
+    disable_two_factor(sessions, actor, code=body.code)
     return two_factor_status(sessions, actor, required=_required(request))

@@ -1,5 +1,6 @@
-"""/account: your details, a download of your data, account deletion (twin: /api/v1/me), and
-/account/two-factor for staff (twin: /api/v1/me/two-factor)."""
+"""/account: your details, changing your password, signing out everywhere, a download of your
+data, account deletion (twin: /api/v1/me), and /account/two-factor for staff (twin:
+/api/v1/me/two-factor)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,18 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
-from altmatch.services.accounts.my_account import delete_my_account, export_my_data
+from altmatch.i18n import N_, Message, render
+from altmatch.services.accounts.authentication import sign_out_everywhere
+from altmatch.services.accounts.my_account import (
+    change_password,
+    delete_my_account,
+    export_my_data,
+)
 from altmatch.services.accounts.two_factor import (
     disable_two_factor,
     enable_two_factor,
@@ -23,7 +30,13 @@ from altmatch.services.accounts.two_factor import (
 )
 from altmatch.services.accounts.users import get_me
 from altmatch.services.kernel.errors import RuleError
-from altmatch.web.auth import ActorDep, OwnApplicationDep, StaffDep, clear_session_cookie
+from altmatch.web.auth import (
+    SESSION_COOKIE,
+    ActorDep,
+    OwnApplicationDep,
+    StaffDep,
+    clear_session_cookie,
+)
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.forms import FormErrors
@@ -32,10 +45,20 @@ from altmatch.web.pages.templating import render_page
 router = APIRouter()
 
 
-def _context(sessions: Sessions, actor: Actor, errors: FormErrors) -> dict[str, Any]:
+def _context(
+    sessions: Sessions,
+    actor: Actor,
+    errors: FormErrors,
+    *,
+    failed: str | None = None,
+    notice: str | None = None,
+) -> dict[str, Any]:
+    """`failed` names the form (password, delete) whose `errors` to show."""
     return {
         "user": get_me(sessions, actor),
         "errors": errors,
+        "failed": failed,
+        "notice": notice,
         "staff": is_staff(actor.role),
     }
 
@@ -67,10 +90,52 @@ def account_delete(
         delete_my_account(sessions, actor, confirm_email=confirm_email)
     except RuleError as exc:
         errors = FormErrors.from_rule(exc, locale, status_code=400)
-        context = _context(sessions, actor, errors)
+        context = _context(sessions, actor, errors, failed="delete")
         return render_page(request, "account.html", locale, context, status_code=400)
     request.state.altmatch_user = None  # the header must no longer show the deleted account
     response = render_page(request, "account_deleted.html", locale, {})
+    clear_session_cookie(response)
+    return response
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def account_password(
+    request: Request,
+    actor: ActorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    new_password_again: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Change one's password (twin: POST /api/v1/me/password); other sessions end."""
+    try:
+        if new_password != new_password_again:
+            raise RuleError(Message(N_("The two passwords differ.")), "new_password_again")
+        change_password(
+            sessions,
+            actor,
+            current_password=current_password,
+            new_password=new_password,
+            keep_token=request.cookies.get(SESSION_COOKIE),
+        )
+    except RuleError as exc:
+        errors = FormErrors.from_rule(exc, locale, status_code=400)
+        context = _context(sessions, actor, errors, failed="password")
+        return render_page(request, "account.html", locale, context, status_code=400)
+    notice = render(
+        Message(N_("Your password is changed. You were signed out everywhere else.")), locale
+    )
+    context = _context(sessions, actor, FormErrors(), notice=notice)
+    return render_page(request, "account.html", locale, context)
+
+
+@router.post("/account/sign-out-everywhere")
+def account_sign_out_everywhere(actor: ActorDep, sessions: SessionsDep) -> RedirectResponse:
+    """End every session of the account, this one too (twin: POST
+    /api/v1/me/sign-out-everywhere)."""
+    sign_out_everywhere(sessions, actor)
+    response = RedirectResponse("/", status_code=303)  # as /sign-out
     clear_session_cookie(response)
     return response
 
@@ -114,7 +179,8 @@ def two_factor_enable(
     request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep, code: FormText = ""
 ) -> HTMLResponse:
     try:
-        codes = enable_two_factor(sessions, actor, code=code).recovery_codes
+        keep = request.cookies.get(SESSION_COOKIE)
+        codes = enable_two_factor(sessions, actor, code=code, keep_token=keep).recovery_codes
     except RuleError as exc:
         errors = FormErrors.from_rule(exc, locale, status_code=400)
         return _two_factor_page(
@@ -144,15 +210,10 @@ def two_factor_renew(
 
 @router.post("/account/two-factor/disable", response_class=HTMLResponse)
 def two_factor_disable(
-    request: Request,
-    actor: StaffDep,
-    sessions: SessionsDep,
-    locale: LocaleDep,
-    code: FormText = "",
-    password: FormText = "",
+    request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep, code: FormText = ""
 ) -> HTMLResponse:
     try:
-        disable_two_factor(sessions, actor, code=code, password=password)
+        disable_two_factor(sessions, actor, code=code)
     except RuleError as exc:
         errors = FormErrors.from_rule(exc, locale, status_code=400)
         return _two_factor_page(

@@ -11,6 +11,7 @@ from altmatch.web.auth import SchoolViewerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.templating import render_page
+from altmatch.web.params import Id
 
 router = APIRouter()
 
@@ -25,7 +26,7 @@ def own_schools(actor: SchoolViewerDep) -> RedirectResponse:
 
 @router.get("/organisations/{boe_id}/schools", response_class=HTMLResponse)
 def schools_page(
-    request: Request, boe_id: int, actor: SchoolViewerDep, sessions: SessionsDep, locale: LocaleDep
+    request: Request, boe_id: Id, actor: SchoolViewerDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
     context = {"found": list_schools(sessions, actor, boe_id)}
     return render_page(request, "schools.html", locale, context)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from altmatch.i18n import N_
+from altmatch.i18n import N_, render
 from altmatch.services.accounts.authentication import (
     CHALLENGE_LIFETIME,
     ChallengeExpiredError,
@@ -193,16 +193,30 @@ def sign_up_submit(
         errors = FormErrors.of(N_("The two passwords differ."), locale, "password_again")
         return _sign_up_page(request, locale, values, errors, 400)
     try:
-        signed_in = sign_up_candidate(
+        answer = sign_up_candidate(
             sessions,
             email=email,
             display_name=display_name,
             password=password,
             locale=locale,
             consent_version=consent_version if consent else None,
+            ip=client_ip(request),
             policy=sign_in_policy(request),
-            replacing_token=request.cookies.get(SESSION_COOKIE),
         )
+    except SignInError as exc:  # too many sign-ups: 429 and Retry-After
+        context = {
+            "consent": consent_text(locale),
+            "values": values,
+            "min_password_length": MIN_LENGTH,
+        }
+        return _refused(request, locale, "sign_up.html", context, exc)
     except RuleError as exc:
         return _sign_up_page(request, locale, values, FormErrors.from_rule(exc, locale), 400)
-    return _signed_in(request, signed_in, DEFAULT_NEXT)
+    # The same page whether or not the address already had an account (no enumeration).
+    context = {
+        "next": DEFAULT_NEXT,
+        "values": {"email": email},
+        "errors": FormErrors(),
+        "notice": render(answer, locale),
+    }
+    return render_page(request, "sign_in.html", locale, context)
