@@ -25,6 +25,10 @@ from altmatch.config import Settings
 from altmatch.services.accounts import passwords
 from altmatch.web.app import create_app
 
+# Starlette's TestClient names its host "testserver": the tests' installations answer to it too
+# (production's default does not).
+os.environ.setdefault("ALTMATCH_ALLOWED_HOSTS", "127.0.0.1,localhost,::1,testserver")
+
 TEST_DATE = "ALTMATCH_TEST_DATE"
 CLOCK_OFFSET = "ALTMATCH_TEST_CLOCK_OFFSET"
 CLOCK_TRAVEL = Path(__file__).resolve().parent / "clock_travel"

@@ -99,6 +99,8 @@ def _type_name(annotation: Any) -> str:
     if args and type(None) in args:
         rest = [arg for arg in args if arg is not type(None)]
         return " or ".join(_type_name(arg) for arg in rest) + ", or unset"
+    if typing.get_origin(annotation) is list and args:
+        return f"comma-separated list of {_type_name(args[0])}"
     names = {str: "text", int: "whole number", float: "number", bool: "`true` / `false`"}
     if annotation in names:
         return names[annotation]
@@ -121,8 +123,10 @@ def _bounds(metadata: list[Any]) -> str:
 def _default(name: str, value: Any) -> str:
     if value is None:
         return "unset"
-    if value == "":
+    if value == "" or value == []:
         return "empty"
+    if isinstance(value, list):
+        return f"`{','.join(str(item) for item in value)}`"
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     shown = f"`{value}`"

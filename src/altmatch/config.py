@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Locale = Literal["en", "ja"]
 
@@ -48,6 +49,25 @@ class Settings(BaseSettings):
         default="auto",
         description="Mark the session cookie Secure: `auto` when the request came over HTTPS; "
         "set `always` behind a proxy that terminates TLS.",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default=["127.0.0.1", "localhost", "::1"],
+        description="Host names the server answers to, comma-separated (`*.example.jp` matches "
+        "subdomains; `*` any host, which is unsafe); a request naming another `Host` gets 400. "
+        "`ALTMATCH_HOST` is added when it names one address.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Addresses or networks (CIDR) of reverse proxies, comma-separated, whose "
+        "`X-Forwarded-For` and `X-Forwarded-Proto` are believed; empty believes no one, so the "
+        "client address is the connection's.",
+    )
+    request_max_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body, in bytes, of every route but the file uploads "
+        "(which take `ALTMATCH_IMPORT_MAX_BYTES` plus their form); a larger one gets 413 "
+        "before it is read.",
     )
     login_window_minutes: int = Field(
         default=15, ge=1, description="Window in which failed sign-ins are counted."
@@ -105,6 +125,23 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection (TLS).")
     smtp_username: str | None = Field(default=None, description="SMTP login, if required.")
     smtp_password: str | None = Field(default=None, description="SMTP password, if required.")
+
+    @field_validator("allowed_hosts", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        """`a, b` from the environment is the list [a, b]; an empty value is the empty list."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        """Each proxy is an address or a network, written canonically (10.0.0.1 is 10.0.0.1/32)."""
+        try:
+            return [str(ipaddress.ip_network(item, strict=False)) for item in value]
+        except ValueError as exc:
+            raise ValueError(f"not an address or network: {exc}") from None
 
     @model_validator(mode="after")
     def _default_sqlite(self) -> Settings:

@@ -20,8 +20,9 @@ from altmatch.web.api import api_router
 from altmatch.web.csrf import CsrfMiddleware
 from altmatch.web.errors import install_error_handlers
 from altmatch.web.headers import SecurityHeadersMiddleware
+from altmatch.web.hosts import AllowedHostsMiddleware, TrustedProxiesMiddleware, allowed_hosts
 from altmatch.web.pages import pages_router
-from altmatch.web.uploads import BodyLimit, body_limit
+from altmatch.web.uploads import BodyLimit, body_limit, upload_routes
 
 
 @asynccontextmanager
@@ -60,6 +61,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages_router)
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimit, max_bytes=body_limit(settings))
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.request_max_bytes,
+        upload_max_bytes=body_limit(settings),
+        upload_routes=upload_routes(app.routes),
+    )
+    app.add_middleware(AllowedHostsMiddleware, hosts=allowed_hosts(settings))
+    app.add_middleware(TrustedProxiesMiddleware, proxies=settings.trusted_proxies)
     install_error_handlers(app)
     return app

@@ -17,6 +17,7 @@ LIMITS = ImportLimits(max_bytes=1024)
 
 def app_with_limit(max_body: int) -> FastAPI:
     app = FastAPI()
+    app.state.settings = Settings()  # the 413 answers in the reader's language
 
     @app.post("/upload")
     async def upload(file: Annotated[UploadFile, File()]) -> dict[str, int]:
@@ -37,7 +38,7 @@ def test_a_declared_body_over_the_limit_is_413_before_the_handler() -> None:
     client = TestClient(app_with_limit(4096))
     answer = client.post("/upload", files={"file": ("r.csv", b"x" * 100_000)})
     assert answer.status_code == 413
-    assert answer.text == "Request body too large"
+    assert answer.text == "This request is too large, so it was refused."
 
 
 def test_a_streamed_body_without_a_length_is_counted() -> None:

@@ -6,6 +6,7 @@ tests/api/test_schema_fuzz.py) rely on every status code and body the API really
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -31,12 +32,28 @@ class ValidationErrorOut(BaseModel):
     detail: list[FieldErrorOut]
 
 
+def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Validation errors as `FieldErrorOut`: where, what and which kind, and nothing else.
+
+    Pydantic's `input` (the whole value refused, maybe megabytes, maybe a password) and `ctx`
+    are dropped, so a refusal never echoes what was sent."""
+    return [
+        FieldErrorOut(
+            loc=[part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+            msg=str(error.get("msg", "")),
+            type=str(error.get("type", "")),
+        ).model_dump()
+        for error in errors
+    ]
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "The body is not valid JSON or form data."},
     401: {"model": ErrorOut, "description": "Sign in first (or the sign-in was refused)."},
     403: {"model": ErrorOut, "description": "You may not do this (or the request is cross-site)."},
     404: {"model": ErrorOut, "description": "Not found, or not yours to see."},
     409: {"model": ErrorOut, "description": "Changed meanwhile, past its deadline, or final."},
+    413: {"model": ErrorOut, "description": "The body is larger than this operation accepts."},
     422: {"model": ValidationErrorOut, "description": "Input refused; each field at fault named."},
     429: {"model": ErrorOut, "description": "Too many attempts; retry after Retry-After seconds."},
 }
