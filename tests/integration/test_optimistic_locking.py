@@ -17,13 +17,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from tests.dispatch_world import build_dispatch_world
 from tests.season_world import build_world, filled_season
 from tests.support_world import build_support_world
 from time_machine import TimeMachineFixture
 
-from altmatch.db import Base, Sessions
+from altmatch.db import Base, Sessions, session_factory
 from altmatch.db.models import (
     AuditEntry,
     CaseEvent,
@@ -63,6 +63,15 @@ from altmatch.services.support.cases import CaseIn, MessageIn, open_case, post_m
 from altmatch.services.support.escalation import escalate_case
 
 pytestmark = pytest.mark.date_sensitive
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Sessions:
+    """Write sessions that begin as reads do, even on SQLite: these tests replay interleavings
+    that BEGIN IMMEDIATE rules out there (a whole writer inside another's transaction) to check
+    the compare-and-swap beneath it. tests/integration/test_races.py races the real thing."""
+    return session_factory(engine, immediate_writes=False)
+
 
 VERSIONED = {
     SeasonRequest,

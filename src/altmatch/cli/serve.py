@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 import uvicorn
+from sqlalchemy.exc import DBAPIError
 
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
+from altmatch.db.problems import StorageProblem, storage_problem
 from altmatch.services.setup import prepare_installation
 from altmatch.services.support.sweep import SupportSweeper
 
@@ -16,6 +20,24 @@ SQLITE_ONE_WORKER = (
     "--workers {workers} needs PostgreSQL: SQLite lets one process write at a time, so several "
     "would wait on each other and time out. Set ALTMATCH_DATABASE_URL, or use --workers 1."
 )
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How `altmatch serve` runs uvicorn (besides the app factory)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": settings.workers,
+        # uvicorn restarts a worker silent for 5 s by default; a long request (a big export,
+        # a chances read) holding the GIL must not get the worker killed mid-answer.
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK_SECONDS,
+        "log_level": "info",
+        # No `server: uvicorn` header naming the software to attackers.
+        "server_header": False,
+        # The app reads X-Forwarded-For itself, from ALTMATCH_TRUSTED_PROXIES only
+        # (web/hosts.py); uvicorn's own handling would believe any local client.
+        "proxy_headers": False,
+    }
 
 
 def serve_command(
@@ -40,7 +62,11 @@ def serve_command(
     if settings.workers > 1 and settings.is_sqlite:
         typer.echo(SQLITE_ONE_WORKER.format(workers=settings.workers), err=True)
         raise typer.Exit(2)
-    prepare_installation(settings)
+    try:
+        prepare_installation(settings)  # migrating is the first write: it finds storage problems
+    except (OSError, DBAPIError) as exc:
+        typer.echo(cannot_prepare(settings, exc), err=True)
+        raise typer.Exit(1) from None
     typer.echo(
         f"altmatch on http://{settings.host}:{settings.port}/"
         f"  (database: {settings.safe_database_url}, {settings.workers} worker(s))"
@@ -54,17 +80,30 @@ def serve_command(
     try:
         # Each worker process builds the app from the environment (create_app() as a factory);
         # the options given here are the only settings not read from there.
-        uvicorn.run(
-            APP_FACTORY,
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            # uvicorn restarts a worker silent for 5 s by default; a long request (a big
-            # export, a chances read) holding the GIL must not get the worker killed mid-answer.
-            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-            log_level="info",
-        )
+        uvicorn.run(APP_FACTORY, factory=True, **uvicorn_options(settings))
     finally:
         if sweeper is not None:
             sweeper.stop()
+
+
+def cannot_prepare(settings: Settings, exc: OSError | DBAPIError) -> str:
+    """One line saying why the database could not be migrated (for an operator, not a
+    traceback); a database error that is not about the storage is raised on as the bug it is."""
+    where = settings.safe_database_url
+    if isinstance(exc, OSError):
+        return f"altmatch: cannot prepare the database {where}: {exc.strerror or exc}"
+    problem = storage_problem(exc)
+    reason = " ".join(str(exc.orig).split())[:200]
+    if problem is StorageProblem.STORAGE:
+        return (
+            f"altmatch: cannot write to the database {where}: its disk is full, or the file or "
+            f"its folder is read-only ({reason})"
+        )
+    if problem is StorageProblem.BUSY:
+        return (
+            f"altmatch: the database {where} is busy (another process holds its write lock); "
+            f"try again ({reason})"
+        )
+    if problem is StorageProblem.UNREACHABLE:
+        return f"altmatch: cannot reach the database {where} ({reason})"
+    raise exc

@@ -7,17 +7,18 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from altmatch.db.models import ImmutableRunError
+from altmatch.db.problems import StorageProblem, storage_problem
 from altmatch.domain.access import AccessDeniedError, NotFoundError
 from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
 from altmatch.services.accounts.authentication import RateLimitedError, SignInError
 from altmatch.services.kernel.errors import RuleError, StaleError
+from altmatch.web.api.errors import field_errors
 from altmatch.web.auth import SignInRequiredError
 from altmatch.web.locale import request_locale
 from altmatch.web.pages.forms import FormErrors
@@ -25,6 +26,7 @@ from altmatch.web.pages.templating import render_page
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 10  # long enough for a database restart or fail-over to finish
+BUSY_RETRY_AFTER_SECONDS = 5  # another writer (an import) usually finishes within this
 
 
 def is_api(request: Request) -> bool:
@@ -79,10 +81,11 @@ def rule_refused(request: Request, exc: Exception) -> Response:
 
 async def request_refused(request: Request, exc: Exception) -> Response:
     """Input refused before a route runs (a path, query or form value of the wrong kind): the
-    API answers FastAPI's usual 422; a page gets the refusal page in the reader's words."""
+    API answers FastAPI's usual 422, without echoing the input; a page gets the refusal page in
+    the reader's words."""
     assert isinstance(exc, RequestValidationError)
-    if is_api(request):
-        return await request_validation_exception_handler(request, exc)
+    if is_api(request):  # where, what and which kind; never the input itself
+        return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
     locale = request_locale(request)
     message = " ".join(FormErrors.from_validation(exc.errors(), locale).messages)
     return render_page(request, "refused.html", locale, {"message": message}, status_code=422)
@@ -102,22 +105,40 @@ def conflict(request: Request, exc: Exception) -> Response:
 
 
 def database_unavailable(request: Request, exc: Exception) -> Response:
-    """The database went away (refused, reset, shutting down): 503 with Retry-After, logged
-    once without a traceback. The transaction died with the connection, so nothing of it was
-    written. Any other database error is a bug and is raised on as a 500."""
+    """The database could not do it (db.problems): busy with another writer (503, retry in a
+    moment), unable to store anything (a full disk, a read-only file: 503, logged as an error for
+    the operator) or out of reach (refused, reset, shutting down: 503 with Retry-After). Each is
+    logged once without a traceback; the transaction died, so nothing of it was written. Any
+    other database error is a bug and is raised on as a 500."""
     assert isinstance(exc, DBAPIError)
-    if not is_outage(exc):
+    problem = storage_problem(exc)
+    if problem is None:
         raise exc
     reason = " ".join(str(exc.orig).split())[:300]
-    logger.warning(
-        "database unavailable during %s %s: %s", request.method, request.url.path, reason
-    )
+    where = f"{request.method} {request.url.path}"
     locale = request_locale(request)
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    headers: dict[str, str] = {}
     with use_locale(locale):
-        message = _(
-            "The database cannot be reached just now. Nothing was changed; try again in a moment."
-        )
+        if problem is StorageProblem.BUSY:
+            logger.warning("database busy during %s: %s", where, reason)
+            headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+            message = _(
+                "The database is busy with another change just now. Nothing was changed; "
+                "try again in a moment."
+            )
+        elif problem is StorageProblem.STORAGE:
+            logger.error("database cannot store changes during %s: %s", where, reason)
+            message = _(
+                "The database cannot store changes: its disk is full or it is read-only. "
+                "Nothing was changed; please tell the administrator."
+            )
+        else:
+            logger.warning("database unavailable during %s: %s", where, reason)
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            message = _(
+                "The database cannot be reached just now. Nothing was changed; "
+                "try again in a moment."
+            )
     if is_api(request):
         return JSONResponse({"detail": message}, status_code=503, headers=headers)
     request.state.altmatch_user = None  # the page header must not ask the database who is signed in
@@ -127,8 +148,9 @@ def database_unavailable(request: Request, exc: Exception) -> Response:
 
 
 def is_outage(exc: DBAPIError) -> bool:
-    """A lost or refused connection, not a broken query or constraint."""
-    return isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated
+    """A storage problem (busy, unable to store, out of reach), not a broken query or
+    constraint."""
+    return storage_problem(exc) is not None
 
 
 def install_error_handlers(app: FastAPI) -> None:

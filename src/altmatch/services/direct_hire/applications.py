@@ -52,7 +52,7 @@ from altmatch.services.direct_hire.postings import (
 )
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
-from altmatch.services.kernel.locking import expect_version, stale_guard
+from altmatch.services.kernel.locking import expect_version, stale_guard, touch
 
 
 class DeclaredIn(BaseModel):
@@ -456,7 +456,11 @@ def move_application(
     require(actor, Permission.POSTING_MANAGE)
     with sessions.begin() as session:
         row = access_own_posting(session, actor, posting_id)
-        session.refresh(row, with_for_update=True)  # two hires at once cannot overfill it
+        # Two hires at once cannot overfill it: the posting is locked (FOR UPDATE on
+        # PostgreSQL, the write lock of an IMMEDIATE transaction on SQLite), and every hire
+        # moves its version on (see _hire), so a hire that counted before another committed
+        # loses the compare-and-swap (409) instead of adding one too many.
+        session.refresh(row, with_for_update=True)
         app = _access_application(session, row, application_id)
         if move.stage is PostingStage.HIRED and _hired(session, row.id) >= row.openings:
             raise RuleError(
@@ -504,6 +508,8 @@ def _hire(session: Session, actor: Actor, row: Posting, app: PostingApplication)
     )
     if row.status == "open" and _hired(session, row.id) >= row.openings:
         mark_closed(session, actor, row, reason="filled")
+    else:
+        touch(row)  # the posting's version moves on with every hire, closing or not
 
 
 def my_applications(sessions: Sessions, actor: Actor, *, locale: str = "en") -> MyApplicationsOut:

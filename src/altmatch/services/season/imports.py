@@ -68,7 +68,8 @@ def import_candidates(
     to the candidate account with that email, if one exists; `partner_id` makes a couple."""
     require(actor, Permission.SEASON_MANAGE)
     upload = read_candidate_upload(content, filename, limits)
-    with sessions.begin() as session:
+    # The file is parsed above, outside any transaction; only a commit takes the write lock.
+    with sessions.begin() if commit else sessions() as session:
         season = access_season(session, actor, season_id)
         _open_for_import(season)
         errors = [*upload.errors, *_candidate_problems(session, season, upload, filename)]
@@ -200,7 +201,8 @@ def import_requests(
     Japanese)."""
     require(actor, Permission.SEASON_MANAGE)
     upload = read_request_upload(content, filename, limits)
-    with sessions.begin() as session:
+    # The file is parsed above, outside any transaction; only a commit takes the write lock.
+    with sessions.begin() if commit else sessions() as session:
         season = access_season(session, actor, season_id)
         _open_for_import(season)
         boes = _boe_lookup(repo.programme_boes(session, season.programme_id))

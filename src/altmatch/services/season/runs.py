@@ -99,6 +99,18 @@ def _quiet(_stage: str) -> None:
     """No one is watching the stages."""
 
 
+def _not_published(session: Session, season: SeasonRow) -> None:
+    if repo.latest_published_run(session, season.id) is not None:
+        raise StaleError(
+            Message(
+                N_(
+                    "This season's outcome is published and cannot be redone; "
+                    "handle withdrawals with upgrade runs."
+                )
+            )
+        )
+
+
 def run_season_match(
     sessions: Sessions,
     actor: Actor,
@@ -113,26 +125,24 @@ def run_season_match(
     """
     require(actor, Permission.SEASON_MANAGE)
     step = progress or _quiet
-    with sessions.begin() as session:
+    # The match runs between two transactions, so a long one holds no lock (on SQLite a write
+    # transaction holds the one write lock); the write re-checks what the read found.
+    with sessions() as session:
         step(MATCH_STAGES[0])
         season = access_season(session, actor, season_id)
-        if repo.latest_published_run(session, season.id) is not None:
-            raise StaleError(
-                Message(
-                    N_(
-                        "This season's outcome is published and cannot be redone; "
-                        "handle withdrawals with upgrade runs."
-                    )
-                )
-            )
+        _not_published(session, season)
         snapshot = snapshot_season(session, season)
-        if not snapshot["candidates"] or not snapshot["requests"]:
-            raise RuleError(Message(N_("Import candidates and requests before running a match.")))
-        try:
-            run = run_match(season_files(snapshot, label=_label(season)), seed, progress=step)
-        except PlacementError as exc:
-            raise _refused(exc) from exc
-        step(MATCH_STAGES[-1])
+        files = season_files(snapshot, label=_label(season))
+    if not snapshot["candidates"] or not snapshot["requests"]:
+        raise RuleError(Message(N_("Import candidates and requests before running a match.")))
+    try:
+        run = run_match(files, seed, progress=step)
+    except PlacementError as exc:
+        raise _refused(exc) from exc
+    step(MATCH_STAGES[-1])
+    with sessions.begin() as session:
+        season = access_season(session, actor, season_id)
+        _not_published(session, season)
         row = _store_run(
             session,
             actor,
@@ -291,18 +301,24 @@ def run_season_chances(
     """
     require(actor, Permission.SEASON_MANAGE)
     step = progress or _quiet
-    with sessions.begin() as session:
+    # Simulated between two transactions, as run_season_match is, so no lock is held meanwhile.
+    with sessions() as session:
         step(CHANCES_STAGES[0])
         season = access_season(session, actor, season_id)
         run = access_run(session, actor, season, run_id)
         draft_only(run)
         files = season_files(run.inputs_snapshot, label=_label(season))
-        step(CHANCES_STAGES[1])
-        try:
-            chances = run_chances(files, runs=runs, seed=run.seed, precision=precision, workers=1)
-        except PlacementError as exc:
-            raise _refused(exc) from exc
-        step(CHANCES_STAGES[2])
+        seed = run.seed
+    step(CHANCES_STAGES[1])
+    try:
+        chances = run_chances(files, runs=runs, seed=seed, precision=precision, workers=1)
+    except PlacementError as exc:
+        raise _refused(exc) from exc
+    step(CHANCES_STAGES[2])
+    with sessions.begin() as session:
+        season = access_season(session, actor, season_id)
+        run = access_run(session, actor, season, run_id)
+        draft_only(run)  # published while the seasons were simulated
         by_candidate = {row[0]: row for row in chances.candidate_rows}
         ids: dict[str, int] = run.inputs_snapshot["candidate_ids"]
         external = {v: k for k, v in ids.items()}
