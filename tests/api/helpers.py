@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.routing import BaseRoute
 
 from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
@@ -15,6 +17,18 @@ PASSWORD = "correct horse battery"
 SAME_ORIGIN = {"Origin": "http://testserver"}
 
 MakeAccount = Callable[..., str]
+
+
+def flat_routes(app: FastAPI) -> Iterator[tuple[BaseRoute, str | None]]:
+    """Every route of the app with its full path, also inside included routers."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before included routers became lazy
+        for route in app.routes:
+            yield route, getattr(route, "path", None)
+        return
+    for context in iter_route_contexts(app.routes):
+        yield context.original_route, context.path
 
 
 def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:

@@ -12,13 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Annotated
 
+from fastapi import Depends, Request
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
+from starlette.datastructures import FormData
 
 from altmatch.i18n import Message, render
 from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.services.kernel.validation import Location, validation_messages
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read on the event loop before the route runs. A route taking it
+    (`form: PostedForm`) is a plain `def`, which FastAPI runs in the thread pool, so its
+    database and CPU work never holds up the other requests."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 @dataclass(frozen=True)

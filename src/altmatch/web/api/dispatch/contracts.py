@@ -50,7 +50,7 @@ from altmatch.web.api.params import Id
 from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.uploads import ImportLimitsDep, read_upload
+from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
 
 router = APIRouter(prefix="/dispatch", tags=["dispatch"])
 Commit = Annotated[
@@ -86,7 +86,7 @@ def get_one_contract(
 @router.post(
     "/contracts/{contract_id}/positions", response_model=ImportOut, responses=IMPORT_RESPONSES
 )
-async def post_positions(
+def post_positions(
     contract_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
@@ -97,7 +97,7 @@ async def post_positions(
 ) -> JSONResponse:
     """Add positions from CSV/XLSX (position_id, school_id, days_per_week,
     requires_driving_licence, min_jlpt): every row or none; 422 lists each bad cell."""
-    content = await read_upload(file, limits)
+    content = read_upload_blocking(file, limits.max_bytes)
     result = import_positions(
         sessions,
         actor,
@@ -160,7 +160,7 @@ def get_roster_export(
 
 
 @router.post("/roster/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
-async def post_roster_import(
+def post_roster_import(
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     limits: ImportLimitsDep,
@@ -169,7 +169,7 @@ async def post_roster_import(
     commit: Commit = True,
 ) -> JSONResponse:
     """Add or update ALTs by alt_id from CSV/XLSX: every row or none; 422 lists each bad cell."""
-    content = await read_upload(file, limits)
+    content = read_upload_blocking(file, limits.max_bytes)
     result = import_roster(
         sessions,
         actor,

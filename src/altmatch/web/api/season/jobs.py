@@ -27,7 +27,7 @@ from altmatch.web.api.season.runs import RunIn
 from altmatch.web.auth import SeasonManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.uploads import ImportLimitsDep, read_upload
+from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
 
 router = APIRouter(prefix="/seasons", tags=["season"])
 
@@ -62,7 +62,7 @@ def get_job(
     status_code=202,
     responses=IMPORT_RESPONSES,
 )
-async def post_candidates_import_job(
+def post_candidates_import_job(
     season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
@@ -72,7 +72,7 @@ async def post_candidates_import_job(
 ) -> JobOut | JSONResponse:
     """Import a candidates file in the background: all rows or, with any error, none. Follow
     it at /jobs/{job}; its `result` is the report the synchronous import gives."""
-    return await _start_import(season_id, "candidates", actor, sessions, limits, locale, file)
+    return _start_import(season_id, "candidates", actor, sessions, limits, locale, file)
 
 
 @router.post(
@@ -81,7 +81,7 @@ async def post_candidates_import_job(
     status_code=202,
     responses=IMPORT_RESPONSES,
 )
-async def post_requests_import_job(
+def post_requests_import_job(
     season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
@@ -90,10 +90,10 @@ async def post_requests_import_job(
     file: Annotated[UploadFile, File(description="requests .csv (UTF-8 or CP932) or .xlsx")],
 ) -> JobOut | JSONResponse:
     """Like the candidates import job, for a requests file."""
-    return await _start_import(season_id, "requests", actor, sessions, limits, locale, file)
+    return _start_import(season_id, "requests", actor, sessions, limits, locale, file)
 
 
-async def _start_import(
+def _start_import(
     season_id: int,
     target: ImportTarget,
     actor: SeasonManagerDep,
@@ -102,7 +102,7 @@ async def _start_import(
     locale: str,
     file: UploadFile,
 ) -> JobOut | JSONResponse:
-    content = await read_upload(file, limits)
+    content = read_upload_blocking(file, limits.max_bytes)
     try:
         return start_import_job(
             sessions,

@@ -48,7 +48,7 @@ from altmatch.web.auth import (
 )
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.uploads import ImportLimitsDep, read_upload
+from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
 
 router = APIRouter(prefix="/seasons", tags=["season"])
 Commit = Annotated[
@@ -97,7 +97,7 @@ def get_season(season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep) ->
 
 
 @router.post("/{season_id}/candidates/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
-async def post_candidates_import(
+def post_candidates_import(
     season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
@@ -108,7 +108,7 @@ async def post_candidates_import(
 ) -> JSONResponse:
     """Check a candidates file (every bad row as row/column/message); with commit=true store all
     of it, or, with any error, nothing (422)."""
-    content = await read_upload(file, limits)
+    content = read_upload_blocking(file, limits.max_bytes)
     result = import_candidates(
         sessions,
         actor,
@@ -123,7 +123,7 @@ async def post_candidates_import(
 
 
 @router.post("/{season_id}/requests/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
-async def post_requests_import(
+def post_requests_import(
     season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
@@ -133,7 +133,7 @@ async def post_requests_import(
     commit: Commit = False,
 ) -> JSONResponse:
     """Like the candidates import; `boe` names a BoE of the programme by id or exact name."""
-    content = await read_upload(file, limits)
+    content = read_upload_blocking(file, limits.max_bytes)
     result = import_requests(
         sessions,
         actor,

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from altmatch.services.support.case_reads import (
     CaseOut,
@@ -43,6 +42,7 @@ from altmatch.web.api.params import Id
 from altmatch.web.auth import ActorDep, CaseHandlerDep, OwnCaseDep, RoutingManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.uploads import read_upload_blocking
 
 router = APIRouter(tags=["support"])
 CASE_FIELDS = ("category", "urgency", "subject", "description", "language")
@@ -74,8 +74,8 @@ def my_cases(actor: OwnCaseDep, sessions: SessionsDep) -> CasesOut:
     return list_my_cases(sessions, actor)
 
 
-async def _upload(file: UploadFile, limit: int) -> UploadIn:
-    data = await file.read(limit + 1)  # one byte over is enough to refuse it
+def _upload(file: UploadFile, limit: int) -> UploadIn:
+    data = read_upload_blocking(file, limit)  # one byte over is enough to refuse it
     return UploadIn(
         filename=file.filename or "attachment",
         content_type=(file.content_type or "").split(";")[0].strip().lower(),
@@ -83,21 +83,28 @@ async def _upload(file: UploadFile, limit: int) -> UploadIn:
     )
 
 
-async def _case_input(request: Request) -> tuple[CaseIn, list[UploadIn]]:
-    """A JSON body, or a multipart form with the same fields and files under `attachments`."""
-    content_type = request.headers.get("content-type", "")
+async def _posted(request: Request) -> FormData | bytes:
+    """The posted body, read on the event loop: a multipart form, or the raw (JSON) bytes."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await request.form()
+    return await request.body()
+
+
+def _case_input(posted: FormData | bytes) -> tuple[CaseIn, list[UploadIn]]:
+    """A JSON body, or a multipart form with the same fields and files under `attachments`
+    (validated in the thread pool, with the route)."""
     try:
-        if content_type.startswith("multipart/form-data"):
-            form = await request.form()
+        if isinstance(posted, FormData):
+            form = posted
             fields = {k: form[k] for k in CASE_FIELDS if isinstance(form.get(k), str)}
             limit = support_rules().attachments.max_bytes
             files = [
-                await _upload(f, limit)
+                _upload(f, limit)
                 for f in form.getlist("attachments")
                 if isinstance(f, UploadFile) and (f.filename or f.size)
             ]
             return CaseIn.model_validate(fields), files
-        return CaseIn.model_validate_json(await request.body()), []
+        return CaseIn.model_validate_json(posted), []
     except ValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         raise RequestValidationError(errors) from None
@@ -127,13 +134,16 @@ async def _case_input(request: Request) -> tuple[CaseIn, list[UploadIn]]:
         }
     },
 )
-async def post_my_case(
-    request: Request, actor: OwnCaseDep, sessions: SessionsDep, locale: LocaleDep
+def post_my_case(
+    posted: Annotated[FormData | bytes, Depends(_posted)],
+    actor: OwnCaseDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
 ) -> CaseOut:
     """Open a case (JSON, or multipart with `attachments`). Routed by your current contract; an
     emergency reaches everyone on the route at once and returns the emergency contacts."""
-    body, files = await _case_input(request)
-    return await run_in_threadpool(open_case, sessions, actor, body, files, locale=locale)
+    body, files = _case_input(posted)
+    return open_case(sessions, actor, body, files, locale=locale)
 
 
 @router.get("/cases", response_model=CasesOut)

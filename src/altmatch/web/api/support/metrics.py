@@ -8,13 +8,14 @@ from altmatch.services.support.metrics import SupportMetricsOut, employer_suppor
 from altmatch.web.auth import SupportMetricsDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.params import QueryId
 
 router = APIRouter(prefix="/support", tags=["support"])
 
 
 @router.get("/metrics", response_model=SupportMetricsOut)
 def get_support_metrics(
-    actor: SupportMetricsDep, sessions: SessionsDep, locale: LocaleDep, org: int | None = None
+    actor: SupportMetricsDep, sessions: SessionsDep, locale: LocaleDep, org: QueryId = None
 ) -> SupportMetricsOut:
     """Closed cases, median first response (business hours), share resolved within target and
     reopen rate of each employer the reader may see: staff their own organisation,

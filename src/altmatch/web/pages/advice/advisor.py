@@ -21,7 +21,7 @@ from altmatch.services.advice.saved_advice import open_saved_advice, save_advice
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.advice.chart import take_home_chart
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -65,10 +65,10 @@ def advisor_form(request: Request, locale: LocaleDep) -> HTMLResponse:
 
 
 @router.post("/advisor", response_class=HTMLResponse)
-async def advisor_result(
-    request: Request, locale: LocaleDep, sessions: SessionsDep
+def advisor_result(
+    request: Request, locale: LocaleDep, sessions: SessionsDep, form: PostedForm
 ) -> HTMLResponse:
-    data = profile_from_form({k: str(v) for k, v in (await request.form()).items()})
+    data = profile_from_form({k: str(v) for k, v in form.items()})
     try:
         profile = ProfileInput.model_validate(data)
     except ValidationError as exc:
@@ -80,10 +80,9 @@ async def advisor_result(
 
 
 @router.post("/advisor/save", response_model=None)
-async def advisor_save(
-    request: Request, locale: LocaleDep, sessions: SessionsDep
+def advisor_save(
+    request: Request, locale: LocaleDep, sessions: SessionsDep, form: PostedForm
 ) -> RedirectResponse | HTMLResponse:
-    form = await request.form()
     try:
         profile = ProfileInput.model_validate_json(str(form.get("profile", "")))
     except ValidationError:

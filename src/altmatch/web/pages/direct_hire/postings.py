@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from altmatch.domain.access import Actor, Permission
 from altmatch.rulebook.vocabulary import Jlpt, Residence, SchoolLevel, StatusOfResidence
@@ -42,8 +43,9 @@ from altmatch.services.kernel.errors import RuleError
 from altmatch.web.auth import OptionalActorDep, PostingApplicantDep, PostingManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
+from altmatch.web.params import Id
 
 router = APIRouter()
 
@@ -57,9 +59,8 @@ def _vocabulary() -> dict[str, Any]:
     }
 
 
-async def _form(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _form(form: FormData) -> tuple[dict[str, str], dict[str, list[str]]]:
     """A form's single values and its repeated ones (checkbox groups)."""
-    form = await request.form()
     single = {k: str(v) for k, v in form.items()}
     lists = {k: [str(v) for v in form.getlist(k)] for k in form}
     return single, lists
@@ -140,7 +141,7 @@ def _posting_context(
 @router.get("/postings/{posting_id}", response_class=HTMLResponse)
 def posting_page(
     request: Request,
-    posting_id: int,
+    posting_id: Id,
     actor: OptionalActorDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -150,14 +151,15 @@ def posting_page(
 
 
 @router.post("/postings/{posting_id}/eligibility", response_class=HTMLResponse)
-async def posting_eligibility(
+def posting_eligibility(
     request: Request,
-    posting_id: int,
+    posting_id: Id,
     actor: PostingApplicantDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> HTMLResponse:
-    single, _ = await _form(request)
+    single, _ = _form(form)
     values = _declared_values(single)
     try:
         declared = DeclaredIn.model_validate(values)
@@ -179,14 +181,15 @@ async def posting_eligibility(
 
 
 @router.post("/postings/{posting_id}/apply", response_class=HTMLResponse)
-async def posting_apply(
+def posting_apply(
     request: Request,
-    posting_id: int,
+    posting_id: Id,
     actor: PostingApplicantDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    single, _ = await _form(request)
+    single, _ = _form(form)
     values = _declared_values(single)
     errors = FormErrors()
     eligibility = None
@@ -235,10 +238,14 @@ def posting_fields(single: dict[str, str], lists: dict[str, list[str]]) -> dict[
 
 
 @router.post("/boe/postings", response_class=HTMLResponse)
-async def boe_posting_create(
-    request: Request, actor: PostingManagerDep, sessions: SessionsDep, locale: LocaleDep
+def boe_posting_create(
+    request: Request,
+    actor: PostingManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    single, lists = await _form(request)
+    single, lists = _form(form)
     data = posting_fields(single, lists)
     try:
         created = create_posting(sessions, actor, PostingFields.model_validate(data), locale=locale)
@@ -254,7 +261,7 @@ async def boe_posting_create(
 @router.get("/boe/postings/{posting_id}", response_class=HTMLResponse)
 def boe_posting_page(
     request: Request,
-    posting_id: int,
+    posting_id: Id,
     actor: PostingManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -264,28 +271,30 @@ def boe_posting_page(
 
 
 @router.post("/boe/postings/{posting_id}/close")
-async def boe_posting_close(
+def boe_posting_close(
     request: Request,
-    posting_id: int,
+    posting_id: Id,
     actor: PostingManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> RedirectResponse:
-    single, _ = await _form(request)
+    single, _ = _form(form)
     close_posting(sessions, actor, posting_id, version=_int(single.get("version")), locale=locale)
     return RedirectResponse(f"/boe/postings/{posting_id}", status_code=303)
 
 
 @router.post("/boe/postings/{posting_id}/applications/{application_id}/stage")
-async def boe_application_move(
+def boe_application_move(
     request: Request,
-    posting_id: int,
-    application_id: int,
+    posting_id: Id,
+    application_id: Id,
     actor: PostingManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    single, _ = await _form(request)
+    single, _ = _form(form)
     try:
         move = MoveIn.model_validate(
             {
@@ -315,14 +324,15 @@ def my_applications_page(
 
 
 @router.post("/my/applications/{application_id}/withdraw")
-async def my_application_withdraw(
+def my_application_withdraw(
     request: Request,
-    application_id: int,
+    application_id: Id,
     actor: PostingApplicantDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> RedirectResponse:
-    single, _ = await _form(request)
+    single, _ = _form(form)
     withdraw_application(
         sessions, actor, application_id, version=_int(single.get("version")), locale=locale
     )

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
@@ -26,7 +27,7 @@ from altmatch.services.kernel.errors import RuleError
 from altmatch.web.auth import DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
@@ -79,8 +80,7 @@ def _page(
     return render_page(request, "dispatch_assignment.html", locale, context, status_code=status)
 
 
-async def _form(request: Request) -> dict[str, list[str]]:
-    form = await request.form()
+def _form(form: FormData) -> dict[str, list[str]]:
     return {k: [str(v) for v in form.getlist(k)] for k in form}
 
 
@@ -96,11 +96,15 @@ def assignment_page(
 
 
 @router.post("/dispatch/assignment/plan", response_class=HTMLResponse)
-async def assignment_plan(
-    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+def assignment_plan(
+    request: Request,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> HTMLResponse:
     try:
-        body = PlanRequest.model_validate(plan_request(await _form(request)))
+        body = PlanRequest.model_validate(plan_request(_form(form)))
         result = plan_assignment(sessions, actor, body, locale=locale)
     except (ValidationError, RuleError) as exc:
         errors = FormErrors.from_error(exc, locale)
@@ -109,11 +113,15 @@ async def assignment_plan(
 
 
 @router.post("/dispatch/assignment/commit", response_class=HTMLResponse)
-async def assignment_commit(
-    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+def assignment_commit(
+    request: Request,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
     try:
-        body = CommitRequest.model_validate(plan_request(await _form(request)))
+        body = CommitRequest.model_validate(plan_request(_form(form)))
         commit_assignment(sessions, actor, body, locale=locale)
     except (ValidationError, RuleError) as exc:
         errors = FormErrors.from_error(exc, locale)

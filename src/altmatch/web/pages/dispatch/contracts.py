@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from altmatch.domain.access import Actor
 from altmatch.rulebook.vocabulary import ContractType, Jlpt, RenewalIntention
@@ -42,9 +43,10 @@ from altmatch.services.kernel.imports import ImportOut
 from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
-from altmatch.web.uploads import ImportLimitsDep, read_upload
+from altmatch.web.params import Id
+from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
 
 router = APIRouter()
 FileField = Annotated[UploadFile, File()]
@@ -63,9 +65,8 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-async def _form(request: Request) -> dict[str, str]:
+def _form(form: FormData) -> dict[str, str]:
     """The form's fields without blanks (so a model's defaults apply)."""
-    form = await request.form()
     return {k: str(v).strip() for k, v in form.items() if str(v).strip() != ""}
 
 
@@ -117,10 +118,14 @@ def contracts_page(
 
 
 @router.post("/dispatch/contracts", response_class=HTMLResponse)
-async def contract_create(
-    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+def contract_create(
+    request: Request,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    data = await _form(request)
+    data = _form(form)
     created: list[int] = []
 
     def act() -> None:
@@ -155,7 +160,7 @@ def _contract_page(
 @router.get("/dispatch/contracts/{contract_id}", response_class=HTMLResponse)
 def contract_page(
     request: Request,
-    contract_id: int,
+    contract_id: Id,
     actor: ContractViewerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -164,9 +169,9 @@ def contract_page(
 
 
 @router.post("/dispatch/contracts/{contract_id}/positions", response_class=HTMLResponse)
-async def contract_positions(
+def contract_positions(
     request: Request,
-    contract_id: int,
+    contract_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -175,7 +180,7 @@ async def contract_positions(
     action: Action = "preview",
 ) -> HTMLResponse:
     """`action` preview only checks the file; commit adds every position or none."""
-    content = await read_upload(file, limits)
+    content = read_upload_blocking(file, limits.max_bytes)
     result = import_positions(
         sessions,
         actor,
@@ -213,10 +218,14 @@ def tenders_page(
 
 
 @router.post("/dispatch/tenders", response_class=HTMLResponse)
-async def tender_record(
-    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+def tender_record(
+    request: Request,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    data = await _form(request)
+    data = _form(form)
     errors = _attempt(
         locale,
         lambda: record_tender(sessions, actor, TenderFields.model_validate(data), locale=locale),
@@ -227,14 +236,15 @@ async def tender_record(
 
 
 @router.post("/dispatch/tenders/{tender_id}/outcome", response_class=HTMLResponse)
-async def tender_outcome(
+def tender_outcome(
     request: Request,
-    tender_id: int,
+    tender_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    data = await _form(request)
+    data = _form(form)
     errors = _attempt(
         locale,
         lambda: set_tender_outcome(
@@ -285,7 +295,7 @@ def roster_page(
 
 
 @router.post("/dispatch/roster/import", response_class=HTMLResponse)
-async def roster_import(
+def roster_import(
     request: Request,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
@@ -295,7 +305,7 @@ async def roster_import(
     action: Action = "preview",
 ) -> HTMLResponse:
     """`action` preview only checks the file; commit stores every row or none."""
-    content = await read_upload(file, limits)
+    content = read_upload_blocking(file, limits.max_bytes)
     result = import_roster(
         sessions,
         actor,
@@ -330,7 +340,7 @@ def _alt_page(
 @router.get("/dispatch/roster/{alt_id}", response_class=HTMLResponse)
 def roster_alt_page(
     request: Request,
-    alt_id: int,
+    alt_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -339,15 +349,16 @@ def roster_alt_page(
 
 
 @router.post("/dispatch/roster/{alt_id}/checklist", response_class=HTMLResponse)
-async def roster_alt_checklist(
+def roster_alt_checklist(
     request: Request,
-    alt_id: int,
+    alt_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
     """Tick an item with its date; a form without a date clears it."""
-    data = await _form(request)
+    data = _form(form)
     errors = _attempt(
         locale,
         lambda: tick_checklist(
@@ -360,14 +371,15 @@ async def roster_alt_checklist(
 
 
 @router.post("/dispatch/roster/{alt_id}/renewal", response_class=HTMLResponse)
-async def roster_alt_renewal(
+def roster_alt_renewal(
     request: Request,
-    alt_id: int,
+    alt_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    data = await _form(request)
+    data = _form(form)
     errors = _attempt(
         locale,
         lambda: set_renewal_intention(

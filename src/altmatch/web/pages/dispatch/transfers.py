@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
@@ -29,14 +30,14 @@ from altmatch.services.kernel.errors import RuleError
 from altmatch.web.auth import DispatchManagerDep, OwnTransferDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
+from altmatch.web.params import Id
 
 router = APIRouter()
 
 
-async def _fields(request: Request) -> dict[str, str]:
-    form = await request.form()
+def _fields(form: FormData) -> dict[str, str]:
     return {k: str(v).strip() for k, v in form.items()}
 
 
@@ -58,10 +59,14 @@ def my_transfers_page(
 
 
 @router.post("/my/transfers", response_class=HTMLResponse)
-async def my_transfer_request(
-    request: Request, actor: OwnTransferDep, sessions: SessionsDep, locale: LocaleDep
+def my_transfer_request(
+    request: Request,
+    actor: OwnTransferDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    fields = await _fields(request)
+    fields = _fields(form)
     try:
         body = TransferIn.model_validate({k: v for k, v in fields.items() if v})
         request_my_transfer(sessions, actor, body, locale=locale)
@@ -80,14 +85,15 @@ async def my_transfer_request(
 
 
 @router.post("/my/transfers/{transfer_id}/withdraw")
-async def my_transfer_withdraw(
+def my_transfer_withdraw(
     request: Request,
-    transfer_id: int,
+    transfer_id: Id,
     actor: OwnTransferDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> RedirectResponse:
-    fields = await _fields(request)
+    fields = _fields(form)
     withdraw_my_transfer(sessions, actor, transfer_id, version=_version(fields), locale=locale)
     return RedirectResponse("/my/transfers", status_code=303)
 
@@ -120,11 +126,15 @@ def _company_page(
 
 
 @router.post("/dispatch/transfers", response_class=HTMLResponse)
-async def company_transfer_file(
-    request: Request, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+def company_transfer_file(
+    request: Request,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
     """Staff file a request on an ALT's behalf."""
-    fields = await _fields(request)
+    fields = _fields(form)
     try:
         body = StaffTransferIn.model_validate({k: v for k, v in fields.items() if v})
         made = file_transfer(sessions, actor, body, locale=locale)
@@ -138,7 +148,7 @@ async def company_transfer_file(
 @router.get("/dispatch/transfers/{transfer_id}", response_class=HTMLResponse)
 def company_transfer_page(
     request: Request,
-    transfer_id: int,
+    transfer_id: Id,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -148,16 +158,17 @@ def company_transfer_page(
 
 
 @router.post("/dispatch/transfers/{transfer_id}/{step}")
-async def company_transfer_step(
+def company_transfer_step(
     request: Request,
-    transfer_id: int,
+    transfer_id: Id,
     step: str,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> RedirectResponse:
     """Propose, approve or decline (the form names its version; stale → 409 page)."""
-    fields = await _fields(request)
+    fields = _fields(form)
     version, note = _version(fields), fields.get("note", "")
     if step == "propose":
         propose_transfer_moves(sessions, actor, transfer_id, version=version, locale=locale)

@@ -18,8 +18,9 @@ from altmatch.services.season.results import season_placements
 from altmatch.web.auth import PlacementViewerDep, RequestEditorDep, RequestViewerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
+from altmatch.web.params import Id, QueryId
 
 router = APIRouter()
 WEIGHTS = ("weight_jlpt", "weight_teaching_years", "weight_school_levels", "weight_driving_licence")
@@ -37,11 +38,11 @@ def _vocabulary() -> dict[str, Any]:
 @router.get("/seasons/{season_id}/requests", response_class=HTMLResponse)
 def requests_page(
     request: Request,
-    season_id: int,
+    season_id: Id,
     actor: RequestViewerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
-    edit: int | None = None,
+    edit: QueryId = None,
 ) -> HTMLResponse:
     context: dict[str, Any] = {
         "listing": list_requests(sessions, actor, season_id),
@@ -60,15 +61,15 @@ def request_fields(form: dict[str, Any], levels: list[str]) -> dict[str, Any]:
 
 
 @router.post("/seasons/{season_id}/requests/{request_id}", response_class=HTMLResponse)
-async def request_edit(
+def request_edit(
     request: Request,
-    season_id: int,
-    request_id: int,
+    season_id: Id,
+    request_id: Id,
     actor: RequestEditorDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     data = request_fields(
         {k: str(v) for k, v in form.items()}, [str(v) for v in form.getlist("school_levels")]
     )
@@ -98,7 +99,7 @@ async def request_edit(
 @router.get("/seasons/{season_id}/placements", response_class=HTMLResponse)
 def placements_page(
     request: Request,
-    season_id: int,
+    season_id: Id,
     actor: PlacementViewerDep,
     sessions: SessionsDep,
     locale: LocaleDep,

@@ -17,8 +17,9 @@ from altmatch.services.season.applications import PreferencesIn, my_application,
 from altmatch.web.auth import OwnApplicationDep, OwnOutcomeDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
+from altmatch.web.params import Id
 
 router = APIRouter()
 
@@ -34,21 +35,21 @@ def _context(application: Any, errors: FormErrors) -> dict[str, Any]:
 
 @router.get("/seasons/{season_id}/application", response_class=HTMLResponse)
 def application_page(
-    request: Request, season_id: int, actor: OwnOutcomeDep, sessions: SessionsDep, locale: LocaleDep
+    request: Request, season_id: Id, actor: OwnOutcomeDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
     context = _context(my_application(sessions, actor, season_id), FormErrors())
     return render_page(request, "season_application.html", locale, context)
 
 
 @router.post("/seasons/{season_id}/application/preferences", response_class=HTMLResponse)
-async def preferences_form(
+def preferences_form(
     request: Request,
-    season_id: int,
+    season_id: Id,
     actor: OwnApplicationDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     text = str(form.get("prefectures", ""))
     data = {
         "prefectures": [p.strip() for p in text.replace("、", ",").split(",") if p.strip()],

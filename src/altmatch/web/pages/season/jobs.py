@@ -13,6 +13,7 @@ from altmatch.web.auth import SeasonManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.templating import render_page
+from altmatch.web.params import Id
 
 router = APIRouter()
 
@@ -20,8 +21,8 @@ router = APIRouter()
 @router.get("/seasons/{season_id}/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
     request: Request,
-    season_id: int,
-    job_id: int,
+    season_id: Id,
+    job_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,

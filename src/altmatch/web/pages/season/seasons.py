@@ -26,7 +26,8 @@ from altmatch.web.auth import SeasonManagerDep, SeasonViewerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.templating import render_page
-from altmatch.web.uploads import ImportLimitsDep, read_upload
+from altmatch.web.params import Id
+from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
 
 router = APIRouter()
 REVIEW_ROWS = 300  # outcomes listed on the run page; the export holds them all
@@ -89,7 +90,7 @@ def _overview(
 @router.get("/seasons/{season_id}", response_class=HTMLResponse)
 def season_page(
     request: Request,
-    season_id: int,
+    season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -98,9 +99,9 @@ def season_page(
 
 
 @router.post("/seasons/{season_id}/import/{kind}", response_class=HTMLResponse)
-async def season_import(
+def season_import(
     request: Request,
-    season_id: int,
+    season_id: Id,
     kind: str,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
@@ -111,7 +112,7 @@ async def season_import(
 ) -> HTMLResponse:
     """`action` preview only checks the file; commit stores every row or none."""
     importer = import_requests if kind == "requests" else import_candidates
-    content = await read_upload(file, limits)
+    content = read_upload_blocking(file, limits.max_bytes)
     result = importer(
         sessions,
         actor,
@@ -127,7 +128,7 @@ async def season_import(
 
 @router.post("/seasons/{season_id}/runs")
 def season_run(
-    season_id: int,
+    season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     seed: Annotated[str, Form()] = "",
@@ -141,8 +142,8 @@ def season_run(
 @router.get("/seasons/{season_id}/runs/{run_id}", response_class=HTMLResponse)
 def run_page(
     request: Request,
-    season_id: int,
-    run_id: int,
+    season_id: Id,
+    run_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -154,7 +155,7 @@ def run_page(
 
 @router.post("/seasons/{season_id}/runs/{run_id}/chances")
 def run_chances(
-    season_id: int, run_id: int, actor: SeasonManagerDep, sessions: SessionsDep
+    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RedirectResponse:
     """Start estimating chances in the background and show its progress page."""
     job = start_chances_job(sessions, actor, season_id, run_id)
@@ -163,7 +164,7 @@ def run_chances(
 
 @router.post("/seasons/{season_id}/runs/{run_id}/publish")
 def run_publish(
-    season_id: int, run_id: int, actor: SeasonManagerDep, sessions: SessionsDep
+    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> RedirectResponse:
     publish_run(sessions, actor, season_id, run_id)
     return _see_other(f"/seasons/{season_id}/runs/{run_id}")
@@ -171,7 +172,7 @@ def run_publish(
 
 @router.post("/seasons/{season_id}/withdrawals")
 def season_withdrawal(
-    season_id: int,
+    season_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     candidate_ids: Annotated[str, Form()] = "",

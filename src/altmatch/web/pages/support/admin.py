@@ -15,7 +15,6 @@ from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor, NotFoundError
@@ -37,8 +36,9 @@ from altmatch.services.support.routing import (
 from altmatch.web.auth import ActorDep, RoutingManagerDep, SupportMetricsDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
+from altmatch.web.params import Id, QueryId
 
 router = APIRouter()
 
@@ -53,7 +53,7 @@ def notifications_page(
 
 @router.post("/my/notifications/{notification_id}/read")
 def notification_read(
-    notification_id: int, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+    notification_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
 ) -> Response:
     """Mark one of your notices read, then back to the list (404 for anyone else's)."""
     mark_notification_read(sessions, actor, notification_id, locale=locale)
@@ -96,7 +96,7 @@ def _routes_page(
 @router.get("/organisations/{org_id}/support-routes", response_class=HTMLResponse)
 def routes_page(
     request: Request,
-    org_id: int,
+    org_id: Id,
     actor: RoutingManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
@@ -130,24 +130,24 @@ def _replace_routes(
 
 
 @router.post("/organisations/{org_id}/support-routes")
-async def routes_replace(
+def routes_replace(
     request: Request,
-    org_id: int,
+    org_id: Id,
     actor: RoutingManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
     """Replace the table from the form (a textarea of e-mails per role); a refusal shows the
     reason and keeps the input (422)."""
-    routes = await run_in_threadpool(list_routes, sessions, actor, org_id)
-    form = await request.form()
+    routes = list_routes(sessions, actor, org_id)
     values = {role.value: str(form.get(role.value) or "") for role in routes.roles}
     wanted = {
         role: [line.strip() for line in values[role.value].splitlines() if line.strip()]
         for role in routes.roles
     }
     try:
-        await run_in_threadpool(_replace_routes, sessions, actor, org_id, wanted)
+        _replace_routes(sessions, actor, org_id, wanted)
     except RuleError as exc:
         errors = FormErrors.from_rule(exc, locale)
     else:
@@ -163,7 +163,7 @@ def metrics_page(
     actor: SupportMetricsDep,
     sessions: SessionsDep,
     locale: LocaleDep,
-    org: int | None = None,
+    org: QueryId = None,
 ) -> HTMLResponse:
     found = employer_support_metrics(sessions, actor, organisation_id=org, locale=locale)
     context = {

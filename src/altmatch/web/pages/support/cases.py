@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from altmatch.db import Sessions
@@ -42,8 +41,10 @@ from altmatch.services.support.escalation import support_rules
 from altmatch.web.auth import ActorDep, CaseHandlerDep, OwnCaseDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
-from altmatch.web.pages.forms import FormErrors
+from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
+from altmatch.web.params import Id
+from altmatch.web.uploads import read_upload_blocking, takes_uploads
 
 router = APIRouter()
 CASE_FIELDS = ("category", "urgency", "subject", "description", "language")
@@ -77,12 +78,12 @@ def my_cases_page(
     return render_page(request, "support_my_cases.html", locale, context | _form_context(locale))
 
 
-async def _uploads(form: FormData, limit: int) -> list[UploadIn]:
+def _uploads(form: FormData, limit: int) -> list[UploadIn]:
     return [
         UploadIn(
             filename=f.filename or "attachment",
             content_type=(f.content_type or "").split(";")[0].strip().lower(),
-            data=await f.read(limit + 1),  # one byte over is enough to refuse it
+            data=read_upload_blocking(f, limit),  # one byte over is enough to refuse it
         )
         for f in form.getlist("attachments")
         if isinstance(f, UploadFile) and f.filename
@@ -90,16 +91,20 @@ async def _uploads(form: FormData, limit: int) -> list[UploadIn]:
 
 
 @router.post("/my/cases", response_class=HTMLResponse)
-async def my_case_open(
-    request: Request, actor: OwnCaseDep, sessions: SessionsDep, locale: LocaleDep
+@takes_uploads
+def my_case_open(
+    request: Request,
+    actor: OwnCaseDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
     """Open a case from the multipart form; a refusal shows the reasons and keeps the input."""
-    form = await request.form()
     values = {k: str(form.get(k) or "") for k in CASE_FIELDS}
     try:
-        files = await _uploads(form, support_rules().attachments.max_bytes)
+        files = _uploads(form, support_rules().attachments.max_bytes)
         body = CaseIn.model_validate({k: v.strip() for k, v in values.items() if v.strip()})
-        made = await run_in_threadpool(open_case, sessions, actor, body, files, locale=locale)
+        made = open_case(sessions, actor, body, files, locale=locale)
     except (ValidationError, RuleError) as exc:
         errors = FormErrors.from_error(exc, locale)
     else:
@@ -148,13 +153,14 @@ def _case_page(
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(
-    request: Request, case_id: int, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+    request: Request, case_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
     return _case_page(request, actor, sessions, case_id, locale)
 
 
-async def _act(
+def _act(
     request: Request,
+    form: FormData,
     actor: Actor,
     sessions: Sessions,
     case_id: int,
@@ -164,11 +170,10 @@ async def _act(
 ) -> Response:
     """Validate the form into `model`, call `action(sessions, actor, case_id, body)` and go back
     to the case (303); a refusal shows the case again with the reason and the input (422)."""
-    form = await request.form()
     fields = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
     try:
         body = model.model_validate({k: v for k, v in fields.items() if v})
-        await run_in_threadpool(action, sessions, actor, case_id, body, locale=locale)
+        action(sessions, actor, case_id, body, locale=locale)
     except StaleError:
         raise  # the app answers 409: reload the case
     except (ValidationError, RuleError) as exc:
@@ -181,29 +186,49 @@ async def _act(
 
 
 @router.post("/cases/{case_id}/reply")
-async def case_reply(
-    request: Request, case_id: int, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+def case_reply(
+    request: Request,
+    case_id: Id,
+    actor: ActorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
     """A reply from the ALT or a handler, or a handler's internal note (checkbox `internal`)."""
-    return await _act(request, actor, sessions, case_id, locale, MessageIn, post_message)
+    return _act(request, form, actor, sessions, case_id, locale, MessageIn, post_message)
 
 
 @router.post("/cases/{case_id}/resolve")
-async def case_resolve(
-    request: Request, case_id: int, actor: CaseHandlerDep, sessions: SessionsDep, locale: LocaleDep
+def case_resolve(
+    request: Request,
+    case_id: Id,
+    actor: CaseHandlerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    return await _act(request, actor, sessions, case_id, locale, ResolveIn, resolve_case)
+    return _act(request, form, actor, sessions, case_id, locale, ResolveIn, resolve_case)
 
 
 @router.post("/cases/{case_id}/reopen")
-async def case_reopen(
-    request: Request, case_id: int, actor: OwnCaseDep, sessions: SessionsDep, locale: LocaleDep
+def case_reopen(
+    request: Request,
+    case_id: Id,
+    actor: OwnCaseDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    return await _act(request, actor, sessions, case_id, locale, ReopenIn, reopen_case)
+    return _act(request, form, actor, sessions, case_id, locale, ReopenIn, reopen_case)
 
 
 @router.post("/cases/{case_id}/mediation")
-async def case_mediation(
-    request: Request, case_id: int, actor: CaseHandlerDep, sessions: SessionsDep, locale: LocaleDep
+def case_mediation(
+    request: Request,
+    case_id: Id,
+    actor: CaseHandlerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
 ) -> Response:
-    return await _act(request, actor, sessions, case_id, locale, MediationIn, record_mediation)
+    return _act(request, form, actor, sessions, case_id, locale, MediationIn, record_mediation)
