@@ -6,7 +6,9 @@ a candidate, an administrator) who must see nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+from time_machine import TimeMachineFixture
 
 from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
@@ -180,3 +182,14 @@ def build_support_world(
         session.flush()
         world.school_id = school.id
     return world
+
+
+# Monday 30 November 2026, 09:00 in Japan: a business day, well inside office hours.
+MONDAY_9 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+
+
+def monday_support_world(sessions: Sessions, clock: TimeMachineFixture) -> SupportWorld:
+    """The world on the Monday its cases open: services that read "now" where a test passes
+    none read that Monday."""
+    clock.move_to(MONDAY_9, tick=False)
+    return build_support_world(sessions)

@@ -5,11 +5,11 @@ workplace (item 14). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from tests.support_world import SupportWorld, build_support_world
+from tests.support_world import MONDAY_9, SupportWorld, build_support_world, monday_support_world
 from time_machine import TimeMachineFixture
 
 from altmatch.config import Settings
@@ -36,14 +36,10 @@ from altmatch.services.support.routing import RouteEntryIn, RoutesIn, set_routes
 
 pytestmark = pytest.mark.date_sensitive
 
-# Monday 30 November 2026, 09:00 in Japan: a business day, well inside office hours.
-MONDAY_9 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
-
 
 @pytest.fixture
 def world(sessions: Sessions, clock: TimeMachineFixture) -> SupportWorld:
-    clock.move_to(MONDAY_9, tick=False)
-    return build_support_world(sessions)
+    return monday_support_world(sessions, clock)
 
 
 def _open(

@@ -4,11 +4,11 @@ notes, audit entries and view events, attachment limits and stale versions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from tests.support_world import SupportWorld, build_support_world
+from tests.support_world import MONDAY_9, SupportWorld, build_support_world, monday_support_world
 from time_machine import TimeMachineFixture
 
 from altmatch.db import Sessions
@@ -44,15 +44,10 @@ from altmatch.services.support.routing import (
 
 pytestmark = pytest.mark.date_sensitive
 
-# Monday 30 November 2026, 09:00 in Japan: a business day, well inside office hours.
-MONDAY_9 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
-
 
 @pytest.fixture
 def world(sessions: Sessions, clock: TimeMachineFixture) -> SupportWorld:
-    # The services read "now" where a test passes none: it is the Monday the cases open on.
-    clock.move_to(MONDAY_9, tick=False)
-    return build_support_world(sessions)
+    return monday_support_world(sessions, clock)
 
 
 def _open(
