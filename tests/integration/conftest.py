@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -41,17 +42,30 @@ def postgres_url(
     Skips when the server is unreachable, but fails instead under ALTMATCH_REQUIRE_POSTGRES=1
     so CI cannot silently lose its PostgreSQL coverage.
     """
+    skip_without_postgres(postgres_unavailable)
+    with throwaway_postgres(schema_template, migrated="engine" in request.fixturenames) as url:
+        yield url
+
+
+def skip_without_postgres(postgres_unavailable: str | None) -> None:
+    """Skip a PostgreSQL test when the server is unreachable, but fail instead under
+    ALTMATCH_REQUIRE_POSTGRES=1, so CI cannot silently lose its PostgreSQL coverage."""
     if postgres_unavailable is not None:
         if REQUIRE_POSTGRES:
             pytest.fail(f"{postgres_unavailable} (and ALTMATCH_REQUIRE_POSTGRES=1)")
         pytest.skip(postgres_unavailable)
+
+
+@contextmanager
+def throwaway_postgres(schema_template: SchemaTemplate, *, migrated: bool) -> Iterator[str]:
+    """The URL of a uniquely named PostgreSQL database (empty, or a clone of the migrated
+    template), dropped (forcibly) afterwards."""
     name = f"altmatch_test_{secrets.token_hex(6)}"
-    admin_url = f"postgresql://{POSTGRES_SERVER}/postgres"
-    schema_template.create_postgres(name, migrated="engine" in request.fixturenames)
+    schema_template.create_postgres(name, migrated=migrated)
     try:
         yield f"postgresql+psycopg://{POSTGRES_SERVER}/{name}"
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
+        with psycopg.connect(f"postgresql://{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )

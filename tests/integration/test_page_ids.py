@@ -10,20 +10,19 @@ each one is reached past its permission gate by someone.
 from __future__ import annotations
 
 import re
-import secrets
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from psycopg import sql
 from tests.api.helpers import PASSWORD, SAME_ORIGIN, flat_routes, sign_in
-from tests.schema_template import POSTGRES_SERVER, SchemaTemplate
+from tests.integration.conftest import skip_without_postgres, throwaway_postgres
+from tests.schema_template import SchemaTemplate
 
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
@@ -68,15 +67,17 @@ class World:
     clients: dict[str, TestClient]  # role (or "anonymous") → a client signed in as it
 
 
-def _settings(backend: str, folder: Path, template: SchemaTemplate) -> tuple[Settings, str | None]:
+@contextmanager
+def _database(
+    backend: str, template: SchemaTemplate, postgres_unavailable: str | None
+) -> Iterator[str]:
+    """An empty database URL ("" is SQLite under the data folder) or a migrated PostgreSQL."""
     if backend == "sqlite":
-        settings = Settings(data_dir=folder / "data", database_url="")
-        template.install(settings)
-        return settings, None
-    name = f"altmatch_test_{secrets.token_hex(6)}"
-    template.create_postgres(name, migrated=True)
-    url = f"postgresql+psycopg://{POSTGRES_SERVER}/{name}"
-    return Settings(data_dir=folder / "data", database_url=url), name
+        yield ""
+        return
+    skip_without_postgres(postgres_unavailable)
+    with throwaway_postgres(template, migrated=True) as url:
+        yield url
 
 
 def _accounts(settings: Settings) -> None:
@@ -123,10 +124,10 @@ def world(
     schema_template: SchemaTemplate,
     postgres_unavailable: str | None,
 ) -> Iterator[World]:
-    if request.param == "postgresql" and postgres_unavailable is not None:
-        pytest.skip(postgres_unavailable)
-    settings, pg_name = _settings(request.param, tmp_path_factory.mktemp("ids"), schema_template)
-    try:
+    with _database(request.param, schema_template, postgres_unavailable) as url:
+        settings = Settings(data_dir=tmp_path_factory.mktemp("ids") / "data", database_url=url)
+        if settings.is_sqlite:
+            schema_template.install(settings)
         _accounts(settings)
         app = create_app(settings)
         clients = {"anonymous": TestClient(app, follow_redirects=False)}
@@ -136,14 +137,6 @@ def world(
             clients[role.value] = client
         yield World(app, clients)
         app.state.engine.dispose()
-    finally:
-        if pg_name is not None:
-            with psycopg.connect(f"postgresql://{POSTGRES_SERVER}/postgres", autocommit=True) as c:
-                c.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(pg_name)
-                    )
-                )
 
 
 def test_every_page_route_with_an_id_is_enumerated() -> None:

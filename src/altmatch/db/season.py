@@ -11,16 +11,11 @@ from sqlalchemy.orm import Session
 
 from altmatch.db.models import (
     ApplicationStageChange,
-    ContractPosition,
-    DispatchContract,
     EmploymentContract,
     MatchRun,
     Organisation,
-    RosterAlt,
-    RosterAssignment,
     RunAlternateList,
     RunPlacement,
-    School,
     SeasonCandidate,
     SeasonCouple,
     SeasonRequest,
@@ -300,23 +295,6 @@ def contracts_of_candidates(
 def contracts_of_user(session: Session, user_id: int) -> list[EmploymentContract]:
     query = select(EmploymentContract).where(EmploymentContract.user_id == user_id)
     return list(session.scalars(query.order_by(EmploymentContract.start, EmploymentContract.id)))
-
-
-def current_assignments_of_user(
-    session: Session, user_id: int
-) -> list[tuple[RosterAssignment, ContractPosition, DispatchContract, School]]:
-    """The user's roster assignments that have not ended, each with its position, the dispatch
-    contract it is under and the school, earliest start first."""
-    query = (
-        select(RosterAssignment, ContractPosition, DispatchContract, School)
-        .join(RosterAlt, RosterAlt.id == RosterAssignment.alt_id)
-        .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
-        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
-        .join(School, School.id == ContractPosition.school_id)
-        .where(RosterAlt.user_id == user_id, RosterAssignment.end.is_(None))
-        .order_by(RosterAssignment.start, RosterAssignment.id)
-    )
-    return [(a, p, c, s) for a, p, c, s in session.execute(query)]
 
 
 def delete_contracts(session: Session, candidate_ids: Collection[int]) -> None:

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
+from altmatch.db import dispatch as dispatch_repo
 from altmatch.db import season as repo
 from altmatch.db.models import EmploymentContract, User
 from altmatch.domain.access import Actor, Permission, Role, require, require_operator
@@ -57,10 +58,12 @@ class MyPlacementOut(BaseModel):
 
 def _posts(session: Session, user_id: int) -> list[SchoolPostOut]:
     types = load_rulebook().dispatch_operations.contract_types
-    posts = []
-    for assignment, position, contract, school in repo.current_assignments_of_user(
-        session, user_id
-    ):
+    posts: list[SchoolPostOut] = []
+    alt = dispatch_repo.roster_alt_of_user(session, user_id)
+    if alt is None:
+        return posts
+    current = dispatch_repo.assignment_history(session, [alt.id], current_only=True)
+    for assignment, position, contract, school in reversed(current):  # earliest start first
         kind = ContractType(contract.contract_type)
         posts.append(
             SchoolPostOut(

@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from aiosmtpd.controller import Controller
-from psycopg import sql
 from sqlalchemy import func, select
 from tests.api.helpers import PASSWORD
-from tests.integration.conftest import POSTGRES_SERVER
+from tests.integration.conftest import skip_without_postgres, throwaway_postgres
 from tests.integration.support.test_support_email import Sink, free_port
+from tests.schema_template import SchemaTemplate
 from tests.season_world import build_world, candidates_csv, future_deadline, requests_csv
 
 from altmatch.config import Settings
@@ -65,21 +64,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def database(postgres_unavailable: str | None) -> Iterator[str]:
+def database(postgres_unavailable: str | None, schema_template: SchemaTemplate) -> Iterator[str]:
     """One throwaway PostgreSQL database for the module (the served processes share it)."""
-    if postgres_unavailable is not None:
-        pytest.skip(postgres_unavailable)
-    name = f"altmatch_test_{secrets.token_hex(6)}"
-    admin_url = f"postgresql://{POSTGRES_SERVER}/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"postgresql+psycopg://{POSTGRES_SERVER}/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    skip_without_postgres(postgres_unavailable)
+    with throwaway_postgres(schema_template, migrated=False) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -89,11 +89,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _allowed(actor: Actor) -> Actor:
-    """The actor, if they may manage users (the operator may)."""
-    return require(actor, Permission.USERS_MANAGE)
-
-
 def _text(value: str, field: str, *, limit: int = 200) -> str:
     value = value.strip()
     if not value:
@@ -115,7 +110,7 @@ def create_organisation(
     programme_id: int | None = None,
 ) -> OrganisationOut:
     """Add a tenant. Only a BoE takes part in a programme, and it must name a real programme."""
-    who = _allowed(actor)
+    who = require(actor, Permission.USERS_MANAGE)
     names = {"name_en": _text(name_en, "name_en"), "name_ja": _text(name_ja, "name_ja")}
     with sessions.begin() as session:
         if programme_id is not None:
@@ -151,7 +146,7 @@ def create_organisation(
 
 
 def list_organisations(sessions: Sessions, *, actor: Actor) -> list[OrganisationOut]:
-    _allowed(actor)
+    require(actor, Permission.USERS_MANAGE)
     with sessions() as session:
         return [organisation_out(row) for row in repo.list_organisations(session)]
 
@@ -238,7 +233,7 @@ def create_user(
     locale: str = "en",
 ) -> UserOut:
     """Add a user whose role matches their organisation's kind (ROLE_ORG_KIND)."""
-    who = _allowed(actor)
+    who = require(actor, Permission.USERS_MANAGE)
     with sessions.begin() as session:
         row = add_user_in(
             session,
@@ -254,7 +249,7 @@ def create_user(
 
 
 def list_users(sessions: Sessions, *, actor: Actor) -> list[UserOut]:
-    _allowed(actor)
+    require(actor, Permission.USERS_MANAGE)
     with sessions() as session:
         return [user_out(session, row) for row in repo.list_users(session)]
 
@@ -268,7 +263,7 @@ def _user_by_email(session: Session, email: str) -> User:
 
 def reset_password(sessions: Sessions, *, actor: Actor, email: str, new_password: str) -> UserOut:
     """Set a new password and sign the user out everywhere (whoever knew the old one too)."""
-    who = _allowed(actor)
+    who = require(actor, Permission.USERS_MANAGE)
     if problem := password_problem(new_password):
         raise RuleError(problem, "password")
     now = utc_now()
@@ -286,7 +281,7 @@ def reset_password(sessions: Sessions, *, actor: Actor, email: str, new_password
 
 def set_user_disabled(sessions: Sessions, *, actor: Actor, email: str, disabled: bool) -> UserOut:
     """Disable (or re-enable) an account; a disabled user's sessions stop working at once."""
-    who = _allowed(actor)
+    who = require(actor, Permission.USERS_MANAGE)
     with sessions.begin() as session:
         row = _user_by_email(session, email)
         before, row.disabled = {"disabled": row.disabled}, disabled

@@ -296,10 +296,6 @@ def _contract_out(
     )
 
 
-def _may_manage(actor: Actor) -> bool:
-    return actor.can(Permission.DISPATCH_MANAGE)
-
-
 def _access(session: Session, actor: Actor, contract_id: int) -> DispatchContract:
     if actor.is_operator:
         contract = session.get(DispatchContract, contract_id)
@@ -333,7 +329,7 @@ def list_contracts(
         for p, _ in pairs:
             counts[p.contract_id] = counts.get(p.contract_id, 0) + 1
             filled[p.contract_id] = filled.get(p.contract_id, 0) + (p.id in current)
-        manage = _may_manage(actor)
+        manage = actor.can(Permission.DISPATCH_MANAGE)
         boes = all_boes(session) if manage else []
         return ContractsOut(
             can_manage=manage,
@@ -364,7 +360,9 @@ def get_contract(
             if not actor.is_operator and actor.role is Role.BOE_STAFF
             else None
         )
-        return _contract_out(session, contract, locale, _may_manage(actor), boe_viewer=boe_viewer)
+        return _contract_out(
+            session, contract, locale, actor.can(Permission.DISPATCH_MANAGE), boe_viewer=boe_viewer
+        )
 
 
 # --- writes --------------------------------------------------------------------------------

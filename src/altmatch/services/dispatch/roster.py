@@ -107,10 +107,6 @@ class RenewalEdit(BaseModel):
     version: int = Field(description="The version you read: a stale one is refused with 409.")
 
 
-def _check(actor: Actor) -> None:
-    require(actor, Permission.DISPATCH_MANAGE)
-
-
 def _items() -> list[str]:
     return [item.id for item in load_rulebook().dispatch_operations.onboarding.items]
 
@@ -177,7 +173,7 @@ def list_roster(
 ) -> RosterOut:
     """The company's ALTs by name, optionally only those with a renewal intention or living in
     a prefecture."""
-    _check(actor)
+    require(actor, Permission.DISPATCH_MANAGE)
     chosen = filters or RosterFilters()
     with sessions() as session:
         company = company_for(session, actor, company_id)
@@ -239,7 +235,7 @@ def get_roster_alt(
     company_id: int | None = None,
 ) -> RosterAltDetailOut:
     """One ALT with their onboarding checklist and every assignment, newest first."""
-    _check(actor)
+    require(actor, Permission.DISPATCH_MANAGE)
     with sessions() as session:
         return _detail(session, _access_alt(session, actor, alt_id, company_id), locale)
 
@@ -268,7 +264,7 @@ def tick_checklist(
     company_id: int | None = None,
 ) -> RosterAltDetailOut:
     """Record (or with no date, clear) when an onboarding item was completed."""
-    _check(actor)
+    require(actor, Permission.DISPATCH_MANAGE)
     if tick.item not in _items():
         raise RuleError(Message(N_("There is no such checklist item.")), "item")
     with sessions.begin() as session:
@@ -302,7 +298,7 @@ def set_renewal_intention(
     company_id: int | None = None,
 ) -> RosterAltDetailOut:
     """Record whether the ALT means to renew their contract."""
-    _check(actor)
+    require(actor, Permission.DISPATCH_MANAGE)
     with sessions.begin() as session:
         row = _access_alt(session, actor, alt_id, company_id)
         before = {"renewal_intention": row.renewal_intention}
@@ -351,7 +347,7 @@ def import_roster(
 ) -> ImportOut:
     """Check (and with `commit`, store) a roster file: a known alt_id updates that ALT, a new
     one adds an ALT; every row or, if any is wrong, none."""
-    _check(actor)
+    require(actor, Permission.DISPATCH_MANAGE)
     upload = read_roster_upload(content, filename, limits)
     with sessions.begin() as session:
         company = company_for(session, actor, company_id)

@@ -97,10 +97,6 @@ def _out(session: Session, tender: Tender, locale: str) -> TenderOut:
     )
 
 
-def _check(actor: Actor) -> None:
-    require(actor, Permission.DISPATCH_MANAGE)
-
-
 def list_tenders(
     sessions: Sessions,
     actor: Actor,
@@ -109,7 +105,7 @@ def list_tenders(
     company_id: int | None = None,
 ) -> TendersOut:
     """The company's tenders, newest submission first, with the win rate so far."""
-    _check(actor)
+    require(actor, Permission.DISPATCH_MANAGE)
     with sessions() as session:
         company = company_for(session, actor, company_id)
         tenders = tenders_of_company(session, company.id)
@@ -137,7 +133,7 @@ def record_tender(
     company_id: int | None = None,
 ) -> TenderOut:
     """Record a bid the company submitted (its outcome starts pending)."""
-    _check(actor)
+    require(actor, Permission.DISPATCH_MANAGE)
     with sessions.begin() as session:
         company = company_for(session, actor, company_id)
         boe = session.get(Organisation, fields.boe_id)
@@ -172,7 +168,7 @@ def set_tender_outcome(
 ) -> TenderOut:
     """Say whether a tender was won or lost; a won tender may link the contract it became
     (a contract of the same company and BoE)."""
-    _check(actor)
+    require(actor, Permission.DISPATCH_MANAGE)
     with sessions.begin() as session:
         company = company_for(session, actor, company_id)
         tender = session.get(Tender, tender_id)
