@@ -30,8 +30,6 @@ from altmatch.services.accounts.authentication import (
 from altmatch.services.accounts.consent import CONSENT_VERSION, consent_text
 from altmatch.services.accounts.my_account import (
     SIGN_UP_ANSWER,
-    delete_my_account,
-    export_my_data,
     sign_up_candidate,
 )
 from altmatch.services.accounts.users import (
@@ -43,6 +41,7 @@ from altmatch.services.accounts.users import (
     set_user_disabled,
 )
 from altmatch.services.kernel.errors import RuleError
+from altmatch.services.personal_data import delete_my_account, export_my_data
 
 pytestmark = pytest.mark.date_sensitive
 

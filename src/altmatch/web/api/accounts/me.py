@@ -11,11 +11,10 @@ from pydantic import BaseModel, Field
 from altmatch.services.accounts.authentication import sign_out_everywhere
 from altmatch.services.accounts.my_account import (
     change_password,
-    delete_my_account,
-    export_my_data,
 )
 from altmatch.services.accounts.users import UserOut, get_me
 from altmatch.services.my_placement import MyPlacementOut, my_placement
+from altmatch.services.personal_data import delete_my_account, export_my_data
 from altmatch.web.auth import (
     SESSION_COOKIE,
     ActorDep,

@@ -17,8 +17,6 @@ from altmatch.i18n import N_, Message, render
 from altmatch.services.accounts.authentication import sign_out_everywhere
 from altmatch.services.accounts.my_account import (
     change_password,
-    delete_my_account,
-    export_my_data,
 )
 from altmatch.services.accounts.two_factor import (
     disable_two_factor,
@@ -30,6 +28,7 @@ from altmatch.services.accounts.two_factor import (
 )
 from altmatch.services.accounts.users import get_me
 from altmatch.services.kernel.errors import RuleError
+from altmatch.services.personal_data import delete_my_account, export_my_data
 from altmatch.web.auth import (
     SESSION_COOKIE,
     ActorDep,
