@@ -69,6 +69,14 @@ class Settings(BaseSettings):
         "(which take `ALTMATCH_IMPORT_MAX_BYTES` plus their form); a larger one gets 413 "
         "before it is read.",
     )
+    lock_wait_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="How long a change waits for another change holding the rows or the "
+        "database it needs (SQLite's busy timeout, PostgreSQL's lock_timeout) before it is "
+        "answered 503 \"busy, try again\"; so a long import cannot make requests hang.",
+    )
     login_window_minutes: int = Field(
         default=15, ge=1, description="Window in which failed sign-ins are counted."
     )

@@ -14,14 +14,15 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import psycopg.errors
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
+from tests.integration.conftest import skip_without_postgres, throwaway_postgres
 from tests.schema_template import SchemaTemplate
 
 from altmatch.config import Settings
-from altmatch.db import engine as db_engine
 from altmatch.db.problems import StorageProblem, storage_problem
 from altmatch.web.app import create_app
 
@@ -78,12 +79,11 @@ def _database_file(settings: Settings) -> Path:
 
 @pytest.fixture
 def busy_client(
-    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    sqlite_settings: Settings,
 ) -> Iterator[tuple[TestClient, sqlite3.Connection]]:
-    """The app with a short busy timeout, and another connection ready to hold the write lock."""
-    monkeypatch.setattr(db_engine, "SQLITE_BUSY_TIMEOUT_SECONDS", 0.2)
+    """The app with a short lock wait, and another connection ready to hold the write lock."""
     other = sqlite3.connect(_database_file(sqlite_settings), isolation_level=None)
-    app = create_app(sqlite_settings)
+    app = create_app(sqlite_settings.model_copy(update={"lock_wait_seconds": 0.2}))
     try:
         yield TestClient(app), other
     finally:
@@ -107,6 +107,31 @@ def test_a_database_busy_with_another_writer_answers_busy_try_again(
     assert busy.json()["detail"].startswith("The database is busy with another change")
     assert page.status_code == 200
     assert [r.levelname for r in caplog.records if "database busy" in r.getMessage()] == ["WARNING"]
+    assert again.status_code == 201, again.text
+
+
+@pytest.mark.postgres
+def test_a_change_waiting_on_a_postgresql_lock_gives_up_after_the_lock_wait(
+    postgres_unavailable: str | None, schema_template: SchemaTemplate, tmp_path: Path
+) -> None:
+    """PostgreSQL would let a writer wait forever behind a transaction holding its rows; the
+    lock wait setting (lock_timeout) makes it answer busy, like SQLite's busy timeout."""
+    skip_without_postgres(postgres_unavailable)
+    with throwaway_postgres(schema_template, migrated=True) as url:
+        settings = Settings(data_dir=tmp_path, database_url=url, lock_wait_seconds=0.3)
+        app = create_app(settings)
+        plain_url = url.replace("postgresql+psycopg://", "postgresql://")
+        try:
+            with TestClient(app) as client, psycopg.connect(plain_url) as other:
+                other.execute("LOCK TABLE saved_advice IN EXCLUSIVE MODE")  # a long import
+                busy = client.post("/api/v1/advice/saved", json=ADVICE)
+                other.rollback()
+                again = client.post("/api/v1/advice/saved", json=ADVICE)
+        finally:
+            app.state.engine.dispose()
+
+    assert busy.status_code == 503, busy.text
+    assert busy.json()["detail"].startswith("The database is busy with another change")
     assert again.status_code == 201, again.text
 
 

@@ -18,8 +18,6 @@ from altmatch.config import Settings
 
 # The execution option a write session's connection carries (see `session_factory`).
 WRITE_OPTION = "altmatch_write"
-# How long a SQLite writer waits for another's write lock before "database is locked".
-SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -28,9 +26,13 @@ def make_engine(settings: Settings) -> Engine:
     For SQLite the database folder is created if missing, and every connection turns on
     foreign keys (off by default in SQLite) and WAL (readers do not block the writer). A write
     transaction (`sessions.begin()`) begins IMMEDIATE: it takes SQLite's one write lock before
-    its first read, so two writers queue (up to SQLITE_BUSY_TIMEOUT_SECONDS) and the second
-    reads what the first committed, as a row lock (FOR UPDATE) makes them do on PostgreSQL.
-    SQLite has no row locks, so SQLAlchemy drops FOR UPDATE there.
+    its first read, so two writers queue and the second reads what the first committed, as a
+    row lock (FOR UPDATE) makes them do on PostgreSQL. SQLite has no row locks, so SQLAlchemy
+    drops FOR UPDATE there.
+
+    On both databases a change waits at most `settings.lock_wait_seconds` for a lock another
+    holds (SQLite's busy timeout, PostgreSQL's lock_timeout), then fails as "busy"
+    (db.problems), so a request never hangs behind a long import or a stuck transaction.
     JSON is written without ASCII escapes so Japanese text stays readable in the database.
     """
     url = make_url(settings.database_url)
@@ -44,7 +46,9 @@ def make_engine(settings: Settings) -> Engine:
     # replaced before use instead of failing the next request with a 503.
     connect_args: dict[str, Any] = {}
     if settings.is_sqlite:
-        connect_args["timeout"] = SQLITE_BUSY_TIMEOUT_SECONDS
+        connect_args["timeout"] = settings.lock_wait_seconds
+    elif url.get_backend_name() == "postgresql":
+        connect_args["options"] = f"-c lock_timeout={round(settings.lock_wait_seconds * 1000)}"
     engine = create_engine(
         url,
         json_serializer=partial(json.dumps, ensure_ascii=False),
