@@ -27,6 +27,7 @@ from altmatch.db.models import (
     EmploymentContract,
     PostingApplication,
     PostingStageChange,
+    RosterAssignment,
     TransferRequest,
     User,
 )
@@ -43,8 +44,8 @@ from altmatch.services.accounts.users import create_organisation, create_user
 from altmatch.services.direct_hire import postings
 from altmatch.services.direct_hire.applications import ApplyIn, MoveIn, apply_to_posting
 from altmatch.services.direct_hire.applications import move_application as move
-from altmatch.services.dispatch import transfers
-from altmatch.services.kernel.errors import RuleError
+from altmatch.services.dispatch import assignment, transfers
+from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.services.support.case_reads import get_case
 from altmatch.services.support.cases import CaseIn, ResolveIn, open_case, resolve_case
 
@@ -233,6 +234,36 @@ def test_a_transfer_is_decided_once(sessions: Sessions) -> None:
     with sessions() as session:
         row = session.get_one(TransferRequest, made.id)
         assert row.version == version + 1 and row.status in ("approved", "declined")
+
+
+def test_one_assignment_plan_is_committed_once(sessions: Sessions) -> None:
+    """Every client commits the same plan, checked against the same roster fingerprint: the
+    first changes the roster, and the fingerprint no longer matches for the others."""
+    world = build_dispatch_world(sessions)
+    company = world.company_id
+    plan = assignment.plan_assignment(
+        sessions, OPERATOR, assignment.PlanRequest(on=ON), company_id=company
+    )
+    assert plan.proposed.moves, "the world's plan moves someone"
+    body = assignment.CommitRequest(on=ON, fingerprint=plan.proposed.fingerprint)
+
+    def commit() -> object:
+        return assignment.commit_assignment(sessions, OPERATOR, body, company_id=company)
+
+    won, refused = _race([commit] * CLIENTS)
+
+    assert (len(won), len(refused)) == (1, CLIENTS - 1)
+    assert all(isinstance(r, StaleError) for r in refused)
+    committed = select(func.count()).where(AuditEntry.action == "assignment.committed")
+    assert _count(sessions, committed) == 1
+    with sessions() as session:
+        current = session.execute(
+            select(RosterAssignment.alt_id, RosterAssignment.position_id).where(
+                RosterAssignment.end.is_(None)
+            )
+        ).all()
+    alts, positions = zip(*current, strict=True)
+    assert len(set(alts)) == len(alts) and len(set(positions)) == len(positions)
 
 
 # --- support --------------------------------------------------------------------------------
