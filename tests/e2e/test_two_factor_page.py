@@ -99,9 +99,9 @@ def test_staff_turn_on_two_factor_and_sign_in_with_a_code(
     expect(page.locator("#disable-form input[type=password]")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.on("dialog", lambda dialog: dialog.accept())
-    page.fill("#f-code", "000000")
+    page.fill("#off-code", "000000")
     page.click("#disable-form button[type=submit]")
     expect(page.locator("#off-error")).to_be_visible()
-    page.fill("#f-code", recovery)
+    page.fill("#off-code", recovery)
     page.click("#disable-form button[type=submit]")
     expect(page.locator("#two-factor-status")).to_have_attribute("data-enabled", "false")

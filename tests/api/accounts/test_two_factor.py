@@ -129,8 +129,20 @@ def test_recovery_codes_are_renewed_and_two_factor_turned_off_with_a_code_only(
 ) -> None:
     email, secret, old = staff
     sign_in_with_code(client, email, code(secret, 0))
+    for body in ({"password": PASSWORD}, {"code": "", "password": PASSWORD}, {"code": "000000"}):
+        refused = client.post(
+            "/api/v1/me/two-factor/recovery-codes", json=body, headers=SAME_ORIGIN
+        )
+        assert refused.status_code == 422, body
+    page = client.post(
+        "/account/two-factor/recovery-codes?lang=ja",
+        data={"password": PASSWORD},
+        headers=SAME_ORIGIN,
+    )
+    assert page.status_code == 400 and 'id="renew-error"' in page.text
+    assert 'id="recovery-codes"' not in page.text
     renewed = client.post(
-        "/api/v1/me/two-factor/recovery-codes", json={"password": PASSWORD}, headers=SAME_ORIGIN
+        "/api/v1/me/two-factor/recovery-codes", json={"code": old[0]}, headers=SAME_ORIGIN
     )
     assert renewed.status_code == 200 and not set(renewed.json()["recovery_codes"]) & set(old)
     new_codes = renewed.json()["recovery_codes"]

@@ -27,7 +27,6 @@ from altmatch.db import accounts as repo
 from altmatch.db.models import User
 from altmatch.domain.access import AccessDeniedError, Actor, NotFoundError, Role, require_operator
 from altmatch.i18n import N_, Message
-from altmatch.services.accounts.passwords import check_password
 from altmatch.services.accounts.users import normalise_email
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
@@ -41,10 +40,11 @@ _SECRET_LENGTH = 32  # base32 characters: 160 bits, the RFC 4226 recommendation
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 _MAX_CODE_LENGTH = 64
 _MAX_SESSION_TOKEN_LENGTH = 128
-# Turning it off: at most this many wrong codes (and failed sign-ins) for the account per window.
-OFF_GUESS_LIMIT = 5
-OFF_GUESS_WINDOW = timedelta(minutes=15)
-OFF_MARK = "two-factor-off"  # the `ip` of its login_attempts rows: no client's address
+# Proving the factor in an open session (turning it off, new recovery codes): at most this many
+# wrong codes (and failed sign-ins) for the account per window.
+PROOF_GUESS_LIMIT = 5
+PROOF_GUESS_WINDOW = timedelta(minutes=15)
+PROOF_MARK = "two-factor-off"  # the `ip` of its login_attempts rows: no client's address
 
 Factor = Literal["totp", "recovery_code"]
 
@@ -194,19 +194,6 @@ def enable_two_factor(
         return _issue_recovery_codes(session, user, now)
 
 
-def _check_proof(session: Session, user: User, code: str, password: str, now: datetime) -> None:
-    """A current code (not used before) or the password: what turning it off or making new
-    recovery codes needs, so a session left open on a shared computer is not enough."""
-    if code.strip() and user.totp_secret:
-        step = matching_step(user.totp_secret, code[:_MAX_CODE_LENGTH], now, user.totp_last_step)
-        if step is not None and repo.claim_totp_step(session, user.id, step):
-            return
-        raise _invalid_code()
-    if password and check_password(user.password_hash, password).ok:
-        return
-    raise RuleError(Message(N_("Enter a current code or your password.")), "password")
-
-
 def _session_hash(token: str | None) -> str | None:
     """How user_sessions stores a cookie's token (authentication.token_hash, which imports
     this module)."""
@@ -223,27 +210,48 @@ def _enabled_user(session: Session, actor: Actor) -> User:
 
 
 def regenerate_recovery_codes(
-    sessions: Sessions,
-    actor: Actor,
-    *,
-    code: str = "",
-    password: str = "",
-    now: datetime | None = None,
+    sessions: Sessions, actor: Actor, *, code: str = "", now: datetime | None = None
 ) -> RecoveryCodesOut:
-    """A new set of recovery codes; the old ones stop working."""
+    """A new set of recovery codes; the old ones stop working. Needs a current code from the
+    phone or an unused recovery code, like turning the factor off: new codes made with the
+    password alone would let whoever stole it switch the factor off with them."""
     now = now or utc_now()
     with sessions.begin() as session:
         user = _enabled_user(session, actor)
-        _check_proof(session, user, code, password, now)
-        action = "two_factor.recovery_codes_renewed"
-        record_audit(session, actor, action, "user", user.id, None, None)
-        return _issue_recovery_codes(session, user, now)
+        refusal = _second_factor_refusal(session, user, code, now)
+        if refusal is None:
+            action = "two_factor.recovery_codes_renewed"
+            record_audit(session, actor, action, "user", user.id, None, None)
+            return _issue_recovery_codes(session, user, now)
+    raise refusal
 
 
 def _turn_off(session: Session, user: User) -> None:
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     repo.delete_recovery_codes(session, user.id)
     repo.delete_sign_in_challenges(session, user.id)
+
+
+def _second_factor_refusal(
+    session: Session, user: User, code: str, now: datetime
+) -> RuleError | None:
+    """Why `code` (a current code from the phone or an unused recovery code) does not prove
+    the account's owner is here, or None if it does. A wrong code is counted like one at
+    sign-in (and so against the sign-in delays too), and a session left open cannot guess its
+    way through: the caller raises the refusal after the commit, so the count is kept."""
+    if not code.strip():
+        return RuleError(Message(N_("Enter a current code or a recovery code.")), "code")
+    since = now - PROOF_GUESS_WINDOW
+    last_success = repo.last_success_at(session, user.email)
+    failures, _ = repo.sign_in_failures(
+        session, since=max(since, last_success) if last_success else since, email=user.email
+    )
+    if failures >= PROOF_GUESS_LIMIT:
+        return RuleError(Message(N_("Too many wrong codes. Try again later.")), "code")
+    if check_second_factor(session, user, code, now) is None:
+        repo.add_login_attempt(session, email=user.email, ip=PROOF_MARK, success=False, at=now)
+        return _invalid_code()
+    return None
 
 
 def disable_two_factor(
@@ -255,21 +263,8 @@ def disable_two_factor(
     now = now or utc_now()
     with sessions.begin() as session:
         user = _enabled_user(session, actor)
-        if not code.strip():
-            raise RuleError(Message(N_("Enter a current code or a recovery code.")), "code")
-        since = now - OFF_GUESS_WINDOW
-        last_success = repo.last_success_at(session, user.email)
-        failures, _ = repo.sign_in_failures(
-            session, since=max(since, last_success) if last_success else since, email=user.email
-        )
-        if failures >= OFF_GUESS_LIMIT:  # a session left open must not guess its way through
-            refusal = RuleError(Message(N_("Too many wrong codes. Try again later.")), "code")
-        elif check_second_factor(session, user, code, now) is None:
-            # Counted like a wrong code at sign-in (and so against the sign-in delays too);
-            # kept although the request is refused, hence raised after the commit.
-            repo.add_login_attempt(session, email=user.email, ip=OFF_MARK, success=False, at=now)
-            refusal = _invalid_code()
-        else:
+        refusal = _second_factor_refusal(session, user, code, now)
+        if refusal is None:
             _turn_off(session, user)
             record_audit(session, actor, "two_factor.disabled", "user", user.id, None, None)
             return

@@ -338,7 +338,9 @@ def test_turning_it_on_ends_the_other_sessions_but_this_one(sessions: Sessions) 
 
 def test_new_recovery_codes_replace_the_old_ones(sessions: Sessions) -> None:
     actor, _, old = enrolled(sessions)
-    new = regenerate_recovery_codes(sessions, actor, password=PASSWORD, now=NOW).recovery_codes
+    with pytest.raises(RuleError):  # the password alone would let a thief make codes
+        regenerate_recovery_codes(sessions, actor, code=PASSWORD, now=NOW)
+    new = regenerate_recovery_codes(sessions, actor, code=old[1], now=NOW).recovery_codes
     assert not set(old) & set(new)
     later = NOW + timedelta(minutes=1)
     with pytest.raises(SignInError):

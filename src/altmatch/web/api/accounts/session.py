@@ -80,17 +80,13 @@ class TwoFactorCodeIn(BaseModel):
     code: str = Field(max_length=64, description="The 6-digit code the authenticator app shows.")
 
 
-class TwoFactorOffIn(BaseModel):
+class TwoFactorProofIn(BaseModel):
+    """What turning the factor off or making new recovery codes needs: the password alone,
+    perhaps the very thing that was stolen, is not enough."""
+
     code: str = Field(
         max_length=64, description="The 6-digit code of the authenticator app, or a recovery code."
     )
-
-
-class TwoFactorProofIn(BaseModel):
-    """A current code or the password: either proves it is really the account's owner."""
-
-    code: str = Field(default="", max_length=64)
-    password: str = Field(default="", max_length=1024)
 
 
 def _started(request: Request, response: Response, signed_in: SignedIn) -> SessionOut:
@@ -210,13 +206,14 @@ def post_two_factor(
 def post_recovery_codes(
     body: TwoFactorProofIn, actor: StaffDep, sessions: SessionsDep
 ) -> RecoveryCodesOut:
-    """New recovery codes (the old ones stop working); needs a current code or the password."""
-    return regenerate_recovery_codes(sessions, actor, code=body.code, password=body.password)
+    """New recovery codes (the old ones stop working); needs a current code from the app or an
+    unused recovery code."""
+    return regenerate_recovery_codes(sessions, actor, code=body.code)
 
 
 @router.post("/me/two-factor/disable", response_model=TwoFactorOut)
 def post_two_factor_disable(
-    body: TwoFactorOffIn, request: Request, actor: StaffDep, sessions: SessionsDep
+    body: TwoFactorProofIn, request: Request, actor: StaffDep, sessions: SessionsDep
 ) -> TwoFactorOut:
     """Turn two-factor sign-in off; needs a current code or an unused recovery code (the
     password alone is not enough)."""

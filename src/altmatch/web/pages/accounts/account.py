@@ -195,10 +195,9 @@ def two_factor_renew(
     sessions: SessionsDep,
     locale: LocaleDep,
     code: FormText = "",
-    password: FormText = "",
 ) -> HTMLResponse:
     try:
-        codes = regenerate_recovery_codes(sessions, actor, code=code, password=password)
+        codes = regenerate_recovery_codes(sessions, actor, code=code)
     except RuleError as exc:
         errors = FormErrors.from_rule(exc, locale, status_code=400)
         return _two_factor_page(
