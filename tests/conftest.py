@@ -127,7 +127,7 @@ def client(settings: Settings, schema_template: SchemaTemplate) -> Iterator[Test
 
 @pytest.fixture
 def inline_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Background season jobs run at once in the request's thread, done when it returns."""
-    from altmatch.services.season import jobs as season_jobs
+    """Background jobs run at once in the request's thread, done when it returns."""
+    from altmatch.services.kernel import job_queue
 
-    monkeypatch.setattr(season_jobs, "EXECUTOR", season_jobs.InlineExecutor())
+    monkeypatch.setattr(job_queue, "EXECUTOR", job_queue.InlineExecutor())

@@ -1,4 +1,4 @@
-"""The season walked in Chromium: the coordinator imports candidates, a BoE edits a request,
+"""The season walked in Chromium: the coordinator imports candidates (a job), a BoE edits a request,
 the coordinator runs and publishes, and a candidate reads the outcome in Japanese."""
 
 from __future__ import annotations
@@ -72,7 +72,10 @@ def test_a_season_goes_from_import_to_a_published_outcome_in_the_browser(
         files=[{"name": "candidates.csv", "mimeType": "text/csv", "buffer": candidates_csv()}],
     )
     coordinator.click("#import-candidates button[value=commit]")
-    expect(coordinator.locator("#import-committed")).to_contain_text("12")
+    # Importing is a background job: its progress page ends on the report, then leads back.
+    expect(coordinator).to_have_url(re.compile(rf"{base_url}/seasons/{season_id}/jobs/\d+$"))
+    expect(coordinator.locator("#import-committed")).to_contain_text("12", timeout=30_000)
+    coordinator.click("#job-back")
     expect(coordinator.locator("#count-candidates")).to_have_text("12")
     screenshot(coordinator, "season-overview-en")
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.db.problems import StorageProblem, storage_problem
+from altmatch.services.personal_data import purge_expired
 from altmatch.services.setup import prepare_installation
 from altmatch.services.support.sweep import SupportSweeper
 
@@ -71,11 +72,17 @@ def serve_command(
         f"altmatch on http://{settings.host}:{settings.port}/"
         f"  (database: {settings.safe_database_url}, {settings.workers} worker(s))"
     )
-    # The sweep runs here, in the one parent process, never once per web worker.
+    # The sweep (support escalation and e-mail, and the privacy purge of kept records whose
+    # retention has ended) runs here, in the one parent process, never once per web worker.
     sweeper = None
     if settings.support_sweep_minutes > 0:
-        engine = make_engine(settings)
-        sweeper = SupportSweeper(session_factory(engine), settings, settings.support_sweep_minutes)
+        sessions = session_factory(make_engine(settings))
+        sweeper = SupportSweeper(
+            sessions,
+            settings,
+            settings.support_sweep_minutes,
+            also=[("privacy purge", lambda: purge_expired(sessions))],
+        )
         sweeper.start()
     try:
         # Each worker process builds the app from the environment (create_app() as a factory);

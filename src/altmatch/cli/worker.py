@@ -11,12 +11,12 @@ import typer
 
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
-from altmatch.services.kernel import job_queue
-from altmatch.services.season.job_runner import serve_jobs
+from altmatch.services.jobs import configure, serve_jobs
 
 
 def worker_command() -> None:
-    """Run queued match and chances jobs (needs ALTMATCH_REDIS_URL); start as many as you like.
+    """Run queued jobs: matches, chances and imports (needs ALTMATCH_REDIS_URL); start as many
+    as you like.
 
     SIGTERM or Ctrl-C stops it after the job in hand; a worker killed outright leaves its job
     to be failed when its lease (ALTMATCH_JOB_LEASE_SECONDS) runs out.
@@ -30,7 +30,7 @@ def worker_command() -> None:
         )
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    config = job_queue.configure(settings)
+    config = configure(settings)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

@@ -14,8 +14,7 @@ from altmatch import __version__
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.rulebook import use_edition
-from altmatch.services.kernel import job_queue
-from altmatch.services.season.jobs import recover_jobs
+from altmatch.services import jobs
 from altmatch.web.api import api_router
 from altmatch.web.csrf import CsrfMiddleware
 from altmatch.web.errors import install_error_handlers
@@ -29,7 +28,7 @@ from altmatch.web.uploads import BodyLimit, body_limit, upload_routes
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """On start, jobs whose worker died are failed and orphaned queued ones run, so none hangs;
     a sibling process's live job is left alone."""
-    recover_jobs(app.state.sessions)
+    jobs.recover_jobs(app.state.sessions)
     yield
 
 
@@ -38,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     `altmatch serve --workers N` calls it with no argument in each worker process (a uvicorn
     factory), so the settings then come from the environment. It also sets this process's job
-    queue (services.job_queue). Starting it (the ASGI lifespan: `altmatch serve`, or a
+    queue (services.jobs.configure). Starting it (the ASGI lifespan: `altmatch serve`, or a
     `with TestClient(app)` block) recovers the jobs a stopped process left.
     """
     settings = settings or Settings()
@@ -52,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     use_edition(settings.rulebook_year)
-    job_queue.configure(settings)
+    jobs.configure(settings)
     app.state.engine = make_engine(settings)
     app.state.sessions = session_factory(app.state.engine)
     static_dir = Path(str(resources.files("altmatch.web"))) / "static"

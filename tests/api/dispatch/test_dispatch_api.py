@@ -245,7 +245,7 @@ def test_the_contract_form_on_the_page_creates_a_contract_or_shows_why_not(
 
 
 def test_a_positions_upload_is_all_or_nothing_and_names_each_bad_cell(
-    company_staff: TestClient, world: Dispatch
+    company_staff: TestClient, world: Dispatch, inline_jobs: None
 ) -> None:
     url = f"/api/v1/dispatch/contracts/{world.himeji_contract}/positions"
     bad = "position_id,school_id,days_per_week\nH2,k1,3\nH3,h1,0\n"
@@ -264,8 +264,10 @@ def test_a_positions_upload_is_all_or_nothing_and_names_each_bad_cell(
         data={"action": "commit"},
         headers=SAME_ORIGIN,
     )
-    assert page.status_code == 200
+    # Importing is a job: the page goes on to its progress page, which shows the report.
+    assert page.status_code == 200 and page.url.path.startswith("/dispatch/jobs/")
     assert 'id="import-committed"' in page.text
+    assert f'href="/dispatch/contracts/{world.himeji_contract}" id="job-back"' in page.text
     assert company_staff.get(url.removesuffix("/positions")).json()["alts"] == 2
 
 
@@ -374,18 +376,26 @@ def test_one_alt_page_ticks_the_checklist_records_renewal_and_refuses_a_stale_ve
 
 
 def test_the_roster_import_page_lists_errors_and_changes_nothing_then_imports(
-    company_staff: TestClient, world: Dispatch
+    company_staff: TestClient, world: Dispatch, inline_jobs: None
 ) -> None:
     header = ROSTER.splitlines()[0]
     bad = header + "\nA09,New Person,Osaka,Osaka,34.6,135.5,college,yes,N2,2027-03-31,renewing,\n"
+    checked = company_staff.post(
+        "/dispatch/roster/import",
+        files={"file": ("roster.csv", bad.encode(), "text/csv")},
+        data={"action": "preview"},
+        headers=SAME_ORIGIN,
+    )
+    assert checked.status_code == 422
+    assert 'id="import-errors"' in checked.text and "school_experience" in checked.text
     page = company_staff.post(
         "/dispatch/roster/import",
         files={"file": ("roster.csv", bad.encode(), "text/csv")},
         data={"action": "commit"},
         headers=SAME_ORIGIN,
     )
-    assert page.status_code == 422
-    assert 'id="import-errors"' in page.text and "school_experience" in page.text
+    assert page.url.path.startswith("/dispatch/jobs/") and 'data-status="failed"' in page.text
+    assert 'id="import-errors"' in page.text and "<td>2</td><td>school_experience</td>" in page.text
     assert company_staff.get("/api/v1/dispatch/roster").json()["total"] == 3
     good = header + "\nA09,New Person,Osaka,Osaka,34.6,135.5,elementary,yes,N2,2027-03-31,,\n"
     done = company_staff.post(

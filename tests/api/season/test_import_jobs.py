@@ -17,7 +17,7 @@ from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.db.models import Job, JobFile, SeasonCandidate, SeasonRequest
-from altmatch.services.season.job_runner import expire_stale_jobs
+from altmatch.services.kernel.job_runner import expire_stale_jobs
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
@@ -81,7 +81,7 @@ def test_a_good_candidates_file_is_imported_by_a_job_that_ends_done_with_its_rep
     assert _count(sessions, SeasonRequest) == EXAMPLE_REQUESTS
 
 
-def test_the_progress_page_of_an_import_job_leads_back_to_the_season(
+def test_the_progress_page_of_an_import_job_shows_its_report_and_leads_back_to_the_season(
     client: TestClient, world: World, inline_jobs: None
 ) -> None:
     season = _open_season(client)
@@ -90,9 +90,13 @@ def test_the_progress_page_of_an_import_job_leads_back_to_the_season(
     page = client.get(f"/seasons/{season}/jobs/{job['id']}")
     poll = client.get(f"/seasons/{season}/jobs/{job['id']}", headers={"HX-Request": "true"})
 
-    assert page.status_code == 200 and f'href="/seasons/{season}"' in page.text
+    assert page.status_code == 200 and 'id="job-back">' in page.text
+    assert f'href="/seasons/{season}" id="job-back"' in page.text
     assert "/runs/None" not in page.text
-    assert poll.headers["HX-Redirect"] == f"/seasons/{season}"
+    assert f"Imported {EXAMPLE_REQUESTS} rows." in page.text
+    # An import makes no run to go on to: the poll stays on the report, and stops polling.
+    assert "HX-Redirect" not in poll.headers and "hx-trigger" not in poll.text
+    assert 'id="import-committed"' in poll.text
 
 
 def test_a_file_with_errors_fails_the_job_stores_nothing_and_names_each_row_and_column(
@@ -150,9 +154,9 @@ def test_a_queued_import_keeps_its_file_in_the_database_until_it_runs(
     client: TestClient, world: World, sessions: Sessions, monkeypatch: Any
 ) -> None:
     """With a job queue the request only records the job: the bytes wait in job_files."""
-    from altmatch.services.season import jobs as season_jobs
+    from altmatch.services.kernel import job_queue
 
-    monkeypatch.setattr(season_jobs, "_dispatch", lambda sessions, job_id: None)
+    monkeypatch.setattr(job_queue, "hand_on", lambda sessions, job_id: None)
     season = _open_season(client)
     content = requests_csv()
 
@@ -226,9 +230,9 @@ def test_a_file_over_the_size_limit_is_refused_as_the_synchronous_import_refuses
 def test_the_file_of_an_import_whose_worker_died_is_deleted_when_the_job_is_failed(
     client: TestClient, world: World, sessions: Sessions, monkeypatch: Any
 ) -> None:
-    from altmatch.services.season import jobs as season_jobs
+    from altmatch.services.kernel import job_queue
 
-    monkeypatch.setattr(season_jobs, "_dispatch", lambda sessions, job_id: None)
+    monkeypatch.setattr(job_queue, "hand_on", lambda sessions, job_id: None)
     season = _open_season(client)
     job = _start(client, season, "requests", requests_csv()).json()
     long_ago = utc_now() - timedelta(hours=1)

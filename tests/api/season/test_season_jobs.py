@@ -23,8 +23,8 @@ from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.db.models import Job, User
+from altmatch.services.jobs import run_queued
 from altmatch.services.kernel import job_queue
-from altmatch.services.season.job_runner import run_queued
 from altmatch.services.season.jobs import INTERRUPTED
 from altmatch.services.season.runs import MATCH_STAGES, run_season_match
 from altmatch.services.setup import prepare_installation

@@ -80,6 +80,8 @@ def test_the_coordinator_imports_runs_and_publishes_through_the_pages(
         data={"action": "commit"},
         headers=SAME_ORIGIN,
     )
+    # Importing is a job: its progress page shows the report (inline jobs: done already).
+    assert imported.url.path.startswith(f"/seasons/{season}/jobs/")
     assert imported.status_code == 200 and 'id="import-committed"' in imported.text
 
     progress = client.post(f"/seasons/{season}/runs", data={"seed": "5"}, headers=SAME_ORIGIN)
@@ -94,6 +96,79 @@ def test_the_coordinator_imports_runs_and_publishes_through_the_pages(
     assert 'id="run-status"' in published.text and "Published" in published.text
     again = client.post(f"/seasons/{season}/runs/{run_id}/publish", headers=SAME_ORIGIN)
     assert again.status_code == 409 and 'id="refusal"' in again.text
+
+
+def test_importing_on_the_overview_goes_on_to_the_jobs_progress_page_which_shows_the_report(
+    client: TestClient, world: World, season: int, inline_jobs: None
+) -> None:
+    sign_in(client, COORDINATOR)
+
+    started = client.post(
+        f"/seasons/{season}/import/candidates",
+        files={"file": ("c.csv", candidates_csv())},
+        data={"action": "commit"},
+        headers=SAME_ORIGIN,
+        follow_redirects=False,
+    )
+    htmx = client.post(
+        f"/seasons/{season}/import/requests",
+        files={"file": ("r.csv", requests_csv())},
+        data={"action": "commit"},
+        headers={**SAME_ORIGIN, "HX-Request": "true"},
+    )
+
+    assert started.status_code == 303
+    progress = started.headers["location"]
+    assert progress.startswith(f"/seasons/{season}/jobs/")
+    page = client.get(progress)
+    assert 'data-status="done"' in page.text and "Imported 12 rows." in page.text
+    assert f'href="/seasons/{season}" id="job-back"' in page.text
+    assert "hx-trigger" not in page.text and "http-equiv" not in page.text  # finished
+    # An htmx form is sent on to the page itself (not given a fragment in the form's place).
+    assert htmx.headers["HX-Redirect"].startswith(f"/seasons/{season}/jobs/")
+    overview = client.get(f"/seasons/{season}")
+    assert '<dd id="count-candidates">12</dd>' in overview.text
+
+
+def test_a_failed_import_jobs_page_names_each_bad_row_and_column_in_japanese(
+    client: TestClient, world: World, season: int, inline_jobs: None
+) -> None:
+    sign_in(client, COORDINATOR)
+    client.cookies.set("lang", "ja")  # as the language switch leaves it
+    bad = candidates_csv(extra_rows=[["C13", "N9", "", "", "", "", "", "", "", "", "", "", ""]])
+
+    page = client.post(
+        f"/seasons/{season}/import/candidates",
+        files={"file": ("c.csv", bad)},
+        data={"action": "commit"},
+        headers=SAME_ORIGIN,
+    )
+
+    assert page.url.path.startswith(f"/seasons/{season}/jobs/") and 'lang="ja"' in page.text
+    assert 'data-status="failed"' in page.text and 'id="import-errors"' in page.text
+    assert "何も取り込まれていません" in page.text and "シーズンに戻る" in page.text
+    assert "<td>14</td><td>jlpt</td>" in page.text
+    assert '<dd id="count-candidates">0</dd>' in client.get(f"/seasons/{season}").text
+
+
+def test_an_unfinished_import_jobs_page_refreshes_itself_without_javascript(
+    client: TestClient, world: World, season: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from altmatch.services.kernel import job_queue
+
+    monkeypatch.setattr(job_queue, "hand_on", lambda sessions, job_id: None)  # stays queued
+    sign_in(client, COORDINATOR)
+
+    page = client.post(
+        f"/seasons/{season}/import/candidates",
+        files={"file": ("c.csv", candidates_csv())},
+        data={"action": "commit"},
+        headers=SAME_ORIGIN,
+    )
+
+    assert 'data-status="queued"' in page.text and 'id="check-again"' in page.text
+    assert 'hx-trigger="every 1s"' in page.text  # htmx polls...
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page.text  # ...or not
 
 
 def test_a_boe_edits_its_request_on_its_page(client: TestClient, world: World, season: int) -> None:

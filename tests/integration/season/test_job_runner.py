@@ -20,18 +20,15 @@ from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.db.models import Job, MatchRun, User
+from altmatch.services.jobs import run_claimed, run_job, run_queued, serve_jobs
 from altmatch.services.kernel import job_queue
-from altmatch.services.season.job_runner import (
+from altmatch.services.kernel.job_runner import (
     INTERRUPTED,
     NO_LONGER_ALLOWED,
     beat,
     claim_job,
     claim_next,
     expire_stale_jobs,
-    run_claimed,
-    run_job,
-    run_queued,
-    serve_jobs,
 )
 
 pytestmark = pytest.mark.date_sensitive

@@ -1,4 +1,5 @@
-"""Background jobs of a season (a match, chances or an import) with their stage and progress."""
+"""Background jobs with their stage and progress: a season's (a match, chances or an import)
+or a dispatch company's (a roster or positions import)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from altmatch.clock import utc_now
 from altmatch.db.base import Base
 
-JOB_KINDS = ("match", "chances", "import")
+# Each kind belongs to one scope: a season's jobs, or a company's (organisation_id).
+SEASON_JOB_KINDS = ("match", "chances", "import")
+COMPANY_JOB_KINDS = ("dispatch_import",)
+JOB_KINDS = SEASON_JOB_KINDS + COMPANY_JOB_KINDS
 JOB_STATUSES = ("queued", "running", "done", "failed")
 UNFINISHED = ("queued", "running")
 
@@ -20,9 +24,19 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+# Exactly one scope is set, and it is the one the kind belongs to.
+SCOPE = (
+    f"({_in('kind', SEASON_JOB_KINDS)} AND season_id IS NOT NULL AND organisation_id IS NULL)"
+    f" OR ({_in('kind', COMPANY_JOB_KINDS)} AND organisation_id IS NOT NULL AND season_id IS NULL)"
+)
+
+
 class Job(Base):
     """Work started by a request and done in the background: its stage, its progress in steps,
     and when done the run it made (`run_id`) or the error that stopped it.
+
+    A job belongs to a season (`season_id`: only its managers see it) or to a dispatch company
+    (`organisation_id`: only that company's staff see it), never both; its kind says which.
 
     `error` is an English message template (the gettext msgid) and `error_params` its
     parameters, so the error is shown in each reader's language.
@@ -32,11 +46,17 @@ class Job(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", JOB_KINDS), name="kind"),
         CheckConstraint(_in("status", JOB_STATUSES), name="status"),
+        CheckConstraint(SCOPE, name="scope"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    season_id: Mapped[int | None] = mapped_column(
+        ForeignKey("seasons.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     run_id: Mapped[int | None] = mapped_column(ForeignKey("match_runs.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     stage: Mapped[str] = mapped_column(String(100), default="")

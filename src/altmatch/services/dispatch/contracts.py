@@ -487,7 +487,8 @@ def create_contract(
         return _contract_out(session, contract, locale, True)
 
 
-def _managed_contract(session: Session, actor: Actor, contract_id: int) -> DispatchContract:
+def managed_contract(session: Session, actor: Actor, contract_id: int) -> DispatchContract:
+    """A contract the actor's company holds (the operator: any), to change; else not found."""
     if actor.is_operator:
         return _access(session, actor, contract_id)
     require(actor, Permission.DISPATCH_MANAGE)
@@ -521,8 +522,9 @@ def import_positions(
     already in the contract.
     """
     upload = read_positions_upload(content, filename, limits)
-    with sessions.begin() as session:
-        contract = _managed_contract(session, actor, contract_id)
+    # The file is parsed above, outside any transaction; only a commit takes the write lock.
+    with sessions.begin() if commit else sessions() as session:
+        contract = managed_contract(session, actor, contract_id)
         schools = _boe_schools(session, contract.boe_id)
         existing = position_external_ids(session, contract.id)
         errors = list(upload.errors)

@@ -2,6 +2,10 @@
 
 Contracts: company staff see and change their company's; BoE staff read the ones their BoE
 signed. Tenders and the roster are the company's staff's alone.
+
+A roster or positions file is imported at once (`.../roster/import`, `.../positions`: fine for
+small files), or as a background job (`.../import/jobs`, 202): follow it at /dispatch/jobs/{job},
+whose `result` is the same report. A company's jobs are its staff's alone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,13 @@ from altmatch.services.dispatch.contracts import (
     get_contract,
     import_positions,
     list_contracts,
+)
+from altmatch.services.dispatch.import_jobs import (
+    DispatchImportTarget,
+    ImportJobOut,
+    ImportRefusedError,
+    import_job_status,
+    start_import_job,
 )
 from altmatch.services.dispatch.roster import (
     ChecklistTick,
@@ -111,6 +122,25 @@ def post_positions(
     return import_response(result, commit)
 
 
+@router.post(
+    "/contracts/{contract_id}/positions/import/jobs",
+    response_model=ImportJobOut,
+    status_code=202,
+    responses=IMPORT_RESPONSES,
+)
+def post_positions_import_job(
+    contract_id: Id,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: LocaleDep,
+    file: Annotated[UploadFile, File(description="positions .csv (UTF-8 or CP932) or .xlsx")],
+) -> ImportJobOut | JSONResponse:
+    """Add positions from a file in the background: every row or, with any error, none.
+    Follow it at /dispatch/jobs/{job}; its `result` is the report the synchronous import gives."""
+    return _start_import("positions", actor, sessions, limits, locale, file, contract_id)
+
+
 @router.get("/tenders", response_model=TendersOut)
 def get_tenders(actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep) -> TendersOut:
     """Your company's tenders with the outcome of each and the win rate."""
@@ -180,6 +210,58 @@ def post_roster_import(
         locale=locale,
     )
     return import_response(result, commit)
+
+
+@router.post(
+    "/roster/import/jobs",
+    response_model=ImportJobOut,
+    status_code=202,
+    responses=IMPORT_RESPONSES,
+)
+def post_roster_import_job(
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: LocaleDep,
+    file: Annotated[UploadFile, File(description="roster .csv (UTF-8 or CP932) or .xlsx")],
+) -> ImportJobOut | JSONResponse:
+    """Import the roster in the background: every row or, with any error, none. Follow it at
+    /dispatch/jobs/{job}; its `result` is the report the synchronous import gives."""
+    return _start_import("roster", actor, sessions, limits, locale, file)
+
+
+@router.get("/jobs/{job_id}", response_model=ImportJobOut)
+def get_import_job(
+    job_id: Id, actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep
+) -> ImportJobOut:
+    """An import job of your company: its status, stage and progress, and once it has run its
+    report (`result`); `error` if it failed. Another company's job is 404."""
+    return import_job_status(sessions, actor, job_id, locale=locale)
+
+
+def _start_import(
+    target: DispatchImportTarget,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    limits: ImportLimitsDep,
+    locale: str,
+    file: UploadFile,
+    contract_id: int | None = None,
+) -> ImportJobOut | JSONResponse:
+    content = read_upload_blocking(file, limits.max_bytes)
+    try:
+        return start_import_job(
+            sessions,
+            actor,
+            target,
+            content=content,
+            filename=file.filename or "",
+            limits=limits,
+            contract_id=contract_id,
+            locale=locale,
+        )
+    except ImportRefusedError as refused:  # too big: never stored, answered as the sync import
+        return JSONResponse(refused.report.model_dump(mode="json"), status_code=422)
 
 
 @router.get("/roster/{alt_id}", response_model=RosterAltDetailOut)

@@ -1,6 +1,8 @@
 """Dispatch pages: contracts (with positions), tenders and the roster, over the same services as
 their JSON twins under /api/v1/dispatch. Forms post here and redirect back on success; a refused
-form is shown again with the reasons (422, or 409 for a stale version)."""
+form is shown again with the reasons (422, or 409 for a stale version). Checking a roster or
+positions file is answered at once; importing one starts a background job and goes on to its
+progress page (/dispatch/jobs/{job}), which shows the report."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from altmatch.domain.access import Actor
+from altmatch.i18n import N_
 from altmatch.rulebook.vocabulary import ContractType, Jlpt, RenewalIntention
 from altmatch.services.dispatch.contracts import (
     ContractFields,
@@ -20,6 +23,12 @@ from altmatch.services.dispatch.contracts import (
     get_contract,
     import_positions,
     list_contracts,
+)
+from altmatch.services.dispatch.import_jobs import (
+    DispatchImportTarget,
+    ImportRefusedError,
+    import_job_status,
+    start_import_job,
 )
 from altmatch.services.dispatch.roster import (
     ChecklistTick,
@@ -44,6 +53,7 @@ from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.forms import FormErrors, PostedForm
+from altmatch.web.pages.jobs import job_page, job_started
 from altmatch.web.pages.templating import render_page
 from altmatch.web.params import Id
 from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
@@ -63,6 +73,35 @@ def _vocabulary() -> dict[str, Any]:
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def _start_import(
+    request: Request,
+    actor: Actor,
+    sessions: SessionsDep,
+    locale: str,
+    limits: ImportLimitsDep,
+    target: DispatchImportTarget,
+    content: bytes,
+    filename: str,
+    contract_id: int | None = None,
+) -> Response | ImportOut:
+    """Start the import job and answer with its progress page; a file too big to store is
+    refused at once, with the report a check gives (returned, for the form's page to show)."""
+    try:
+        job = start_import_job(
+            sessions,
+            actor,
+            target,
+            content=content,
+            filename=filename,
+            limits=limits,
+            contract_id=contract_id,
+            locale=locale,
+        )
+    except ImportRefusedError as refused:
+        return refused.report
+    return job_started(request, f"/dispatch/jobs/{job.id}")
 
 
 def _form(form: FormData) -> dict[str, str]:
@@ -178,16 +217,25 @@ def contract_positions(
     limits: ImportLimitsDep,
     file: FileField,
     action: Action = "preview",
-) -> HTMLResponse:
-    """`action` preview only checks the file; commit adds every position or none."""
+) -> Response:
+    """`action` preview checks the file and shows every bad row at once; commit starts an
+    import job (every position or none) and goes on to its progress page."""
     content = read_upload_blocking(file, limits.max_bytes)
+    filename = file.filename or ""
+    if action == "commit":
+        started = _start_import(
+            request, actor, sessions, locale, limits, "positions", content, filename, contract_id
+        )
+        if isinstance(started, Response):
+            return started
+        return _contract_page(request, actor, sessions, locale, contract_id, started)
     result = import_positions(
         sessions,
         actor,
         contract_id,
         content=content,
-        filename=file.filename or "",
-        commit=action == "commit",
+        filename=filename,
+        commit=False,
         limits=limits,
         locale=locale,
     )
@@ -303,19 +351,55 @@ def roster_import(
     limits: ImportLimitsDep,
     file: FileField,
     action: Action = "preview",
-) -> HTMLResponse:
-    """`action` preview only checks the file; commit stores every row or none."""
+) -> Response:
+    """`action` preview checks the file and shows every bad row at once; commit starts an
+    import job (every row or none) and goes on to its progress page."""
     content = read_upload_blocking(file, limits.max_bytes)
+    filename = file.filename or ""
+    if action == "commit":
+        started = _start_import(
+            request, actor, sessions, locale, limits, "roster", content, filename
+        )
+        if isinstance(started, Response):
+            return started
+        return _roster_page(request, actor, sessions, locale, RosterFilters(), started)
     result = import_roster(
         sessions,
         actor,
         content=content,
-        filename=file.filename or "",
-        commit=action == "commit",
+        filename=filename,
+        commit=False,
         limits=limits,
         locale=locale,
     )
     return _roster_page(request, actor, sessions, locale, RosterFilters(), result)
+
+
+@router.get("/dispatch/jobs/{job_id}", response_class=HTMLResponse)
+def import_job_page(
+    request: Request,
+    job_id: Id,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    """A roster or positions import job of the company: its stage, then its report (rows
+    imported, or every row and column at fault). Polled by htmx; refreshes itself without
+    JavaScript. JSON twin: GET /api/v1/dispatch/jobs/{job}."""
+    job = import_job_status(sessions, actor, job_id, locale=locale)
+    if job.target == "positions" and job.contract_id is not None:
+        back_url, back_label = f"/dispatch/contracts/{job.contract_id}", N_("Back to the contract")
+    else:
+        back_url, back_label = "/dispatch/roster", N_("Back to the roster")
+    return job_page(
+        request,
+        locale,
+        "dispatch_import_job.html",
+        job,
+        poll_url=f"/dispatch/jobs/{job.id}",
+        back_url=back_url,
+        back_label=back_label,
+    )
 
 
 def _alt_page(

@@ -1,8 +1,8 @@
 """Coordinator pages: season list, overview with imports, runs, chances, publication, upgrades.
 
 JSON twins: GET /api/v1/seasons, /api/v1/seasons/{id} and /api/v1/seasons/{id}/runs/{run}.
-Running a match or chances starts a background job (services.season_jobs) and redirects to its
-progress page (pages.season_jobs).
+Running a match or chances, or importing a file, starts a background job (services.season.jobs)
+and redirects to its progress page (pages.season.jobs); checking a file is answered at once.
 """
 
 from __future__ import annotations
@@ -11,20 +11,27 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from altmatch.clock import JAPAN
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
 from altmatch.services.kernel.imports import ImportOut
+from altmatch.services.season.import_jobs import ImportTarget
 from altmatch.services.season.imports import import_candidates, import_requests
-from altmatch.services.season.jobs import start_chances_job, start_match_job
+from altmatch.services.season.jobs import (
+    ImportRefusedError,
+    start_chances_job,
+    start_import_job,
+    start_match_job,
+)
 from altmatch.services.season.publish import publish_run
 from altmatch.services.season.runs import review_run, withdraw_candidates
 from altmatch.services.season.setup import list_seasons, open_season, season_overview
 from altmatch.web.auth import SeasonManagerDep, SeasonViewerDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.pages.jobs import job_started
 from altmatch.web.pages.templating import render_page
 from altmatch.web.params import Id
 from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
@@ -109,21 +116,39 @@ def season_import(
     limits: ImportLimitsDep,
     file: Annotated[UploadFile, File()],
     action: Annotated[str, Form()] = "preview",
-) -> HTMLResponse:
-    """`action` preview only checks the file; commit stores every row or none."""
-    importer = import_requests if kind == "requests" else import_candidates
+) -> Response:
+    """`action` preview checks the file and shows every bad row at once; commit starts an
+    import job (every row or none) and goes on to its progress page, which shows the report."""
+    target: ImportTarget = "requests" if kind == "requests" else "candidates"
     content = read_upload_blocking(file, limits.max_bytes)
+    filename = file.filename or ""
+    if action == "commit":
+        try:
+            job = start_import_job(
+                sessions,
+                actor,
+                season_id,
+                target,
+                content=content,
+                filename=filename,
+                limits=limits,
+                locale=locale,
+            )
+        except ImportRefusedError as refused:  # too big: never stored, shown as a check is
+            return _overview(request, sessions, actor, locale, season_id, refused.report, target)
+        return job_started(request, f"/seasons/{season_id}/jobs/{job.id}")
+    importer = import_requests if target == "requests" else import_candidates
     result = importer(
         sessions,
         actor,
         season_id,
         content=content,
-        filename=file.filename or "",
-        commit=action == "commit",
+        filename=filename,
+        commit=False,
         limits=limits,
         locale=locale,
     )
-    return _overview(request, sessions, actor, locale, season_id, result, kind)
+    return _overview(request, sessions, actor, locale, season_id, result, target)
 
 
 @router.post("/seasons/{season_id}/runs")
