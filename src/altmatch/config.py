@@ -119,8 +119,9 @@ class Settings(BaseSettings):
     support_sweep_minutes: float = Field(
         default=5,
         ge=0,
-        description="How often `altmatch serve` escalates overdue support cases and e-mails "
-        "pending notices (0: never; use `altmatch support escalate` and `send-emails` instead).",
+        description="How often `altmatch serve` escalates overdue support cases, e-mails "
+        "pending notices and purges kept personal records whose retention has ended (0: never; "
+        "use `altmatch support escalate`, `send-emails` and `altmatch privacy purge` instead).",
     )
     smtp_host: str | None = Field(
         default=None,

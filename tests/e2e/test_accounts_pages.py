@@ -78,6 +78,14 @@ def test_a_candidate_signs_up_in_japanese_then_out_in_and_deletes_the_account(
     page.click("form.auth button[type=submit]")
     expect(page).to_have_url(f"{base_url}/account")
 
+    page.set_viewport_size({"width": 320, "height": 800})  # the deletion page, on a phone
+    page.goto(f"{base_url}/account?lang=ja")
+    page.click("#delete-link")
+    expect(page).to_have_url(f"{base_url}/account/delete")
+    expect(page.locator("#kept article")).to_have_count(4)  # every kind the rulebook keeps
+    expect(page.locator("#kept")).to_contain_text("労働基準法第109条")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # nothing sideways
+    screenshot(page, "account-delete-320-ja")
     page.fill("#f-confirm_email", email)
     page.click(".account-delete button.danger")
     expect(page.locator("#account-deleted")).to_be_visible()

@@ -77,7 +77,9 @@ class Permission(StrEnum):
     REQUEST_VIEW = "request.view"
     PLACEMENT_VIEW = "placement.view"  # who was placed where (BoE: its own requests only)
     APPLICATION_VIEW = "application.view"
-    APPLICATION_EDIT_OWN = "application.edit_own"  # a candidate's preferences, consent, deletion
+    APPLICATION_EDIT_OWN = "application.edit_own"  # a candidate's preferences and consent
+    # Delete one's own account (APPI): people only; staff accounts are disabled by an admin.
+    ACCOUNT_DELETE_OWN = "account.delete_own"
     OUTCOME_VIEW_OWN = "outcome.view_own"
     PLACEMENT_VIEW_OWN = "placement.view_own"  # an employed ALT's own contract(s) and workplace
     EXPORT = "export"
@@ -108,6 +110,7 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
     Permission.PLACEMENT_VIEW: frozenset({Role.COORDINATOR, Role.BOE_STAFF}),
     Permission.APPLICATION_VIEW: frozenset({Role.COORDINATOR, Role.CANDIDATE}),
     Permission.APPLICATION_EDIT_OWN: frozenset({Role.CANDIDATE}),
+    Permission.ACCOUNT_DELETE_OWN: frozenset({Role.CANDIDATE, Role.ALT}),
     Permission.OUTCOME_VIEW_OWN: frozenset({Role.CANDIDATE}),
     Permission.PLACEMENT_VIEW_OWN: frozenset({Role.ALT}),
     Permission.EXPORT: frozenset({Role.COORDINATOR, Role.BOE_STAFF, Role.CANDIDATE}),

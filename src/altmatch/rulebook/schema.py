@@ -17,6 +17,8 @@ from altmatch.rulebook.vocabulary import (
     HiringPath,
     Jlpt,
     Residence,
+    RetainedKind,
+    RetentionStart,
     StatusOfResidence,
     Urgency,
 )
@@ -582,6 +584,41 @@ class SupportRules(Frozen):
     attachments: AttachmentRules
 
 
+# --- personal data: what is kept after a person deletes their account ------------------------
+
+
+class RetentionRule(Sourced):
+    """One kind of record kept (pseudonymised) after its person deleted their account: which
+    fields stay, why, on what legal basis, and for how long. `years` None: kept for as long as
+    the record it is part of (then `starts` is None too)."""
+
+    record: Text
+    kept: Text
+    why: Text
+    period: Text
+    years: int | None = Field(default=None, ge=1, le=30)
+    starts: RetentionStart | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> RetentionRule:
+        if (self.years is None) != (self.starts is None):
+            raise ValueError("years and starts are given together, or neither")
+        return self
+
+
+class PersonalDataRules(Frozen):
+    """What account deletion keeps: one rule per kind of kept record (see RetainedKind)."""
+
+    retention: dict[RetainedKind, RetentionRule]
+
+    @model_validator(mode="after")
+    def _every_kind(self) -> PersonalDataRules:
+        missing = set(RetainedKind) - set(self.retention)
+        if missing:
+            raise ValueError(f"retention missing: {sorted(missing)}")
+        return self
+
+
 class Rulebook(Frozen):
     """One edition: the figures in force for a programme year."""
 
@@ -594,6 +631,7 @@ class Rulebook(Frozen):
     chances: Chances
     dispatch_operations: DispatchOperations
     support: SupportRules
+    personal_data: PersonalDataRules
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

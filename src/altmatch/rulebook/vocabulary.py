@@ -247,3 +247,39 @@ class Urgency(StrEnum):
 register_labels(
     Urgency, {Urgency.LOW: N_("Low"), Urgency.NORMAL: N_("Normal"), Urgency.HIGH: N_("High")}
 )
+
+
+class RetainedKind(StrEnum):
+    """The kinds of record account deletion keeps, pseudonymised (rulebook: personal_data)."""
+
+    EMPLOYMENT_RECORD = "employment_record"  # contracts, roster entry, assignments, the hire
+    SUPPORT_CASE = "support_case"  # a case's own record, without the ALT's words
+    SEASON_APPLICATION = "season_application"  # an application a match run was computed from
+    AUDIT_ENTRY = "audit_entry"  # who changed what, by ids only
+
+
+register_labels(
+    RetainedKind,
+    {
+        RetainedKind.EMPLOYMENT_RECORD: N_("Employment record"),
+        RetainedKind.SUPPORT_CASE: N_("Support case record"),
+        RetainedKind.SEASON_APPLICATION: N_("Season application record"),
+        RetainedKind.AUDIT_ENTRY: N_("Audit log entry"),
+    },
+)
+
+
+class RetentionStart(StrEnum):
+    """When a kept record's retention period starts counting."""
+
+    EMPLOYMENT_END = "employment_end"  # the end of the employment (the contract's last day)
+    CASE_CLOSED = "case_closed"  # the day the case was resolved (or closed by the deletion)
+
+
+register_labels(
+    RetentionStart,
+    {
+        RetentionStart.EMPLOYMENT_END: N_("From the end of the employment"),
+        RetentionStart.CASE_CLOSED: N_("From the day the case closed"),
+    },
+)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -403,13 +406,18 @@ def test_i_can_export_everything_stored_about_me(
 ) -> None:
     email = make_account(Role.CANDIDATE)
     sign_in(client, email)
-    data = client.get("/api/v1/me/export").json()
+    data = client.get("/api/v1/me/export?format=json").json()
     assert data["account"]["email"] == email
     assert [e["action"] for e in data["audit_log"]] == ["user.created", "sign_in"]
-    download = client.get("/account/export")
-    assert download.status_code == 200
-    assert "attachment" in download.headers["content-disposition"]
-    assert download.json()["account"] == data["account"]
+    for url in ("/account/export", "/api/v1/me/export"):
+        download = client.get(url)
+        assert download.status_code == 200, url
+        assert download.headers["content-type"] == "application/zip"
+        assert "attachment" in download.headers["content-disposition"]
+        with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+            index = json.loads(archive.read("index.json"))
+            assert json.loads(archive.read("account.json")) == data["account"]
+        assert index["sections"] == data["index"]["sections"]
 
 
 def test_a_candidate_deletes_their_account_after_confirming(
@@ -436,7 +444,9 @@ def test_the_account_page_deletes_only_with_the_right_email(
     email = make_account(Role.CANDIDATE)
     sign_in(client, email)
     page = client.get("/account")
-    assert 'action="/account/delete"' in page.text and "Emily Carter" in page.text
+    assert 'href="/account/delete"' in page.text and "Emily Carter" in page.text
+    page = client.get("/account/delete")
+    assert 'action="/account/delete"' in page.text and 'id="kept"' in page.text
     wrong = client.post("/account/delete", data={"confirm_email": "x@y.org"}, headers=SAME_ORIGIN)
     assert wrong.status_code == 400 and "exactly" in wrong.text
     done = client.post("/account/delete", data={"confirm_email": email}, headers=SAME_ORIGIN)
@@ -445,13 +455,42 @@ def test_the_account_page_deletes_only_with_the_right_email(
     assert client.get("/api/v1/me").status_code == 401
 
 
+def test_an_alt_deletes_their_account_after_confirming(
+    client: TestClient, make_account: MakeAccount, sessions: Sessions
+) -> None:
+    email = make_account(Role.ALT)
+    sign_in(client, email)
+    assert 'href="/account/delete"' in client.get("/account").text
+    notice = client.get("/api/v1/me/deletion").json()
+    assert notice["can_delete"] and notice["told"] == []
+    assert {k["kind"] for k in notice["kept"]} >= {"employment_record", "support_case"}
+    response = client.delete(f"/api/v1/me?confirm_email={email}", headers=SAME_ORIGIN)
+    assert response.status_code == 204 and COOKIE not in client.cookies
+    with sessions() as session:
+        assert session.scalars(select(User).where(User.email == email)).all() == []
+
+
+def test_the_deletion_page_lists_what_is_kept_in_japanese(
+    client: TestClient, make_account: MakeAccount
+) -> None:
+    sign_in(client, make_account(Role.ALT))
+    page = client.get("/account/delete?lang=ja")
+    assert page.status_code == 200
+    assert "残るもの" in page.text or "保存" in page.text
+    assert "労働基準法第109条" in page.text  # the rulebook's legal basis, in Japanese
+    assert "雇用が終了した日から3年間" in page.text  # and its period
+    assert 'data-kind="employment_record"' in page.text
+    assert 'data-kind="support_case"' in page.text
+
+
 def test_staff_cannot_delete_their_own_account(
     client: TestClient, make_account: MakeAccount
 ) -> None:
     email = make_account(Role.BOE_STAFF)
     sign_in(client, email)
     page = client.get("/account")
-    assert 'action="/account/delete"' not in page.text and "神戸" not in page.text
+    assert 'href="/account/delete"' not in page.text and "神戸" not in page.text
+    assert 'action="/account/delete"' not in client.get("/account/delete").text
     assert "Kobe City BoE" in page.text
     refused = client.delete(f"/api/v1/me?confirm_email={email}", headers=SAME_ORIGIN)
     assert refused.status_code == 403

@@ -21,6 +21,7 @@ from altmatch.db.models.dispatch import (
     TransferRequest,
 )
 from altmatch.db.models.jobs import Job, JobFile
+from altmatch.db.models.retention import RetainedRecord
 from altmatch.db.models.schools import School
 from altmatch.db.models.season import (
     ApplicationStageChange,
@@ -66,6 +67,7 @@ __all__ = [
     "PostingApplication",
     "PostingStageChange",
     "RecoveryCode",
+    "RetainedRecord",
     "RosterAlt",
     "RosterAssignment",
     "RunAlternateList",

@@ -70,7 +70,10 @@ class PostingApplication(Base):
     posting_id: Mapped[int] = mapped_column(
         ForeignKey("postings.id", ondelete="CASCADE"), index=True
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # NULL once the applicant deleted their account (a hire's application is kept, unlinked).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     declared: Mapped[dict[str, Any]] = mapped_column(JSON)
     cover_note: Mapped[str] = mapped_column(Text, default="")
     stage: Mapped[str] = mapped_column(String(16), default="applied")

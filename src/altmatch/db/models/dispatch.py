@@ -120,8 +120,10 @@ class RosterAlt(Base):
     name: Mapped[str] = mapped_column(String(200))
     home_prefecture: Mapped[str] = mapped_column(String(64))
     home_municipality: Mapped[str] = mapped_column(String(200))
-    home_latitude: Mapped[float]
-    home_longitude: Mapped[float]
+    # NULL once the ALT deleted their account: the kept roster entry has no home, and the
+    # assignment planner leaves it out.
+    home_latitude: Mapped[float | None]
+    home_longitude: Mapped[float | None]
     school_experience: Mapped[list[str]] = mapped_column(JSON)
     driving_licence: Mapped[bool]
     jlpt: Mapped[str] = mapped_column(String(4))

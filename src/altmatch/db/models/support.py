@@ -75,7 +75,11 @@ class SupportCase(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alt_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # NULL once the ALT deleted their account: the case is then kept, without their words, for
+    # the rulebook's retention period (services.personal_data), never cascaded away.
+    alt_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     contract_id: Mapped[int | None] = mapped_column(
         ForeignKey("employment_contracts.id", ondelete="SET NULL")
     )

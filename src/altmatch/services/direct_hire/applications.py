@@ -113,7 +113,7 @@ class PostingApplicationOut(BaseModel):
     """One application as the BoE sees it."""
 
     id: int
-    user_id: int
+    user_id: int | None  # None: the applicant deleted their account (a hire's kept record)
     applicant: str
     declared: DeclaredIn
     cover_note: str
@@ -361,12 +361,14 @@ def _application_out(
 ) -> PostingApplicationOut:
     declared = declared_from_json(app.declared)
     unmet = _unmet(row, declared.to_domain())
-    user = session.get(User, app.user_id)
+    user = session.get(User, app.user_id) if app.user_id is not None else None
     stage = PostingStage(app.stage)
     return PostingApplicationOut(
         id=app.id,
         user_id=app.user_id,
-        applicant=user.display_name if user else "",
+        applicant=user.display_name
+        if user
+        else render(Message(N_("Deleted applicant #{id}"), {"id": app.id}), locale),
         declared=declared,
         cover_note=app.cover_note,
         eligible=not unmet,

@@ -200,7 +200,12 @@ def load_roster(session: Session, company_id: int, on: date) -> RosterData:
     ]
     alts = []
     taken: set[int] = set()
+    planned: list[RosterAlt] = []
     for a in alt_rows:
+        latitude, longitude = a.home_latitude, a.home_longitude
+        if latitude is None or longitude is None:
+            continue  # kept after its ALT deleted their account: no home, so not planned
+        planned.append(a)
         current = [r.position_id for r in open_rows.get(a.id, []) if r.position_id in active]
         here = current[-1] if current and current[-1] not in taken else None
         if here is not None:
@@ -209,8 +214,8 @@ def load_roster(session: Session, company_id: int, on: date) -> RosterData:
             AltInput(
                 id=a.id,
                 label=a.external_id,
-                latitude=a.home_latitude,
-                longitude=a.home_longitude,
+                latitude=latitude,
+                longitude=longitude,
                 driving_licence=a.driving_licence,
                 jlpt=Jlpt(a.jlpt),
                 school_experience=frozenset(a.school_experience or []),
@@ -223,7 +228,7 @@ def load_roster(session: Session, company_id: int, on: date) -> RosterData:
         on=on,
         alts=alts,
         positions=positions,
-        alt_rows={a.id: a for a in alt_rows},
+        alt_rows={a.id: a for a in planned},
         position_info={pos.id: (pos, c, s) for pos, c, s, _p in rows},
         open_rows=open_rows,
     )

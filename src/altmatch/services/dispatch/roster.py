@@ -62,8 +62,8 @@ class RosterAltOut(BaseModel):
     name: str
     home_prefecture: str
     home_municipality: str
-    home_latitude: float
-    home_longitude: float
+    home_latitude: float | None  # None: the ALT deleted their account (a kept record)
+    home_longitude: float | None
     school_experience: list[SchoolLevel]
     driving_licence: bool
     jlpt: Jlpt
@@ -178,7 +178,7 @@ def list_roster(
     with sessions() as session:
         company = company_for(session, actor, company_id)
         rows = roster_alts_of_company(session, company.id, by_name=True)
-        prefectures = sorted({r.home_prefecture for r in rows})
+        prefectures = sorted({r.home_prefecture for r in rows if r.home_prefecture})
         total = len(rows)
         if chosen.renewal_intention is not None:
             rows = [r for r in rows if r.renewal_intention == chosen.renewal_intention.value]
@@ -349,7 +349,10 @@ def import_roster(
     one adds an ALT; every row or, if any is wrong, none."""
     require(actor, Permission.DISPATCH_MANAGE)
     upload = read_roster_upload(content, filename, limits)
-    with sessions.begin() as session:
+    # The file is parsed above, outside any transaction; only a commit of a good file takes
+    # the write lock.
+    storing = commit and not upload.errors
+    with sessions.begin() if storing else sessions() as session:
         company = company_for(session, actor, company_id)
         if upload.errors or not commit:
             return import_out(len(upload.records), upload.errors, upload.sha256, False, locale)
@@ -411,7 +414,8 @@ def export_roster(
     company_id: int | None = None,
 ) -> bytes:
     """The whole roster as CSV or XLSX, in the import's columns (so it can be edited and
-    imported again) plus checklist progress and the current assignment."""
+    imported again) plus checklist progress and the current assignment. Entries kept after
+    their ALT deleted their account (no home) are left out: they cannot be imported again."""
     roster = list_roster(sessions, actor, locale=locale, company_id=company_id)
     rows = [
         (
@@ -434,5 +438,6 @@ def export_roster(
             a.current.school if a.current else None,
         )
         for a in roster.alts
+        if a.home_latitude is not None
     ]
     return export_rows(EXPORT_COLUMNS, rows, fmt, sheet_name="roster")

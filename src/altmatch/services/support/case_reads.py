@@ -105,7 +105,7 @@ class CaseSummaryOut(BaseModel):
     employer_id: int
     employer: str
     employer_ja: str = ""
-    alt_user_id: int
+    alt_user_id: int | None  # None: the ALT deleted their account (the case is a kept record)
     alt_name: str
     status: str
     level: int
@@ -159,7 +159,11 @@ class AttachmentFile(BaseModel):
 
 
 def is_alt_of(actor: Actor, case: SupportCase) -> bool:
-    return actor.role is Role.ALT and case.alt_user_id == actor.user_id
+    return (
+        actor.role is Role.ALT
+        and case.alt_user_id is not None
+        and case.alt_user_id == actor.user_id
+    )
 
 
 def is_handler_of(session: Session, actor: Actor, case: SupportCase) -> bool:
@@ -221,7 +225,7 @@ def summary_out(
     session: Session, case: SupportCase, now: datetime, rules: SupportRules
 ) -> CaseSummaryOut:
     employer = session.get(Organisation, case.employer_id)
-    alt = session.get(User, case.alt_user_id)
+    alt = session.get(User, case.alt_user_id) if case.alt_user_id is not None else None
     return CaseSummaryOut(
         id=case.id,
         subject=case.subject,
@@ -299,7 +303,7 @@ def case_out(
                 at=m.at,
                 author_user_id=m.author_user_id,
                 author=names.get(m.author_user_id, "") if m.author_user_id else "",
-                from_alt=m.author_user_id == case.alt_user_id,
+                from_alt=case.alt_user_id is not None and m.author_user_id == case.alt_user_id,
                 body=m.body,
                 internal=m.internal,
             )

@@ -345,9 +345,10 @@ def post_message(
 
 
 def _notify_alt(session: Session, case: SupportCase, msgid: str) -> None:
+    """Tell the case's ALT (nobody, once they deleted their account)."""
     notify(
         session,
-        [case.alt_user_id],
+        [case.alt_user_id] if case.alt_user_id is not None else [],
         kind="case_update",
         message=Message(msgid, {"case_id": case.id}),
         case_id=case.id,

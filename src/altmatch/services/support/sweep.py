@@ -3,13 +3,15 @@
 `altmatch serve` runs it in a background thread every `support_sweep_minutes`, so breached cases
 climb their route even when nobody opens them; `altmatch support escalate` and
 `altmatch support send-emails` do the same on demand (for cron, or when several processes serve
-one database and only one of them should sweep).
+one database and only one of them should sweep). The same thread runs the other periodic work
+`serve` hands it (`also`): the privacy purge of kept records whose retention has ended.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,11 +39,19 @@ def sweep_support(
 
 
 class SupportSweeper:
-    """Runs `sweep_support` every `minutes` in a daemon thread until `stop()`. A failing sweep is
-    logged and retried at the next tick; it never stops the server."""
+    """Runs `sweep_support`, then each of `also` (name, task), every `minutes` in a daemon
+    thread until `stop()`. A failing sweep or task is logged and retried at the next tick; it
+    never stops the server, nor the other tasks."""
 
-    def __init__(self, sessions: Sessions, settings: Settings, minutes: float) -> None:
+    def __init__(
+        self,
+        sessions: Sessions,
+        settings: Settings,
+        minutes: float,
+        also: Sequence[tuple[str, Callable[[], object]]] = (),
+    ) -> None:
         self._sessions, self._settings = sessions, settings
+        self._also = tuple(also)
         self._interval = minutes * 60
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="support-sweep", daemon=True)
@@ -62,4 +72,9 @@ class SupportSweeper:
                     log.info("support sweep: %s escalated, %s e-mailed", *found.__dict__.values())
             except Exception:  # keep serving; the next tick tries again
                 log.exception("support sweep failed")
+            for name, task in self._also:
+                try:
+                    task()
+                except Exception:
+                    log.exception("%s failed", name)
             self.sweeps += 1

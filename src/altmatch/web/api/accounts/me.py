@@ -3,9 +3,10 @@ employed ALT's /api/v1/me/placement (twin of /my/placement)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from altmatch.services.accounts.authentication import sign_out_everywhere
@@ -14,15 +15,22 @@ from altmatch.services.accounts.my_account import (
 )
 from altmatch.services.accounts.users import UserOut, get_me
 from altmatch.services.my_placement import MyPlacementOut, my_placement
-from altmatch.services.personal_data import delete_my_account, export_my_data
+from altmatch.services.personal_data import (
+    DeletionNoticeOut,
+    delete_my_account,
+    deletion_notice,
+    export_my_data,
+)
 from altmatch.web.auth import (
     SESSION_COOKIE,
     ActorDep,
-    OwnApplicationDep,
+    OwnAccountDeleterDep,
     OwnPlacementDep,
     clear_session_cookie,
 )
 from altmatch.web.deps import SessionsDep
+from altmatch.web.downloads import ZIP, export_download
+from altmatch.web.locale import LocaleDep
 
 router = APIRouter(tags=["accounts"])
 
@@ -32,10 +40,40 @@ def get_my_account(actor: ActorDep, sessions: SessionsDep) -> UserOut:
     return get_me(sessions, actor)
 
 
-@router.get("/me/export")
-def get_my_data(actor: ActorDep, sessions: SessionsDep) -> dict[str, Any]:
-    """Everything altmatch stores about you (APPI): account, sessions, sign-ins, audit entries."""
-    return export_my_data(sessions, actor)
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": (
+            "format=zip (default): a ZIP archive with index.json, one file per section and the "
+            "support-case attachments; format=json: the index and every section as one "
+            "document (attachments listed with their SHA-256, without their bytes)."
+        ),
+        "content": {
+            ZIP: {"schema": {"type": "string", "format": "binary"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
+@router.get("/me/export", response_class=Response, responses=EXPORT_RESPONSES)
+def get_my_data(
+    actor: ActorDep,
+    sessions: SessionsDep,
+    format: Annotated[Literal["zip", "json"], Query(description="zip or json.")] = "zip",
+) -> Response:
+    """Everything altmatch holds about you (APPI), from every part of altmatch: account,
+    sessions, sign-ins, season applications and outcomes, contracts, roster, transfers,
+    direct-hire applications, support cases with their files, notifications, audit entries."""
+    if format == "json":
+        return JSONResponse(export_my_data(sessions, actor))
+    return export_download(sessions, actor)
+
+
+@router.get("/me/deletion", response_model=DeletionNoticeOut)
+def get_my_deletion(actor: ActorDep, sessions: SessionsDep, locale: LocaleDep) -> DeletionNoticeOut:
+    """What deleting your account would delete, keep (which fields, why, for how long) and
+    tell your employer (twin of /account/delete)."""
+    return deletion_notice(sessions, actor, locale=locale)
 
 
 class PasswordChangeIn(BaseModel):
@@ -81,11 +119,13 @@ def get_my_placement(actor: OwnPlacementDep, sessions: SessionsDep) -> MyPlaceme
 
 @router.delete("/me", status_code=204)
 def delete_my_data(
-    actor: OwnApplicationDep,
+    actor: OwnAccountDeleterDep,
     sessions: SessionsDep,
     confirm_email: Annotated[str, Query(description="Your email address, to confirm.")],
 ) -> Response:
-    """Delete your candidate account and what is stored about you; signs you out."""
+    """Delete your candidate or ALT account and everything held about you, all or nothing,
+    except the records GET /me/deletion lists as kept (pseudonymised, for the period given
+    there); signs you out. Staff accounts are disabled by an administrator instead (403)."""
     delete_my_account(sessions, actor, confirm_email=confirm_email)
     response = Response(status_code=204)
     clear_session_cookie(response)

@@ -1,10 +1,10 @@
 """/account: your details, changing your password, signing out everywhere, a download of your
-data, account deletion (twin: /api/v1/me), and /account/two-factor for staff (twin:
+data (twin: /api/v1/me), /account/delete: what deleting your account deletes and keeps, and
+the confirmation (twin: /api/v1/me/deletion), and /account/two-factor for staff (twin:
 /api/v1/me/two-factor)."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -28,15 +28,16 @@ from altmatch.services.accounts.two_factor import (
 )
 from altmatch.services.accounts.users import get_me
 from altmatch.services.kernel.errors import RuleError
-from altmatch.services.personal_data import delete_my_account, export_my_data
+from altmatch.services.personal_data import delete_my_account, deletion_notice
 from altmatch.web.auth import (
     SESSION_COOKIE,
     ActorDep,
-    OwnApplicationDep,
+    OwnAccountDeleterDep,
     StaffDep,
     clear_session_cookie,
 )
 from altmatch.web.deps import SessionsDep
+from altmatch.web.downloads import export_download
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
@@ -71,16 +72,39 @@ def account_page(
 
 @router.get("/account/export")
 def account_export(actor: ActorDep, sessions: SessionsDep) -> Response:
-    """The same document as /api/v1/me/export, as a file to keep."""
-    data = json.dumps(export_my_data(sessions, actor), ensure_ascii=False, indent=2)
-    headers = {"Content-Disposition": 'attachment; filename="altmatch-my-data.json"'}
-    return Response(data, media_type="application/json", headers=headers)
+    """Everything held about you as a ZIP archive with index.json (the same archive as
+    /api/v1/me/export)."""
+    return export_download(sessions, actor)
+
+
+def _delete_page(
+    request: Request,
+    actor: Actor,
+    sessions: Sessions,
+    locale: str,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "notice": deletion_notice(sessions, actor, locale=locale),
+        "errors": errors or FormErrors(),
+    }
+    return render_page(request, "account_delete.html", locale, context, status_code=status_code)
+
+
+@router.get("/account/delete", response_class=HTMLResponse)
+def account_delete_page(
+    request: Request, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> HTMLResponse:
+    """What deleting your account deletes, keeps (which fields, why, for how long) and tells
+    your employer, and the form to confirm it (twin: /api/v1/me/deletion)."""
+    return _delete_page(request, actor, sessions, locale)
 
 
 @router.post("/account/delete", response_class=HTMLResponse)
 def account_delete(
     request: Request,
-    actor: OwnApplicationDep,
+    actor: OwnAccountDeleterDep,
     sessions: SessionsDep,
     locale: LocaleDep,
     confirm_email: Annotated[str, Form()] = "",
@@ -89,8 +113,7 @@ def account_delete(
         delete_my_account(sessions, actor, confirm_email=confirm_email)
     except RuleError as exc:
         errors = FormErrors.from_rule(exc, locale, status_code=400)
-        context = _context(sessions, actor, errors, failed="delete")
-        return render_page(request, "account.html", locale, context, status_code=400)
+        return _delete_page(request, actor, sessions, locale, errors, status_code=400)
     request.state.altmatch_user = None  # the header must no longer show the deleted account
     response = render_page(request, "account_deleted.html", locale, {})
     clear_session_cookie(response)
