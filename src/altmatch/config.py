@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         le=300,
         description="How long a change waits for another change holding the rows or the "
         "database it needs (SQLite's busy timeout, PostgreSQL's lock_timeout) before it is "
-        "answered 503 \"busy, try again\"; so a long import cannot make requests hang.",
+        'answered 503 "busy, try again"; so a long import cannot make requests hang.',
     )
     login_window_minutes: int = Field(
         default=15, ge=1, description="Window in which failed sign-ins are counted."
@@ -129,11 +129,44 @@ class Settings(BaseSettings):
     )
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
     smtp_sender: str = Field(
-        default="altmatch@localhost", description="From address of notification e-mails."
+        default="altmatch@localhost",
+        description="From address of every e-mail altmatch sends (notices and account e-mails).",
     )
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection (TLS).")
     smtp_username: str | None = Field(default=None, description="SMTP login, if required.")
     smtp_password: str | None = Field(default=None, description="SMTP password, if required.")
+    mail_sink: Path | None = Field(
+        default=None,
+        description="Folder where account e-mails (address confirmations, invitations) are "
+        "written, one `.eml` file each, while `ALTMATCH_SMTP_HOST` is unset; empty means "
+        "DATA_DIR/mail. For development and the demo: `altmatch mail list` and `altmatch mail "
+        "show` read it. Its files hold live links: never use it in production.",
+    )
+    public_url: str = Field(
+        default="",
+        description="The address people open altmatch at, e.g. `https://alt.example.jp`; the "
+        "links in account e-mails start with it. Empty means `http://HOST:PORT`.",
+    )
+    email_link_hours: float = Field(
+        default=48,
+        gt=0,
+        le=24 * 30,
+        description="How long a link that confirms an e-mail address (sent at sign-up, on "
+        "request, or to an address that tried to sign up again) stays valid.",
+    )
+    invitation_days: float = Field(
+        default=30,
+        gt=0,
+        le=365,
+        description="How long the link in an invitation, sent to the address of an imported "
+        "application that no confirmed account holds, stays valid.",
+    )
+    mail_sweep_seconds: float = Field(
+        default=30,
+        ge=0,
+        description="How often `altmatch serve` sends the account e-mails still waiting (an "
+        "import's invitations, a send that failed); 0: never, use `altmatch mail send` instead.",
+    )
 
     @field_validator("allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
@@ -158,6 +191,17 @@ class Settings(BaseSettings):
             sqlite_path = (self.data_dir / "altmatch.sqlite3").resolve()
             object.__setattr__(self, "database_url", f"sqlite:///{sqlite_path}")
         return self
+
+    @property
+    def mail_folder(self) -> Path:
+        """Where account e-mails are written while no SMTP server is set."""
+        return self.mail_sink or self.data_dir / "mail"
+
+    @property
+    def site_url(self) -> str:
+        """The start of every link in an e-mail, without a trailing slash."""
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        return (self.public_url or f"http://{host}:{self.port}").rstrip("/")
 
     @property
     def safe_database_url(self) -> str:

@@ -39,7 +39,8 @@ from altmatch.web.app import create_app
 from altmatch.web.auth import SESSION_COOKIE, PermissionGate, StaffGate
 
 # Reachable without signing in: the path advisor, static files, the API's own description,
-# signing in, up and out, and the open direct-hire postings (a public jobs board).
+# signing in, up and out, links mailed to an address, and the open direct-hire postings (a
+# public jobs board).
 # Anything else that appears in the app must demand a session.
 PUBLIC_PREFIXES = ("/advisor", "/api/v1/advice", "/static")
 PUBLIC = {
@@ -61,6 +62,12 @@ PUBLIC = {
     ("DELETE", "/api/v1/session"),
     ("GET", "/api/v1/signup"),
     ("POST", "/api/v1/signup"),
+    # A link mailed to an address: what it can do, and setting up the address's account
+    # through it (the link's token is the credential).
+    ("GET", "/verify-email"),
+    ("POST", "/verify-email/account"),
+    ("GET", "/api/v1/verify-email"),
+    ("POST", "/api/v1/verify-email/account"),
     ("GET", "/postings"),
     ("GET", "/postings/{posting_id}"),
     ("GET", "/api/v1/postings"),

@@ -38,6 +38,7 @@ PAGE_TWINS: dict[str, str | None] = {
     "/advisor": "/api/v1/advice/options",
     "/advisor/saved/{token}": "/api/v1/advice/saved/{token}",
     "/sign-up": "/api/v1/signup",
+    "/verify-email": "/api/v1/verify-email",
     "/account": "/api/v1/me",
     "/account/export": "/api/v1/me/export",
     "/account/delete": "/api/v1/me/deletion",

@@ -1,5 +1,5 @@
 """Root Typer app: serve, worker, advise, match, upgrade, chances, demo, export, import, db,
-users, orgs, dispatch, postings, support, privacy."""
+users, orgs, dispatch, postings, support, privacy, mail."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from altmatch.cli.db import db_app
 from altmatch.cli.demo import demo_command
 from altmatch.cli.direct_hire.postings import postings_app
 from altmatch.cli.dispatch.app import dispatch_app
+from altmatch.cli.mail import mail_app
 from altmatch.cli.privacy import privacy_app
 from altmatch.cli.season.chances import chances_command
 from altmatch.cli.season.match import match_command, upgrade_command
@@ -61,6 +62,7 @@ app.add_typer(dispatch_app, name="dispatch")
 app.add_typer(postings_app, name="postings")
 app.add_typer(support_app, name="support")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(mail_app, name="mail")
 
 
 @app.command("version")

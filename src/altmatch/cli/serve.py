@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.db.problems import StorageProblem, storage_problem
+from altmatch.services.accounts.mail import MailSweeper
 from altmatch.services.personal_data import purge_expired
 from altmatch.services.setup import prepare_installation
 from altmatch.services.support.sweep import SupportSweeper
@@ -72,8 +73,14 @@ def serve_command(
         f"altmatch on http://{settings.host}:{settings.port}/"
         f"  (database: {settings.safe_database_url}, {settings.workers} worker(s))"
     )
-    # The sweep (support escalation and e-mail, and the privacy purge of kept records whose
-    # retention has ended) runs here, in the one parent process, never once per web worker.
+    if settings.smtp_host is None:
+        typer.echo(
+            f"account e-mails go to {settings.mail_folder} (no SMTP server is set): "
+            "read them with `altmatch mail list` and `altmatch mail show`"
+        )
+    # The sweeps (support escalation and e-mail, account e-mail, and the privacy purge of kept
+    # records whose retention has ended) run here, in the one parent process, never once per
+    # web worker.
     sweeper = None
     if settings.support_sweep_minutes > 0:
         sessions = session_factory(make_engine(settings))
@@ -84,6 +91,10 @@ def serve_command(
             also=[("privacy purge", lambda: purge_expired(sessions))],
         )
         sweeper.start()
+    mail_sweeper = None
+    if settings.mail_sweep_seconds > 0:
+        mail_sweeper = MailSweeper(session_factory(make_engine(settings)), settings)
+        mail_sweeper.start()
     try:
         # Each worker process builds the app from the environment (create_app() as a factory);
         # the options given here are the only settings not read from there.
@@ -91,6 +102,8 @@ def serve_command(
     finally:
         if sweeper is not None:
             sweeper.stop()
+        if mail_sweeper is not None:
+            mail_sweeper.stop()
 
 
 def cannot_prepare(settings: Settings, exc: OSError | DBAPIError) -> str:

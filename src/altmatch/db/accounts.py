@@ -1,5 +1,5 @@
-"""Repository for organisations, users, sessions, sign-in attempts and second-factor rows;
-callers commit."""
+"""Repository for organisations, users, sessions, sign-in attempts, second-factor rows and
+account e-mails; callers commit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.db.models import (
+    EmailToken,
     LoginAttempt,
     Organisation,
     RecoveryCode,
@@ -70,10 +71,12 @@ def add_user(
     consent_version: str | None = None,
     consented_at: datetime | None = None,
     created_at: datetime | None = None,
+    email_verified_at: datetime | None = None,
 ) -> User:
     """Add a user (the email must already be normalised) and flush so its id is known."""
     user = User(
         created_at=created_at or utc_now(),
+        email_verified_at=email_verified_at,
         email=email,
         display_name=display_name,
         password_hash=password_hash,
@@ -95,6 +98,19 @@ def get_user(session: Session, user_id: int) -> User | None:
 
 def get_user_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == email)).one_or_none()
+
+
+EMAILS_PER_QUERY = 900  # bound parameters per query: under SQLite's oldest limit (999)
+
+
+def users_by_emails(session: Session, emails: Collection[str]) -> dict[str, User]:
+    """The accounts holding these (normalised) addresses, by address."""
+    wanted = sorted(set(emails))
+    found: dict[str, User] = {}
+    for start in range(0, len(wanted), EMAILS_PER_QUERY):
+        part = select(User).where(User.email.in_(wanted[start : start + EMAILS_PER_QUERY]))
+        found.update((user.email, user) for user in session.scalars(part))
+    return found
 
 
 def list_users(session: Session, *, organisation_id: int | None = None) -> list[User]:
@@ -334,3 +350,115 @@ def count_challenge_try(session: Session, challenge_id: int) -> None:
         .where(SignInChallenge.id == challenge_id)
         .values(attempts=SignInChallenge.attempts + 1)
     )
+
+
+def add_email_token(
+    session: Session,
+    *,
+    purpose: str,
+    email: str,
+    locale: str | None,
+    created_at: datetime,
+    user_id: int | None = None,
+    season_candidate_id: int | None = None,
+) -> EmailToken:
+    """Queue an account e-mail (its token is minted when it is sent)."""
+    row = EmailToken(
+        purpose=purpose,
+        email=email,
+        locale=locale,
+        created_at=created_at,
+        user_id=user_id,
+        season_candidate_id=season_candidate_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def unsent_email_tokens(
+    session: Session,
+    *,
+    since: datetime,
+    invitations_since: datetime,
+    stale_before: datetime,
+    email: str | None = None,
+    limit: int,
+) -> list[int]:
+    """Ids of account e-mails not sent yet nor being sent (a claim before `stale_before` was
+    left by a run that died), queued after `since` (invitations: `invitations_since`), oldest
+    first; only those to `email` when given."""
+    query = select(EmailToken.id).where(
+        EmailToken.sent_at.is_(None),
+        (EmailToken.claimed_at.is_(None)) | (EmailToken.claimed_at < stale_before),
+        ((EmailToken.purpose == "invite") & (EmailToken.created_at > invitations_since))
+        | ((EmailToken.purpose != "invite") & (EmailToken.created_at > since)),
+    )
+    if email is not None:
+        query = query.where(EmailToken.email == email)
+    return list(session.scalars(query.order_by(EmailToken.id).limit(limit)))
+
+
+def claim_email_token(
+    session: Session,
+    token_id: int,
+    *,
+    at: datetime,
+    stale_before: datetime,
+    token_hash: str | None,
+    expires_at: datetime | None,
+) -> bool:
+    """Take an unsent e-mail for this run and store the hash of the token it will carry; one
+    conditional UPDATE, so two runs never both send it."""
+    result = session.execute(
+        update(EmailToken)
+        .where(
+            EmailToken.id == token_id,
+            EmailToken.sent_at.is_(None),
+            (EmailToken.claimed_at.is_(None)) | (EmailToken.claimed_at < stale_before),
+        )
+        .values(claimed_at=at, token_hash=token_hash, expires_at=expires_at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def release_email_token(session: Session, token_id: int) -> None:
+    """The send failed: nobody holds the token, and the next run may claim the e-mail again."""
+    session.execute(
+        update(EmailToken)
+        .where(EmailToken.id == token_id)
+        .values(claimed_at=None, token_hash=None, expires_at=None)
+    )
+
+
+def mark_email_token_sent(session: Session, token_id: int, *, at: datetime) -> None:
+    session.execute(update(EmailToken).where(EmailToken.id == token_id).values(sent_at=at))
+
+
+def get_email_token(session: Session, token_id: int) -> EmailToken | None:
+    return session.get(EmailToken, token_id)
+
+
+def email_token_by_hash(session: Session, token_hash: str) -> EmailToken | None:
+    query = select(EmailToken).where(EmailToken.token_hash == token_hash)
+    return session.scalars(query).one_or_none()
+
+
+def spend_email_token(session: Session, token_id: int, *, at: datetime) -> bool:
+    """Mark a link used unless a concurrent request already did."""
+    result = session.execute(
+        update(EmailToken)
+        .where(EmailToken.id == token_id, EmailToken.used_at.is_(None))
+        .values(used_at=at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def email_tokens_queued_since(
+    session: Session, *, user_id: int, purpose: str, since: datetime
+) -> list[datetime]:
+    """When the user's e-mails of `purpose` were queued after `since`, oldest first."""
+    query = select(EmailToken.created_at).where(
+        EmailToken.user_id == user_id, EmailToken.purpose == purpose, EmailToken.created_at > since
+    )
+    return list(session.scalars(query.order_by(EmailToken.created_at)))

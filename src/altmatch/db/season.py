@@ -20,6 +20,7 @@ from altmatch.db.models import (
     SeasonCouple,
     SeasonRequest,
     SeasonRow,
+    User,
 )
 
 
@@ -41,11 +42,20 @@ def find_season(session: Session, programme_id: int, name: str) -> SeasonRow | N
     return session.scalars(query).first()
 
 
+def _confirmed(user_id: int) -> SQLColumnExpression[bool]:
+    """The application's account is `user_id`, and its address is confirmed: an unconfirmed
+    account sees no application, whatever was linked to it."""
+    confirmed = select(User.id).where(User.id == user_id, User.email_verified_at.is_not(None))
+    return SeasonCandidate.user_id.in_(confirmed)
+
+
 def seasons_of_candidate_user(session: Session, user_id: int) -> list[SeasonRow]:
+    """The seasons the candidate has an application in (none until their address is
+    confirmed)."""
     query = (
         select(SeasonRow)
         .join(SeasonCandidate, SeasonCandidate.season_id == SeasonRow.id)
-        .where(SeasonCandidate.user_id == user_id)
+        .where(_confirmed(user_id))
         .order_by(SeasonRow.id.desc())
     )
     return list(session.scalars(query))
@@ -91,10 +101,31 @@ def candidate_names(
 
 
 def candidate_of_user(session: Session, season_id: int, user_id: int) -> SeasonCandidate | None:
+    """The candidate's application in the season (none until their address is confirmed)."""
     query = select(SeasonCandidate).where(
-        SeasonCandidate.season_id == season_id, SeasonCandidate.user_id == user_id
+        SeasonCandidate.season_id == season_id, _confirmed(user_id)
     )
     return session.scalars(query).one_or_none()
+
+
+def unlinked_candidates_with_email(session: Session, email: str) -> list[SeasonCandidate]:
+    """Applications in open seasons that carry `email` and no account yet, in import order."""
+    query = (
+        select(SeasonCandidate)
+        .join(SeasonRow, SeasonRow.id == SeasonCandidate.season_id)
+        .where(
+            SeasonRow.status == "open",
+            SeasonCandidate.email == email,
+            SeasonCandidate.user_id.is_(None),
+        )
+    )
+    return list(session.scalars(query.order_by(SeasonCandidate.id)))
+
+
+def season_ids_of_user(session: Session, user_id: int) -> set[int]:
+    """The seasons where an application is linked to the account."""
+    query = select(SeasonCandidate.season_id).where(SeasonCandidate.user_id == user_id)
+    return set(session.scalars(query))
 
 
 def candidate_external_ids(session: Session, season_id: int) -> set[str]:

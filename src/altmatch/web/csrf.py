@@ -3,9 +3,10 @@
 Browsers say where a request comes from and pages cannot forge it: `Sec-Fetch-Site` (Fetch
 Metadata) in every current browser, `Origin` in older ones. So no token is needed in forms.
 Scripts that use a session cookie must send `Origin: <scheme>://<host>` themselves. Sign-in
-(both steps: the password and the second factor) and sign-up are checked too, though no cookie
-exists yet, so another site cannot sign a visitor into its own account ("login CSRF"); there
-only a foreign origin is refused, so clients that send no such header can still sign in.
+(both steps: the password and the second factor), sign-up and setting an account up through a
+mailed link are checked too, though no cookie exists yet, so another site cannot sign a visitor
+into its own account ("login CSRF"); there only a foreign origin is refused, so clients that
+send no such header can still sign in.
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ from altmatch.web.auth import SESSION_COOKIE
 from altmatch.web.locale import request_locale
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Sign-in, its second factor and sign-up, as pages and in JSON: no session cookie yet.
+# Sign-in, its second factor, sign-up and setting an account up through a mailed link, as
+# pages and in JSON: no session cookie yet.
 SESSION_STARTING_PATHS = frozenset(
     {
         "/sign-in",
         "/sign-in/code",
         "/sign-up",
+        "/verify-email/account",
         "/api/v1/session",
         "/api/v1/session/second-factor",
         "/api/v1/signup",
+        "/api/v1/verify-email/account",
     }
 )
 

@@ -2,6 +2,7 @@
 
 from altmatch.db.models.accounts import (
     AuditEntry,
+    EmailToken,
     LoginAttempt,
     Organisation,
     RecoveryCode,
@@ -55,6 +56,7 @@ __all__ = [
     "CaseMessage",
     "ContractPosition",
     "DispatchContract",
+    "EmailToken",
     "EmploymentContract",
     "ImmutableRunError",
     "Job",

@@ -63,6 +63,10 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # When its holder proved the address is theirs (followed a mailed link), or the account
+    # was made by an administrator, who vouches for it. Until then nothing imported for the
+    # address is linked to, or shown in, the account.
+    email_verified_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"User(id={self.id!r}, role={self.role!r})"  # no email: reprs end up in logs
@@ -142,4 +146,46 @@ class SignInChallenge(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     expires_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]
+
+
+EMAIL_TOKEN_PURPOSES = ("verify", "invite", "taken")
+
+
+class EmailToken(Base):
+    """An account e-mail and its single-use link: the outbox and the token in one row.
+
+    A row is written in the transaction that causes the e-mail (a sign-up, a request for a new
+    link, an import), so a rolled-back change sends nothing. Sending it later mints the token:
+    only its SHA-256 is kept (`token_hash`), with `expires_at`; a send that fails is claimed
+    again by the next run, which mints a new token. `purpose`: `verify` (confirm a new
+    account's address), `invite` (an imported application's address that no confirmed account
+    holds: `season_candidate_id`), `taken` (someone tried to sign up with the address of
+    account `user_id`). `locale` None writes the e-mail in English and Japanese.
+    """
+
+    __tablename__ = "email_tokens"
+    __table_args__ = (
+        CheckConstraint(
+            "purpose IN (" + ", ".join(f"'{p}'" for p in EMAIL_TOKEN_PURPOSES) + ")",
+            name="purpose",
+        ),
+        Index("ix_email_tokens_sent_at_created_at", "sent_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(8))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    season_candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("season_candidates.id", ondelete="CASCADE"), index=True
+    )
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    claimed_at: Mapped[datetime | None]  # a sending run took it (stale claims are taken over)
+    sent_at: Mapped[datetime | None]
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime | None]
     used_at: Mapped[datetime | None]

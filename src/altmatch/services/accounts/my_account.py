@@ -17,6 +17,7 @@ from altmatch.services.accounts.authentication import (
     limit_sign_ups,
 )
 from altmatch.services.accounts.consent import CONSENT_VERSION
+from altmatch.services.accounts.email_links import queue_taken_notice_in, queue_verification_in
 from altmatch.services.accounts.passwords import check_password, hash_password, password_problem
 from altmatch.services.accounts.users import (
     DuplicateEmailError,
@@ -28,9 +29,10 @@ from altmatch.services.kernel.errors import RuleError
 
 SIGN_UP_ANSWER = Message(
     N_(
-        "Thank you. Sign in with your email address and the password you chose. If this "
-        "address already had an account, nothing was changed: sign in with that account's "
-        "password."
+        "Thank you. We are sending an e-mail to this address: follow its link to confirm the "
+        "address, and sign in with your email address and the password you chose. Until the "
+        "address is confirmed, your account shows no application. If this address already had "
+        "an account, nothing was changed, and the e-mail says what to do."
     )
 )
 
@@ -47,14 +49,19 @@ def sign_up_candidate(
     policy: SignInPolicy | None = None,
     now: datetime | None = None,
 ) -> Message:
-    """Create a candidate's account; they then sign in with it.
+    """Create a candidate's account, unconfirmed, and queue an e-mail with a link that
+    confirms its address (services.accounts.email_links; services.accounts.mail sends it).
 
     The answer (SIGN_UP_ANSWER) is the same whether or not the email already has an account,
     so sign-up does not tell anyone which addresses are registered: for a taken one nothing
-    is created or changed, the attempt costs the same hashing time, and the audit log notes
-    it against the existing account. Tries are limited per address and per client
-    (SignUpLimitedError). `consent_version` must be the version of the consent text they
-    were shown and agreed to; an older one means the text changed under them.
+    is created or changed, the attempt costs the same hashing time, the audit log notes it
+    against the existing account, and the address gets one e-mail all the same: a notice that
+    someone tried to sign up with it (with a link to confirm or set up the account while it is
+    unconfirmed), which tells its owner, and only them, what happened. Tries are limited per
+    address and per client (SignUpLimitedError), which also bounds the e-mails. The e-mail is
+    sent after the answer, so its sending time tells nothing either. `consent_version` must be
+    the version of the consent text they were shown and agreed to; an older one means the text
+    changed under them.
     """
     if consent_version != CONSENT_VERSION:
         raise RuleError(Message(N_("Please read and accept the consent text.")), "consent")
@@ -71,6 +78,7 @@ def sign_up_candidate(
                 display_name=display_name,
                 role=Role.CANDIDATE,
                 password=password,
+                email_verified=False,
                 locale=locale,
                 consent_version=consent_version,
                 now=now,
@@ -79,6 +87,7 @@ def sign_up_candidate(
             record_audit(
                 session, actor_for(session, user), "user.consented", "user", user.id, None, after
             )
+            queue_verification_in(session, user, now)
     except DuplicateEmailError:
         hash_password(password)  # as long as creating the account would have taken
         with sessions.begin() as session:
@@ -86,6 +95,8 @@ def sign_up_candidate(
             existing = repo.get_user_by_email(session, address)
             user_id = existing.id if existing else None
             tenant = existing.organisation_id if existing else None
+            if existing is not None:
+                queue_taken_notice_in(session, existing, now)
             record_audit(
                 session,
                 None,

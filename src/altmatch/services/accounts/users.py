@@ -55,6 +55,7 @@ class UserOut(BaseModel):
     disabled: bool
     consent_version: str | None
     consented_at: datetime | None
+    email_verified_at: datetime | None  # None: the address is not proven yet (see email_links)
 
 
 class DuplicateEmailError(RuleError):
@@ -81,6 +82,7 @@ def user_out(session: Session, row: User) -> UserOut:
         disabled=row.disabled,
         consent_version=row.consent_version,
         consented_at=row.consented_at,
+        email_verified_at=row.email_verified_at,
     )
 
 
@@ -170,6 +172,17 @@ def _check_organisation(session: Session, role: Role, organisation_id: int | Non
         )
 
 
+def checked_profile(display_name: str, password: str | None, locale: str) -> str:
+    """The display name, trimmed, once it, the password (if any) and the language pass the
+    rules; RuleError names the field at fault."""
+    name = _text(display_name, "display_name")
+    if password is not None and (problem := password_problem(password)):
+        raise RuleError(problem, "password")
+    if locale not in LOCALES:
+        raise RuleError(Message(N_("Choose English or Japanese.")), "locale")
+    return name
+
+
 def add_user_in(
     session: Session,
     *,
@@ -178,6 +191,7 @@ def add_user_in(
     display_name: str,
     role: Role,
     password: str | None,
+    email_verified: bool,
     organisation_id: int | None = None,
     locale: str = "en",
     consent_version: str | None = None,
@@ -186,16 +200,14 @@ def add_user_in(
     """Validate and add a user inside the caller's transaction (shared by creation and sign-up).
 
     `password=None` makes an account that cannot sign in until a password is reset.
+    `email_verified`: whoever creates the account vouches for its address (an administrator);
+    a sign-up's address is proven later, by a mailed link (services.accounts.email_links).
     """
     now = now or utc_now()
     address = normalise_email(email)
     if not _EMAIL.fullmatch(address) or len(address) > 254:
         raise RuleError(Message(N_("Enter a valid email address.")), "email")
-    name = _text(display_name, "display_name")
-    if password is not None and (problem := password_problem(password)):
-        raise RuleError(problem, "password")
-    if locale not in LOCALES:
-        raise RuleError(Message(N_("Choose English or Japanese.")), "locale")
+    name = checked_profile(display_name, password, locale)
     _check_organisation(session, role, organisation_id)
     if repo.get_user_by_email(session, address) is not None:
         raise DuplicateEmailError
@@ -211,6 +223,7 @@ def add_user_in(
             consent_version=consent_version,
             consented_at=now if consent_version else None,
             created_at=now,
+            email_verified_at=now if email_verified else None,
         )
     except IntegrityError as exc:  # the same email, created by a concurrent request
         raise DuplicateEmailError from exc
@@ -232,7 +245,8 @@ def create_user(
     organisation_id: int | None = None,
     locale: str = "en",
 ) -> UserOut:
-    """Add a user whose role matches their organisation's kind (ROLE_ORG_KIND)."""
+    """Add a user whose role matches their organisation's kind (ROLE_ORG_KIND). The
+    administrator vouches for the address: it counts as confirmed."""
     who = require(actor, Permission.USERS_MANAGE)
     with sessions.begin() as session:
         row = add_user_in(
@@ -242,6 +256,7 @@ def create_user(
             display_name=display_name,
             role=role,
             password=password,
+            email_verified=True,
             organisation_id=organisation_id,
             locale=locale,
         )

@@ -68,7 +68,9 @@ def access_candidate(
     if actor.role is Role.COORDINATOR:
         return row
     if actor.role is Role.CANDIDATE and row.user_id == actor.user_id:
-        return row
+        own = repo.candidate_of_user(session, season.id, actor.own_user_id())  # confirmed only
+        if own is not None and own.id == row.id:
+            return row
     raise NotFoundError("candidate")
 
 

@@ -26,7 +26,7 @@ from altmatch.db.models import (
     SeasonRequest,
     SeasonRow,
 )
-from altmatch.domain.access import Actor, Permission, Role, require
+from altmatch.domain.access import Actor, Permission, require
 from altmatch.domain.application import ApplicationStage
 from altmatch.i18n import N_, Message
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
@@ -42,6 +42,7 @@ from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import StaleError
 from altmatch.services.kernel.imports import ImportOut, import_result
 from altmatch.services.season.access import access_season
+from altmatch.services.season.linking import invite_unlinked_in, linkable
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -65,7 +66,9 @@ def import_candidates(
     locale: str = "en",
 ) -> ImportOut:
     """Check (and with `commit`, store) a candidates file. A row's `email` links the application
-    to the candidate account with that email, if one exists; `partner_id` makes a couple."""
+    to the candidate account with that address if the address is confirmed, and otherwise
+    queues an invitation to it, in the same transaction (services.season.linking);
+    `partner_id` makes a couple."""
     require(actor, Permission.SEASON_MANAGE)
     upload = read_candidate_upload(content, filename, limits)
     # The file is parsed above, outside any transaction; only a commit takes the write lock.
@@ -128,12 +131,11 @@ def _store_candidates(
 ) -> None:
     rows: dict[str, SeasonCandidate] = {}
     linked = {c.user_id for c in repo.candidates(session, season.id) if c.user_id is not None}
-    for record, extra in zip(upload.records, upload.extras, strict=True):
-        email = extra.get("email", "").strip().lower() or None
-        user = accounts_repo.get_user_by_email(session, email) if email else None
-        user_id = (
-            user.id if user and user.role == Role.CANDIDATE and user.id not in linked else None
-        )
+    emails = [extra.get("email", "").strip().lower() or None for extra in upload.extras]
+    accounts = accounts_repo.users_by_emails(session, {e for e in emails if e})
+    for record, extra, email in zip(upload.records, upload.extras, emails, strict=True):
+        user = accounts.get(email) if email else None
+        user_id = user.id if user and linkable(user) and user.id not in linked else None
         if user_id is not None:
             linked.add(user_id)
         row = SeasonCandidate(
@@ -167,6 +169,7 @@ def _store_candidates(
         )
         for row in rows.values()
     )
+    invite_unlinked_in(session, rows.values(), accounts, now)
     existing = {c.external_id: c for c in repo.candidates(session, season.id)}
     pairs = {
         frozenset((record.id, extra["partner_id"]))

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import ssl
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
 from altmatch.clock import utc_now
 from altmatch.config import Settings
@@ -32,6 +29,7 @@ from altmatch.domain.support import is_confidential
 from altmatch.i18n import N_, Message, normalize_locale, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import CaseCategory
+from altmatch.services.kernel.mail import SmtpConnection, compose
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +104,7 @@ def send_pending_emails(
     run = EmailRun()
     if not outgoing:
         return run
-    with _Connection(settings) as connection:
+    with SmtpConnection(settings) as connection:
         for item in outgoing:
             if not _claim(sessions, item.notification_id, stamp):
                 continue  # another process is sending it, or has sent it
@@ -179,15 +177,8 @@ def _notice_text(notice: Notification, locale: str) -> str:
 
 
 def _compose(item: OutgoingEmail, sender: str, at: datetime) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = item.to
-    message["Subject"] = item.subject
-    message["Date"] = format_datetime(at)
-    domain = sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(f"notice{item.notification_id}", domain=domain)
-    message.set_content(item.body)
-    return message
+    ref = f"notice{item.notification_id}"
+    return compose(sender=sender, to=item.to, subject=item.subject, body=item.body, at=at, ref=ref)
 
 
 def _claim(sessions: Sessions, notification_id: int, at: datetime) -> bool:
@@ -207,61 +198,3 @@ def _release(sessions: Sessions, notification_id: int) -> None:
 def _mark_sent(sessions: Sessions, notification_id: int, at: datetime) -> None:
     with sessions.begin() as session:
         repo.mark_notification_emailed(session, notification_id, at=at)
-
-
-class _Connection:
-    """One SMTP connection for a batch, opened on first use and again after it drops."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._smtp: smtplib.SMTP | None = None
-        self._cannot_open: Exception | None = None
-
-    def __enter__(self) -> _Connection:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._close()
-
-    def send(self, message: EmailMessage) -> None:
-        if self._cannot_open is not None:
-            raise self._cannot_open  # the server could not be reached: fail the rest alike
-        if self._smtp is None:
-            try:
-                self._smtp = _open(self._settings)
-            except (smtplib.SMTPException, OSError) as exc:
-                self._cannot_open = exc
-                raise
-        try:
-            refused = self._smtp.send_message(message)
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException):
-            raise  # the server refused this message; the connection is still good
-        except (smtplib.SMTPException, OSError, ValueError):
-            self._close()  # dropped or in an unknown state: start afresh for the next one
-            raise
-        if refused:  # a single recipient: refusing it raises above, but keep the check
-            raise smtplib.SMTPRecipientsRefused(refused)
-
-    def _close(self) -> None:
-        smtp, self._smtp = self._smtp, None
-        if smtp is not None:
-            with suppress(smtplib.SMTPException, OSError):
-                smtp.quit()
-            with suppress(smtplib.SMTPException, OSError):
-                smtp.close()
-
-
-def _open(settings: Settings) -> smtplib.SMTP:
-    assert settings.smtp_host is not None
-    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
-    try:
-        if settings.smtp_starttls:
-            smtp.starttls(context=ssl.create_default_context())  # verifies the certificate
-            smtp.ehlo()
-        if settings.smtp_username:
-            smtp.login(settings.smtp_username, settings.smtp_password or "")
-    except BaseException:
-        with suppress(smtplib.SMTPException, OSError):
-            smtp.close()
-        raise
-    return smtp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from altmatch.web.api.accounts import admin, me, schools, session
+from altmatch.web.api.accounts import admin, email, me, schools, session
 from altmatch.web.api.advice import advice
 from altmatch.web.api.direct_hire import postings
 from altmatch.web.api.dispatch import assignment as dispatch_assignment
@@ -22,6 +22,7 @@ api_router = APIRouter(responses=ERROR_RESPONSES)
 api_router.include_router(advice.router)
 api_router.include_router(session.router)
 api_router.include_router(me.router)
+api_router.include_router(email.router)
 api_router.include_router(admin.router)
 api_router.include_router(seasons.router)
 api_router.include_router(season_runs.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from altmatch.web.pages import home, my_placement
-from altmatch.web.pages.accounts import account, schools, sign_in
+from altmatch.web.pages.accounts import account, email, schools, sign_in
 from altmatch.web.pages.advice import advisor
 from altmatch.web.pages.direct_hire import postings
 from altmatch.web.pages.dispatch import assignment as dispatch_assignment
@@ -24,6 +24,7 @@ pages_router.include_router(home.router)
 pages_router.include_router(advisor.router)
 pages_router.include_router(sign_in.router)
 pages_router.include_router(account.router)
+pages_router.include_router(email.router)
 pages_router.include_router(seasons.router)
 pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)

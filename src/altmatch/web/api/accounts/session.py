@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -35,6 +35,7 @@ from altmatch.web.auth import (
 )
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.mail import send_account_mail_after
 
 router = APIRouter(tags=["accounts"])
 
@@ -161,12 +162,18 @@ class SignUpOut(BaseModel):
 
 @router.post("/signup", response_model=SignUpOut, status_code=202)
 def post_signup(
-    body: SignUpIn, request: Request, sessions: SessionsDep, locale: LocaleDep
+    body: SignUpIn,
+    request: Request,
+    background: BackgroundTasks,
+    sessions: SessionsDep,
+    locale: LocaleDep,
 ) -> SignUpOut:
-    """Create a candidate account, then sign in with POST /api/v1/session. 202 with the same
+    """Create a candidate account, then sign in with POST /api/v1/session; the address gets a
+    link that confirms it (until then the account shows no application). 202 with the same
     answer whether or not the email already had an account (for one that had, nothing is
-    created or changed); 422 lists what is wrong, field by field; 429 (with Retry-After)
-    after too many sign-ups for the address or from the client."""
+    created or changed, and the address gets a notice instead); 422 lists what is wrong, field
+    by field; 429 (with Retry-After) after too many sign-ups for the address or from the
+    client."""
     answer = sign_up_candidate(
         sessions,
         email=body.email,
@@ -177,6 +184,7 @@ def post_signup(
         ip=client_ip(request),
         policy=sign_in_policy(request),
     )
+    send_account_mail_after(request, background, body.email)
     return SignUpOut(detail=render(answer, locale))
 
 

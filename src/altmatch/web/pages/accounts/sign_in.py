@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from altmatch.i18n import N_, render
@@ -36,6 +36,7 @@ from altmatch.web.auth import (
 )
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
+from altmatch.web.mail import send_account_mail_after
 from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
@@ -179,6 +180,7 @@ def sign_up_form(request: Request, locale: LocaleDep) -> HTMLResponse:
 @router.post("/sign-up", response_class=HTMLResponse)
 def sign_up_submit(
     request: Request,
+    background: BackgroundTasks,
     locale: LocaleDep,
     sessions: SessionsDep,
     email: FormText = "",
@@ -212,7 +214,9 @@ def sign_up_submit(
         return _refused(request, locale, "sign_up.html", context, exc)
     except RuleError as exc:
         return _sign_up_page(request, locale, values, FormErrors.from_rule(exc, locale), 400)
-    # The same page whether or not the address already had an account (no enumeration).
+    # The same page whether or not the address already had an account (no enumeration), and
+    # the e-mail either way (a link, or a notice to the owner), sent after the answer.
+    send_account_mail_after(request, background, email)
     context = {
         "next": DEFAULT_NEXT,
         "values": {"email": email},
