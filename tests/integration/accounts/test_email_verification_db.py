@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes
@@ -40,7 +41,7 @@ from altmatch.services.accounts.email_links import (
     read_email_link,
     request_verification,
 )
-from altmatch.services.accounts.mail import send_account_mail
+from altmatch.services.accounts.mail import MailSweeper, send_account_mail
 from altmatch.services.accounts.my_account import SIGN_UP_ANSWER, sign_up_candidate
 from altmatch.services.accounts.users import create_organisation, create_user
 from altmatch.services.identity import confirm_my_address, set_up_account_by_link
@@ -459,6 +460,25 @@ def test_account_mail_goes_through_the_smtp_server_when_one_is_set(
     assert (message["To"], message["From"]) == (VICTIM, "no-reply@alt.jp")
     assert message["Subject"] == "altmatch：メールアドレスの確認"
     assert folder_messages(settings.mail_folder) == []  # the folder is only for no server
+
+
+def test_the_mail_sweep_sends_what_waits_on_its_own_timer(
+    sessions: Sessions, settings: Settings
+) -> None:
+    """`altmatch serve`'s sweep: an import's invitations go out without anyone asking."""
+    world = build_world(sessions)
+    season_with(sessions, world, VICTIM_ROW)
+    sweeper = MailSweeper(sessions, settings.model_copy(update={"mail_sweep_seconds": 0.05}))
+    sweeper.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not mails(settings, VICTIM) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        sweeper.stop()
+    assert sweeper.runs >= 1
+    (invitation,) = mails(settings, VICTIM)
+    assert read_email_link(sessions, token_in(invitation), None).purpose == "invite"
 
 
 def test_only_the_sha256_of_a_token_is_stored(sessions: Sessions, settings: Settings) -> None:

@@ -10,13 +10,13 @@ one database and only one of them should sweep). The same thread runs the other 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from altmatch.config import Settings
 from altmatch.db import Sessions
+from altmatch.services.kernel.periodic import Periodic
 from altmatch.services.support.email import send_pending_emails
 from altmatch.services.support.escalation import escalate_overdue
 
@@ -38,7 +38,7 @@ def sweep_support(
     return SweepOut(escalated, emailed)
 
 
-class SupportSweeper:
+class SupportSweeper(Periodic):
     """Runs `sweep_support`, then each of `also` (name, task), every `minutes` in a daemon
     thread until `stop()`. A failing sweep or task is logged and retried at the next tick; it
     never stops the server, nor the other tasks."""
@@ -50,31 +50,23 @@ class SupportSweeper:
         minutes: float,
         also: Sequence[tuple[str, Callable[[], object]]] = (),
     ) -> None:
+        super().__init__("support sweep", minutes * 60, self._sweep)
         self._sessions, self._settings = sessions, settings
         self._also = tuple(also)
-        self._interval = minutes * 60
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="support-sweep", daemon=True)
-        self.sweeps = 0
 
-    def start(self) -> None:
-        self._thread.start()
+    @property
+    def sweeps(self) -> int:
+        return self.runs
 
-    def stop(self) -> None:
-        self._stopped.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stopped.wait(self._interval):
+    def _sweep(self) -> None:
+        try:
+            found = sweep_support(self._sessions, self._settings)
+            if found.escalated or found.emailed:
+                log.info("support sweep: %s escalated, %s e-mailed", *found.__dict__.values())
+        except Exception:  # the other tasks still run; the next tick tries again
+            log.exception("support sweep failed")
+        for name, task in self._also:
             try:
-                found = sweep_support(self._sessions, self._settings)
-                if found.escalated or found.emailed:
-                    log.info("support sweep: %s escalated, %s e-mailed", *found.__dict__.values())
-            except Exception:  # keep serving; the next tick tries again
-                log.exception("support sweep failed")
-            for name, task in self._also:
-                try:
-                    task()
-                except Exception:
-                    log.exception("%s failed", name)
-            self.sweeps += 1
+                task()
+            except Exception:
+                log.exception("%s failed", name)
