@@ -30,11 +30,13 @@ from typer.testing import CliRunner
 from altmatch.cli.root import app
 from altmatch.config import Settings
 from altmatch.db import Base, Sessions
+from altmatch.db import accounts as accounts_repo
 from altmatch.db import personal_data as personal_repo
 from altmatch.db.models import (
     AuditEntry,
     CaseAttachment,
     CaseMessage,
+    EmailToken,
     EmploymentContract,
     Notification,
     PostingApplication,
@@ -48,6 +50,9 @@ from altmatch.db.models import (
     User,
 )
 from altmatch.domain.access import AccessDeniedError, Role
+from altmatch.services.accounts.authentication import actor_for
+from altmatch.services.accounts.consent import CONSENT_VERSION
+from altmatch.services.accounts.my_account import sign_up_candidate
 from altmatch.services.direct_hire.applications import boe_posting_detail
 from altmatch.services.dispatch.roster import export_roster, list_roster
 from altmatch.services.dispatch.transfers import list_company_transfers
@@ -84,6 +89,7 @@ def test_the_export_holds_every_section_of_a_person_with_data_everywhere(
     data = export_my_data(sessions, world.emily)
     counts = _sections(data)
     assert counts.pop("saved_advice") == 0  # comparisons are not linked to accounts
+    assert counts.pop("account_emails") == 0  # her address was vouched for: no link mailed
     assert all(n >= 1 for n in counts.values()), counts
     assert set(counts) == {
         "account",
@@ -421,3 +427,68 @@ def test_the_serve_sweeper_runs_the_purge_on_its_timer(
     assert purged and purged[0] >= 4  # contracts, roster entry, hire's application, case
     with sessions() as session:
         assert session.scalars(select(RetainedRecord)).all() == []
+
+
+def test_her_account_emails_are_exported_then_deleted(
+    sessions: Sessions, world: PersonWorld
+) -> None:
+    """Confirmation links and invitations name her address: the export lists them (without
+    the links, which are secrets), and deleting the account deletes them."""
+    with sessions.begin() as session:
+        candidate = session.scalars(
+            select(SeasonCandidate).where(SeasonCandidate.user_id == world.emily.user_id)
+        ).one()
+        at = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+        accounts_repo.add_email_token(
+            session,
+            purpose="invite",
+            email=EMAIL,
+            locale=None,
+            created_at=at,
+            season_candidate_id=candidate.id,
+        )
+        accounts_repo.add_email_token(
+            session, purpose="taken", email=EMAIL, locale="en", created_at=at, user_id=None
+        )
+    mails = export_my_data(sessions, world.emily)["account_emails"]
+    assert sorted(m["purpose"] for m in mails) == ["invite", "taken"]
+    assert all(m["to"] == EMAIL for m in mails)
+
+    delete_my_account(sessions, world.emily, confirm_email=EMAIL)
+
+    with sessions() as session:
+        assert session.scalars(select(EmailToken)).all() == []
+
+
+def test_an_unconfirmed_account_cannot_erase_invitations_to_its_address(
+    sessions: Sessions,
+) -> None:
+    """Whoever signed up first with someone's address never proved it: deleting that account
+    leaves the invitations the address's real holder is sent for their applications."""
+    sign_up_candidate(
+        sessions,
+        email="victim@example.org",
+        display_name="Not the victim",
+        password="correct horse battery",
+        locale="en",
+        consent_version=CONSENT_VERSION,
+        ip="203.0.113.9",
+    )
+    with sessions.begin() as session:
+        squatter = session.scalars(select(User).where(User.email == "victim@example.org")).one()
+        assert squatter.email_verified_at is None
+        accounts_repo.add_email_token(
+            session,
+            purpose="invite",
+            email="victim@example.org",
+            locale=None,
+            created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        )
+        actor = actor_for(session, squatter)
+    assert [m["purpose"] for m in export_my_data(sessions, actor)["account_emails"]] == ["verify"]
+
+    delete_my_account(sessions, actor, confirm_email="victim@example.org")
+
+    with sessions() as session:
+        left = session.scalars(select(EmailToken)).all()
+    assert [(t.purpose, t.email) for t in left] == [("invite", "victim@example.org")]

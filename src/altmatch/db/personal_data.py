@@ -20,6 +20,7 @@ from altmatch.db.models import (
     AuditEntry,
     CaseAttachment,
     CaseMessage,
+    EmailToken,
     EmploymentContract,
     MatchRun,
     Notification,
@@ -105,6 +106,16 @@ def notifications_of(session: Session, user_id: int) -> list[Notification]:
     return list(session.scalars(query.order_by(Notification.at, Notification.id)))
 
 
+def email_tokens_of(session: Session, user_id: int, proven_email: str | None) -> list[EmailToken]:
+    """The account e-mails for the person's account, and, once the address is proven theirs,
+    every one to the address (invitations included), oldest first."""
+    mine: ColumnElement[bool] = EmailToken.user_id == user_id
+    if proven_email is not None:
+        mine = or_(mine, EmailToken.email == proven_email)
+    query = select(EmailToken).where(mine).order_by(EmailToken.created_at, EmailToken.id)
+    return list(session.scalars(query))
+
+
 def attachment_data(session: Session, attachment_id: int) -> bytes:
     """One attachment's bytes (read one at a time: an export never holds them all)."""
     query = select(CaseAttachment.data).where(CaseAttachment.id == attachment_id)
@@ -156,6 +167,22 @@ def delete_candidates(session: Session, candidate_ids: Collection[int]) -> None:
     if candidate_ids:
         ids = list(candidate_ids)
         session.execute(delete(SeasonCandidate).where(SeasonCandidate.id.in_(ids)))
+
+
+def delete_email_tokens(
+    session: Session, user_id: int, candidate_ids: Collection[int], proven_email: str | None
+) -> int:
+    """Delete the account e-mails (sent or waiting) of the person: those for their account and
+    their applications, and, when the address is proven theirs, every one to the address.
+    An unconfirmed account's address is left alone: the invitations to it may be for the
+    address's real holder, whose applications are not this account's to erase."""
+    mine: list[ColumnElement[bool]] = [EmailToken.user_id == user_id]
+    if candidate_ids:
+        mine.append(EmailToken.season_candidate_id.in_(list(candidate_ids)))
+    if proven_email is not None:
+        mine.append(EmailToken.email == proven_email)
+    gone = session.scalars(delete(EmailToken).where(or_(*mine)).returning(EmailToken.id))
+    return len(gone.all())
 
 
 def delete_transfers_of_alt(session: Session, alt_id: int) -> None:

@@ -4,7 +4,8 @@ pseudonymised in one transaction, except what the rulebook's personal_data.reten
 What happens, context by context (the deletion page and docs/operations/security.md say the
 same to people):
 
-- account, sessions, second-factor rows, sign-in attempts and notifications: deleted;
+- account, sessions, second-factor rows, sign-in attempts, notifications and account e-mails
+  (confirmation links, invitations to their applications' address): deleted;
 - season applications: deleted when no match run used them; otherwise pseudonymised in place
   (name "Deleted applicant #<id>", no e-mail, no account link) and withdrawn if still active,
   because published runs are immutable and were computed from them;
@@ -199,6 +200,9 @@ class _Erasure:
         for notice in notices:
             session.delete(notice)
         self.deleted["notification"] += len(notices)
+        proven = user.email if user.email_verified_at is not None else None
+        applied = [c.id for c in applications]
+        self.deleted["account_email"] += repo.delete_email_tokens(session, user.id, applied, proven)
         session.flush()
         return ErasureOut(
             deleted=dict(sorted(self.deleted.items())),

@@ -138,6 +138,7 @@ ASSIGNMENT_COLUMNS = (
     "end",
 )
 NOTIFICATION_COLUMNS = ("at", "kind", "case_id", "text", "read_at", "emailed_at")
+ACCOUNT_EMAIL_COLUMNS = ("purpose", "to", "created_at", "sent_at", "expires_at", "used_at")
 
 
 # What the export leaves out on purpose, and why (index.json's `left_out`).
@@ -581,6 +582,18 @@ def _rest(session: Session, user: User, records: dict[str, list[int]]) -> list[S
         }
         for n in repo.notifications_of(session, user.id)
     ]
+    proven = user.email if user.email_verified_at is not None else None
+    mails = [
+        {
+            "purpose": t.purpose,
+            "to": t.email,
+            "created_at": _iso(t.created_at),
+            "sent_at": _iso(t.sent_at),
+            "expires_at": _iso(t.expires_at),
+            "used_at": _iso(t.used_at),
+        }
+        for t in repo.email_tokens_of(session, user.id, proven)
+    ]
     audit = [
         {
             "at": _iso(e.at),
@@ -600,6 +613,17 @@ def _rest(session: Session, user: User, records: dict[str, list[int]]) -> list[S
             N_("The notices altmatch sent you, in your language."),
             notices,
             NOTIFICATION_COLUMNS,
+        ),
+        Section(
+            "account_emails",
+            ("email_tokens",),
+            N_(
+                "The account e-mails altmatch wrote to your address (confirmation links, "
+                "invitations): when each was written, sent and used. The links themselves are "
+                "secrets and are not kept."
+            ),
+            mails,
+            ACCOUNT_EMAIL_COLUMNS,
         ),
         Section(
             "saved_advice",

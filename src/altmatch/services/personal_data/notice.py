@@ -24,7 +24,7 @@ DELETED = (
         "Your account, your sessions on every device, your two-factor settings and recovery "
         "codes, and the record of sign-ins and sign-ups made with your e-mail address."
     ),
-    N_("Your notifications."),
+    N_("Your notifications, and the account e-mails written to your confirmed address."),
     N_("Season applications that no match run was computed from, with their history."),
     N_("Your transfer requests and their history."),
     N_("Direct-hire applications that did not lead to a hire, with their history."),
