@@ -69,6 +69,15 @@ class Settings(BaseSettings):
         "(which take `ALTMATCH_IMPORT_MAX_BYTES` plus their form); a larger one gets 413 "
         "before it is read.",
     )
+    sign_up_window_minutes: int = Field(
+        default=60, ge=1, description="Window in which sign-up tries are counted."
+    )
+    sign_up_max_per_email: int = Field(
+        default=3, ge=1, description="Sign-up tries for one email within the sign-up window."
+    )
+    sign_up_max_per_ip: int = Field(
+        default=10, ge=1, description="Sign-up tries from one address within the sign-up window."
+    )
     lock_wait_seconds: float = Field(
         default=5.0,
         gt=0,

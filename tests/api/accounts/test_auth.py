@@ -398,7 +398,19 @@ def test_sign_up_is_limited_per_address(client: TestClient, sessions: Sessions) 
         assert len(session.scalars(select(User)).all()) == 2
 
 
-# My data: export and deletion# My data: export and deletion
+def test_the_sign_up_limits_come_from_settings(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, sign_up_max_per_email=1, sign_up_max_per_ip=2)
+    prepare_installation(settings)
+    with TestClient(create_app(settings)) as client:
+        same_address = [_sign_up(client, "mia@example.org").status_code for _ in range(2)]
+        third_address = _sign_up(client, "noah@example.org").status_code
+        over_client = _sign_up(client, "olivia@example.org")
+    assert same_address == [202, 429]
+    assert third_address == 202
+    assert over_client.status_code == 429 and int(over_client.headers["retry-after"]) <= 3600
+
+
+# My data: export and deletion
 
 
 def test_i_can_export_everything_stored_about_me(

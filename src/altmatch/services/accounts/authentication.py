@@ -67,6 +67,9 @@ class SignInPolicy:
             window=timedelta(minutes=settings.login_window_minutes),
             max_failures_per_email=settings.login_max_failures_per_email,
             max_failures_per_ip=settings.login_max_failures_per_ip,
+            sign_up_window=timedelta(minutes=settings.sign_up_window_minutes),
+            max_sign_ups_per_email=settings.sign_up_max_per_email,
+            max_sign_ups_per_ip=settings.sign_up_max_per_ip,
         )
 
 
