@@ -32,12 +32,15 @@ def cli_commands() -> Iterator[tuple[str, Any, Any]]:
     from altmatch.cli import app
 
     root = typer.main.get_group(app)
+    root.load_all()  # the root imports its commands only when they run
 
     def walk(command: Any, name: str, parent: Any) -> Iterator[tuple[str, Any, Any]]:
         context = command.context_class(command, info_name=name.rsplit(" ", 1)[-1], parent=parent)
         yield name, command, context
-        for sub_name, sub in (getattr(command, "commands", None) or {}).items():
-            if not sub.hidden:
+        names = command.list_commands(context) if hasattr(command, "list_commands") else []
+        for sub_name in names:
+            sub = command.get_command(context, sub_name)
+            if sub is not None and not sub.hidden:
                 yield from walk(sub, f"{name} {sub_name}", context)
 
     yield from walk(root, "altmatch", None)
@@ -80,7 +83,7 @@ def render_cli_reference() -> str:
         if rows:
             out.append("| argument or option | meaning |\n|---|---|")
             out.append("\n".join(rows) + "\n")
-        subcommands = getattr(command, "commands", None) or {}
+        subcommands = command.list_commands(context) if hasattr(command, "list_commands") else []
         if subcommands:
             listed = ", ".join(
                 f"[`{name} {sub}`](#{_slug(f'{name} {sub}')})" for sub in subcommands

@@ -7,28 +7,89 @@ import typer
 from pydantic import ValidationError
 
 from altmatch import __version__
-from altmatch.cli.accounts.users import orgs_app, users_app
-from altmatch.cli.advice.advise import advise_command
-from altmatch.cli.backup import export_command, import_command
-from altmatch.cli.db import db_app
-from altmatch.cli.demo import demo_command
-from altmatch.cli.direct_hire.postings import postings_app
-from altmatch.cli.dispatch.app import dispatch_app
-from altmatch.cli.mail import mail_app
-from altmatch.cli.privacy import privacy_app
-from altmatch.cli.season.chances import chances_command
-from altmatch.cli.season.match import match_command, upgrade_command
-from altmatch.cli.serve import serve_command
-from altmatch.cli.support.app import support_app
-from altmatch.cli.worker import worker_command
+from altmatch.cli.lazy import LazyCommand, LazyGroup
 from altmatch.config import Settings
 from altmatch.rulebook import RulebookError, use_edition
+
+
+class RootGroup(LazyGroup):
+    """Every command but `version`, imported only when it runs."""
+
+    LAZY = {  # noqa: RUF012
+        "serve": LazyCommand(
+            "altmatch.cli.serve:serve_command",
+            "Start the web app (pages and /api/v1) on the configured database.",
+        ),
+        "worker": LazyCommand(
+            "altmatch.cli.worker:worker_command",
+            "Run queued jobs: matches, chances and imports (needs ALTMATCH_REDIS_URL); start as "
+            "many as you like.",
+        ),
+        "advise": LazyCommand(
+            "altmatch.cli.advice.advise:advise_command",
+            "Compare JET, dispatch and direct hire for the profile in PROFILE.",
+        ),
+        "match": LazyCommand(
+            "altmatch.cli.season.match:match_command",
+            "Place a season's candidates into its requests: stable, explained, reproducible.",
+        ),
+        "upgrade": LazyCommand(
+            "altmatch.cli.season.match:upgrade_command",
+            "Withdraw candidates from a finished run and fill their places (vacancy chains).",
+        ),
+        "chances": LazyCommand(
+            "altmatch.cli.season.chances:chances_command",
+            "Estimate every candidate's chance of placement, with 95% intervals, and why not.",
+        ),
+        "demo": LazyCommand(
+            "altmatch.cli.demo:demo_command",
+            "Write a demo season (47 prefectures, real place names) for `altmatch match`, or "
+            "seed the database with it (--db) for the web app.",
+        ),
+        "export": LazyCommand(
+            "altmatch.cli.backup:export_command",
+            "Write every table of the configured database (ALTMATCH_DATABASE_URL) to FILE.",
+        ),
+        "import": LazyCommand(
+            "altmatch.cli.backup:import_command",
+            "Load FILE into the configured database, all or nothing, and verify every table.",
+        ),
+        "db": LazyCommand("altmatch.cli.db:db_app", "Database schema management."),
+        "users": LazyCommand(
+            "altmatch.cli.accounts.users:users_app",
+            "User accounts: create, list, reset passwords and two-factor sign-in.",
+        ),
+        "orgs": LazyCommand(
+            "altmatch.cli.accounts.users:orgs_app",
+            "Organisations (the programme, BoEs, dispatch companies).",
+        ),
+        "dispatch": LazyCommand(
+            "altmatch.cli.dispatch.app:dispatch_app",
+            "A dispatch company's contracts, roster, assignment, coverage and transfers.",
+        ),
+        "postings": LazyCommand(
+            "altmatch.cli.direct_hire.postings:postings_app",
+            "Direct-hire postings and applications.",
+        ),
+        "support": LazyCommand(
+            "altmatch.cli.support.app:support_app", "Support cases, routing and escalation."
+        ),
+        "privacy": LazyCommand(
+            "altmatch.cli.privacy:privacy_app", "Personal data: the retention purge."
+        ),
+        "mail": LazyCommand(
+            "altmatch.cli.mail:mail_app",
+            "Account e-mails: send those waiting; list and show the mail folder.",
+        ),
+    }
+
 
 app = typer.Typer(
     name="altmatch",
     help="Placement and operations for Japan's Assistant Language Teachers.",
     no_args_is_help=True,
     add_completion=False,
+    cls=RootGroup,
 )
 
 
@@ -44,25 +105,6 @@ def _installation() -> None:
     except RulebookError as exc:
         typer.echo(f"error: ALTMATCH_RULEBOOK_YEAR: {exc}", err=True)
         raise typer.Exit(2) from exc
-
-
-app.command("serve")(serve_command)
-app.command("worker")(worker_command)
-app.command("advise")(advise_command)
-app.command("match")(match_command)
-app.command("upgrade")(upgrade_command)
-app.command("chances")(chances_command)
-app.command("demo")(demo_command)
-app.command("export")(export_command)
-app.command("import")(import_command)
-app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
-app.add_typer(orgs_app, name="orgs")
-app.add_typer(dispatch_app, name="dispatch")
-app.add_typer(postings_app, name="postings")
-app.add_typer(support_app, name="support")
-app.add_typer(privacy_app, name="privacy")
-app.add_typer(mail_app, name="mail")
 
 
 @app.command("version")
