@@ -119,7 +119,13 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def client(settings: Settings, schema_template: SchemaTemplate) -> Iterator[TestClient]:
+def client(
+    request: pytest.FixtureRequest, settings: Settings, schema_template: SchemaTemplate
+) -> Iterator[TestClient]:
+    if "inline_jobs" in request.fixturenames:
+        # Before the app starts: its start-up hands left jobs to the executor, and a real
+        # thread doing so late could claim a job the test then expects to run inline.
+        request.getfixturevalue("inline_jobs")
     schema_template.install(settings)
     with TestClient(create_app(settings)) as test_client:
         yield test_client
