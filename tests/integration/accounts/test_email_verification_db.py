@@ -8,17 +8,12 @@ from __future__ import annotations
 import re
 import socket
 import time
-from dataclasses import dataclass, field
 from datetime import timedelta
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
 from sqlalchemy import func, inspect, select
 from tests.season_world import World, build_world, candidates_csv, future_deadline, requests_csv
+from tests.smtp_sink import running_sink
 
 from altmatch.clock import utc_now
 from altmatch.config import Settings
@@ -423,39 +418,15 @@ def test_a_mail_that_cannot_be_sent_waits_for_the_next_run(
     assert confirm_my_address(sessions, owner, token_in(message)).user.email_verified_at
 
 
-@dataclass
-class Outbox:
-    """An SMTP server's handler that keeps what it receives."""
-
-    received: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
-        self, server: object, session: object, envelope: Envelope
-    ) -> str:
-        assert isinstance(envelope.content, bytes)
-        parsed = message_from_bytes(envelope.content, policy=default)
-        assert isinstance(parsed, EmailMessage)
-        self.received.append(parsed)
-        return "250 OK"
-
-
 def test_account_mail_goes_through_the_smtp_server_when_one_is_set(
     sessions: Sessions, settings: Settings
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    outbox = Outbox()
-    server = Controller(outbox, hostname="127.0.0.1", port=port)
-    server.start()
-    try:
+    with running_sink() as (outbox, port):
         sign_up(sessions, VICTIM, VICTIM_PASSWORD, locale="ja")
         smtp = settings.model_copy(
             update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_sender": "no-reply@alt.jp"}
         )
         assert send_account_mail(sessions, smtp).sent == 1
-    finally:
-        server.stop()
     (message,) = outbox.received
     assert (message["To"], message["From"]) == (VICTIM, "no-reply@alt.jp")
     assert message["Subject"] == "altmatch：メールアドレスの確認"

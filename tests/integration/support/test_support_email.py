@@ -4,24 +4,20 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
-from typing import Any
 
 import pytest
 import typer
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.smtp_sink import Sink, free_port, running_sink
 from typer.testing import CliRunner
 
 from altmatch.cli.support import email as support_email
@@ -46,49 +42,6 @@ SECRET_SUBJECT = "Vice principal Tanaka shouts at me"
 SECRET_DESCRIPTION = "Every Tuesday in the staff room, in front of everyone."
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass
-class Sink:
-    """An SMTP server's handler that keeps what it receives and refuses chosen recipients."""
-
-    received: list[EmailMessage] = field(default_factory=list)
-    refuse: set[str] = field(default_factory=set)
-    logins: list[tuple[bytes, bytes]] = field(default_factory=list)
-
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
-        self, server: object, session: Any, envelope: Envelope, address: str, options: Any
-    ) -> str:
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
-        self, server: object, session: Any, envelope: Envelope
-    ) -> str:
-        assert isinstance(envelope.content, bytes)
-        parsed = message_from_bytes(envelope.content, policy=default)
-        assert isinstance(parsed, EmailMessage)
-        self.received.append(parsed)
-        return "250 OK"
-
-    def authenticate(
-        self, server: object, session: Any, envelope: Envelope, mechanism: str, data: Any
-    ) -> AuthResult:
-        assert isinstance(data, LoginPassword)
-        self.logins.append((data.login, data.password))
-        return AuthResult(success=data.password == b"s3cret")
-
-    def by_recipient(self) -> dict[str, EmailMessage]:
-        return {str(m["To"]): m for m in self.received}
-
-
 def body(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
@@ -99,14 +52,8 @@ def body(message: EmailMessage) -> str:
 
 @pytest.fixture
 def sink() -> Iterator[tuple[Sink, int]]:
-    handler = Sink()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    with running_sink() as running:
+        yield running
 
 
 @dataclass(frozen=True)
