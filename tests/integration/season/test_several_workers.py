@@ -26,9 +26,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from tests.api.helpers import PASSWORD
 from tests.integration.conftest import skip_without_postgres, throwaway_postgres
-from tests.integration.support.test_support_email import Sink, free_port
 from tests.schema_template import SchemaTemplate
 from tests.season_world import build_world, candidates_csv, future_deadline, requests_csv
+from tests.smtp_sink import Sink, free_port
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, make_engine, session_factory
