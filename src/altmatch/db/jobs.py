@@ -30,6 +30,14 @@ def oldest_queued_job_id(session: Session) -> int | None:
     return None if job_id is None else int(job_id)
 
 
+def queued_job_ids(session: Session) -> list[int]:
+    """Every queued job, oldest first."""
+    return [
+        int(i)
+        for i in session.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.id))
+    ]
+
+
 def claim_queued_job(session: Session, job_id: int, worker: str, now: datetime) -> bool:
     """Mark the job running for `worker` if it is still queued; True only for the one UPDATE
     that found it queued."""

@@ -23,7 +23,12 @@ from altmatch.domain.access import Actor
 from altmatch.services.accounts.authentication import actor_for
 from altmatch.services.dispatch import import_jobs as dispatch_import_jobs
 from altmatch.services.kernel import job_queue
-from altmatch.services.kernel.job_runner import JobKind, JobRunner, expire_stale_jobs
+from altmatch.services.kernel.job_runner import (
+    JobKind,
+    JobRunner,
+    expire_stale_jobs,
+    queued_jobs,
+)
 from altmatch.services.season import jobs as season_jobs
 
 log = logging.getLogger(__name__)
@@ -55,7 +60,8 @@ def recover_jobs(sessions: Sessions) -> None:
     process left (with a job queue, `altmatch worker` picks those up instead)."""
     try:
         expire_stale_jobs(sessions, job_queue.current().lease_seconds)
+        left = queued_jobs(sessions)
     except SQLAlchemyError:  # the database is down: serve anyway; the next start or read retries
         log.exception("could not check for interrupted jobs at start")
         return
-    job_queue.run_left_jobs(sessions)
+    job_queue.run_left_jobs(sessions, left)

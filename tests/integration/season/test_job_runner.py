@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +22,7 @@ from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.db.models import Job, MatchRun, User
+from altmatch.services import jobs
 from altmatch.services.jobs import run_claimed, run_job, run_queued, serve_jobs
 from altmatch.services.kernel import job_queue
 from altmatch.services.kernel.job_runner import (
@@ -242,6 +245,41 @@ def test_queued_jobs_a_stopped_process_left_are_run_once_each(
 
     assert [_job(sessions, job_id).status for job_id in queued] == ["done", "done"]
     assert _runs(sessions, season_id) == 2
+
+
+class _LateExecutor(Executor):
+    """Holds what is submitted until `start`: a pool thread that begins late on a busy machine."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.held.append((fn, args, kwargs))
+        return Future()
+
+    def start(self) -> None:
+        for fn, args, kwargs in self.held:
+            fn(*args, **kwargs)
+
+
+def test_start_up_runs_only_the_jobs_left_before_it_even_when_its_thread_starts_late(
+    sessions: Sessions,
+    world: World,
+    season_id: int,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    late = _LateExecutor()
+    monkeypatch.setattr(job_queue, "EXECUTOR", late)
+    jobs.configure(settings)
+    (left,) = _queue(sessions, world, season_id)
+
+    jobs.recover_jobs(sessions)
+    (new,) = _queue(sessions, world, season_id)  # its own hand_on runs it, not start-up
+    late.start()
+
+    assert _job(sessions, left).status == "done"
+    assert _job(sessions, new).status == "queued"
 
 
 def test_a_worker_runs_jobs_from_the_database_when_redis_is_unreachable(

@@ -37,8 +37,6 @@ class LocalRunner(Protocol):
 
     def run_job(self, sessions: Sessions, job_id: int, *, lease_seconds: float) -> bool: ...
 
-    def run_queued(self, sessions: Sessions, *, lease_seconds: float) -> int: ...
-
 
 class InlineExecutor(Executor):
     """Runs each job at once in the caller's thread: for tests and scripts that want the
@@ -147,14 +145,18 @@ def hand_on(sessions: Sessions, job_id: int) -> None:
         future.add_done_callback(log_failure)
 
 
-def run_left_jobs(sessions: Sessions) -> None:
+def run_left_jobs(sessions: Sessions, job_ids: list[int]) -> None:
     """Run here, in the background, the queued jobs a stopped process left (with a job queue,
-    `altmatch worker` picks those up instead)."""
+    `altmatch worker` picks those up instead). Only those named: a job queued after start has
+    its own `hand_on`, and a late-starting thread claiming it too would race that."""
     config = current()
     if config.external or config.runner is None:
         return
-    future = EXECUTOR.submit(config.runner.run_queued, sessions, lease_seconds=config.lease_seconds)
-    future.add_done_callback(log_failure)
+    for job_id in job_ids:
+        future = EXECUTOR.submit(
+            config.runner.run_job, sessions, job_id, lease_seconds=config.lease_seconds
+        )
+        future.add_done_callback(log_failure)
 
 
 def log_failure(future: Future[Any]) -> None:

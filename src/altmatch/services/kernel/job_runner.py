@@ -242,6 +242,12 @@ def claim_next(sessions: Sessions, worker: str) -> int | None:
                 return job_id
 
 
+def queued_jobs(sessions: Sessions) -> list[int]:
+    """The ids of every job waiting to be claimed, oldest first."""
+    with sessions() as session:
+        return repo.queued_job_ids(session)
+
+
 def beat(sessions: Sessions, job_id: int, worker: str) -> bool:
     """Record that `worker` still runs `job_id`; False once the job is no longer its own."""
     return _update_own(sessions, job_id, worker, heartbeat_at=utc_now())
