@@ -60,7 +60,7 @@ PublishedPlacement = tuple[RunPlacement, MatchRun, SeasonRequest | None, Organis
 def published_placements(
     session: Session, candidate_ids: Collection[int]
 ) -> list[PublishedPlacement]:
-    """The applications' outcomes in published runs (explanation loaded), with the request they
+    """The applications' outcomes in published runs (reasons loaded), with the request they
     were placed at and its BoE (None when unplaced), by run."""
     if not candidate_ids:
         return []
@@ -70,7 +70,7 @@ def published_placements(
         .outerjoin(SeasonRequest, SeasonRequest.id == RunPlacement.request_id)
         .outerjoin(Organisation, Organisation.id == SeasonRequest.boe_id)
         .where(RunPlacement.candidate_id.in_(list(candidate_ids)), MatchRun.status == "published")
-        .options(undefer(RunPlacement.explanation))
+        .options(undefer(RunPlacement.reasons))
         .order_by(MatchRun.id, RunPlacement.id)
     )
     return [(p, run, request, boe) for p, run, request, boe in session.execute(query)]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import zlib
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,6 +19,7 @@ from altmatch.db.models import (
     MatchRun,
     Organisation,
     RunAlternateList,
+    RunInputs,
     RunPlacement,
     SeasonCandidate,
     SeasonCouple,
@@ -176,6 +181,20 @@ def organisations(session: Session, ids: Collection[int]) -> dict[int, Organisat
     return {o.id: o for o in session.scalars(query)}
 
 
+def request_names(session: Session, ids: Collection[int]) -> dict[int, tuple[str, str, str]]:
+    """These requests by row id: (external id, BoE's English name, BoE's Japanese name)."""
+    if not ids:
+        return {}
+    query = (
+        select(
+            SeasonRequest.id, SeasonRequest.external_id, Organisation.name_en, Organisation.name_ja
+        )
+        .join(Organisation, Organisation.id == SeasonRequest.boe_id)
+        .where(SeasonRequest.id.in_(sorted(set(ids))))
+    )
+    return {row_id: (rid, en, ja) for row_id, rid, en, ja in session.execute(query)}
+
+
 def stage_changes(session: Session, candidate_id: int) -> list[ApplicationStageChange]:
     query = select(ApplicationStageChange).where(
         ApplicationStageChange.candidate_id == candidate_id
@@ -186,6 +205,39 @@ def stage_changes(session: Session, candidate_id: int) -> list[ApplicationStageC
 def runs(session: Session, season_id: int) -> list[MatchRun]:
     query = select(MatchRun).where(MatchRun.season_id == season_id)
     return list(session.scalars(query.order_by(MatchRun.id)))
+
+
+def canonical_json(snapshot: dict[str, Any]) -> str:
+    """The one text of a snapshot: sorted keys, no spaces; what its SHA-256 is taken of."""
+    return json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def store_inputs(session: Session, snapshot: dict[str, Any]) -> int:
+    """The id of the RunInputs row holding `snapshot`, adding it if no run stored it yet.
+    Inserted with ON CONFLICT DO NOTHING, so two runs of the same season at once share one
+    row rather than one of them failing."""
+    text = canonical_json(snapshot)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    found = session.scalar(select(RunInputs.id).where(RunInputs.sha256 == digest))
+    if found is not None:
+        return int(found)
+    values = {"sha256": digest, "data": zlib.compress(text.encode(), 6)}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    session.execute(upsert(RunInputs).values(values).on_conflict_do_nothing())
+    return int(session.scalar(select(RunInputs.id).where(RunInputs.sha256 == digest)) or 0)
+
+
+def run_inputs(session: Session, run: MatchRun) -> dict[str, Any]:
+    """The season snapshot `run` matched (see `store_inputs`)."""
+    data = session.scalar(select(RunInputs.data).where(RunInputs.id == run.inputs_id))
+    if data is None:
+        raise LookupError(f"run {run.id} has no stored inputs")
+    snapshot: dict[str, Any] = json.loads(zlib.decompress(data))
+    return snapshot
 
 
 def latest_published_run(session: Session, season_id: int) -> MatchRun | None:
@@ -268,8 +320,16 @@ def unpack_ids(packed: bytes) -> NDArray[np.int32]:
     return np.frombuffer(packed, dtype=ALTERNATE_ID)
 
 
+def add_run_placements(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """A new run's placements, in one executemany (a season has thousands)."""
+    if rows:
+        session.execute(insert(RunPlacement), rows)
+
+
 def add_run_alternates(
-    session: Session, run_id: int, lists: Iterable[tuple[int, Sequence[int]]]
+    session: Session,
+    run_id: int,
+    lists: Iterable[tuple[int, Sequence[int] | NDArray[np.integer]]],
 ) -> None:
     """Store each request's alternates: (request row id, candidate row ids best first), one
     row per request that has any, in one executemany."""

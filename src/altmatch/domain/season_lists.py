@@ -15,8 +15,9 @@ fit, then file order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass
+from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,20 +48,42 @@ _REQUIREMENT_BIT = {
 Int64s = NDArray[np.int64]
 
 
+Csr = tuple[Int64s, Int64s]  # (indptr, values): row i is values[indptr[i]:indptr[i + 1]]
+
+
 @dataclass(frozen=True)
 class SeasonLists:
-    """Integer-indexed lists in the season's file order, ready for `altmatch.engine`."""
+    """Integer-indexed lists in the season's file order, as CSR arrays ready for
+    `altmatch.engine` (no per-entry Python objects: the demo season has 1.7 million entries)."""
 
-    candidate_lists: tuple[tuple[int, ...], ...]  # request indices, most preferred first
-    request_lists: tuple[tuple[int, ...], ...]  # candidate indices, best first
-    request_ranks: tuple[tuple[int, ...], ...]  # rank number per request_lists entry; ties equal
-    # (candidate, request) -> hard requirements failed, for every pair on a candidate's list
-    unmet: Mapping[tuple[int, int], tuple[Requirement, ...]]
+    candidate_prefs: Csr  # request indices, each candidate's most preferred first
+    request_prefs: Csr  # candidate indices, each request's best first
+    request_ranks: Int64s  # rank number per request_prefs entry (1 = best); ties equal
+    # per candidate_prefs entry: the hard requirements the candidate fails there, as bits
+    unmet_bits: Int64s
     candidate_lists_derived: bool
     request_lists_derived: bool
     # per candidate: how many entries of their list they asked for (their preferred
     # prefectures, or all of a given ranks file); the rest is the "accepts anywhere" tail
-    stated_lengths: tuple[int, ...] = ()
+    stated: Int64s
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.candidate_prefs[0]) - 1
+
+    def candidate_list(self, c: int) -> Int64s:
+        """Candidate c's requests, most preferred first."""
+        indptr, indices = self.candidate_prefs
+        return indices[indptr[c] : indptr[c + 1]]
+
+    def request_list(self, r: int) -> tuple[Int64s, Int64s]:
+        """Request r's candidates, best first, and the rank number of each."""
+        indptr, indices = self.request_prefs
+        return indices[indptr[r] : indptr[r + 1]], self.request_ranks[indptr[r] : indptr[r + 1]]
+
+    def unmet(self, c: int, k: int) -> tuple[Requirement, ...]:
+        """The hard requirements candidate c fails at the k-th (0-based) request of their list."""
+        return requirements_of(int(self.unmet_bits[self.candidate_prefs[0][c] + k]))
 
 
 def _levels_mask(levels: frozenset[SchoolLevel]) -> int:
@@ -84,7 +107,7 @@ class _Arrays:
     r_licence: Int64s
     r_levels: Int64s
     r_n_levels: Int64s
-    r_weights: Int64s  # shape (n_requests, 4): jlpt, teaching years, school levels, licence
+    r_weights: Int64s  # shape (4, n_requests): jlpt, teaching years, school levels, licence
     r_area: Int64s  # 0 unset, else 1 + index in Area
     r_pref: Int64s  # prefecture id
     c_wish_area: Int64s
@@ -114,9 +137,9 @@ class _Arrays:
             r_licence=col([int(r.requirements.driving_licence) for r in requests]),
             r_levels=col([_levels_mask(r.school_levels) for r in requests]),
             r_n_levels=col([len(r.school_levels) for r in requests]),
-            r_weights=np.array([astuple(r.weights) for r in requests], dtype=np.int64).reshape(
-                len(requests), 4
-            ),
+            r_weights=np.array([astuple(r.weights) for r in requests], dtype=np.int64)
+            .reshape(len(requests), 4)
+            .T.copy(),
             r_area=col([area(r.area) for r in requests]),
             r_pref=col([prefecture_ids[prefecture_key(r.prefecture)] for r in requests]),
             c_wish_area=col([area(c.preferences.area) for c in candidates]),
@@ -132,19 +155,21 @@ class _Arrays:
         return np.asarray(area_ok & levels_ok, dtype=np.bool_)
 
     def score(self, r: Int64s, c: Int64s) -> tuple[Int64s, Int64s]:
-        """Fit points and failed-requirement bits for the pairs (r[i], c[i]); as `fit_points`."""
-        w = self.r_weights[r]
+        """Fit points and failed-requirement bits for the pairs (r[i], c[i]); as `fit_points`.
+        `r` and `c` broadcast: a row of requests against a column of candidates scores the
+        whole grid."""
+        w = self.r_weights[:, r]
         n_levels = self.r_n_levels[r]
         overlap = _POPCOUNT[self.r_levels[r] & self.c_levels[c]]
         level_points = np.where(n_levels > 0, FIT_SCALE * overlap // np.maximum(n_levels, 1), 0)
         fit = (
             FIT_SCALE * self.c_interview[c]
-            + w[:, 0] * (FIT_SCALE // 5) * self.c_jlpt[c]
-            + w[:, 1]
+            + w[0] * (FIT_SCALE // 5) * self.c_jlpt[c]
+            + w[1]
             * (FIT_SCALE // TEACHING_YEARS_CAP)
             * np.minimum(self.c_years[c], TEACHING_YEARS_CAP)
-            + w[:, 2] * level_points
-            + w[:, 3] * FIT_SCALE * self.c_licence[c]
+            + w[2] * level_points
+            + w[3] * FIT_SCALE * self.c_licence[c]
         )
         unmet = (
             _REQUIREMENT_BIT[Requirement.DRIVING_LICENCE]
@@ -156,78 +181,166 @@ class _Arrays:
         return fit.astype(np.int64), unmet.astype(np.int64)
 
 
-def _requirements(bits: int) -> tuple[Requirement, ...]:
+def requirements_of(bits: int) -> tuple[Requirement, ...]:
+    """The requirements named by `SeasonLists.unmet_bits` bits."""
     return tuple(req for req, bit in _REQUIREMENT_BIT.items() if bits & bit)
 
 
-def _candidate_list(
-    arrays: _Arrays, c: int, prefectures: list[int], by_prefecture: list[Int64s], anywhere: bool
-) -> tuple[list[int], int]:
-    """One candidate's derived list (see the module docstring), scored in bulk, and how many of
-    its entries come from their stated preferences (the rest is the anywhere tail)."""
-    chosen = np.zeros(0, dtype=np.int64)
-    if prefectures:
-        idx = np.concatenate([by_prefecture[p] for p in prefectures])
-        wish_order = np.repeat(
-            np.arange(len(prefectures)), [len(by_prefecture[p]) for p in prefectures]
-        )
-        who = np.full(len(idx), c, dtype=np.int64)
-        keep = arrays.agrees(idx, who)
-        idx, wish_order = idx[keep], wish_order[keep]
-        fit, _ = arrays.score(idx, who[keep])
-        chosen = idx[np.lexsort((idx, -fit, wish_order))]
-    stated = len(chosen)
-    if anywhere:
-        n_r = len(arrays.r_pref)
-        every = np.arange(n_r, dtype=np.int64)
-        who = np.full(n_r, c, dtype=np.int64)
-        fit, unmet = arrays.score(every, who)
-        agrees = arrays.agrees(every, who)
-        rest = unmet == 0
-        rest[chosen] = False
-        idx = np.flatnonzero(rest)
-        chosen = np.concatenate([chosen, idx[np.lexsort((idx, -fit[idx], ~agrees[idx]))]])
-    return [int(r) for r in chosen], stated
+def _csr(lengths: Int64s, values: Int64s) -> Csr:
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    return indptr, values
 
 
-def _candidate_lists(
-    season: Season, arrays: _Arrays, prefecture_ids: dict[str, int]
-) -> tuple[list[list[int]], list[int]]:
-    """Every candidate's list, and how much of each they stated (see `SeasonLists`)."""
-    requests, candidates = season.requests, season.candidates
-    if season.candidate_ranks is not None:
-        request_index = {q.id: i for i, q in enumerate(requests)}
-        given = [
-            [request_index[rid] for rid in season.candidate_ranks.get(c.id, ())] for c in candidates
-        ]
-        return given, [len(lst) for lst in given]
-    anywhere = [c for c, cand in enumerate(candidates) if cand.preferences.anywhere]
-    if len(anywhere) * len(requests) > MAX_DERIVED_PAIRS:
+def _segments(lengths: Int64s) -> tuple[Int64s, Int64s]:
+    """For rows of these lengths laid end to end: each entry's row, and its place in the row."""
+    row = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    starts = np.cumsum(lengths) - lengths
+    return row, np.arange(len(row), dtype=np.int64) - starts[row]
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """(candidate, request) pairs in list order, with their fit and failed-requirement bits."""
+
+    c: Int64s
+    r: Int64s
+    fit: Int64s
+    unmet: Int64s
+
+
+def _stated_pairs(season: Season, arrays: _Arrays, prefecture_ids: dict[str, int]) -> _Pairs:
+    """(candidate, request) for every request in a candidate's preferred prefectures that
+    agrees with their wishes, ordered by candidate, prefecture wish, best fit, then file order."""
+    wish_c: list[int] = []
+    wish_p: list[int] = []
+    wish_order: list[int] = []
+    for c, cand in enumerate(season.candidates):
+        wished = (prefecture_ids.get(prefecture_key(name)) for name in cand.preferences.prefectures)
+        for rank, p in enumerate(dict.fromkeys(p for p in wished if p is not None)):
+            wish_c.append(c)
+            wish_p.append(p)
+            wish_order.append(rank)
+    by_prefecture = np.argsort(arrays.r_pref, kind="stable")
+    counts = np.bincount(arrays.r_pref, minlength=len(prefecture_ids))
+    starts = np.cumsum(counts) - counts
+    wish = np.asarray(wish_p, dtype=np.int64)
+    slot, within = _segments(counts[wish])
+    pair_c = np.asarray(wish_c, dtype=np.int64)[slot]
+    order = np.asarray(wish_order, dtype=np.int64)[slot]
+    pair_r = by_prefecture[starts[wish][slot] + within]
+    keep = arrays.agrees(pair_r, pair_c)
+    pair_c, pair_r, order = pair_c[keep], pair_r[keep], order[keep]
+    fit, unmet = arrays.score(pair_r, pair_c)
+    sort = np.lexsort((pair_r, -fit, order, pair_c))
+    return _Pairs(pair_c[sort], pair_r[sort], fit[sort], unmet[sort])
+
+
+def _anywhere_pairs(season: Season, arrays: _Arrays, stated: _Pairs) -> _Pairs:
+    """(candidate, request) for each "accepts anywhere" candidate's tail: every other request
+    they are eligible for, those agreeing with their wishes first, then by fit, then file
+    order; scored for all such candidates at once."""
+    n_r = len(arrays.r_pref)
+    flags = [cand.preferences.anywhere for cand in season.candidates]
+    who = np.flatnonzero(np.asarray(flags, dtype=np.bool_)).astype(np.int64)
+    if len(who) * n_r > MAX_DERIVED_PAIRS:
         raise ValueError(
-            f"{len(anywhere)} candidates accept anywhere among {len(requests)} requests: too "
+            f"{len(who)} candidates accept anywhere among {n_r} requests: too "
             "many pairs to derive lists; give candidate_ranks and request_ranks instead"
         )
-    by_prefecture = [
-        np.flatnonzero(arrays.r_pref == p).astype(np.int64) for p in range(len(prefecture_ids))
-    ]
-    lists, stated = [], []
-    for c, cand in enumerate(candidates):
-        wished = (prefecture_ids.get(prefecture_key(name)) for name in cand.preferences.prefectures)
-        prefectures = list(dict.fromkeys(p for p in wished if p is not None))
-        one, asked = _candidate_list(
-            arrays, c, prefectures, by_prefecture, cand.preferences.anywhere
+    if not len(who) or not n_r:
+        none = np.zeros(0, dtype=np.int64)
+        return _Pairs(none, none, none, none)
+    stated_c, stated_r = stated.c, stated.r
+    slot = np.full(len(season.candidates), -1, dtype=np.int64)
+    slot[who] = np.arange(len(who))
+    listed = np.zeros((len(who), n_r), dtype=np.bool_)
+    mine = slot[stated_c] >= 0
+    listed[slot[stated_c[mine]], stated_r[mine]] = True
+    every, column = np.arange(n_r, dtype=np.int64)[None, :], who[:, None]
+    fit, unmet = arrays.score(every, column)
+    keep = (unmet == 0) & ~listed
+    # one sort key per row: agreeing with the wishes first, then best fit, then file order
+    span = int(fit.max()) - int(fit.min()) + 1
+    key = (int(fit.max()) - fit) * n_r + every
+    key += np.where(arrays.agrees(every, column), 0, span * n_r)
+    key[~keep] = np.iinfo(np.int64).max
+    order = np.argsort(key, axis=1)
+    kept = keep.sum(axis=1)
+    take = every < kept[:, None]
+    fit = np.take_along_axis(fit, order, axis=1)[take]
+    return _Pairs(np.repeat(who, kept), order[take], fit, np.zeros_like(fit))
+
+
+def _given_candidate_pairs(season: Season, arrays: _Arrays) -> _Pairs:
+    ranks = season.candidate_ranks or {}
+    request_index = {q.id: i for i, q in enumerate(season.requests)}
+    lists = [[request_index[rid] for rid in ranks.get(c.id, ())] for c in season.candidates]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
+    who = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    return _Pairs(who, flat, *arrays.score(flat, who))
+
+
+def _candidate_prefs(
+    season: Season, arrays: _Arrays, prefecture_ids: dict[str, int]
+) -> tuple[_Pairs, Int64s]:
+    """Every candidate's list as pairs in list order, and how much of each list they stated
+    (see `SeasonLists`)."""
+    n_c = len(season.candidates)
+    if season.candidate_ranks is not None:
+        given = _given_candidate_pairs(season, arrays)
+        return given, np.bincount(given.c, minlength=n_c).astype(np.int64)
+    stated = _stated_pairs(season, arrays, prefecture_ids)
+    tail = _anywhere_pairs(season, arrays, stated)
+    # stated entries come first in the concatenation, and a stable sort keeps them first
+    order = np.argsort(np.concatenate([stated.c, tail.c]), kind="stable")
+    pairs = _Pairs(
+        *(
+            np.concatenate([a, b])[order]
+            for a, b in zip(astuple(stated), astuple(tail), strict=True)
         )
-        lists.append(one)
-        stated.append(asked)
-    return lists, stated
+    )
+    return pairs, np.bincount(stated.c, minlength=n_c).astype(np.int64)
 
 
-def _competition_ranks(sorted_fits: Sequence[int]) -> tuple[int, ...]:
-    """1-based ranks where equal fits share a rank and the next rank skips (1, 1, 3)."""
-    ranks: list[int] = []
-    for i, value in enumerate(sorted_fits):
-        ranks.append(ranks[-1] if i and value == sorted_fits[i - 1] else i + 1)
-    return tuple(ranks)
+def _competition_ranks(group: Int64s, value: Int64s) -> Int64s:
+    """1-based ranks within each group (entries sorted by group, then value best first): equal
+    values share a rank and the next rank skips (1, 1, 3)."""
+    n = len(group)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    index = np.arange(n, dtype=np.int64)
+    new_group = np.ones(n, dtype=np.bool_)
+    new_group[1:] = group[1:] != group[:-1]
+    new_value = new_group.copy()
+    new_value[1:] |= value[1:] != value[:-1]
+    group_start = np.maximum.accumulate(np.where(new_group, index, 0))
+    value_start = np.maximum.accumulate(np.where(new_value, index, 0))
+    return value_start - group_start + 1
+
+
+def _given_request_prefs(season: Season) -> tuple[Csr, Int64s]:
+    ranks = season.request_ranks or {}
+    candidate_index = {cand.id: i for i, cand in enumerate(season.candidates)}
+    lists = [sorted(ranks.get(q.id, ()), key=lambda e: e[1]) for q in season.requests]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    total = int(lengths.sum())
+    flat = chain.from_iterable(lists)
+    who = np.fromiter((candidate_index[cid] for cid, _ in flat), dtype=np.int64, count=total)
+    rank = np.fromiter((r for _, r in chain.from_iterable(lists)), dtype=np.int64, count=total)
+    return _csr(lengths, who), rank
+
+
+def _by_request_then_fit(r: Int64s, c: Int64s, fit: Int64s, n_c: int) -> Int64s:
+    """The order by request, best fit first, then file order: one int64 key when it fits."""
+    if not len(r):
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(fit.min()), int(fit.max())
+    span = high - low + 1
+    if (int(r.max()) + 1) * span * max(n_c, 1) < 2**62:
+        return np.argsort((r * span + (high - fit)) * n_c + c)
+    return np.lexsort((c, -fit, r))
 
 
 def derive_lists(season: Season) -> SeasonLists:
@@ -236,40 +349,24 @@ def derive_lists(season: Season) -> SeasonLists:
     for q in season.requests:
         prefecture_ids.setdefault(prefecture_key(q.prefecture), len(prefecture_ids))
     arrays = _Arrays.of(season.requests, season.candidates, prefecture_ids)
-    c_lists, stated = _candidate_lists(season, arrays, prefecture_ids)
-    pair_c = np.array([c for c, lst in enumerate(c_lists) for _ in lst], dtype=np.int64)
-    pair_r = np.array([r for lst in c_lists for r in lst], dtype=np.int64)
-    fit, unmet_bits = arrays.score(pair_r, pair_c)
-    unmet = {
-        (int(c), int(r)): _requirements(int(bits))
-        for c, r, bits in zip(pair_c, pair_r, unmet_bits, strict=True)
-        if bits
-    }
-    n_r = len(season.requests)
-    r_lists: list[tuple[int, ...]] = []
-    r_ranks: list[tuple[int, ...]] = []
+    pairs, stated = _candidate_prefs(season, arrays, prefecture_ids)
+    n_c, n_r = len(season.candidates), len(season.requests)
+    candidate_prefs = _csr(np.bincount(pairs.c, minlength=n_c).astype(np.int64), pairs.r)
     if season.request_ranks is not None:
-        candidate_index = {cand.id: i for i, cand in enumerate(season.candidates)}
-        for q in season.requests:
-            entries = sorted(season.request_ranks.get(q.id, ()), key=lambda e: e[1])
-            r_lists.append(tuple(candidate_index[cid] for cid, _ in entries))
-            r_ranks.append(tuple(rank for _, rank in entries))
+        request_prefs, ranks = _given_request_prefs(season)
     else:
-        eligible = unmet_bits == 0
-        e_r, e_c, e_fit = pair_r[eligible], pair_c[eligible], fit[eligible]
-        order = np.lexsort((e_c, -e_fit, e_r))  # by request, best fit first, then file order
+        eligible = pairs.unmet == 0
+        e_r, e_c, e_fit = pairs.r[eligible], pairs.c[eligible], pairs.fit[eligible]
+        order = _by_request_then_fit(e_r, e_c, e_fit, n_c)
         e_r, e_c, e_fit = e_r[order], e_c[order], e_fit[order]
-        bounds = np.searchsorted(e_r, np.arange(n_r + 1))
-        for r in range(n_r):
-            lo, hi = int(bounds[r]), int(bounds[r + 1])
-            r_lists.append(tuple(int(c) for c in e_c[lo:hi]))
-            r_ranks.append(_competition_ranks([int(f) for f in e_fit[lo:hi]]))
+        request_prefs = _csr(np.bincount(e_r, minlength=n_r).astype(np.int64), e_c)
+        ranks = _competition_ranks(e_r, e_fit)
     return SeasonLists(
-        candidate_lists=tuple(tuple(lst) for lst in c_lists),
-        request_lists=tuple(r_lists),
-        request_ranks=tuple(r_ranks),
-        unmet=unmet,
+        candidate_prefs=candidate_prefs,
+        request_prefs=request_prefs,
+        request_ranks=ranks,
+        unmet_bits=pairs.unmet.astype(np.int64),
         candidate_lists_derived=season.candidate_ranks is None,
         request_lists_derived=season.request_ranks is None,
-        stated_lengths=tuple(stated),
+        stated=stated,
     )

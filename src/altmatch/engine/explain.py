@@ -42,14 +42,48 @@ class WhyNot(NamedTuple):
     lost_lottery: bool
 
 
+# Reason codes in `Explanations.reason`, in the order of `REASONS`.
+FILLED, NOT_RANKED, COUPLE = 0, 1, 2
+REASONS: tuple[Reason, ...] = ("filled", "not_ranked", "couple")
+
+
 @dataclass(frozen=True)
 class Explanations:
-    """`why_not[c]`: every request c listed above its outcome, in c's list order (empty for a
-    withdrawn candidate). `cutoffs[r]`: value of r's worst admitted candidate, -1 while seats
-    remain (or when r has none)."""
+    """Every request a candidate listed above their outcome, with its reason, as parallel
+    arrays grouped by candidate (rows `indptr[c]:indptr[c + 1]`, in the candidate's list order,
+    so the k-th row of c is their choice k + 1; none for a withdrawn candidate). A season has
+    millions of these, so nothing here is a Python object per reason.
 
-    why_not: tuple[tuple[WhyNot, ...], ...]
+    `cutoffs[r]`: value of r's worst admitted candidate, -1 while seats remain (or when r has
+    none). Per row: `request`, `reason` (FILLED, NOT_RANKED or COUPLE), `value` (the request's
+    value for the candidate, -1 if it did not rank them), `cutoff` (the request's cut-off value
+    for FILLED rows, -1 when it has no seats, else -1) and `lost_lottery` (FILLED and tied with
+    the cut-off)."""
+
+    indptr: IntArray
+    request: IntArray
+    reason: NDArray[np.int8]
+    value: IntArray
+    cutoff: IntArray
+    lost_lottery: NDArray[np.bool_]
     cutoffs: IntArray
+
+    def why_not(self, c: int) -> tuple[WhyNot, ...]:
+        """Candidate c's reasons as tuples: for one candidate, where objects are affordable."""
+        lo, hi = int(self.indptr[c]), int(self.indptr[c + 1])
+        return tuple(self.row(i) for i in range(lo, hi))
+
+    def row(self, i: int) -> WhyNot:
+        reason = REASONS[int(self.reason[i])]
+        value = int(self.value[i])
+        cutoff = int(self.cutoff[i])
+        return WhyNot(
+            int(self.request[i]),
+            reason,
+            cutoff if reason == "filled" and cutoff >= 0 else None,
+            value if reason != "not_ranked" else None,
+            bool(self.lost_lottery[i]),
+        )
 
 
 def _entries(result: MatchResult) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
@@ -72,9 +106,13 @@ def alternates(result: MatchResult) -> list[IntArray]:
     owner, _, above = _entries(result)
     keep = above & (market.keys >= 0)
     requests, who, keys = market.candidate_prefs[1][keep], owner[keep], market.keys[keep]
-    order = np.lexsort((keys, requests))
+    span = int(keys.max()) + 1 if len(keys) else 1
+    if market.n_requests * span < 2**62:  # one int64 key sorts faster than two
+        order = np.argsort(requests * span + keys)
+    else:
+        order = np.lexsort((keys, requests))
     counts = np.bincount(requests, minlength=market.n_requests)
-    return [part.astype(np.int64) for part in np.split(who[order], np.cumsum(counts)[:-1])]
+    return np.split(who[order].astype(np.int64), np.cumsum(counts)[:-1])
 
 
 def request_cutoffs(result: MatchResult) -> tuple[IntArray, IntArray]:
@@ -93,8 +131,8 @@ def request_cutoffs(result: MatchResult) -> tuple[IntArray, IntArray]:
 
 
 def explain(result: MatchResult) -> Explanations:
-    """Reasons for every candidate and the cut-off of every request (see `WhyNot`); linear in
-    the total list length."""
+    """Reasons for every candidate and the cut-off of every request (see `Explanations`);
+    linear in the total list length, with no Python work per reason."""
     market = result.market
     indices = market.candidate_prefs[1]
     worst, cut = request_cutoffs(result)
@@ -107,24 +145,16 @@ def explain(result: MatchResult) -> Explanations:
     full = held[requests] >= market.capacities[requests]
     filled = ranked & full & (keys > worst[requests])
     values = np.where(ranked, keys // max(market.n_candidates, 1), -1)
-    cut_sel = cut[requests]
-    lost = filled & (cut_sel >= 0) & (values == cut_sel)
-    bounds = np.searchsorted(owner[sel], np.arange(market.n_candidates + 1))
-    rows: list[WhyNot] = []
-    for r, is_ranked, is_filled, value, c, is_lost in zip(
-        requests.tolist(),
-        ranked.tolist(),
-        filled.tolist(),
-        values.tolist(),
-        cut_sel.tolist(),
-        lost.tolist(),
-        strict=True,
-    ):
-        if not is_ranked:
-            rows.append(WhyNot(r, "not_ranked", None, None, False))
-        elif is_filled:
-            rows.append(WhyNot(r, "filled", c if c >= 0 else None, value, is_lost))
-        else:
-            rows.append(WhyNot(r, "couple", None, value, False))
-    why_not = tuple(tuple(rows[bounds[c] : bounds[c + 1]]) for c in range(market.n_candidates))
-    return Explanations(why_not, cut)
+    cut_sel = np.where(filled, cut[requests], -1)
+    reason = np.where(ranked, np.where(filled, FILLED, COUPLE), NOT_RANKED).astype(np.int8)
+    indptr = np.zeros(market.n_candidates + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[sel], minlength=market.n_candidates), out=indptr[1:])
+    return Explanations(
+        indptr=indptr,
+        request=requests.astype(np.int64),
+        reason=reason,
+        value=values.astype(np.int64),
+        cutoff=cut_sel.astype(np.int64),
+        lost_lottery=filled & (cut_sel >= 0) & (values == cut_sel),
+        cutoffs=cut,
+    )

@@ -20,6 +20,7 @@ from typing import Any
 PLACEMENTS = "placements.csv"
 ALTERNATES = "alternates.csv"
 EXPLANATIONS = "explanations.jsonl"
+WHY_NOT = "why_not.csv"
 SUMMARY = "summary.json"
 MOVES = "moves.csv"
 PLACEMENTS_HEADER = ("candidate_id", "request_id", "candidate_rank")

@@ -20,7 +20,6 @@ from altmatch.i18n import N_
 from altmatch.io.csv_rows import csv_rows
 from altmatch.io.errors import FILE, RowError, TableError, file_error, refuse
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
-from altmatch.io.xlsx_rows import xlsx_rows
 
 __all__ = [
     "FILE",
@@ -182,7 +181,10 @@ def read_table_bytes(
     if len(data) > limits.max_bytes:
         raise _too_big(name, len(data), limits)
     digest = hashlib.sha256(data).hexdigest()
-    reader = xlsx_rows if suffix == ".xlsx" else csv_rows
+    if suffix == ".xlsx":
+        from altmatch.io.xlsx_rows import xlsx_rows as reader  # openpyxl: only for workbooks
+    else:
+        reader = csv_rows
     return _tabulate(reader(data, name, limits), name, digest, limits)
 
 

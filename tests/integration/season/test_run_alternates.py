@@ -142,14 +142,15 @@ def _replayed(sessions: Sessions, run_id: int) -> tuple[tuple[str, int, str], ..
     with sessions() as session:
         run = session.get(MatchRun, run_id)
         assert run is not None
-        files = season_files(run.inputs_snapshot, label="replay")
+        files = season_files(repo.run_inputs(session, run), label="replay")
         if run.kind == "match":
-            return run_match(files, run.seed).alternates
+            done = run_match(files, run.seed)
+            return tuple(alternate_rows(done.indexed, done.result))
         parent = session.get(MatchRun, run.parent_run_id)
         assert parent is not None
         withdrawn = list(run.summary["withdrawn"])
         up = upgrade_from(files, parent.seed, withdrawn[:-1], withdrawn[-1:], source="replay")
-        return alternate_rows(up.indexed, up.upgrade.result)
+        return tuple(alternate_rows(up.indexed, up.upgrade.result))
 
 
 def _as_rows(lists: Lists, names: Names) -> list[tuple[str, int, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -21,7 +22,7 @@ from altmatch.domain.season import (
     matches_preferences,
     unmet_requirements,
 )
-from altmatch.domain.season_lists import _Arrays, derive_lists
+from altmatch.domain.season_lists import SeasonLists, _Arrays, derive_lists
 from altmatch.rulebook.vocabulary import Jlpt
 
 pytestmark = pytest.mark.date_sensitive
@@ -38,6 +39,31 @@ def request(rid: str, prefecture: str = "Hyogo", **kw: object) -> Request:
 
 def wants(*prefectures: str, **kw: object) -> LocationPreferences:
     return LocationPreferences(prefectures=prefectures, **kw)  # type: ignore[arg-type]
+
+
+def rows(indptr: np.ndarray, values: np.ndarray) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(values[a:b].tolist()) for a, b in pairwise(indptr.tolist()))
+
+
+def candidate_lists(lists: SeasonLists) -> tuple[tuple[int, ...], ...]:
+    return rows(*lists.candidate_prefs)
+
+
+def request_lists(lists: SeasonLists) -> tuple[tuple[int, ...], ...]:
+    return rows(*lists.request_prefs)
+
+
+def request_ranks(lists: SeasonLists) -> tuple[tuple[int, ...], ...]:
+    return rows(lists.request_prefs[0], lists.request_ranks)
+
+
+def unmet(lists: SeasonLists) -> dict[tuple[int, int], tuple[Requirement, ...]]:
+    return {
+        (c, int(r)): lists.unmet(c, k)
+        for c in range(lists.n_candidates)
+        for k, r in enumerate(lists.candidate_list(c))
+        if lists.unmet(c, k)
+    }
 
 
 def test_unmet_requirements_names_each_failed_requirement_in_a_fixed_order() -> None:
@@ -123,9 +149,9 @@ def test_a_derived_request_list_leaves_out_candidates_failing_a_hard_requirement
         ),
     )
     lists = derive_lists(season)
-    assert lists.request_lists == ((0,),)
-    assert lists.candidate_lists == ((0,), (0,))  # WALKS still lists it: the reason is kept
-    assert lists.unmet == {(1, 0): (Requirement.DRIVING_LICENCE,)}
+    assert request_lists(lists) == ((0,),)
+    assert candidate_lists(lists) == ((0,), (0,))  # WALKS still lists it: the reason is kept
+    assert unmet(lists) == {(1, 0): (Requirement.DRIVING_LICENCE,)}
 
 
 def test_equal_fit_scores_share_a_rank_and_the_next_rank_skips() -> None:
@@ -141,8 +167,8 @@ def test_equal_fit_scores_share_a_rank_and_the_next_rank_skips() -> None:
     )
     lists = derive_lists(season)
     # A and C: 70 + 5×3/5 = 73 > B's 72; equal, so tied at rank 1 (file order inside the tie)
-    assert lists.request_lists == ((0, 2, 1, 3),)
-    assert lists.request_ranks == ((1, 1, 3, 4),)
+    assert request_lists(lists) == ((0, 2, 1, 3),)
+    assert request_ranks(lists) == ((1, 1, 3, 4),)
 
 
 def test_a_candidate_list_follows_their_prefecture_order_then_anywhere_by_wishes_and_fit() -> None:
@@ -157,10 +183,10 @@ def test_a_candidate_list_follows_their_prefecture_order_then_anywhere_by_wishes
     picky = Candidate("P", preferences=wants(" hyogo", "Osaka", area=Area.RURAL))
     open_ = Candidate("O", jlpt=Jlpt.N1, preferences=wants("Osaka", area=Area.RURAL, anywhere=True))
     lists = derive_lists(Season(requests, (picky, open_)))
-    assert lists.candidate_lists[0] == (2, 0)  # Hyogo (rural only) first, then Osaka
+    assert candidate_lists(lists)[0] == (2, 0)  # Hyogo (rural only) first, then Osaka
     # Osaka first; then the eligible rest: rural ones, then the others by fit (Tokyo's JLPT
     # weight puts it ahead), never the licence request this candidate is not eligible for
-    assert lists.candidate_lists[1] == (0, 2, 3, 5, 1)
+    assert candidate_lists(lists)[1] == (0, 2, 3, 5, 1)
     assert lists.candidate_lists_derived and lists.request_lists_derived
 
 
@@ -171,7 +197,7 @@ def test_school_level_wishes_filter_preferred_requests() -> None:
     who = Candidate("C", preferences=wants("Hyogo", school_levels=frozenset({JHS})))
     assert not matches_preferences(who, es)
     assert matches_preferences(who, jhs) and matches_preferences(who, anything)
-    assert derive_lists(Season((es, jhs, anything), (who,))).candidate_lists == ((1, 2),)
+    assert candidate_lists(derive_lists(Season((es, jhs, anything), (who,)))) == ((1, 2),)
 
 
 def test_explicit_ranks_replace_derived_lists_and_keep_their_ties() -> None:
@@ -184,9 +210,9 @@ def test_explicit_ranks_replace_derived_lists_and_keep_their_ties() -> None:
         request_ranks={"R1": (("C", 1), ("A", 1)), "R2": (("B", 2), ("A", 5))},
     )
     lists = derive_lists(season)
-    assert lists.candidate_lists == ((1, 0), (), (0,))
-    assert lists.request_lists == ((2, 0), (1, 0))
-    assert lists.request_ranks == ((1, 1), (2, 5))
+    assert candidate_lists(lists) == ((1, 0), (), (0,))
+    assert request_lists(lists) == ((2, 0), (1, 0))
+    assert request_ranks(lists) == ((1, 1), (2, 5))
     assert not lists.candidate_lists_derived and not lists.request_lists_derived
 
 
@@ -212,3 +238,72 @@ def test_the_season_has_no_field_for_protected_characteristics() -> None:
     names = {f.name for cls in (Request, Candidate, LocationPreferences) for f in fields(cls)}
     for banned in ("sex", "gender", "age", "birth", "nationality", "religion", "race"):
         assert not any(banned in name for name in names), banned
+
+
+def _random_season(seed: int, *, ranks: bool = False) -> Season:
+    rng = random.Random(seed)
+    levels = list(SchoolLevel)
+    prefectures = ["Hyogo", "Osaka", "Nagano", "Tokyo", "Kochi"]
+    requests = tuple(
+        request(
+            f"R{i}",
+            rng.choice(prefectures),
+            capacity=rng.randint(0, 3),
+            school_levels=frozenset(rng.sample(levels, rng.randint(0, 3))),
+            requirements=HardRequirements(
+                rng.random() < 0.2, rng.choice(list(Jlpt)), rng.randint(0, 2)
+            ),
+            weights=SoftWeights(*(rng.randint(0, 5) for _ in range(4))),
+            area=rng.choice([None, *Area]),
+        )
+        for i in range(rng.randint(0, 25))
+    )
+    candidates = tuple(
+        Candidate(
+            f"C{i}",
+            jlpt=rng.choice(list(Jlpt)),
+            teaching_years=rng.randint(0, 6),
+            driving_licence=rng.random() < 0.5,
+            school_experience=frozenset(rng.sample(levels, rng.randint(0, 3))),
+            interview_score=rng.choice([50, 60, 70, rng.randint(0, 100)]),  # ties happen
+            preferences=LocationPreferences(
+                prefectures=tuple(rng.sample([*prefectures, "Nowhere"], rng.randint(0, 3))),
+                area=rng.choice([None, *Area]),
+                school_levels=frozenset(rng.sample(levels, rng.randint(0, 2))),
+                anywhere=rng.random() < 0.5,
+            ),
+        )
+        for i in range(rng.randint(0, 30))
+    )
+    if not ranks:
+        return Season(requests, candidates)
+    ids = [r.id for r in requests]
+    return Season(
+        requests,
+        candidates,
+        candidate_ranks={
+            c.id: tuple(rng.sample(ids, rng.randint(0, len(ids)))) for c in candidates
+        },
+        request_ranks={
+            r.id: tuple(
+                (c.id, rng.randint(1, 4)) for c in rng.sample(candidates, len(candidates) // 2)
+            )
+            for r in requests
+        },
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_lists_agree_with_the_one_candidate_at_a_time_derivation_they_replaced(
+    seed: int,
+) -> None:
+    from tests.unit.domain import season_lists_reference as reference
+
+    season = _random_season(seed, ranks=seed % 4 == 3)
+    old, new = reference.derive_lists(season), derive_lists(season)
+
+    assert candidate_lists(new) == old.candidate_lists
+    assert request_lists(new) == old.request_lists
+    assert request_ranks(new) == old.request_ranks
+    assert unmet(new) == dict(old.unmet)
+    assert tuple(new.stated.tolist()) == old.stated_lengths

@@ -19,12 +19,12 @@ def test_reasons_worked_by_hand() -> None:
     )
     assert result.assignment.tolist() == [3, 0, 2]
     why = explain(result)
-    assert why.why_not[0] == (
+    assert why.why_not(0) == (
         WhyNot(0, "filled", cutoff=0, candidate_value=1, lost_lottery=False),
         WhyNot(1, "not_ranked", cutoff=None, candidate_value=None, lost_lottery=False),
         WhyNot(2, "filled", cutoff=0, candidate_value=1, lost_lottery=False),
     )
-    assert why.why_not[1] == () and why.why_not[2] == ()
+    assert why.why_not(1) == () and why.why_not(2) == ()
     assert why.cutoffs.tolist() == [0, -1, 0, 0]
 
 
@@ -33,13 +33,13 @@ def test_a_tie_lost_on_the_lottery_says_so_with_equal_values() -> None:
     result = stable_match([[0], [0]], [[0, 1]], [1], request_ranks=[[3, 3]], seed=2)
     loser = int((result.assignment == -1).nonzero()[0][0])
     why = explain(result)
-    assert why.why_not[loser] == (WhyNot(0, "filled", 3, 3, True),)
+    assert why.why_not(loser) == (WhyNot(0, "filled", 3, 3, True),)
     assert why.cutoffs.tolist() == [3]
 
 
 def test_a_request_with_no_seats_is_filled_without_a_cutoff() -> None:
     why = explain(stable_match([[0]], [[0]], [0], seed=0))
-    assert why.why_not[0] == (WhyNot(0, "filled", None, 0, False),)
+    assert why.why_not(0) == (WhyNot(0, "filled", None, 0, False),)
     assert why.cutoffs.tolist() == [-1]
 
 
@@ -49,14 +49,14 @@ def test_a_couple_member_is_told_when_the_couple_could_not_be_placed_together() 
         [[0], [1]], [[0], [1]], [1, 1], seed=0, couples=[(0, 1)], request_groups=[0, 1]
     )
     why = explain(result)
-    assert why.why_not[0] == (WhyNot(0, "couple", None, 0, False),)
-    assert why.why_not[1] == (WhyNot(1, "couple", None, 0, False),)
+    assert why.why_not(0) == (WhyNot(0, "couple", None, 0, False),)
+    assert why.why_not(1) == (WhyNot(1, "couple", None, 0, False),)
     assert why.cutoffs.tolist() == [-1, -1]
 
 
 def test_withdrawn_candidates_have_no_reasons() -> None:
     result = withdraw(stable_match([[0], [0]], [[0, 1]], [1], seed=0), [0]).result
-    assert explain(result).why_not[0] == ()
+    assert explain(result).why_not(0) == ()
 
 
 def _check(spec: MarketSpec, result: MatchResult, *, couples: bool) -> None:
@@ -70,7 +70,8 @@ def _check(spec: MarketSpec, result: MatchResult, *, couples: bool) -> None:
         else:
             worst = max(held, key=lambda c: order_key(spec, lottery, r, c))
             assert why.cutoffs[r] == value_at(spec, r, worst)
-    for c, reasons in enumerate(why.why_not):
+    for c in range(len(spec.candidate_prefs)):
+        reasons = why.why_not(c)
         own = spec.candidate_prefs[c]
         if c in gone:
             assert reasons == ()

@@ -30,6 +30,7 @@ from altmatch.cli.season.options import (
 )
 from altmatch.i18n import gettext as _
 from altmatch.services.season.placement import (
+    ALTERNATES_SHOWN,
     PlacementError,
     run_match,
     run_upgrade,
@@ -51,6 +52,12 @@ def match_command(
     request_ranks: Path | None = R_RANKS,
     couples: Path | None = COUPLES,
     force: bool = FORCE,
+    alternates: int = typer.Option(
+        ALTERNATES_SHOWN,
+        "--alternates",
+        min=0,
+        help="How many alternates of each request alternates.csv lists, best first; 0: all.",
+    ),
 ) -> None:
     """Place a season's candidates into its requests: stable, explained, reproducible."""
     refuse_existing(out, force)
@@ -62,7 +69,7 @@ def match_command(
         except PlacementError as exc:
             fail(exc.problems)
         step("writing outputs")
-        save(lambda: save_match(run, out, force=force))
+        save(lambda: save_match(run, out, force=force, alternates=alternates or None))
     _print_summary(run.summary, out)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    Index,
     LargeBinary,
     String,
     UniqueConstraint,
@@ -158,6 +159,19 @@ class SeasonCouple(Base):
     )
 
 
+class RunInputs(Base):
+    """A season's inputs as some run matched them: the snapshot (services.season.snapshot) as
+    canonical JSON, zlib-compressed, stored once per distinct content. Re-running an unchanged
+    season adds no copy; the sha256 is that of the uncompressed JSON, so anyone can check what
+    a published run was computed from."""
+
+    __tablename__ = "run_inputs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
 class MatchRun(Base):
     """A match or an upgrade: its exact inputs, seed and engine, and its summary.
 
@@ -169,6 +183,8 @@ class MatchRun(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", ("match", "upgrade")), name="kind"),
         CheckConstraint(_in("status", ("draft", "published")), name="status"),
+        # the published-run lookup every BoE and candidate page makes
+        Index("ix_match_runs_published", "season_id", "status", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,8 +193,9 @@ class MatchRun(Base):
     parent_run_id: Mapped[int | None] = mapped_column(ForeignKey("match_runs.id"))
     seed: Mapped[int] = mapped_column(BigInteger)
     engine_version: Mapped[str] = mapped_column(String(32))
-    # Large (a whole season): loaded only when read, so listing runs stays fast.
-    inputs_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    # Every run has its inputs; nullable only because SQLite cannot add a NOT NULL column to
+    # this table without rebuilding it (see migration m4_compact_runs).
+    inputs_id: Mapped[int | None] = mapped_column(ForeignKey("run_inputs.id"), index=True)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     chances: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the chances summary
     status: Mapped[str] = mapped_column(String(16), default="draft")
@@ -191,7 +208,10 @@ class MatchRun(Base):
 class RunPlacement(Base):
     """One candidate's outcome in a run: where (or nowhere), their choice number, why, and
     (after chances) their chance with its 95% interval. Where they wait as an alternate is
-    read from the run's RunAlternateList rows, not kept here."""
+    read from the run's RunAlternateList rows, not kept here.
+
+    `reasons` packs why (services.season.reasons_store): the requests above the outcome with
+    codes and rank numbers, rendered into words in the reader's language when read."""
 
     __tablename__ = "run_placements"
     __table_args__ = (UniqueConstraint("run_id", "candidate_id", name="uq_run_placements_run"),)
@@ -203,7 +223,7 @@ class RunPlacement(Base):
     )
     request_id: Mapped[int | None] = mapped_column(ForeignKey("season_requests.id"), index=True)
     candidate_rank: Mapped[int | None]
-    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    reasons: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     chance: Mapped[float | None]
     chance_low: Mapped[float | None]
     chance_high: Mapped[float | None]

@@ -39,6 +39,7 @@ from altmatch.domain.access import Actor, NotFoundError
 from altmatch.i18n import N_, Message, render
 from altmatch.io.export import ExportCell, export_rows
 from altmatch.services.accounts.users import user_out
+from altmatch.services.season.reasons_store import read_explanation
 
 FORMAT = "altmatch.personal-data-export"
 VERSION = 1
@@ -274,7 +275,7 @@ def _season(session: Session, user: User) -> tuple[list[Section], list[int]]:
             "chance": placement.chance,
             "chance_low": placement.chance_low,
             "chance_high": placement.chance_high,
-            "explanation": placement.explanation,
+            "explanation": read_explanation(session, placement),
             "alternate_positions": [],
         }
         outcomes.append(outcome)

@@ -9,12 +9,15 @@ candidate's outcome and the applications export take each candidate's first plac
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from altmatch.db import season as repo
+from altmatch.engine import MatchResult, alternates
+from altmatch.services.season.placement_index import IndexedSeason
 
 FirstPlace = tuple[int, int]  # (request row id, position): where a candidate would be called
 
@@ -22,20 +25,19 @@ FirstPlace = tuple[int, int]  # (request row id, position): where a candidate wo
 def store_alternates(
     session: Session,
     run_id: int,
-    rows: Sequence[tuple[str, int, str]],
-    request_ids: Mapping[str, int],
-    candidate_ids: Mapping[str, int],
+    indexed: IndexedSeason,
+    result: MatchResult,
+    snapshot: Mapping[str, Any],
 ) -> None:
-    """Store the run's alternates, given as the engine's (request id, position, candidate id)
-    rows by external id (services.season.placement `alternate_rows`: each request's positions
-    1, 2, ... in order), as one list of row ids per request."""
-    lists: dict[int, list[int]] = {}
-    for request, position, candidate in rows:
-        waiting = lists.setdefault(request_ids[request], [])
-        if int(position) != len(waiting) + 1:
-            raise ValueError(f"alternate {position} of {request!r} is out of order")
-        waiting.append(candidate_ids[candidate])
-    repo.add_run_alternates(session, run_id, lists.items())
+    """Store the run's alternates as the engine gives them (`engine.alternates`: per request,
+    best first), as one list of candidate row ids per request, mapped from the engine's
+    indices with arrays: a season has over a million."""
+    request_row = snapshot["request_ids"]
+    candidate_row = snapshot["candidate_ids"]
+    requests = [request_row[r.id] for r in indexed.season.requests]
+    people = np.array([candidate_row[c.id] for c in indexed.season.candidates], dtype=np.int64)
+    lists = [(requests[r], people[waiting]) for r, waiting in enumerate(alternates(result))]
+    repo.add_run_alternates(session, run_id, lists)
 
 
 def first_places(session: Session, run_id: int) -> dict[int, FirstPlace]:

@@ -34,6 +34,7 @@ from altmatch.services.season.access import (
     season_out,
 )
 from altmatch.services.season.alternates import first_place_of
+from altmatch.services.season.reasons_store import read_explanation
 
 
 class PreferencesIn(BaseModel):
@@ -128,7 +129,7 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
     boe = repo.organisations(session, {request.boe_id}).get(request.boe_id) if request else None
     waits = first_place_of(session, run.id, row.id)
     alternate = session.get(SeasonRequest, waits[0]) if waits else None
-    explanation = placement.explanation
+    explanation = read_explanation(session, placement)
     return OutcomeOut(
         run_id=run.id,
         published_at=run.published_at,
@@ -139,10 +140,10 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
         prefecture=request.prefecture if request else None,
         choice=placement.candidate_rank,
         text=str(explanation.get("text", "")),
-        why_not=list(explanation.get("why_not", [])),
+        why_not=explanation["why_not"],
         alternate_request_id=alternate.external_id if alternate else None,
         alternate_position=waits[1] if waits else None,
-        anywhere=explanation.get("anywhere"),
+        anywhere=explanation["anywhere"],
         chance=placement.chance,
         chance_low=placement.chance_low,
         chance_high=placement.chance_high,

@@ -136,10 +136,10 @@ def run_chances(
         )
     lists = indexed.lists
     market = build_market(
-        lists.candidate_lists,
-        lists.request_lists,
+        lists.candidate_prefs,
+        lists.request_prefs,
         [r.capacity for r in indexed.season.requests],
-        request_ranks=lists.request_ranks,
+        request_ranks=(lists.request_prefs[0], lists.request_ranks),
         seed=seed,
     )
     result = estimate_chances(
@@ -162,27 +162,19 @@ def run_chances(
     )
 
 
-def _offsets(indexed: IndexedSeason) -> list[int]:
-    out, total = [], 0
-    for lst in indexed.lists.candidate_lists:
-        out.append(total)
-        total += len(lst)
-    return out
-
-
 def _candidate_rows(
     indexed: IndexedSeason, result: ChanceResult
 ) -> list[tuple[str, float, float, float, int, str, float, str]]:
     requests, lists = indexed.season.requests, indexed.lists
-    offsets = _offsets(indexed)
+    offsets = lists.candidate_prefs[0]
     low, high = result.interval()
     cutoffs = result.expected_cutoff
     rows = []
     for c, candidate in enumerate(indexed.season.candidates):
-        hits = result.entry_hits[offsets[c] : offsets[c] + len(lists.candidate_lists[c])]
+        hits = result.entry_hits[offsets[c] : offsets[c + 1]]
         stayed = int(result.stayed[c])
         best = int(np.argmax(hits)) if len(hits) and hits.max() > 0 else -1
-        best_id = requests[lists.candidate_lists[c][best]].id if best >= 0 else ""
+        best_id = requests[int(lists.candidate_list(c)[best])].id if best >= 0 else ""
         best_share = float(hits[best]) / stayed if best >= 0 and stayed else 0.0
         rows.append(
             (
@@ -205,18 +197,19 @@ def _main_reason(indexed: IndexedSeason, c: int, probability: float, cutoffs: np
     if probability >= SURE:
         return ""
     lists, requests = indexed.lists, indexed.season.requests
-    own = lists.candidate_lists[c]
+    own = lists.candidate_list(c).tolist()
     if not own:
         return "no request matches their preferences and they do not accept anywhere"
-    unmet = [lists.unmet.get((c, r), ()) for r in own]
+    unmet = [lists.unmet(c, k) for k in range(len(own))]
     ineligible = [u for u in unmet if u]
     if len(ineligible) == len(own):
         common = Counter(req.value for u in ineligible for req in u).most_common(1)[0][0]
         return f"ineligible for all {len(own)} listed requests (most often: {common})"
     first = next(r for r, u in zip(own, unmet, strict=True) if not u)
-    members = lists.request_lists[first]
-    if c in members:
-        rank = lists.request_ranks[first][members.index(c)] + 1
+    members, ranks = lists.request_list(first)
+    found = np.flatnonzero(members == c)
+    if len(found):
+        rank = int(ranks[found[0]]) + 1
         cutoff = cutoffs[first]
         if not np.isnan(cutoff) and rank > cutoff + 1:
             return (
@@ -250,14 +243,14 @@ def _request_rows(
 
 def _outcomes(indexed: IndexedSeason, result: ChanceResult) -> list[str]:
     requests, lists = indexed.season.requests, indexed.lists
-    offsets = _offsets(indexed)
+    offsets = lists.candidate_prefs[0]
     lines = []
     for c, candidate in enumerate(indexed.season.candidates):
         stayed = max(int(result.stayed[c]), 1)
         by_request: dict[str, float] = {}
         by_prefecture: dict[str, float] = defaultdict(float)
         by_rank: dict[int, float] = {}
-        for k, r in enumerate(lists.candidate_lists[c]):
+        for k, r in enumerate(lists.candidate_list(c).tolist()):
             hits = int(result.entry_hits[offsets[c] + k])
             if hits:
                 share = hits / stayed

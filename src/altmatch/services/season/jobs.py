@@ -81,7 +81,9 @@ def _run_match(sessions: Sessions, actor: Actor, job: JobSpec, progress: Progres
         raise NotFoundError("season")
     seed = job.params.get("seed")
     chosen = int(seed) if seed is not None else None
-    review = run_season_match(sessions, actor, job.season_id, seed=chosen, progress=progress)
+    review = run_season_match(
+        sessions, actor, job.season_id, seed=chosen, progress=progress, limit=0
+    )
     return Outcome({"run_id": review.run.id})
 
 

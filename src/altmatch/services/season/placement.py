@@ -7,7 +7,7 @@ the vacancy chains. `save_match` / `save_upgrade` write the output folder atomic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,17 +28,22 @@ from altmatch.io import outputs
 from altmatch.io.season_files import ROLES, SeasonFiles
 from altmatch.services.season.placement_index import IndexedSeason, held_per_request
 from altmatch.services.season.placement_report import (
-    CandidateExplanation,
+    WHY_NOT_HEADER,
     CountsOut,
     InputFileOut,
     PairOut,
-    RequestCutoff,
+    RunReasons,
     RunSummary,
     StabilityOut,
-    explain_run,
+    explanation_lines,
+    run_reasons,
+    why_not_rows,
 )
 
 Progress = Callable[[str], None]  # told the name of each stage as it starts
+# alternates.csv: each request's first this many by default. Deeper places are who a request
+# would call after this many refusals; the run reproduces them from its seed (--alternates).
+ALTERNATES_SHOWN = 20
 
 
 class PlacementError(ValueError):
@@ -54,9 +59,12 @@ class MatchRun:
     indexed: IndexedSeason
     result: MatchResult
     placements: tuple[tuple[str, str | None, int | None], ...]
-    alternates: tuple[tuple[str, int, str], ...]
-    explanations: tuple[CandidateExplanation | RequestCutoff, ...]
+    reasons: RunReasons
     summary: RunSummary
+
+    def explanation_lines(self) -> Iterator[str]:
+        """explanations.jsonl, line by line (services.season.placement_report)."""
+        return explanation_lines(self.indexed, self.result, self.reasons)
 
 
 def run_match(
@@ -71,28 +79,24 @@ def run_match(
     step("checking stability")
     stability = _stability(indexed, result)
     step("explaining")
-    explanations = explain_run(indexed, result)
+    reasons = run_reasons(indexed, result)
     summary = _summary("match", indexed, result, stability, withdrawn=())
-    return MatchRun(
-        indexed,
-        result,
-        _placements(indexed, result),
-        alternate_rows(indexed, result),
-        explanations,
-        summary,
-    )
+    return MatchRun(indexed, result, _placements(indexed, result), reasons, summary)
 
 
-def alternate_rows(indexed: IndexedSeason, result: MatchResult) -> tuple[tuple[str, int, str], ...]:
+def alternate_rows(
+    indexed: IndexedSeason, result: MatchResult, *, first: int | None = None
+) -> Iterator[tuple[str, int, str]]:
     """The engine's alternates as (request id, position, candidate id) rows: requests in the
-    season's order, each request's positions 1, 2, ... best first. What alternates.csv holds
-    and what a stored run keeps (services.season.alternates)."""
+    season's order, each request's positions 1, 2, ... best first (only the first `first` of
+    each, when given). What alternates.csv holds."""
     requests, candidates = indexed.season.requests, indexed.season.candidates
-    return tuple(
-        (requests[r].id, position, candidates[int(c)].id)
-        for r, waiting in enumerate(alternates(result))
-        for position, c in enumerate(waiting, start=1)
-    )
+    ids = [c.id for c in candidates]
+    for r, waiting in enumerate(alternates(result)):
+        request_id = requests[r].id
+        shown = waiting if first is None else waiting[:first]
+        for position, c in enumerate(shown.tolist(), start=1):
+            yield request_id, position, ids[c]
 
 
 def _index(files: SeasonFiles) -> IndexedSeason:
@@ -123,11 +127,11 @@ def _stability(indexed: IndexedSeason, result: MatchResult) -> StabilityOut:
     """
     lists = indexed.lists
     pairs = check_stability(
-        lists.candidate_lists,
-        lists.request_lists,
+        lists.candidate_prefs,
+        lists.request_prefs,
         [r.capacity for r in indexed.season.requests],
         result.assignment,
-        request_ranks=lists.request_ranks,
+        request_ranks=(lists.request_prefs[0], lists.request_ranks),
         seed=result.seed,
         couples=list(indexed.couples) or None,
         request_groups=list(indexed.boe_of_request),
@@ -210,14 +214,21 @@ def _summary(
     )
 
 
-def save_match(run: MatchRun, out: Path, *, force: bool = False) -> None:
-    """Write placements, alternates, explanations and summary into `out`, all or nothing."""
+def save_match(
+    run: MatchRun, out: Path, *, force: bool = False, alternates: int | None = ALTERNATES_SHOWN
+) -> None:
+    """Write placements, alternates (each request's first `alternates`, or all with None),
+    explanations, the reasons table and the summary into `out`, all or nothing."""
+    waiting = alternate_rows(run.indexed, run.result, first=alternates)
     outputs.write_folder(
         out,
         {
             outputs.PLACEMENTS: outputs.csv_text(outputs.PLACEMENTS_HEADER, run.placements),
-            outputs.ALTERNATES: outputs.csv_text(outputs.ALTERNATES_HEADER, run.alternates),
-            outputs.EXPLANATIONS: outputs.jsonl_text(e.model_dump_json() for e in run.explanations),
+            outputs.ALTERNATES: outputs.csv_text(outputs.ALTERNATES_HEADER, waiting),
+            outputs.EXPLANATIONS: outputs.jsonl_text(run.explanation_lines()),
+            outputs.WHY_NOT: outputs.csv_text(
+                WHY_NOT_HEADER, why_not_rows(run.indexed, run.reasons)
+            ),
             outputs.SUMMARY: run.summary.model_dump_json(indent=2) + "\n",
         },
         force=force,

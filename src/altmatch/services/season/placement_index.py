@@ -92,10 +92,10 @@ class IndexedSeason:
 
     def match(self, seed: int | None) -> MatchResult:
         return stable_match(
-            self.lists.candidate_lists,
-            self.lists.request_lists,
+            self.lists.candidate_prefs,
+            self.lists.request_prefs,
             [r.capacity for r in self.season.requests],
-            request_ranks=self.lists.request_ranks,
+            request_ranks=(self.lists.request_prefs[0], self.lists.request_ranks),
             seed=seed,
             couples=list(self.couples) or None,
             request_groups=list(self.boe_of_request),

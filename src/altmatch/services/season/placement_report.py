@@ -8,32 +8,36 @@ seeded lottery); a candidate's choice numbers are 1-based positions in their lis
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Literal
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal, NotRequired
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-from altmatch.domain.season import Candidate, Request, Requirement
-from altmatch.engine import MatchResult, WhyNot, explain
+from altmatch.domain.season import Request, Requirement
+from altmatch.domain.season_lists import Int64s, requirements_of
+from altmatch.engine import Explanations, MatchResult, explain
 from altmatch.services.season.placement_index import IndexedSeason, held_per_request
 
 Reason = Literal["filled", "not_ranked", "hard_requirement", "couple"]
 
 
 class WhyNotOut(TypedDict):
-    """A plain dict: a season has millions of these, too many for a model each."""
+    """A plain dict: a season has a hundred thousand of these, too many for a model each. Only
+    the keys that apply to the reason are present (see docs/formats/season-outputs.md)."""
 
     request_id: str
-    boe: str
     choice: int  # where the candidate put this request in their list, 1-based
     reason: Reason
-    requirements: list[Requirement]  # hard_requirement: which ones failed
-    cutoff_rank: int | None  # filled: the rank of the last candidate it took
-    your_rank: int | None  # filled (and couple): the rank it gave this candidate
-    lost_lottery: bool  # filled: tied with the cut-off, and the lottery went against
-    partner_id: str | None  # couple
-    text: str
+    requirements: NotRequired[list[Requirement]]  # hard_requirement: which ones failed
+    cutoff_rank: NotRequired[int | None]  # filled: the rank of the last candidate it took
+    your_rank: NotRequired[int]  # filled and couple: the rank it gave this candidate
+    lost_lottery: NotRequired[bool]  # filled: tied with the cut-off, lottery went against
+    partner_id: NotRequired[str | None]  # couple
 
 
 class OutcomeOut(BaseModel):
@@ -125,18 +129,6 @@ class RunSummary(BaseModel):
     nobody_worse_off: bool = True  # upgrade: checked, not assumed
 
 
-def requirement_phrase(req: Requirement, request: Request, candidate: Candidate) -> str:
-    need = request.requirements
-    if req is Requirement.DRIVING_LICENCE:
-        return "a driving licence (you have none)"
-    if req is Requirement.MIN_JLPT:
-        return f"JLPT {need.min_jlpt.value} or higher (you have {candidate.jlpt.value})"
-    return (
-        f"at least {_count(need.min_teaching_years, 'year')} of teaching "
-        f"(you have {candidate.teaching_years})"
-    )
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -145,43 +137,15 @@ def label(request: Request) -> str:
     return f"{request.id} ({request.boe})"
 
 
-def filled_text(
-    request: Request, cutoff: int | None, rank: int | None, lost_lottery: bool, seed: int
-) -> str:
-    head = f"{label(request)} filled its {_count(request.capacity, 'place')}"
-    if cutoff is None or rank is None:
-        return f"{head} with candidates it ranked higher."
-    if lost_lottery:
-        return (
-            f"{head}; its cut-off was rank {cutoff} and it ranked you {rank}, a tie broken by "
-            f"the lottery (seed {seed}) against you."
-        )
-    return f"{head}; its cut-off was rank {cutoff} and it ranked you {rank}."
-
-
-def not_ranked_text(request: Request, candidate: Candidate, unmet: tuple[Requirement, ...]) -> str:
-    if unmet:
-        needs = " and ".join(requirement_phrase(r, request, candidate) for r in unmet)
-        return f"{label(request)} requires {needs}."
-    return f"{label(request)} did not rank you."
-
-
-def couple_text(request: Request, partner: str | None) -> str:
-    if partner is None:
-        return (
-            f"{label(request)} would have taken you, but a couple's placement left this "
-            "unresolved (see the stability check in summary.json)."
-        )
-    return (
-        f"{label(request)} would have taken you, but not with your partner {partner} placed "
-        f"at the same BoE ({request.boe})."
-    )
-
-
 def outcome_text(request: Request | None, choice: int | None, list_length: int) -> str:
-    if request is None:
+    return outcome_sentence(label(request) if request else None, choice, list_length)
+
+
+def outcome_sentence(placed_at: str | None, choice: int | None, list_length: int) -> str:
+    """The outcome in English: `placed_at` is the request's label, None when unplaced."""
+    if placed_at is None:
         return "Not placed." if list_length else "Not placed: your list was empty."
-    return f"Placed at {label(request)}, your choice {choice} of {list_length}."
+    return f"Placed at {placed_at}, your choice {choice} of {list_length}."
 
 
 def cutoff_text(request: Request, placed: int, cutoff: int | None) -> str:
@@ -191,149 +155,225 @@ def cutoff_text(request: Request, placed: int, cutoff: int | None) -> str:
     return f"{label(request)}: {placed} of {places} filled; cut-off rank {cutoff}."
 
 
-class _Reasons:
-    """Builds each candidate's reasons. A season repeats the same few sentences many times, so
-    each is written once; the models are built unvalidated (their inputs are the engine's)."""
+REPORT_REASONS: tuple[Reason, ...] = ("filled", "not_ranked", "hard_requirement", "couple")
+FILLED, NOT_RANKED, HARD_REQUIREMENT, COUPLE = range(4)  # codes of REPORT_REASONS
+_FROM_ENGINE = np.array([FILLED, NOT_RANKED, COUPLE], dtype=np.int8)  # engine code -> ours
 
-    def __init__(self, indexed: IndexedSeason, seed: int) -> None:
-        self.indexed, self.seed = indexed, seed
-        self.texts: dict[tuple[object, ...], str] = {}
 
-    def text(self, key: tuple[object, ...], write: Callable[[], str]) -> str:
-        found = self.texts.get(key)
-        if found is None:
-            found = self.texts[key] = write()
-        return found
+@dataclass(frozen=True)
+class RunReasons:
+    """Every candidate's reasons for a run as arrays, in the reader's terms: the engine's rows
+    (`why`) with their reason codes here (REPORT_REASONS: a not_ranked row whose derived
+    list left the candidate out for a hard requirement says so), and the accepts-anywhere
+    tail of each candidate counted by reason, not listed.
 
-    def why_not(self, c: int, choice: int, w: WhyNot) -> WhyNotOut:
-        season, lists = self.indexed.season, self.indexed.lists
-        request = season.requests[w.request]
+    Candidate c's stated rows are `why.indptr[c]:stated_end[c]` (choices 1, 2, ...); its tail
+    is counted in `tail[c]` (one column per reason) with `closest[c]`, the row of the filled
+    tail request that came nearest to taking them (-1 if none)."""
+
+    why: Explanations
+    code: NDArray[np.int8]
+    unmet: Int64s
+    stated_end: Int64s
+    tail: Int64s
+    closest: Int64s
+    list_lengths: Int64s
+
+
+def run_reasons(indexed: IndexedSeason, result: MatchResult) -> RunReasons:
+    """`RunReasons` for the run, computed for everyone at once."""
+    lists = indexed.lists
+    why = explain(result)
+    n_c = len(why.indptr) - 1
+    counts = np.diff(why.indptr)
+    owner = np.repeat(np.arange(n_c, dtype=np.int64), counts)
+    choice = np.arange(len(owner), dtype=np.int64) - why.indptr[owner]  # 0-based
+    unmet = lists.unmet_bits[lists.candidate_prefs[0][owner] + choice]
+    if not lists.request_lists_derived:
+        unmet = np.zeros_like(unmet)
+    code = _FROM_ENGINE[why.reason]
+    code[(code == NOT_RANKED) & (unmet != 0)] = HARD_REQUIREMENT
+    unmet = np.where(code == HARD_REQUIREMENT, unmet, 0)
+    stated_end = why.indptr[:-1] + np.minimum(counts, lists.stated)
+    in_tail = choice >= lists.stated[owner]
+    width = len(REPORT_REASONS)
+    cells = owner[in_tail] * width + code[in_tail]
+    tail = np.bincount(cells, minlength=n_c * width).astype(np.int64).reshape(n_c, width)
+    closest = np.full(n_c, -1, dtype=np.int64)
+    near = np.flatnonzero(in_tail & (code == FILLED))
+    if len(near):
+        margin = why.value[near] - np.maximum(why.cutoff[near], 0)
+        order = near[np.lexsort((near, margin, owner[near]))]
+        first = np.ones(len(order), dtype=np.bool_)
+        first[1:] = owner[order][1:] != owner[order][:-1]
+        closest[owner[order[first]]] = order[first]
+    return RunReasons(
+        why, code, unmet, stated_end, tail, closest, np.diff(lists.candidate_prefs[0])
+    )
+
+
+class _Writer:
+    """Writes each candidate's explanation from `RunReasons`. A season repeats the same few
+    sentences many times, so each is written once; the models are built unvalidated (their
+    inputs are the engine's)."""
+
+    def __init__(self, indexed: IndexedSeason, reasons: RunReasons) -> None:
+        self.indexed, self.reasons = indexed, reasons
+        self.request_ids = [r.id for r in indexed.season.requests]
+
+    def why_not(self, c: int, row: int, choice: int) -> WhyNotOut:
+        why, code = self.reasons.why, int(self.reasons.code[row])
         out = WhyNotOut(
-            request_id=request.id,
-            boe=request.boe,
+            request_id=self.request_ids[int(why.request[row])],
             choice=choice,
-            reason="not_ranked",
-            requirements=[],
-            cutoff_rank=None,
-            your_rank=None,
-            lost_lottery=False,
-            partner_id=None,
-            text="",
+            reason=REPORT_REASONS[code],
         )
-        if w.reason == "filled":
-            cut, rank, lost = w.cutoff, w.candidate_value, w.lost_lottery
-            out["reason"], out["cutoff_rank"], out["your_rank"] = "filled", cut, rank
-            out["lost_lottery"] = lost
-            out["text"] = self.text(
-                ("filled", w.request, cut, rank, lost),
-                lambda: filled_text(request, cut, rank, lost, self.seed),
-            )
-        elif w.reason == "couple":
+        if code == FILLED:
+            cut = int(why.cutoff[row])
+            out["cutoff_rank"] = cut if cut >= 0 else None
+            out["your_rank"] = int(why.value[row])
+            if why.lost_lottery[row]:
+                out["lost_lottery"] = True
+        elif code == COUPLE:
             p = self.indexed.partner.get(c)
-            partner = season.candidates[p].id if p is not None else None
-            out["reason"], out["your_rank"], out["partner_id"] = (
-                "couple",
-                w.candidate_value,
-                partner,
-            )
-            out["text"] = couple_text(request, partner)
-        else:
-            unmet = lists.unmet.get((c, w.request), ()) if lists.request_lists_derived else ()
-            candidate = season.candidates[c]
-            if unmet:
-                out["reason"], out["requirements"] = "hard_requirement", list(unmet)
-            out["text"] = self.text(
-                ("unranked", w.request, unmet, candidate.jlpt, candidate.teaching_years),
-                lambda: not_ranked_text(request, candidate, unmet),
-            )
+            out["your_rank"] = int(why.value[row])
+            out["partner_id"] = self.indexed.season.candidates[p].id if p is not None else None
+        elif code == HARD_REQUIREMENT:
+            out["requirements"] = list(requirements_of(int(self.reasons.unmet[row])))
         return out
 
+    def candidate(self, c: int, placed_at: Request | None, choice: int | None) -> dict[str, object]:
+        """The candidate's `CandidateExplanation` as a plain dict (the file's line)."""
+        reasons = self.reasons
+        lo, hi = int(reasons.why.indptr[c]), int(reasons.stated_end[c])
+        return {
+            "kind": "candidate",
+            "candidate_id": self.indexed.season.candidates[c].id,
+            "outcome": {
+                "placed": placed_at is not None,
+                "request_id": placed_at.id if placed_at else None,
+                "boe": placed_at.boe if placed_at else None,
+                "choice": choice,
+            },
+            "text": outcome_text(placed_at, choice, int(reasons.list_lengths[c])),
+            "why_not": [self.why_not(c, row, k) for k, row in enumerate(range(lo, hi), 1)],
+            "anywhere": self.anywhere(c),
+        }
 
-def explain_run(
-    indexed: IndexedSeason, result: MatchResult
-) -> tuple[CandidateExplanation | RequestCutoff, ...]:
-    """One explanation per candidate (file order), then each request's cut-off."""
-    season, lists = indexed.season, indexed.lists
-    why = explain(result)
-    reasons = _Reasons(indexed, result.seed)
-    out: list[CandidateExplanation | RequestCutoff] = []
-    for c, candidate in enumerate(season.candidates):
-        r = int(result.assignment[c])
-        placed_at = season.requests[r] if r >= 0 else None
-        choice = int(result.candidate_rank[c]) + 1 if r >= 0 else None
-        above = why.why_not[c]
-        stated = lists.stated_lengths[c] if lists.stated_lengths else len(above)
-        out.append(
-            CandidateExplanation(
-                candidate_id=candidate.id,
-                outcome=OutcomeOut(
-                    placed=r >= 0,
-                    request_id=placed_at.id if placed_at else None,
-                    boe=placed_at.boe if placed_at else None,
-                    choice=choice,
-                ),
-                text=outcome_text(placed_at, choice, len(lists.candidate_lists[c])),
-                # why_not[c] is the candidate's list above the outcome, in order
-                why_not=[reasons.why_not(c, i, w) for i, w in enumerate(above[:stated], 1)],
-                anywhere=_anywhere(reasons, c, stated, above[stated:]),
-            )
-        )
-    held = held_per_request(result, len(season.requests))
-    for r, request in enumerate(season.requests):
-        cutoff = int(why.cutoffs[r])
-        value = cutoff if cutoff >= 0 else None
-        out.append(
-            RequestCutoff(
-                request_id=request.id,
-                boe=request.boe,
-                capacity=request.capacity,
-                placed=int(held[r]),
-                cutoff_rank=value,
-                text=cutoff_text(request, int(held[r]), value),
-            )
-        )
-    return tuple(out)
+    def anywhere(self, c: int) -> dict[str, object] | None:
+        tail = self.reasons.tail[c]
+        total = int(tail.sum())
+        if not total:
+            return None
+        filled, not_ranked, hard, couple = (int(n) for n in tail)
+        row = int(self.reasons.closest[c])
+        closest = None
+        if row >= 0:
+            closest = self.why_not(c, row, row - int(self.reasons.why.indptr[c]) + 1)
+        return {
+            "requests": total,
+            "filled": filled,
+            "not_ranked": not_ranked,
+            "hard_requirement": hard,
+            "couple": couple,
+            "closest": closest,
+            "text": anywhere_text(total, filled, not_ranked, hard, couple),
+        }
 
 
-def _anywhere(
-    reasons: _Reasons, c: int, stated: int, tail: tuple[WhyNot, ...]
-) -> AnywhereOut | None:
-    """Counts straight from the engine's reasons: only the closest request is written out,
-    since a long tail has thousands of entries per season."""
-    if not tail:
-        return None
-    lists = reasons.indexed.lists
-    counts = dict.fromkeys(_REASONS, 0)
-    closest: tuple[int, int, WhyNot] | None = None
-    for i, w in enumerate(tail, 1):
-        if w.reason == "filled":
-            counts["filled"] += 1
-            margin = (w.candidate_value or 0) - (w.cutoff or 0)
-            if closest is None or margin < closest[0]:
-                closest = (margin, i, w)
-        elif w.reason == "couple":
-            counts["couple"] += 1
-        elif lists.request_lists_derived and lists.unmet.get((c, w.request)):
-            counts["hard_requirement"] += 1
-        else:
-            counts["not_ranked"] += 1
-    text = (
-        f"Of the {len(tail)} other requests you accepted by accepting anywhere, "
-        f"{counts['filled']} were filled with candidates ranked above you, "
-        f"{counts['not_ranked'] + counts['hard_requirement']} did not rank you "
-        f"({counts['hard_requirement']} for a hard requirement)"
-        + (f", {counts['couple']} could not take you with your partner" if counts["couple"] else "")
+def anywhere_text(total: int, filled: int, not_ranked: int, hard: int, couple: int) -> str:
+    return (
+        f"Of the {total} other requests you accepted by accepting anywhere, "
+        f"{filled} were filled with candidates ranked above you, "
+        f"{not_ranked + hard} did not rank you "
+        f"({hard} for a hard requirement)"
+        + (f", {couple} could not take you with your partner" if couple else "")
         + "."
     )
-    return AnywhereOut(
-        requests=len(tail),
-        filled=counts["filled"],
-        not_ranked=counts["not_ranked"],
-        hard_requirement=counts["hard_requirement"],
-        couple=counts["couple"],
-        closest=reasons.why_not(c, stated + closest[1], closest[2]) if closest else None,
-        text=text,
-    )
 
 
-_REASONS: tuple[Reason, ...] = ("filled", "not_ranked", "hard_requirement", "couple")
+def candidate_explanations(
+    indexed: IndexedSeason, result: MatchResult, reasons: RunReasons
+) -> Iterator[dict[str, object]]:
+    """Each candidate's `CandidateExplanation` as a plain dict, in file order."""
+    requests = indexed.season.requests
+    writer = _Writer(indexed, reasons)
+    for c, r in enumerate(result.assignment.tolist()):
+        placed_at = requests[r] if r >= 0 else None
+        choice = int(result.candidate_rank[c]) + 1 if r >= 0 else None
+        yield writer.candidate(c, placed_at, choice)
+
+
+def explanation_lines(
+    indexed: IndexedSeason, result: MatchResult, reasons: RunReasons
+) -> Iterator[str]:
+    """explanations.jsonl, line by line: one explanation per candidate (file order), then
+    each request's cut-off. A candidate's reasons, one per request above the outcome, are in
+    why_not.csv (`why_not_rows`); here `why_not_rows` counts them."""
+    season = indexed.season
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for explanation in candidate_explanations(indexed, result, reasons):
+        rows = explanation.pop("why_not")
+        yield dumps({**explanation, "why_not_rows": len(rows)})  # type: ignore[arg-type]
+    held = held_per_request(result, len(season.requests))
+    for r, request in enumerate(season.requests):
+        cutoff = int(reasons.why.cutoffs[r])
+        value = cutoff if cutoff >= 0 else None
+        yield RequestCutoff(
+            request_id=request.id,
+            boe=request.boe,
+            capacity=request.capacity,
+            placed=int(held[r]),
+            cutoff_rank=value,
+            text=cutoff_text(request, int(held[r]), value),
+        ).model_dump_json()
+
+
+WHY_NOT_HEADER = (
+    "candidate_id",
+    "choice",
+    "request_id",
+    "reason",
+    "cutoff_rank",
+    "your_rank",
+    "lost_lottery",
+    "requirements",
+    "partner_id",
+)
+
+
+def why_not_rows(
+    indexed: IndexedSeason, reasons: RunReasons
+) -> Iterator[tuple[str, int, str, str, int | None, int | None, int, str, str | None]]:
+    """why_not.csv: for each candidate (file order), every request they asked for that ranks
+    above their outcome, in their list's order; one row each, the reason's fields as columns
+    (a spreadsheet filters a season's hundred thousand reasons; requirements joined by ';')."""
+    why, code = reasons.why, reasons.code
+    owner = np.repeat(np.arange(len(why.indptr) - 1, dtype=np.int64), np.diff(why.indptr))
+    row = np.arange(len(owner), dtype=np.int64)
+    shown = np.flatnonzero(row < reasons.stated_end[owner])
+    candidates = [c.id for c in indexed.season.candidates]
+    requests = [r.id for r in indexed.season.requests]
+    partner = indexed.partner
+    for c, choice, r, k, cut, value, lost, bits in zip(
+        owner[shown].tolist(),
+        (shown - why.indptr[owner[shown]] + 1).tolist(),
+        why.request[shown].tolist(),
+        code[shown].tolist(),
+        why.cutoff[shown].tolist(),
+        why.value[shown].tolist(),
+        why.lost_lottery[shown].tolist(),
+        reasons.unmet[shown].tolist(),
+        strict=True,
+    ):
+        yield (
+            candidates[c],
+            choice,
+            requests[r],
+            REPORT_REASONS[k],
+            cut if k == FILLED and cut >= 0 else None,
+            value if k in (FILLED, COUPLE) else None,
+            int(lost),
+            ";".join(requirements_of(bits)) if bits else "",
+            candidates[partner[c]] if k == COUPLE and c in partner else None,
+        )

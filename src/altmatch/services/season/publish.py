@@ -78,12 +78,13 @@ def _apply_outcomes(
     before = {}
     if previous is not None:
         before = {p.candidate_id: p.request_id for p in repo.placements(session, previous.id)}
-    ids: dict[str, int] = run.inputs_snapshot["candidate_ids"]
-    withdrawn = {ids[cid] for cid in run.summary.get("withdrawn", []) if cid in ids}
+    candidates = repo.candidates(session, season.id)
+    gone = set(run.summary.get("withdrawn", []))
+    withdrawn = {c.id for c in candidates if c.external_id in gone}
     requests = {r.id: r for r in repo.requests(session, season.id)}
     changed: list[SeasonCandidate] = []
     moved = 0
-    for candidate in repo.candidates(session, season.id):
+    for candidate in candidates:
         placement = placements.get(candidate.id)
         if candidate.id in withdrawn:
             stage, now_at = ApplicationStage.WITHDRAWN, None

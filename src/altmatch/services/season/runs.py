@@ -20,10 +20,10 @@ from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import (
     MatchRun,
-    RunPlacement,
     SeasonRow,
 )
 from altmatch.domain.access import Actor, Permission, require
+from altmatch.engine import MatchResult
 from altmatch.i18n import N_, Message
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError, StaleError
@@ -40,11 +40,16 @@ from altmatch.services.season.chances import run_chances
 from altmatch.services.season.placement import (
     PlacementError,
     Progress,
-    alternate_rows,
     run_match,
     upgrade_from,
 )
-from altmatch.services.season.placement_report import CandidateExplanation, RunSummary, explain_run
+from altmatch.services.season.placement_index import IndexedSeason
+from altmatch.services.season.placement_report import (
+    RunReasons,
+    RunSummary,
+    run_reasons,
+)
+from altmatch.services.season.reasons_store import pack_reasons
 from altmatch.services.season.snapshot import season_files, snapshot_season
 
 CHANCE_PRECISION = 0.02  # stop once every candidate's standard error is below this
@@ -118,10 +123,12 @@ def run_season_match(
     *,
     seed: int | None = None,
     progress: Progress | None = None,
+    limit: int | None = None,
 ) -> RunReviewOut:
     """Match the season's current requests and candidates into a new draft run.
 
-    `progress` is told each of MATCH_STAGES as it starts.
+    `progress` is told each of MATCH_STAGES as it starts. The review returned lists the first
+    `limit` outcomes when given (a job only needs the run's id: 0).
     """
     require(actor, Permission.SEASON_MANAGE)
     step = progress or _quiet
@@ -152,18 +159,16 @@ def run_season_match(
             snapshot=snapshot,
             summary=run.summary.model_dump(mode="json"),
             placements=run.placements,
-            waiting=run.alternates,
-            explanations=_explanations(run.explanations),
+            outcome=(run.indexed, run.result),
+            reasons=_packed(run.indexed, run.reasons, snapshot),
         )
-        return review_of(session, season, row)
+        return review_of(session, season, row, limit=limit)
 
 
-def _explanations(items: Sequence[object]) -> dict[str, dict[str, Any]]:
-    return {
-        e.candidate_id: e.model_dump(mode="json")
-        for e in items
-        if isinstance(e, CandidateExplanation)
-    }
+def _packed(
+    indexed: IndexedSeason, reasons: RunReasons, snapshot: dict[str, Any]
+) -> dict[str, bytes]:
+    return pack_reasons(indexed, reasons, snapshot["request_ids"], snapshot["candidate_ids"])
 
 
 def _store_run(
@@ -176,8 +181,8 @@ def _store_run(
     snapshot: dict[str, Any],
     summary: dict[str, Any],
     placements: Sequence[tuple[str, str | None, int | None]],
-    waiting: Sequence[tuple[str, int, str]],
-    explanations: Mapping[str, dict[str, Any]],
+    outcome: tuple[IndexedSeason, MatchResult],
+    reasons: Mapping[str, bytes],
 ) -> MatchRun:
     row = MatchRun(
         season_id=season.id,
@@ -185,7 +190,7 @@ def _store_run(
         parent_run_id=parent.id if parent else None,
         seed=int(summary["seed"]),
         engine_version=str(summary["engine_version"]),
-        inputs_snapshot=snapshot,
+        inputs_id=repo.store_inputs(session, snapshot),
         summary=summary,
         status="draft",
         created_by=actor.user_id,
@@ -195,17 +200,20 @@ def _store_run(
     session.flush()
     candidate_ids: dict[str, int] = snapshot["candidate_ids"]
     request_ids: dict[str, int] = snapshot["request_ids"]
-    session.add_all(
-        RunPlacement(
-            run_id=row.id,
-            candidate_id=candidate_ids[cid],
-            request_id=request_ids[rid] if rid else None,
-            candidate_rank=rank,
-            explanation=explanations.get(cid, {}),
-        )
-        for cid, rid, rank in placements
+    repo.add_run_placements(
+        session,
+        [
+            {
+                "run_id": row.id,
+                "candidate_id": candidate_ids[cid],
+                "request_id": request_ids[rid] if rid else None,
+                "candidate_rank": rank,
+                "reasons": reasons[cid],
+            }
+            for cid, rid, rank in placements
+        ],
     )
-    store_alternates(session, row.id, waiting, request_ids, candidate_ids)
+    store_alternates(session, row.id, *outcome, snapshot)
     session.flush()
     after = {"kind": kind, "seed": row.seed, "counts": summary.get("counts")}
     record_audit(
@@ -243,7 +251,7 @@ def review_of(
     candidates = repo.candidate_names(session, season.id, listed)
     requests = {r.id: r for r in repo.requests(session, season.id)}
     boes = repo.organisations(session, {r.boe_id for r in requests.values()})
-    waiting = first_places(session, run.id)
+    waiting = first_places(session, run.id) if outcomes else {}
     out = []
     for cid, rid, rank, chance, low, high in outcomes:
         request = requests.get(rid) if rid else None
@@ -307,7 +315,8 @@ def run_season_chances(
         season = access_season(session, actor, season_id)
         run = access_run(session, actor, season, run_id)
         draft_only(run)
-        files = season_files(run.inputs_snapshot, label=_label(season))
+        snapshot = repo.run_inputs(session, run)
+        files = season_files(snapshot, label=_label(season))
         seed = run.seed
     step(CHANCES_STAGES[1])
     try:
@@ -320,7 +329,7 @@ def run_season_chances(
         run = access_run(session, actor, season, run_id)
         draft_only(run)  # published while the seasons were simulated
         by_candidate = {row[0]: row for row in chances.candidate_rows}
-        ids: dict[str, int] = run.inputs_snapshot["candidate_ids"]
+        ids: dict[str, int] = snapshot["candidate_ids"]
         external = {v: k for k, v in ids.items()}
         for placement in repo.placements(session, run.id):
             found = by_candidate.get(external.get(placement.candidate_id, ""))
@@ -358,7 +367,8 @@ def withdraw_candidates(
             raise StaleError(
                 Message(N_("Publish a match first: withdrawals are handled after publication."))
             )
-        files = season_files(parent.inputs_snapshot, label=_label(season))
+        snapshot = repo.run_inputs(session, parent)
+        files = season_files(snapshot, label=_label(season))
         earlier = RunSummary.model_validate(parent.summary).withdrawn
         try:
             up = upgrade_from(
@@ -378,10 +388,10 @@ def withdraw_candidates(
             season,
             kind="upgrade",
             parent=parent,
-            snapshot=parent.inputs_snapshot,
+            snapshot=snapshot,
             summary=summary,
             placements=up.placements,
-            waiting=alternate_rows(up.indexed, result),
-            explanations=_explanations(explain_run(up.indexed, result)),
+            outcome=(up.indexed, result),
+            reasons=_packed(up.indexed, run_reasons(up.indexed, result), snapshot),
         )
         return review_of(session, season, row)

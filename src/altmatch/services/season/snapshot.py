@@ -8,8 +8,7 @@ have changed, and anyone can check what a published run was computed from.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -69,21 +68,25 @@ def snapshot_season(session: Session, season: SeasonRow) -> dict[str, Any]:
         if p.candidate_a_id in external and p.candidate_b_id in external
     ]
     return {
-        "requests": [_plain(asdict(r)) for r in requests],
-        "candidates": [_plain(asdict(c)) for c in candidates],
+        "requests": [_plain(r) for r in requests],
+        "candidates": [_plain(c) for c in candidates],
         "couples": couples,
         "request_ids": {r.external_id: r.id for r in request_rows},
         "candidate_ids": {c.external_id: c.id for c in candidate_rows},
     }
 
 
-def _plain(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in record.items()}
+def _plain(record: RequestRecord | CandidateRecord) -> dict[str, Any]:
+    """The record's fields as JSON values (flat records: no deep copy as `asdict` makes)."""
+    out: dict[str, Any] = {}
+    for field in fields(record):
+        value = getattr(record, field.name)
+        out[field.name] = list(value) if isinstance(value, tuple) else value
+    return out
 
 
 def snapshot_sha256(snapshot: dict[str, Any]) -> str:
-    text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(repo.canonical_json(snapshot).encode()).hexdigest()
 
 
 def season_files(snapshot: dict[str, Any], *, label: str) -> SeasonFiles:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from altmatch.cli import app
 
 EXAMPLES = Path(__file__).parents[4] / "examples"
-OUTPUTS = ["alternates.csv", "explanations.jsonl", "placements.csv", "summary.json"]
+OUTPUTS = ["alternates.csv", "explanations.jsonl", "placements.csv", "summary.json", "why_not.csv"]
 runner = CliRunner()
 
 
@@ -62,6 +62,42 @@ def test_a_match_writes_the_four_outputs_and_prints_a_summary(season: Path, tmp_
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["seed"] == 7 and summary["stability"]["stable"] is True
     assert "Candidates placed" in stdout and "stable" in stdout and "Seed" in stdout
+
+
+def test_the_reasons_table_has_a_row_per_request_above_each_outcome(
+    season: Path, tmp_path: Path
+) -> None:
+    assert match(season, tmp_path / "out")[0] == 0
+    table = rows(tmp_path / "out" / "why_not.csv")
+    lines = (tmp_path / "out" / "explanations.jsonl").read_text().splitlines()
+    counted = {e["candidate_id"]: e["why_not_rows"] for e in map(json.loads, lines[:12])}
+    assert {c: sum(r["candidate_id"] == c for r in table) for c in counted} == counted
+    jlpt = next(r for r in table if r["candidate_id"] == "C02" and r["request_id"] == "KOB-JHS")
+    assert (jlpt["reason"], jlpt["requirements"], jlpt["cutoff_rank"]) == (
+        "hard_requirement",
+        "min_jlpt",
+        "",
+    )
+
+
+def test_alternates_lists_each_requests_first_twenty_unless_asked_for_more(
+    tmp_path: Path,
+) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    (many / "requests.csv").write_text("request_id,capacity,boe,prefecture\nR1,1,A,Hyogo\n")
+    people = "".join(f"C{i:02d},Hyogo\n" for i in range(30))
+    (many / "candidates.csv").write_text("candidate_id,preferred_prefectures\n" + people)
+
+    assert match(many, tmp_path / "first")[0] == 0
+    assert match(many, tmp_path / "all", "--alternates", "0")[0] == 0
+    assert match(many, tmp_path / "five", "--alternates", "5")[0] == 0
+
+    first = rows(tmp_path / "first" / "alternates.csv")
+    assert [int(r["position"]) for r in first] == list(range(1, 21))
+    every = rows(tmp_path / "all" / "alternates.csv")
+    assert len(every) == 29 and every[:20] == first  # the same order, cut after 20
+    assert rows(tmp_path / "five" / "alternates.csv") == first[:5]
 
 
 def test_the_same_seed_gives_byte_identical_outputs(season: Path, tmp_path: Path) -> None:

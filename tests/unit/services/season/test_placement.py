@@ -11,13 +11,19 @@ from altmatch.engine import ENGINE_VERSION
 from altmatch.io import outputs
 from altmatch.io.season_files import SeasonFiles, load_season_files
 from altmatch.services.season.placement import (
+    MatchRun,
     PlacementError,
+    alternate_rows,
     run_match,
     run_upgrade,
     save_match,
     save_upgrade,
 )
-from altmatch.services.season.placement_report import CandidateExplanation, RequestCutoff
+from altmatch.services.season.placement_report import (
+    CandidateExplanation,
+    RequestCutoff,
+    candidate_explanations,
+)
 
 EXAMPLE = Path(__file__).parents[4] / "examples" / "season"
 SEED = 2026  # in the example, C03 ties C04 for Kobe's last elementary place and loses the draw
@@ -28,11 +34,14 @@ def example() -> SeasonFiles:
     return load_season_files(EXAMPLE)
 
 
-def explanation(run_explanations: object, cid: str) -> CandidateExplanation:
-    for e in run_explanations:  # type: ignore[attr-defined]
-        if isinstance(e, CandidateExplanation) and e.candidate_id == cid:
-            return e
-    raise AssertionError(cid)
+def explanations(run: MatchRun) -> list[CandidateExplanation]:
+    """Each candidate's explanation, checked against the documented model."""
+    found = candidate_explanations(run.indexed, run.result, run.reasons)
+    return [CandidateExplanation.model_validate(e) for e in found]
+
+
+def explanation(run: MatchRun, cid: str) -> CandidateExplanation:
+    return next(e for e in explanations(run) if e.candidate_id == cid)
 
 
 def write(folder: Path, **files: str) -> Path:
@@ -56,28 +65,28 @@ def test_a_lost_tie_is_explained_with_the_cutoff_the_rank_and_the_lottery(
     example: SeasonFiles,
 ) -> None:
     run = run_match(example, SEED)
-    c03 = explanation(run.explanations, "C03")
+    c03 = explanation(run, "C03")
     assert not c03.outcome.placed
     kobe = c03.why_not[0]
     assert kobe["request_id"] == "KOB-ES" and kobe["reason"] == "filled"
     assert (kobe["cutoff_rank"], kobe["your_rank"], kobe["lost_lottery"]) == (3, 3, True)
-    assert "tie broken by the lottery (seed 2026) against you" in kobe["text"]
 
 
 def test_a_failed_hard_requirement_is_named_in_the_explanation(example: SeasonFiles) -> None:
-    c02 = explanation(run_match(example, SEED).explanations, "C02")
+    c02 = explanation(run_match(example, SEED), "C02")
     reasons = {w["request_id"]: w for w in c02.why_not}
     assert reasons["TYO-MIX"]["reason"] == "hard_requirement"
     assert reasons["TYO-MIX"]["requirements"] == ["driving_licence"]
-    assert reasons["KOB-JHS"]["text"] == (
-        "KOB-JHS (Kobe City BoE) requires JLPT N4 or higher (you have N5)."
-    )
+    assert reasons["KOB-JHS"]["requirements"] == ["min_jlpt"]
     assert [w["choice"] for w in c02.why_not] == [1, 2, 3]  # every request above the outcome
 
 
 def test_each_request_gets_its_cutoff(example: SeasonFiles) -> None:
     run = run_match(example, SEED)
-    cutoffs = {e.request_id: e for e in run.explanations if isinstance(e, RequestCutoff)}
+    lines = [json.loads(line) for line in run.explanation_lines()]
+    cutoffs = {
+        e["request_id"]: RequestCutoff.model_validate(e) for e in lines if e["kind"] == "request"
+    }
     assert cutoffs["KOB-ES"].cutoff_rank == 3 and cutoffs["KOB-ES"].placed == 2
     assert list(cutoffs) == ["KOB-ES", "KOB-JHS", "TYO-MIX", "NAG-SHS", "NAG-SN"]
 
@@ -105,7 +114,9 @@ def test_no_seed_draws_one_and_records_it(example: SeasonFiles) -> None:
 
 def test_alternates_are_in_the_requests_order(example: SeasonFiles) -> None:
     run = run_match(example, SEED)
-    kobe = [(pos, cid) for rid, pos, cid in run.alternates if rid == "KOB-ES"]
+    kobe = [
+        (pos, cid) for rid, pos, cid in alternate_rows(run.indexed, run.result) if rid == "KOB-ES"
+    ]
     assert kobe == [(1, "C03"), (2, "C02"), (3, "C10")]
 
 
@@ -119,13 +130,10 @@ def test_explicit_ranks_with_ties_and_an_unranked_candidate(tmp_path: Path) -> N
     )
     run = run_match(load_season_files(folder), 5)
     assert (run.summary.candidate_lists, run.summary.request_lists) == ("given", "given")
-    z = explanation(run.explanations, "Z")
-    assert (z.why_not[0]["reason"], z.why_not[0]["text"]) == (
-        "not_ranked",
-        "R1 (A) did not rank you.",
-    )
+    z = explanation(run, "Z")
+    assert (z.why_not[0]["request_id"], z.why_not[0]["reason"]) == ("R1", "not_ranked")
     loser = "Y" if dict((c, r) for c, r, _ in run.placements)["X"] == "R1" else "X"
-    reason = explanation(run.explanations, loser).why_not[0]
+    reason = explanation(run, loser).why_not[0]
     assert reason["lost_lottery"] and reason["cutoff_rank"] == reason["your_rank"] == 1
 
 
@@ -221,6 +229,7 @@ def test_force_replaces_an_existing_output_only_once_the_new_one_is_complete(
         "explanations.jsonl",
         "placements.csv",
         "summary.json",
+        "why_not.csv",
     ]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
@@ -234,9 +243,8 @@ def test_a_couple_kept_apart_by_boe_is_told_so_naming_the_partner(tmp_path: Path
     )
     run = run_match(load_season_files(folder), 1)
     assert [r for _, r, _ in run.placements] == [None, None]  # never at two different BoEs
-    x = explanation(run.explanations, "X").why_not[0]
+    x = explanation(run, "X").why_not[0]
     assert (x["request_id"], x["reason"], x["partner_id"]) == ("R1", "couple", "Y")
-    assert "not with your partner Y placed at the same BoE (Kobe)" in x["text"]
 
 
 def test_requests_reached_only_by_accepting_anywhere_are_summarised_not_listed(
@@ -245,13 +253,11 @@ def test_requests_reached_only_by_accepting_anywhere_are_summarised_not_listed(
     run = run_match(example, SEED)
     lists = run.indexed.lists
     summarised = 0
-    for e in run.explanations:
-        if not isinstance(e, CandidateExplanation):
-            continue
+    for e in explanations(run):
         c = run.indexed.candidate_index[e.candidate_id]
-        stated = lists.stated_lengths[c]
+        stated = int(lists.stated[c])
         assert all(w["choice"] <= stated for w in e.why_not)
-        above = (e.outcome.choice or len(lists.candidate_lists[c]) + 1) - 1
+        above = (e.outcome.choice or len(lists.candidate_list(c)) + 1) - 1
         if e.anywhere is None:
             assert len(e.why_not) == min(above, stated)
             continue
