@@ -7,11 +7,11 @@ it with --json, and the pages render it, so all three always agree.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from altmatch.clock import today_in_japan
-from altmatch.db import Sessions
 from altmatch.domain.advice import Advice, PathAdvice, advise
 from altmatch.domain.direct_hire import Declared
 from altmatch.i18n import label, render
@@ -20,8 +20,13 @@ from altmatch.rulebook.schema import Sourced
 from altmatch.rulebook.vocabulary import Dimension, HiringPath
 from altmatch.services.advice.jet_chance import ChanceOut, jet_chance
 from altmatch.services.advice.profile_input import ProfileInput
-from altmatch.services.direct_hire.postings import PostingLinkOut, postings_for
-from altmatch.services.support.metrics import MeasuredSupportOut, measured_support_by_path
+from altmatch.services.direct_hire.posting_links import PostingLinkOut
+from altmatch.services.support.measured import MeasuredSupportOut
+
+if TYPE_CHECKING:
+    # The database is needed only with `sessions`; `altmatch advise` has none and so loads
+    # neither SQLAlchemy nor the models (issue 16): the functions below import what they use.
+    from altmatch.db import Sessions
 
 
 class FailedRuleOut(BaseModel):
@@ -132,6 +137,8 @@ def link_postings(
 ) -> AdviceOut:
     """Fill the direct-hire path's `postings` with the open postings whose every requirement
     the profile meets (only when the advisor finds direct hire open to the profile)."""
+    from altmatch.services.direct_hire.postings import postings_for
+
     for path in out.paths:
         if path.path is HiringPath.DIRECT_HIRE and path.eligible:
             declared = Declared.from_profile(profile.to_domain())
@@ -149,6 +156,8 @@ def link_measured_support(
     measured figures are shown beside it, because a path-wide median over whoever happens to
     use altmatch is not yet comparable across paths on the rating's 0-5 scale.
     """
+    from altmatch.services.support.metrics import measured_support_by_path
+
     measured = measured_support_by_path(sessions, locale=locale, rulebook=rulebook)
     for path in out.paths:
         path.measured_support = measured.get(path.path)

@@ -10,19 +10,11 @@ range, so the interval shows both season-to-season luck and how little the figur
 
 from __future__ import annotations
 
-import functools
-
-import numpy as np
 from pydantic import BaseModel
 
-from altmatch.engine import build_market
-from altmatch.engine.chances import Uncertainty, estimate_chances
 from altmatch.i18n import N_, Message, render
-from altmatch.rulebook import Rulebook, load_rulebook
-
-SCALE = 4  # simulate a quarter-size season: the same odds, a quarter of the work
-DRAWS = 24  # calibration draws (each a season size and a ratio from the published range)
-RUNS_PER_DRAW = 30
+from altmatch.rulebook import Rulebook
+from altmatch.services.advice.jet_calibration import calibration
 
 
 class ChanceOut(BaseModel):
@@ -37,66 +29,12 @@ class ChanceOut(BaseModel):
     drivers: list[str]
 
 
-@functools.cache
-def _simulate(rulebook_year: int, country: str | None) -> tuple[float, float, float, int]:
-    """(mean, 2.5%, 97.5%, seasons) over calibration draws; cached, as it depends only on the
-    edition and the country's figures."""
-    rulebook = load_rulebook(rulebook_year)
-    jet = rulebook.chances.jet
-    ratio = jet.ratio_for(country or "")
-    model = rulebook.chances.uncertainty
-    uncertainty = Uncertainty(
-        withdrawal=model.withdrawal.value,
-        request_drop=model.request_drop.value,
-        seat_gain=model.seat_gain.value,
-        seat_loss=model.seat_loss.value,
-    )
-    rng = np.random.default_rng(rulebook_year)
-    seats = max(jet.prefectures, jet.new_alts.value // SCALE)
-    capacities = np.full(jet.prefectures, seats // jet.prefectures, dtype=np.int64)
-    capacities[: seats % jet.prefectures] += 1
-    estimates = []
-    total_runs = 0
-    for _ in range(DRAWS):
-        applicants = round(seats * rng.uniform(ratio.low, ratio.high))
-        firsts = np.argsort(rng.random((applicants, jet.prefectures)), axis=1)
-        cand_indptr = np.arange(
-            0, applicants * jet.prefectures + 1, jet.prefectures, dtype=np.int64
-        )
-        cand_indices = firsts.reshape(-1).astype(np.int64)
-        everyone = np.arange(applicants, dtype=np.int64)
-        req_indptr = np.arange(0, applicants * jet.prefectures + 1, applicants, dtype=np.int64)
-        req_indices = np.tile(everyone, jet.prefectures)
-        market = build_market(
-            (cand_indptr, cand_indices),
-            (req_indptr, req_indices),
-            capacities,
-            request_ranks=(req_indptr, np.zeros(len(req_indices), dtype=np.int64)),
-            seed=int(rng.integers(2**62)),
-        )
-        result = estimate_chances(
-            market,
-            uncertainty,
-            runs=RUNS_PER_DRAW,
-            seed=int(rng.integers(2**62)),
-            batch=RUNS_PER_DRAW,
-        )
-        estimates.append(result.placed.sum() / max(result.stayed.sum(), 1))
-        total_runs += result.runs
-    values = np.asarray(estimates)
-    return (
-        float(values.mean()),
-        float(np.quantile(values, 0.025)),
-        float(np.quantile(values, 0.975)),
-        total_runs,
-    )
-
-
 def jet_chance(citizenship: str, rulebook: Rulebook, locale: str) -> ChanceOut:
-    """The estimate for an eligible applicant from `citizenship` (cached per calibration)."""
+    """The estimate for an eligible applicant from `citizenship`, from the edition's shipped
+    calibration (see jet_calibration)."""
     jet = rulebook.chances.jet
     ratio = jet.ratio_for(citizenship)
-    probability, low, high, seasons = _simulate(rulebook.year, ratio.country)
+    found = calibration(rulebook, ratio.country)
     scope = (
         Message(N_("applicants from your country ({country})"), {"country": ratio.country})
         if ratio.country
@@ -134,10 +72,10 @@ def jet_chance(citizenship: str, rulebook: Rulebook, locale: str) -> ChanceOut:
         ),
     ]
     return ChanceOut(
-        probability=round(probability, 3),
-        low=round(low, 3),
-        high=round(high, 3),
-        seasons=seasons,
+        probability=round(found.probability, 3),
+        low=round(found.low, 3),
+        high=round(found.high, 3),
+        seasons=found.seasons,
         applicants_per_place_low=ratio.low,
         applicants_per_place_high=ratio.high,
         drivers=[render(d, locale) for d in drivers],

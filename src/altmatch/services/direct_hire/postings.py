@@ -32,6 +32,7 @@ from altmatch.i18n import N_, Message, label, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.schema import PathInfo, RangePay
 from altmatch.rulebook.vocabulary import HiringPath, Jlpt, SchoolLevel, StatusOfResidence
+from altmatch.services.direct_hire.posting_links import PostingLinkOut
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.bounds import MAX_DB_INT
 from altmatch.services.kernel.errors import RuleError
@@ -146,18 +147,6 @@ class BoePostingsOut(BaseModel):
     benefit_options: list[PostingBenefitOut]
     stage_labels: dict[PostingStage, str]
     postings: list[BoePostingRowOut]
-
-
-class PostingLinkOut(BaseModel):
-    """An open posting a profile qualifies for, as the path advisor links to it."""
-
-    id: int
-    url: str
-    title: str
-    boe: str
-    prefecture: str | None
-    monthly_pay: int
-    closes_on: dt.date
 
 
 def pay_range_out(path: PathInfo) -> PayRangeOut:

@@ -37,6 +37,7 @@ from altmatch.domain.support import CaseOutcome, SupportMetrics, support_metrics
 from altmatch.i18n import N_, Message, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import HiringPath
+from altmatch.services.support.measured import MeasuredSupportOut
 
 EMPLOYER_KINDS = (OrgKind.BOE.value, OrgKind.COMPANY.value)
 
@@ -66,16 +67,6 @@ class SupportMetricsOut(BaseModel):
 
     min_cases_to_show: int
     employers: list[EmployerSupportOut]
-
-
-class MeasuredSupportOut(BaseModel):
-    """Support as measured over every employer's closed cases on one hiring path."""
-
-    cases: int
-    median_first_response_hours: float | None
-    resolved_within_target: float | None
-    reopen_rate: float
-    summary: str  # the figures in one sentence per figure, in the reader's language
 
 
 def employer_support_metrics(
