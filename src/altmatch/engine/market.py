@@ -32,7 +32,6 @@ class Market:
 
     candidate_prefs: CSR
     request_prefs: CSR
-    request_values: IntArray  # position in the request's list, or its rank number (ties)
     capacities: IntArray
     lottery: IntArray  # a permutation of 0..n-1: candidate c's tie-break number, lower wins
     seed: int
@@ -40,6 +39,16 @@ class Market:
     keys: IntArray = field(repr=False)  # per candidate-list entry: the request's key for c
     couples: Couples = ()  # pairs of candidates placed together (same group) or not at all
     request_groups: IntArray | None = None  # the group (BoE) of each request; None: its own
+    request_ranks: IntArray | None = field(default=None, repr=False)  # per request_prefs entry
+
+    @property
+    def request_values(self) -> IntArray:
+        """Per request-list entry: its rank number (ties), or else its position in the list.
+        Derived on demand: the keys already hold it, and matching never needs it."""
+        if self.request_ranks is not None:
+            return self.request_ranks
+        indptr = self.request_prefs[0]
+        return np.arange(indptr[-1], dtype=np.int64) - np.repeat(indptr[:-1], np.diff(indptr))
 
     @property
     def n_candidates(self) -> int:
@@ -88,7 +97,7 @@ class MatchResult:
 
 def draw_lottery(n_candidates: int, seed: int) -> IntArray:
     """One distinct tie-break number per candidate (a seeded permutation, so never a tie)."""
-    return np.random.default_rng(seed).permutation(n_candidates).astype(np.int64)
+    return np.random.default_rng(seed).permutation(n_candidates).astype(np.int64, copy=False)
 
 
 def as_couples(couples: Sequence[tuple[int, int]] | None, n_candidates: int) -> Couples:
@@ -142,32 +151,66 @@ def build_market(
 
     `break_ties=False` leaves ties unbroken (every lottery number 0): only for checking weak
     stability, where a tie never blocks.
+
+    The entries are checked and the keys computed by one compiled pass (`market_keys`); only
+    when it finds a fault do the slower checks run, to name the first faulty entry.
     """
     caps = as_capacities(capacities, rows=len(capacities))
     n_requests = len(caps)
     c_csr = as_csr(candidate_prefs, rows=None, name="candidate_prefs")
     n_candidates = len(c_csr[0]) - 1
     r_csr = as_csr(request_prefs, rows=n_requests, name="request_prefs")
-    check_entries(c_csr, upper=n_requests, name="candidate_prefs", what="request")
-    check_entries(r_csr, upper=n_candidates, name="request_prefs", what="candidate")
-    pairs = as_couples(couples, n_candidates)
-    groups = as_groups(request_groups, n_requests)
+    ranks: IntArray | None = None
+    ranks_fault: ValueError | None = None  # reported after the entries, as it always was
     if request_ranks is not None:
-        ranks_csr = as_csr(request_ranks, rows=n_requests, name="request_ranks")
-        check_values(ranks_csr, r_csr, name="request_ranks")
-        values = ranks_csr[1]
-    else:
-        values = np.arange(len(r_csr[1]), dtype=np.int64) - np.repeat(
-            r_csr[0][:-1], np.diff(r_csr[0])
-        )
+        try:
+            ranks = _ranks(request_ranks, r_csr)
+        except ValueError as exc:
+            ranks_fault = exc
     used_seed = seed if seed is not None else secrets.randbits(63)
     lottery = (
         draw_lottery(n_candidates, used_seed)
         if break_ties
         else np.zeros(n_candidates, dtype=np.int64)
     )
-    has_ties = request_ranks is not None
-    keys = _kernels.entry_keys(
-        c_csr[0], c_csr[1], r_csr[0], r_csr[1], values, max(n_candidates, 1), lottery
+    status, keys = _kernels.market_keys(
+        c_csr[0],
+        c_csr[1],
+        r_csr[0],
+        r_csr[1],
+        r_csr[1] if ranks is None else ranks,
+        ranks is not None,
+        max(n_candidates, 1),
+        lottery,
     )
-    return Market(c_csr, r_csr, values, caps, lottery, used_seed, has_ties, keys, pairs, groups)
+    if status != _kernels.OK:
+        check_entries(c_csr, upper=n_requests, name="candidate_prefs", what="request")
+        check_entries(r_csr, upper=n_candidates, name="request_prefs", what="candidate")
+    pairs = as_couples(couples, n_candidates)
+    groups = as_groups(request_groups, n_requests)
+    if ranks_fault is not None:
+        raise ranks_fault
+    if status != _kernels.OK:
+        if ranks is not None:
+            check_values((r_csr[0], ranks), r_csr, name="request_ranks")
+        raise RuntimeError(f"market_keys reported fault {status}, which no check names")
+    return Market(
+        c_csr,
+        r_csr,
+        caps,
+        lottery,
+        used_seed,
+        request_ranks is not None,
+        keys,
+        pairs,
+        groups,
+        ranks,
+    )
+
+
+def _ranks(request_ranks: Prefs, r_csr: CSR) -> IntArray:
+    """The rank numbers, one per request-list entry (their sign is checked with the keys)."""
+    ranks_csr = as_csr(request_ranks, rows=len(r_csr[0]) - 1, name="request_ranks")
+    if ranks_csr[0] is not r_csr[0] and not np.array_equal(ranks_csr[0], r_csr[0]):
+        raise ValueError("request_ranks: must have exactly one rank per entry of request_prefs")
+    return ranks_csr[1]

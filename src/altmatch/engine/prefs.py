@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,23 +16,36 @@ Prefs = Sequence[Sequence[int]] | tuple[NDArray[np.integer], NDArray[np.integer]
 
 
 def as_csr(prefs: Prefs, *, rows: int | None, name: str) -> CSR:
-    """(indptr, indices) as int64 arrays; lists of lists are packed, CSR pairs checked."""
+    """(indptr, indices) as int64 arrays; lists of lists are packed, CSR pairs checked.
+
+    Contiguous int64 arrays are used as they are, never copied. Lists of lists are packed by
+    NumPy from their lengths and one chained iterator, with no Python loop per entry.
+    """
     if isinstance(prefs, tuple) and len(prefs) == 2 and isinstance(prefs[0], np.ndarray):
         indptr = np.ascontiguousarray(prefs[0], dtype=np.int64)
         indices = np.ascontiguousarray(prefs[1], dtype=np.int64)
         if indptr.ndim != 1 or indices.ndim != 1 or len(indptr) == 0:
             raise ValueError(f"{name}: a CSR pair needs 1-d indptr (len rows+1) and indices")
-        if indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0):
+        if indptr[0] != 0 or indptr[-1] != len(indices) or np.any(indptr[1:] < indptr[:-1]):
             raise ValueError(f"{name}: indptr must start at 0, never decrease, end at len(indices)")
     else:
-        lists = [list(row) for row in prefs]
-        lengths = np.fromiter((len(row) for row in lists), dtype=np.int64, count=len(lists))
-        indptr = np.zeros(len(lists) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        flat = [int(v) for row in lists for v in row]
-        indices = np.asarray(flat, dtype=np.int64) if flat else np.zeros(0, dtype=np.int64)
+        indptr, indices = _pack(prefs)
     if rows is not None and len(indptr) - 1 != rows:
         raise ValueError(f"{name}: expected {rows} lists, got {len(indptr) - 1}")
+    return indptr, indices
+
+
+def _pack(prefs: Sequence[Sequence[int]] | Iterable[Iterable[int]]) -> CSR:
+    lists = prefs if isinstance(prefs, Sequence) else list(prefs)
+    try:
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    except TypeError:  # rows without a length (generators): materialise them once
+        lists = [list(row) for row in lists]
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    indptr = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    total = int(indptr[-1])
+    indices = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=total)
     return indptr, indices
 
 
