@@ -39,7 +39,7 @@ MAX_DERIVED_PAIRS = 50_000_000
 
 _LEVEL_BIT = {level: 1 << i for i, level in enumerate(SchoolLevel)}
 _POPCOUNT = np.array([bin(i).count("1") for i in range(1 << len(SchoolLevel))], dtype=np.int64)
-_REQUIREMENT_BIT = {
+REQUIREMENT_BITS = {  # how SeasonLists.unmet_bits names each requirement
     Requirement.DRIVING_LICENCE: 1,
     Requirement.MIN_JLPT: 2,
     Requirement.MIN_TEACHING_YEARS: 4,
@@ -172,10 +172,10 @@ class _Arrays:
             + w[3] * FIT_SCALE * self.c_licence[c]
         )
         unmet = (
-            _REQUIREMENT_BIT[Requirement.DRIVING_LICENCE]
+            REQUIREMENT_BITS[Requirement.DRIVING_LICENCE]
             * (self.r_licence[r] & (1 - self.c_licence[c]))
-            + _REQUIREMENT_BIT[Requirement.MIN_JLPT] * (self.c_jlpt[c] < self.r_min_jlpt[r])
-            + _REQUIREMENT_BIT[Requirement.MIN_TEACHING_YEARS]
+            + REQUIREMENT_BITS[Requirement.MIN_JLPT] * (self.c_jlpt[c] < self.r_min_jlpt[r])
+            + REQUIREMENT_BITS[Requirement.MIN_TEACHING_YEARS]
             * (self.c_years[c] < self.r_min_years[r])
         )
         return fit.astype(np.int64), unmet.astype(np.int64)
@@ -183,7 +183,7 @@ class _Arrays:
 
 def requirements_of(bits: int) -> tuple[Requirement, ...]:
     """The requirements named by `SeasonLists.unmet_bits` bits."""
-    return tuple(req for req, bit in _REQUIREMENT_BIT.items() if bits & bit)
+    return tuple(req for req, bit in REQUIREMENT_BITS.items() if bits & bit)
 
 
 def _csr(lengths: Int64s, values: Int64s) -> Csr:

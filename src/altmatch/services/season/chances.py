@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from altmatch import __version__
+from altmatch.domain.season_lists import REQUIREMENT_BITS
 from altmatch.engine import ENGINE_VERSION, build_market
 from altmatch.engine.chances import (
     ChanceResult,
@@ -197,15 +198,16 @@ def _main_reason(indexed: IndexedSeason, c: int, probability: float, cutoffs: np
     if probability >= SURE:
         return ""
     lists, requests = indexed.lists, indexed.season.requests
-    own = lists.candidate_list(c).tolist()
-    if not own:
+    lo, hi = int(lists.candidate_prefs[0][c]), int(lists.candidate_prefs[0][c + 1])
+    if hi == lo:
         return "no request matches their preferences and they do not accept anywhere"
-    unmet = [lists.unmet(c, k) for k in range(len(own))]
-    ineligible = [u for u in unmet if u]
-    if len(ineligible) == len(own):
-        common = Counter(req.value for u in ineligible for req in u).most_common(1)[0][0]
-        return f"ineligible for all {len(own)} listed requests (most often: {common})"
-    first = next(r for r, u in zip(own, unmet, strict=True) if not u)
+    bits = lists.unmet_bits[lo:hi]
+    eligible = np.flatnonzero(bits == 0)
+    listed, ineligible = hi - lo, hi - lo - len(eligible)
+    if not len(eligible):
+        common = _most_common_requirement(bits)
+        return f"ineligible for all {listed} listed requests (most often: {common})"
+    first = int(lists.candidate_prefs[1][lo + eligible[0]])
     members, ranks = lists.request_list(first)
     found = np.flatnonzero(members == c)
     if len(found):
@@ -216,12 +218,24 @@ def _main_reason(indexed: IndexedSeason, c: int, probability: float, cutoffs: np
                 f"out-ranked at first eligible choice {requests[first].id}: "
                 f"rank {rank} against an expected cut-off of {cutoff + 1:.1f}"
             )
-    suffix = (
-        f"; ineligible for {len(ineligible)} of {len(own)} listed requests" if ineligible else ""
-    )
-    if len(own) <= 3:
-        return f"short list: only {len(own)} acceptable requests{suffix}"
+    suffix = f"; ineligible for {ineligible} of {listed} listed requests" if ineligible else ""
+    if listed <= 3:
+        return f"short list: only {listed} acceptable requests{suffix}"
     return f"competition at the requests listed{suffix}"
+
+
+def _most_common_requirement(bits: np.ndarray) -> str:
+    """The requirement failed at the most of these entries (on a tie, the one failed first,
+    reading the entries in order and each entry's requirements in their fixed order)."""
+    best: tuple[int, int, str] | None = None
+    for order, (requirement, bit) in enumerate(REQUIREMENT_BITS.items()):
+        failed = np.flatnonzero(bits & bit)
+        if not len(failed):
+            continue
+        key = (-len(failed), int(failed[0]) * len(REQUIREMENT_BITS) + order, requirement.value)
+        best = key if best is None or key < best else best
+    assert best is not None
+    return best[2]
 
 
 def _request_rows(
@@ -250,13 +264,16 @@ def _outcomes(indexed: IndexedSeason, result: ChanceResult) -> list[str]:
         by_request: dict[str, float] = {}
         by_prefecture: dict[str, float] = defaultdict(float)
         by_rank: dict[int, float] = {}
-        for k, r in enumerate(lists.candidate_list(c).tolist()):
-            hits = int(result.entry_hits[offsets[c] + k])
-            if hits:
-                share = hits / stayed
-                by_request[requests[r].id] = round(share, 4)
-                by_prefecture[requests[r].prefecture] += share
-                by_rank[k + 1] = round(share, 4)
+        lo = int(offsets[c])
+        hit = np.flatnonzero(result.entry_hits[lo : offsets[c + 1]])
+        counts = result.entry_hits[lo + hit].tolist()
+        for k, r, hits in zip(
+            hit.tolist(), lists.candidate_prefs[1][lo + hit].tolist(), counts, strict=True
+        ):
+            share = hits / stayed
+            by_request[requests[r].id] = round(share, 4)
+            by_prefecture[requests[r].prefecture] += share
+            by_rank[k + 1] = round(share, 4)
         lines.append(
             json.dumps(
                 {
