@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import LargeBinary, SQLColumnExpression, delete, func, insert, select
+from sqlalchemy import LargeBinary, Row, SQLColumnExpression, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from altmatch.db.models import (
@@ -72,6 +72,30 @@ def candidates(
     """In import order (the order the engine sees them in); the first `limit` when given."""
     query = select(SeasonCandidate).where(SeasonCandidate.season_id == season_id)
     return list(session.scalars(query.order_by(SeasonCandidate.id).limit(limit)))
+
+
+def match_inputs(session: Session, season_id: int) -> list[Row[Any]]:
+    """What a match reads of each candidate still in the season (not withdrawn), in import
+    order, as plain rows: loading thousands of whole objects costs more than the match."""
+    c = SeasonCandidate
+    query = (
+        select(
+            c.id,
+            c.external_id,
+            c.jlpt,
+            c.teaching_years,
+            c.driving_licence,
+            c.school_experience,
+            c.interview_score,
+            c.preferred_prefectures,
+            c.preferred_area,
+            c.preferred_school_levels,
+            c.accepts_anywhere,
+        )
+        .where(c.season_id == season_id, c.stage != "withdrawn")
+        .order_by(c.id)
+    )
+    return list(session.execute(query))
 
 
 def candidates_per_stage(session: Session, season_id: int) -> dict[str, int]:

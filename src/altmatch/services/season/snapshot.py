@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from altmatch.db import season as repo
 from altmatch.db.models import SeasonRow
-from altmatch.domain.application import ApplicationStage
 from altmatch.io.season_files import CandidateRecord, RequestRecord, SeasonFiles, SourceFile
 from altmatch.rulebook.vocabulary import Jlpt
 
@@ -43,9 +42,7 @@ def snapshot_season(session: Session, season: SeasonRow) -> dict[str, Any]:
         )
         for r in request_rows
     ]
-    candidate_rows = [
-        c for c in repo.candidates(session, season.id) if c.stage != ApplicationStage.WITHDRAWN
-    ]
+    candidate_rows = repo.match_inputs(session, season.id)  # withdrawn candidates left out
     candidates = [
         CandidateRecord(
             id=c.external_id,
