@@ -242,8 +242,11 @@ class _Writer:
             out["requirements"] = list(requirements_of(int(self.reasons.unmet[row])))
         return out
 
-    def candidate(self, c: int, placed_at: Request | None, choice: int | None) -> dict[str, object]:
-        """The candidate's `CandidateExplanation` as a plain dict (the file's line)."""
+    def candidate(
+        self, c: int, placed_at: Request | None, choice: int | None, *, listed: bool = True
+    ) -> dict[str, object]:
+        """The candidate's `CandidateExplanation` as a plain dict; with `listed` False, its
+        reasons are counted (`why_not_rows`) rather than written out, as in the file."""
         reasons = self.reasons
         lo, hi = int(reasons.why.indptr[c]), int(reasons.stated_end[c])
         return {
@@ -256,7 +259,11 @@ class _Writer:
                 "choice": choice,
             },
             "text": outcome_text(placed_at, choice, int(reasons.list_lengths[c])),
-            "why_not": [self.why_not(c, row, k) for k, row in enumerate(range(lo, hi), 1)],
+            **(
+                {"why_not": [self.why_not(c, row, k) for k, row in enumerate(range(lo, hi), 1)]}
+                if listed
+                else {"why_not_rows": hi - lo}
+            ),
             "anywhere": self.anywhere(c),
         }
 
@@ -293,15 +300,16 @@ def anywhere_text(total: int, filled: int, not_ranked: int, hard: int, couple: i
 
 
 def candidate_explanations(
-    indexed: IndexedSeason, result: MatchResult, reasons: RunReasons
+    indexed: IndexedSeason, result: MatchResult, reasons: RunReasons, *, listed: bool = True
 ) -> Iterator[dict[str, object]]:
-    """Each candidate's `CandidateExplanation` as a plain dict, in file order."""
+    """Each candidate's `CandidateExplanation` as a plain dict, in file order (see
+    `_Writer.candidate` for `listed`)."""
     requests = indexed.season.requests
     writer = _Writer(indexed, reasons)
     for c, r in enumerate(result.assignment.tolist()):
         placed_at = requests[r] if r >= 0 else None
         choice = int(result.candidate_rank[c]) + 1 if r >= 0 else None
-        yield writer.candidate(c, placed_at, choice)
+        yield writer.candidate(c, placed_at, choice, listed=listed)
 
 
 def explanation_lines(
@@ -312,9 +320,8 @@ def explanation_lines(
     why_not.csv (`why_not_rows`); here `why_not_rows` counts them."""
     season = indexed.season
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    for explanation in candidate_explanations(indexed, result, reasons):
-        rows = explanation.pop("why_not")
-        yield dumps({**explanation, "why_not_rows": len(rows)})  # type: ignore[arg-type]
+    for explanation in candidate_explanations(indexed, result, reasons, listed=False):
+        yield dumps(explanation)
     held = held_per_request(result, len(season.requests))
     for r, request in enumerate(season.requests):
         cutoff = int(reasons.why.cutoffs[r])
