@@ -60,9 +60,10 @@ class Sink:
 
 
 @contextmanager
-def running_sink() -> Iterator[tuple[Sink, int]]:
-    """A sink listening on a free loopback port: (its handler, the port)."""
-    handler = Sink()
+def running_sink(handler: Sink | None = None) -> Iterator[tuple[Sink, int]]:
+    """A sink (`handler`, a plain Sink by default) listening on a free loopback port: (its
+    handler, the port)."""
+    handler = handler or Sink()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -22,13 +21,12 @@ from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from tests.api.helpers import PASSWORD
 from tests.integration.conftest import skip_without_postgres, throwaway_postgres
 from tests.schema_template import SchemaTemplate
 from tests.season_world import build_world, candidates_csv, future_deadline, requests_csv
-from tests.smtp_sink import Sink, free_port
+from tests.smtp_sink import Sink, free_port, running_sink
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, make_engine, session_factory
@@ -57,12 +55,6 @@ class Served:
     season: int
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def database(postgres_unavailable: str | None, schema_template: SchemaTemplate) -> Iterator[str]:
     """One throwaway PostgreSQL database for the module (the served processes share it)."""
@@ -79,7 +71,7 @@ def served(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     engine = make_engine(settings)
     sessions = session_factory(engine)
     build_world(sessions)  # real password hashes: the served processes verify them
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "ALTMATCH_DATA_DIR": str(data_dir),
@@ -265,14 +257,8 @@ def slow_sink() -> Iterator[tuple[Sink, int]]:
             time.sleep(0.02)
             return await super().handle_DATA(server, session, envelope)
 
-    handler = Slow()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    with running_sink(Slow()) as running:
+        yield running
 
 
 def test_sweeps_racing_in_several_processes_send_each_notice_once(

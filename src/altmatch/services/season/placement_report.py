@@ -9,7 +9,7 @@ seeded lottery); a candidate's choice numbers are 1-based positions in their lis
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NotRequired
 
@@ -212,9 +212,53 @@ def run_reasons(indexed: IndexedSeason, result: MatchResult) -> RunReasons:
     )
 
 
+def why_not_entry(
+    request_id: str,
+    choice: int,
+    code: int,
+    *,
+    cutoff: int,
+    value: int,
+    lost_lottery: bool,
+    unmet_bits: int,
+    partner_id: str | None,
+) -> WhyNotOut:
+    """One reason as a reader gets it, with only the keys its code (REPORT_REASONS) has; from
+    a run's arrays (`_Writer`) or from a stored run (services.season.reasons_store) alike."""
+    out = WhyNotOut(request_id=request_id, choice=choice, reason=REPORT_REASONS[code])
+    if code == FILLED:
+        out["cutoff_rank"] = cutoff if cutoff >= 0 else None
+        out["your_rank"] = value
+        if lost_lottery:
+            out["lost_lottery"] = True
+    elif code == COUPLE:
+        out["your_rank"] = value
+        out["partner_id"] = partner_id
+    elif code == HARD_REQUIREMENT:
+        out["requirements"] = list(requirements_of(unmet_bits))
+    return out
+
+
+def anywhere_summary(tail: Sequence[int], closest: WhyNotOut | None) -> dict[str, object] | None:
+    """The accepts-anywhere tail counted by reason (`tail`, in REPORT_REASONS order), with the
+    filled request that came closest; None when there is no tail."""
+    total = sum(tail)
+    if not total:
+        return None
+    filled, not_ranked, hard, couple = tail
+    return {
+        "requests": total,
+        "filled": filled,
+        "not_ranked": not_ranked,
+        "hard_requirement": hard,
+        "couple": couple,
+        "closest": closest,
+        "text": anywhere_text(total, filled, not_ranked, hard, couple),
+    }
+
+
 class _Writer:
-    """Writes each candidate's explanation from `RunReasons`. A season repeats the same few
-    sentences many times, so each is written once; the models are built unvalidated (their
+    """Writes each candidate's explanation from `RunReasons` as plain dicts, unvalidated (their
     inputs are the engine's)."""
 
     def __init__(self, indexed: IndexedSeason, reasons: RunReasons) -> None:
@@ -222,25 +266,18 @@ class _Writer:
         self.request_ids = [r.id for r in indexed.season.requests]
 
     def why_not(self, c: int, row: int, choice: int) -> WhyNotOut:
-        why, code = self.reasons.why, int(self.reasons.code[row])
-        out = WhyNotOut(
-            request_id=self.request_ids[int(why.request[row])],
-            choice=choice,
-            reason=REPORT_REASONS[code],
+        why = self.reasons.why
+        p = self.indexed.partner.get(c)
+        return why_not_entry(
+            self.request_ids[int(why.request[row])],
+            choice,
+            int(self.reasons.code[row]),
+            cutoff=int(why.cutoff[row]),
+            value=int(why.value[row]),
+            lost_lottery=bool(why.lost_lottery[row]),
+            unmet_bits=int(self.reasons.unmet[row]),
+            partner_id=self.indexed.season.candidates[p].id if p is not None else None,
         )
-        if code == FILLED:
-            cut = int(why.cutoff[row])
-            out["cutoff_rank"] = cut if cut >= 0 else None
-            out["your_rank"] = int(why.value[row])
-            if why.lost_lottery[row]:
-                out["lost_lottery"] = True
-        elif code == COUPLE:
-            p = self.indexed.partner.get(c)
-            out["your_rank"] = int(why.value[row])
-            out["partner_id"] = self.indexed.season.candidates[p].id if p is not None else None
-        elif code == HARD_REQUIREMENT:
-            out["requirements"] = list(requirements_of(int(self.reasons.unmet[row])))
-        return out
 
     def candidate(
         self, c: int, placed_at: Request | None, choice: int | None, *, listed: bool = True
@@ -268,24 +305,11 @@ class _Writer:
         }
 
     def anywhere(self, c: int) -> dict[str, object] | None:
-        tail = self.reasons.tail[c]
-        total = int(tail.sum())
-        if not total:
-            return None
-        filled, not_ranked, hard, couple = (int(n) for n in tail)
         row = int(self.reasons.closest[c])
         closest = None
         if row >= 0:
             closest = self.why_not(c, row, row - int(self.reasons.why.indptr[c]) + 1)
-        return {
-            "requests": total,
-            "filled": filled,
-            "not_ranked": not_ranked,
-            "hard_requirement": hard,
-            "couple": couple,
-            "closest": closest,
-            "text": anywhere_text(total, filled, not_ranked, hard, couple),
-        }
+        return anywhere_summary([int(n) for n in self.reasons.tail[c]], closest)
 
 
 def anywhere_text(total: int, filled: int, not_ranked: int, hard: int, couple: int) -> str:

@@ -23,15 +23,12 @@ from sqlalchemy.orm import Session
 
 from altmatch.db import season as repo
 from altmatch.db.models import RunPlacement, SeasonCandidate
-from altmatch.domain.season_lists import requirements_of
 from altmatch.services.season.placement_index import IndexedSeason
 from altmatch.services.season.placement_report import (
-    COUPLE,
-    FILLED,
-    REPORT_REASONS,
     RunReasons,
-    anywhere_text,
+    anywhere_summary,
     outcome_sentence,
+    why_not_entry,
 )
 
 FORMAT = 1
@@ -135,48 +132,26 @@ def explanation_of(
     def reason(row: np.void, k: int) -> dict[str, Any]:
         request_id, boe, boe_ja = requests.get(int(row["request"]), ("", "", ""))
         flags = int(row["flags"])
-        code = flags & 3
-        out: dict[str, Any] = {
-            "request_id": request_id,
-            "boe": boe,
-            "boe_ja": boe_ja,
-            "choice": k,
-            "reason": REPORT_REASONS[code],
-        }
-        if code == FILLED:
-            cut = int(row["cutoff"])
-            out["cutoff_rank"] = cut if cut >= 0 else None
-            out["your_rank"] = int(row["value"])
-            if flags & 4:
-                out["lost_lottery"] = True
-        elif code == COUPLE:
-            out["your_rank"] = int(row["value"])
-            out["partner_id"] = partner
-        elif flags >> 3:
-            out["requirements"] = list(requirements_of(flags >> 3))
-        return out
+        entry = why_not_entry(
+            request_id,
+            k,
+            flags & 3,
+            cutoff=int(row["cutoff"]),
+            value=int(row["value"]),
+            lost_lottery=bool(flags & 4),
+            unmet_bits=flags >> 3,
+            partner_id=partner,
+        )
+        return {**entry, "boe": boe, "boe_ja": boe_ja}
 
-    total = sum(stored.tail)
-    anywhere = None
-    if total:
-        filled, not_ranked, hard, couple = stored.tail
-        anywhere = {
-            "requests": total,
-            "filled": filled,
-            "not_ranked": not_ranked,
-            "hard_requirement": hard,
-            "couple": couple,
-            "closest": (
-                reason(stored.closest[0], stored.closest_choice)
-                if stored.closest is not None
-                else None
-            ),
-            "text": anywhere_text(total, filled, not_ranked, hard, couple),
-        }
+    closest = stored.closest
     return {
         "text": _outcome_text(requests, placed_at, choice, stored.list_length),
         "why_not": [reason(row, k) for k, row in enumerate(stored.rows, 1)],
-        "anywhere": anywhere,
+        "anywhere": anywhere_summary(
+            stored.tail,
+            reason(closest[0], stored.closest_choice) if closest is not None else None,  # type: ignore[arg-type]
+        ),
     }
 
 
