@@ -157,6 +157,15 @@ def test_the_link_page_speaks_the_language_of_its_mail(client: TestClient) -> No
     assert page.status_code == 200 and "メールアドレスの確認" in page.text
     assert "アカウントを設定し直す" in page.text
 
+    # Switching language keeps the link's token: the English page is the same link's page.
+    english = re.search(r'<a href="([^"]+)" hreflang="en"', page.text)
+    assert english, "no English link in the header"
+    href = html.unescape(english.group(1))
+    token = latest_token(client, "kenji@example.jp")
+    assert f"token={token}" in href and href.endswith("lang=en") and "lang=ja" not in href
+    switched = client.get("/verify-email" + href)
+    assert 'id="set-up-form"' in switched.text and "Confirm your e-mail address" in switched.text
+
 
 def test_setting_an_account_up_through_a_link_is_under_the_login_csrf_check(
     client: TestClient,

@@ -411,3 +411,29 @@ def test_the_advisor_shows_no_postings_when_direct_hire_is_not_open(
     assert not direct["eligible"] and direct["postings"] == []
     page = client.post("/advisor", data=newcomer, headers=SAME_ORIGIN)
     assert 'id="matching-postings"' not in page.text
+
+
+def test_an_account_whose_address_is_unconfirmed_cannot_apply_until_it_is(
+    client: TestClient, accounts: dict[str, str], sessions: Sessions
+) -> None:
+    """A BoE writes to and may hire an applicant at the account's address (issue 15, item 3)."""
+    from altmatch.db.models import User
+
+    posting = _create(client, accounts["boe"])["id"]
+    with sessions.begin() as session:
+        session.execute(
+            update(User).where(User.email == accounts["candidate"]).values(email_verified_at=None)
+        )
+    refused = _apply(client, accounts["candidate"], posting, QUALIFIED)
+    assert refused.status_code == 422, refused.text
+    assert "Confirm your e-mail address" in refused.text
+    good = {"alt_years": "3", "jlpt": "N2", "residence": "japan", "status_of_residence": ""}
+    page = client.post(f"/postings/{posting}/apply?lang=ja", data=good, headers=SAME_ORIGIN)
+    assert page.status_code == 422 and "メールアドレスを確認" in page.text
+    assert client.get("/api/v1/me/applications").json()["applications"] == []
+
+    proven = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with sessions.begin() as session:
+        owner = update(User).where(User.email == accounts["candidate"])
+        session.execute(owner.values(email_verified_at=proven))
+    assert _apply(client, accounts["candidate"], posting, QUALIFIED).status_code == 201

@@ -325,6 +325,7 @@ def apply_to_posting(
     require(actor, Permission.POSTING_APPLY)
     try:
         with sessions.begin() as session:
+            _require_confirmed_address(session, actor)
             row = access_open_posting(session, posting_id, today or today_in_japan())
             unmet = _unmet(row, application.to_domain())
             if unmet:
@@ -346,6 +347,22 @@ def apply_to_posting(
             return _my_out(session, app, locale)
     except IntegrityError as exc:  # the same applicant, applying twice at once
         raise _duplicate() from exc
+
+
+def _require_confirmed_address(session: Session, actor: Actor) -> None:
+    """A BoE writes to an applicant at the account's address and may hire them: that address
+    must be proven first, or anyone could apply in someone else's name."""
+    user = session.get(User, actor.own_user_id())
+    if user is None or user.email_verified_at is None:
+        raise RuleError(
+            Message(
+                N_(
+                    "Confirm your e-mail address before you apply: follow the link we sent "
+                    "you, or ask for a new one on your account page."
+                )
+            ),
+            "form",
+        )
 
 
 def _existing(session: Session, posting_id: int, user_id: int) -> bool:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from babel.dates import format_date, format_datetime
@@ -107,6 +108,13 @@ _templates.env.globals.update(
 )
 
 
+def _language_hrefs(request: Request) -> dict[str, str]:
+    """The header's language links: only `lang` changes, so a page opened from a mailed link
+    (its token) or with a search keeps them when the reader switches language."""
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+    return {code: "?" + urlencode([*kept, ("lang", code)]) for code in LOCALES}
+
+
 def render_page(
     request: Request,
     name: str,
@@ -122,6 +130,7 @@ def render_page(
     base = {
         "locale": locale,
         "locales": LOCALES,
+        "language_hrefs": _language_hrefs(request),
         "version": __version__,
         "current_user": signed_in_user(request),
     }
