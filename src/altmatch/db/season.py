@@ -282,7 +282,9 @@ def placements(
     return list(session.scalars(query.order_by(RunPlacement.id)))
 
 
-Outcome = tuple[int, int | None, int | None, float | None, float | None, float | None]
+Outcome = tuple[
+    int, int | None, int | None, int | None, int | None, float | None, float | None, float | None
+]
 
 
 def outcome_count(session: Session, run_id: int) -> int:
@@ -292,17 +294,31 @@ def outcome_count(session: Session, run_id: int) -> int:
 
 def outcomes(session: Session, run_id: int, limit: int | None = None) -> list[Outcome]:
     """The run's placements (the first `limit` when given) as plain values, in placement order:
-    (candidate, request, candidate rank, chance, chance low, chance high)."""
+    (candidate, request, candidate rank, first alternate request, its position, chance,
+    chance low, chance high)."""
     query = select(
         RunPlacement.candidate_id,
         RunPlacement.request_id,
         RunPlacement.candidate_rank,
+        RunPlacement.alternate_request_id,
+        RunPlacement.alternate_position,
         RunPlacement.chance,
         RunPlacement.chance_low,
         RunPlacement.chance_high,
     ).where(RunPlacement.run_id == run_id)
     rows = session.execute(query.order_by(RunPlacement.id).limit(limit))
-    return [(c, r, rank, chance, low, high) for c, r, rank, chance, low, high in rows]
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def first_places(session: Session, run_id: int) -> dict[int, tuple[int, int]]:
+    """(request row id, position) of each waiting candidate's first alternate place in the run,
+    by candidate row id (RunPlacement.alternate_request_id and alternate_position)."""
+    query = select(
+        RunPlacement.candidate_id,
+        RunPlacement.alternate_request_id,
+        RunPlacement.alternate_position,
+    ).where(RunPlacement.run_id == run_id, RunPlacement.alternate_request_id.is_not(None))
+    return {c: (r, p) for c, r, p in session.execute(query) if r is not None and p is not None}
 
 
 def placed_at(
@@ -354,11 +370,19 @@ def add_run_alternates(
     session: Session,
     run_id: int,
     lists: Iterable[tuple[int, Sequence[int] | NDArray[np.integer]]],
+    *,
+    kept: int,
 ) -> None:
-    """Store each request's alternates: (request row id, candidate row ids best first), one
-    row per request that has any, in one executemany."""
+    """Store each request's alternates, (request row id, candidate row ids best first): how
+    many there are and the first `kept` of them, one row per request that has any, in one
+    executemany."""
     rows = [
-        {"run_id": run_id, "request_id": request_id, "candidate_ids": pack_ids(ids)}
+        {
+            "run_id": run_id,
+            "request_id": request_id,
+            "candidate_ids": pack_ids(ids[:kept]),
+            "length": len(ids),
+        }
         for request_id, ids in lists
         if len(ids)
     ]
@@ -387,6 +411,19 @@ def run_alternates(
         query = query.where(RunAlternateList.request_id.in_(sorted(set(request_ids))))
     rows = session.execute(query.order_by(RunAlternateList.request_id))
     return [(request_id, unpack_ids(bytes(ids))) for request_id, ids in rows]
+
+
+def alternate_lengths(
+    session: Session, run_id: int, request_ids: Collection[int] | None = None
+) -> dict[int, int]:
+    """How many alternates each of the run's requests (all, or `request_ids`) has in all, by
+    request row id; a request nobody waits for is left out."""
+    query = select(RunAlternateList.request_id, RunAlternateList.length).where(
+        RunAlternateList.run_id == run_id
+    )
+    if request_ids is not None:
+        query = query.where(RunAlternateList.request_id.in_(sorted(set(request_ids))))
+    return {r: n for r, n in session.execute(query)}
 
 
 def placement_of(session: Session, run_id: int, candidate_id: int) -> RunPlacement | None:

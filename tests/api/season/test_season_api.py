@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
@@ -23,7 +23,7 @@ from tests.season_world import (
 
 from altmatch.db import Sessions
 from altmatch.db import season as repo
-from altmatch.db.models import MatchRun, RunAlternateList, SeasonRow
+from altmatch.db.models import MatchRun, RunAlternateList, RunPlacement, SeasonRow
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -318,8 +318,8 @@ def test_a_withdrawal_makes_an_upgrade_draft_that_the_coordinator_publishes(
 
 
 def _set_alternates(sessions: Sessions, run_id: int, lists: dict[str, list[str]]) -> None:
-    """Overwrite the run's stored alternates (by external ids) with plain SQL: the store itself
-    changes underneath every reader."""
+    """Overwrite the run's stored alternates (by external ids, whole lists) and the first
+    places they give with plain SQL: the stores themselves change underneath every reader."""
     with sessions.begin() as session:
         run = session.get(MatchRun, run_id)
         assert run is not None
@@ -334,8 +334,28 @@ def _set_alternates(sessions: Sessions, run_id: int, lists: dict[str, list[str]]
                     "run_id": run_id,
                     "request_id": requests[r],
                     "candidate_ids": repo.pack_ids([candidates[c] for c in ids]),
+                    "length": len(ids),
                 }
                 for r, ids in lists.items()
+            ],
+        )
+        first: dict[int, tuple[int, int]] = {}  # lowest position, then the lower request id
+        for r, ids in sorted(lists.items(), key=lambda found: requests[found[0]]):
+            for position, c in enumerate(ids, start=1):
+                if candidates[c] not in first or position < first[candidates[c]][1]:
+                    first[candidates[c]] = (requests[r], position)
+        rows = session.execute(
+            select(RunPlacement.id, RunPlacement.candidate_id).where(RunPlacement.run_id == run_id)
+        ).all()
+        session.execute(
+            update(RunPlacement),
+            [
+                {
+                    "id": row_id,
+                    "alternate_request_id": first.get(c, (None, None))[0],
+                    "alternate_position": first.get(c, (None, None))[1],
+                }
+                for row_id, c in rows
             ],
         )
 

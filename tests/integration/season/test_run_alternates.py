@@ -1,11 +1,14 @@
-"""A run's alternates have one store, `run_alternates` (a row per run and request, its
-candidates' row ids packed best first), on SQLite and PostgreSQL.
+"""A run's alternates, on SQLite and PostgreSQL: each request's first ALTERNATES_STORED in
+`run_alternates` (a row per run and request, its candidates' row ids packed best first, with
+the whole list's length) and each candidate's first place on their `run_placements` row.
 
-A run stores exactly the engine's lists, compactly; every reader (the placements views, the
+A run stores exactly the start of the engine's lists and first places computed from the whole
+lists; deeper lists come back by replaying the run. Every reader (the placements views, the
 run review and its export, publication, a candidate's outcome, the applications export, and
-the upgrade a withdrawal makes) follows that store even when it is changed underneath them; a
-BoE's view reads only the first alternates of its own requests; the migration moves the three
-earlier stores into it and back. Also: the run review lists every outcome as its rows hold it.
+the upgrade a withdrawal makes) follows those stores even when they are changed underneath
+them; a BoE's view reads only the first alternates of its own requests; the migrations move the
+earlier stores into these and back. Also: the run review lists every outcome as its rows hold
+it.
 """
 
 from __future__ import annotations
@@ -19,18 +22,25 @@ from typing import Any
 
 import pytest
 from sqlalchemy import JSON as SAJSON
-from sqlalchemy import Engine, column, delete, event, func, insert, select, table
+from sqlalchemy import Engine, column, delete, event, func, insert, select, table, update
 from sqlalchemy.orm import Session
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, downgrade_database, upgrade_database
 from altmatch.db import season as repo
-from altmatch.db.models import ImmutableRunError, MatchRun, RunAlternateList, SeasonCandidate
+from altmatch.db.models import (
+    ImmutableRunError,
+    MatchRun,
+    RunAlternateList,
+    RunPlacement,
+    SeasonCandidate,
+)
 from altmatch.demo import generate_demo
 from altmatch.demo.seed_database import seed_demo_database
 from altmatch.domain.access import OPERATOR, Actor, Role
 from altmatch.services.accounts.authentication import act_as
 from altmatch.services.season.access import run_out, season_out
+from altmatch.services.season.alternates import ALTERNATES_STORED
 from altmatch.services.season.applications import view_application
 from altmatch.services.season.exports import export_applications
 from altmatch.services.season.placement import alternate_rows, run_match, upgrade_from
@@ -93,17 +103,49 @@ def _stored(sessions: Sessions, run_id: int) -> Lists:
     return {r: [i for (i,) in struct.iter_unpack("<i", packed)] for r, packed in rows}
 
 
+def _stored_first_places(sessions: Sessions, run_id: int) -> dict[int, tuple[int, int]]:
+    query = select(
+        RunPlacement.candidate_id,
+        RunPlacement.alternate_request_id,
+        RunPlacement.alternate_position,
+    ).where(RunPlacement.run_id == run_id, RunPlacement.alternate_request_id.is_not(None))
+    with sessions() as session:
+        return {c: (r, p) for c, r, p in session.execute(query)}
+
+
 def _replace(sessions: Sessions, run_id: int, lists: Lists) -> None:
-    """Overwrite the run's stored alternates with plain SQL (no ORM, so no reader's cache and
-    no immutability listener is involved: the store itself changes)."""
+    """Overwrite the run's stored alternates, whole lists no longer than the stored ones, and
+    its candidates' first places with them, with plain SQL (no ORM, so no reader's cache and
+    no immutability listener is involved: the stores themselves change)."""
+    assert all(len(c) <= ALTERNATES_STORED for c in lists.values())
+    first = _first_places(lists)
     with sessions.begin() as session:
         session.execute(delete(RunAlternateList).where(RunAlternateList.run_id == run_id))
         session.execute(
             insert(RunAlternateList),
             [
-                {"run_id": run_id, "request_id": r, "candidate_ids": struct.pack(f"<{len(c)}i", *c)}
+                {
+                    "run_id": run_id,
+                    "request_id": r,
+                    "candidate_ids": struct.pack(f"<{len(c)}i", *c),
+                    "length": len(c),
+                }
                 for r, c in lists.items()
                 if c
+            ],
+        )
+        rows = session.execute(
+            select(RunPlacement.id, RunPlacement.candidate_id).where(RunPlacement.run_id == run_id)
+        ).all()
+        session.execute(
+            update(RunPlacement),
+            [
+                {
+                    "id": row_id,
+                    "alternate_request_id": first.get(c, (None, None))[0],
+                    "alternate_position": first.get(c, (None, None))[1],
+                }
+                for row_id, c in rows
             ],
         )
 
@@ -151,6 +193,15 @@ def _replayed(sessions: Sessions, run_id: int) -> tuple[tuple[str, int, str], ..
         withdrawn = list(run.summary["withdrawn"])
         up = upgrade_from(files, parent.seed, withdrawn[:-1], withdrawn[-1:], source="replay")
         return tuple(alternate_rows(up.indexed, up.upgrade.result))
+
+
+def _whole(sessions: Sessions, run_id: int, names: Names) -> Lists:
+    """The run's whole lists, replayed, by row ids."""
+    requests, candidates = names.request_ids(), names.candidate_ids()
+    lists: Lists = {}
+    for r, _position, c in _replayed(sessions, run_id):
+        lists.setdefault(requests[r], []).append(candidates[c])
+    return lists
 
 
 def _as_rows(lists: Lists, names: Names) -> list[tuple[str, int, str]]:
@@ -230,28 +281,34 @@ def test_ids_are_packed_four_bytes_each_best_first() -> None:
         repo.unpack_ids(b"\x01\x00\x00")
 
 
-def test_a_run_stores_exactly_the_engines_alternates_in_four_bytes_each(
+def test_a_run_stores_the_start_of_the_engines_lists_and_first_places_from_the_whole(
     sessions: Sessions, drafted: Demo
 ) -> None:
     stored = _stored(sessions, drafted.run_id)
-    engine_rows = _replayed(sessions, drafted.run_id)
+    whole = _whole(sessions, drafted.run_id, _names(sessions, drafted.season_id))
 
-    assert _as_rows(stored, _names(sessions, drafted.season_id)) == list(engine_rows)
-    assert max(len(c) for c in stored.values()) > 50  # deeper than the old rows went
+    assert stored == {r: ids[:ALTERNATES_STORED] for r, ids in whole.items()}
+    assert max(len(c) for c in whole.values()) > ALTERNATES_STORED  # deeper than is stored
+    assert _stored_first_places(sessions, drafted.run_id) == _first_places(whole)
     with sessions() as session:
+        assert repo.alternate_lengths(session, drafted.run_id) == {
+            r: len(ids) for r, ids in whole.items()
+        }
         size = session.scalar(select(func.sum(func.length(RunAlternateList.candidate_ids))))
         assert "alternates" not in MatchRun.__table__.c
-    assert size == 4 * len(engine_rows)
+    assert size == 4 * sum(min(len(ids), ALTERNATES_STORED) for ids in whole.values())
 
 
-def test_the_views_answer_from_the_stored_lists(sessions: Sessions, published: Demo) -> None:
-    lists = _stored(sessions, published.run_id)
+def test_the_views_answer_from_the_stored_lists_and_deeper_from_the_replay(
+    sessions: Sessions, published: Demo
+) -> None:
+    lists = _whole(sessions, published.run_id, _names(sessions, published.season_id))
     for actor in (published.coordinator, *published.boes):
         for shown in (0, 1, 10, 50, 51, 1000, 100_000):
             got = season_placements(sessions, actor, published.season_id, alternates=shown)
             assert got == expected_view(sessions, actor, published.season_id, lists, shown)
     deep = season_placements(sessions, published.coordinator, published.season_id, alternates=1000)
-    assert deep.placements and max(a.position for a in deep.alternates) > 50
+    assert deep.placements and max(a.position for a in deep.alternates) > ALTERNATES_STORED
 
 
 def test_every_reader_follows_the_store_when_it_changes(sessions: Sessions, drafted: Demo) -> None:
@@ -332,12 +389,15 @@ def test_every_reader_follows_the_store_when_it_changes(sessions: Sessions, draf
         sessions, drafted.coordinator, drafted.season_id, [names.candidates[leaving][0]]
     ).run.id
     after = _stored(sessions, upgrade)
-    assert _as_rows(after, names) == list(_replayed(sessions, upgrade))
+    whole_after = _whole(sessions, upgrade, names)
+    assert after == {r: ids[:ALTERNATES_STORED] for r, ids in whole_after.items()}
+    assert _stored_first_places(sessions, upgrade) == _first_places(whole_after)
     with sessions() as session:
         still = {p.candidate_id for p in repo.placements(session, upgrade) if p.request_id}
     waiting_after = {c for ids in after.values() for c in ids}
     late = next(c for c in sorted(names.candidates) if c not in still | waiting_after | {leaving})
-    tail = max(after, key=lambda r: len(after[r]))
+    tail = max((r for r in after if len(after[r]) < ALTERNATES_STORED), key=lambda r: len(after[r]))
+    after = {r: ids[:ALTERNATES_STORED] for r, ids in after.items()}
     after[tail] = [*after[tail], late]
     _replace(sessions, upgrade, after)
     publish_run(sessions, drafted.coordinator, drafted.season_id, upgrade)
@@ -386,13 +446,14 @@ def test_the_migration_moves_the_three_old_stores_into_one_and_back(
 ) -> None:
     before = _stored(sessions, published.run_id)
     names = _names(sessions, published.season_id)
+    whole = _whole(sessions, published.run_id, names)
     engine.dispose()  # no pooled connection may hold a table while it changes
 
     downgrade_database(settings, "j1_import_jobs")
     old = _old_stores(engine, published.run_id)
-    assert old.json == [list(row) for row in _as_rows(before, names)]
-    assert old.first_places == {c: (r, p) for c, (r, p) in _first_places(before).items()}
-    assert old.first_rows == [row for row in _as_rows(before, names) if row[1] <= 50]
+    assert old.json == [list(row) for row in _as_rows(whole, names)]
+    assert old.first_places == {c: (r, p) for c, (r, p) in _first_places(whole).items()}
+    assert old.first_rows == [row for row in _as_rows(whole, names) if row[1] <= 50]
     engine.dispose()
     downgrade_database(settings, "h1_trust")  # and the rows' own migration, down and up
     engine.dispose()
@@ -453,7 +514,7 @@ def test_the_run_review_lists_every_outcome_as_its_rows_hold_it(
     sessions: Sessions, published: Demo
 ) -> None:
     review = review_run(sessions, published.coordinator, published.season_id, published.run_id)
-    first = _first_places(_stored(sessions, published.run_id))
+    first = _first_places(_whole(sessions, published.run_id, _names(sessions, published.season_id)))
 
     with sessions() as session:
         candidates = {c.id: c for c in repo.candidates(session, published.season_id)}

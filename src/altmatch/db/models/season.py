@@ -206,9 +206,14 @@ class MatchRun(Base):
 
 
 class RunPlacement(Base):
-    """One candidate's outcome in a run: where (or nowhere), their choice number, why, and
-    (after chances) their chance with its 95% interval. Where they wait as an alternate is
-    read from the run's RunAlternateList rows, not kept here.
+    """One candidate's outcome in a run: where (or nowhere), their choice number, why, where
+    they would first be called as an alternate, and (after chances) their chance with its 95%
+    interval.
+
+    `alternate_request_id` and `alternate_position` are the candidate's first alternate place:
+    the lowest position over every request's whole list (the earlier request by row id on a
+    tie), computed from the engine's lists when the run is stored, since the run keeps only
+    each request's first ALTERNATES_STORED (RunAlternateList). None: they wait nowhere.
 
     `reasons` packs why (services.season.reasons_store): the requests above the outcome with
     codes and rank numbers, rendered into words in the reader's language when read."""
@@ -223,6 +228,8 @@ class RunPlacement(Base):
     )
     request_id: Mapped[int | None] = mapped_column(ForeignKey("season_requests.id"), index=True)
     candidate_rank: Mapped[int | None]
+    alternate_request_id: Mapped[int | None] = mapped_column(ForeignKey("season_requests.id"))
+    alternate_position: Mapped[int | None]
     reasons: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     chance: Mapped[float | None]
     chance_low: Mapped[float | None]
@@ -231,16 +238,18 @@ class RunPlacement(Base):
 
 class RunAlternateList(Base):
     """One request's alternates in a run, best first: whom the request would call, in this
-    order, if a seat opened. The run's only store of its alternates; the placements views,
-    the run review, publication (who becomes an alternate), a candidate's outcome and the
-    exports all read these rows.
+    order, if a seat opened. `length` counts them all; `candidate_ids` keeps the first
+    ALTERNATES_STORED (services.season.alternates), which is what people read: the views show
+    each request's first ten. Deeper ones are recomputed on demand by replaying the run from
+    its recorded inputs and seed (a run is reproducible by design), and each candidate's first
+    place is kept on their RunPlacement.
 
     `candidate_ids` packs the candidates' row ids (season_candidates.id) as little-endian
-    4-byte integers, the n-th alternate in bytes 4(n-1) to 4n (db.season.pack_ids): the
-    demo's 6,000-candidate season has 1.2 million alternates, 5 MB so, against 40 MB as JSON
-    and 17 to 94 MB as one row each; the first n of a request are read with one substr. A
-    request nobody waits for has no row. The ids are not foreign keys: a candidate row is
-    never deleted while its season, and so the run, exists."""
+    4-byte integers, the n-th alternate in bytes 4(n-1) to 4n (db.season.pack_ids); the first
+    n of a request are read with one substr. The demo's 6,000-candidate season has 1.2 million
+    alternates in all: 4.9 MB a run when every list was kept whole, 0.1 MB now. A request
+    nobody waits for has no row. The ids are not foreign keys: a candidate row is never
+    deleted while its season, and so the run, exists."""
 
     __tablename__ = "run_alternates"
 
@@ -249,6 +258,7 @@ class RunAlternateList(Base):
     )
     request_id: Mapped[int] = mapped_column(ForeignKey("season_requests.id"), primary_key=True)
     candidate_ids: Mapped[bytes] = mapped_column(LargeBinary)
+    length: Mapped[int]
 
 
 class EmploymentContract(Base):

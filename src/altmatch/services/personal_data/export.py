@@ -260,6 +260,8 @@ def _season(session: Session, user: User) -> tuple[list[Section], list[int]]:
     outcomes: list[dict[str, Any]] = []
     runs: dict[int, list[dict[str, Any]]] = {}
     for placement, run, request, boe in repo.published_placements(session, ids):
+        first = placement.alternate_request_id
+        first_at = repo.requests_by_id(session, {first}).get(first) if first else None
         outcome = {
             "application_id": placement.candidate_id,
             "season_id": run.season_id,
@@ -276,6 +278,12 @@ def _season(session: Session, user: User) -> tuple[list[Section], list[int]]:
             "chance_low": placement.chance_low,
             "chance_high": placement.chance_high,
             "explanation": read_explanation(session, placement),
+            "first_alternate_place": {
+                "request_id": first_at.external_id,
+                "position": placement.alternate_position,
+            }
+            if first_at
+            else None,
             "alternate_positions": [],
         }
         outcomes.append(outcome)
@@ -297,7 +305,9 @@ def _season(session: Session, user: User) -> tuple[list[Section], list[int]]:
             ("run_placements", "run_alternates", "match_runs", "season_requests"),
             N_(
                 "Your outcome in each published match run: where you were placed (or not) and "
-                "why, your chance when it was computed, and your place on each alternates list."
+                "why, your chance when it was computed, where you would first be called as an "
+                "alternate, and your place on each request's stored alternates list (its first "
+                "50; deeper places are not kept, they are recomputed when asked for)."
             ),
             outcomes,
         ),
@@ -306,7 +316,8 @@ def _season(session: Session, user: User) -> tuple[list[Section], list[int]]:
 
 
 def _alternate_positions(session: Session, run_id: int, outcomes: list[dict[str, Any]]) -> None:
-    """Add each application's place (1 = called first) on the run's alternates lists."""
+    """Add each application's place (1 = called first) on the run's stored alternates lists
+    (each request's first ALTERNATES_STORED)."""
     wanted = {o["application_id"]: o for o in outcomes}
     places: list[tuple[int, int, int]] = []  # (application, request row, position)
     for request_id, ids in season_repo.run_alternates(session, run_id):

@@ -33,7 +33,6 @@ from altmatch.services.season.access import (
     own_candidate,
     season_out,
 )
-from altmatch.services.season.alternates import first_place_of
 from altmatch.services.season.reasons_store import read_explanation
 
 
@@ -127,8 +126,8 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
         return None
     request = session.get(SeasonRequest, placement.request_id) if placement.request_id else None
     boe = repo.organisations(session, {request.boe_id}).get(request.boe_id) if request else None
-    waits = first_place_of(session, run.id, row.id)
-    alternate = session.get(SeasonRequest, waits[0]) if waits else None
+    waits = placement.alternate_request_id
+    alternate = session.get(SeasonRequest, waits) if waits else None
     explanation = read_explanation(session, placement)
     return OutcomeOut(
         run_id=run.id,
@@ -142,7 +141,7 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
         text=str(explanation.get("text", "")),
         why_not=explanation["why_not"],
         alternate_request_id=alternate.external_id if alternate else None,
-        alternate_position=waits[1] if waits else None,
+        alternate_position=placement.alternate_position,
         anywhere=explanation["anywhere"],
         chance=placement.chance,
         chance_low=placement.chance_low,

@@ -12,7 +12,6 @@ from altmatch.db import season as repo
 from altmatch.domain.access import Actor, Permission, require
 from altmatch.io.export import ExportCell, Format, export_rows
 from altmatch.services.season.access import access_season
-from altmatch.services.season.alternates import first_places
 from altmatch.services.season.requests import list_requests
 
 REQUEST_HEADER = (
@@ -87,12 +86,13 @@ def export_applications(
         season = access_season(session, actor, season_id)
         run = repo.latest_published_run(session, season.id)
         outcomes = {p.candidate_id: p for p in repo.placements(session, run.id)} if run else {}
-        waiting = first_places(session, run.id) if run else {}
         requests = {r.id: r.external_id for r in repo.requests(session, season.id)}
         rows: list[tuple[ExportCell, ...]] = []
         for c in repo.candidates(session, season.id):
             p = outcomes.get(c.id)
-            alt_rid, alt_position = waiting.get(c.id, (None, None)) if p else (None, None)
+            alt_rid, alt_position = (
+                (p.alternate_request_id, p.alternate_position) if p else (None, None)
+            )
             rows.append(
                 (
                     c.external_id,

@@ -22,7 +22,6 @@ from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import StaleError
 from altmatch.services.kernel.locking import stale_guard
 from altmatch.services.season.access import access_run, access_season
-from altmatch.services.season.alternates import first_places
 from altmatch.services.season.applications import change_stage
 from altmatch.services.season.runs import RunReviewOut, draft_only, review_of
 
@@ -74,7 +73,6 @@ def _apply_outcomes(
     """Set every application's stage from `run`, and redo the contracts of those whose
     placement changed since `previous` (all placed candidates for a first publication)."""
     placements = {p.candidate_id: p for p in repo.placements(session, run.id)}
-    waiting = first_places(session, run.id)
     before = {}
     if previous is not None:
         before = {p.candidate_id: p.request_id for p in repo.placements(session, previous.id)}
@@ -90,7 +88,7 @@ def _apply_outcomes(
             stage, now_at = ApplicationStage.WITHDRAWN, None
         elif placement is not None:
             now_at = placement.request_id
-            stage = outcome_stage(now_at is not None, candidate.id in waiting)
+            stage = outcome_stage(now_at is not None, placement.alternate_request_id is not None)
         else:
             continue
         moved += change_stage(session, actor, candidate, stage)

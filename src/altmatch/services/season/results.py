@@ -21,6 +21,7 @@ from altmatch.services.season.access import (
     run_out,
     season_out,
 )
+from altmatch.services.season.alternates import alternate_lists
 from altmatch.services.season.runs import review_run
 
 
@@ -105,9 +106,7 @@ def _waiting(
     BoE: of its own requests only) and the names of the candidates shown."""
     if shown <= 0:
         return []
-    lists = repo.run_alternates(
-        session, run.id, first=shown, request_ids=list(requests) if own_only else None
-    )
+    lists = alternate_lists(session, run, shown, list(requests) if own_only else None)
     found = [(r, ids.tolist()) for r, ids in lists if r in requests]
     names = repo.candidate_names(session, run.season_id, {c for _, ids in found for c in ids})
     return [

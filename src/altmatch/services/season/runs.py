@@ -35,7 +35,7 @@ from altmatch.services.season.access import (
     run_out,
     season_out,
 )
-from altmatch.services.season.alternates import first_places, store_alternates
+from altmatch.services.season.alternates import store_alternates
 from altmatch.services.season.chances import run_chances
 from altmatch.services.season.placement import (
     PlacementError,
@@ -200,20 +200,22 @@ def _store_run(
     session.flush()
     candidate_ids: dict[str, int] = snapshot["candidate_ids"]
     request_ids: dict[str, int] = snapshot["request_ids"]
-    repo.add_run_placements(
-        session,
-        [
+    waiting = store_alternates(session, row.id, *outcome, snapshot)
+    rows = []
+    for cid, rid, rank in placements:
+        alternate_request_id, alternate_position = waiting.get(candidate_ids[cid], (None, None))
+        rows.append(
             {
                 "run_id": row.id,
                 "candidate_id": candidate_ids[cid],
                 "request_id": request_ids[rid] if rid else None,
                 "candidate_rank": rank,
+                "alternate_request_id": alternate_request_id,
+                "alternate_position": alternate_position,
                 "reasons": reasons[cid],
             }
-            for cid, rid, rank in placements
-        ],
-    )
-    store_alternates(session, row.id, *outcome, snapshot)
+        )
+    repo.add_run_placements(session, rows)
     session.flush()
     after = {"kind": kind, "seed": row.seed, "counts": summary.get("counts")}
     record_audit(
@@ -251,11 +253,9 @@ def review_of(
     candidates = repo.candidate_names(session, season.id, listed)
     requests = {r.id: r for r in repo.requests(session, season.id)}
     boes = repo.organisations(session, {r.boe_id for r in requests.values()})
-    waiting = first_places(session, run.id) if outcomes else {}
     out = []
-    for cid, rid, rank, chance, low, high in outcomes:
+    for cid, rid, rank, alt_rid, alt_position, chance, low, high in outcomes:
         request = requests.get(rid) if rid else None
-        alt_rid, alt_position = waiting.get(cid, (None, None))
         alternate = requests.get(alt_rid) if alt_rid else None
         external_id, name = candidates[cid]
         out.append(

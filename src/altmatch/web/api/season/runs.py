@@ -121,7 +121,17 @@ def get_placements(
     season_id: Id,
     actor: PlacementViewerDep,
     sessions: SessionsDep,
-    alternates: Annotated[int, Query(ge=0, le=100_000, description="Per request.")] = 10,
+    alternates: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=100_000,
+            description=(
+                "Per request. A run keeps each request's first 50; deeper lists are "
+                "recomputed by replaying the run (a few seconds for a big season)."
+            ),
+        ),
+    ] = 10,
 ) -> PlacementsOut:
     """The published placements and each request's first alternates (a BoE: its own only)."""
     return season_placements(sessions, actor, season_id, alternates=alternates)
