@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import LargeBinary, Row, SQLColumnExpression, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from altmatch.db.models import (
     ApplicationStageChange,
@@ -72,6 +72,35 @@ def candidates(
     """In import order (the order the engine sees them in); the first `limit` when given."""
     query = select(SeasonCandidate).where(SeasonCandidate.season_id == season_id)
     return list(session.scalars(query.order_by(SeasonCandidate.id).limit(limit)))
+
+
+def application_rows(session: Session, season_id: int, run_id: int | None) -> list[Row[Any]]:
+    """Each application of the season in import order, with its outcome in `run` (None: no
+    run), as plain rows: external id, name, stage, preferred prefectures, area and school
+    levels, accepts anywhere, the placed request's external id, the first alternate request's
+    external id and position. One query, no objects: a season has thousands."""
+    c, p = SeasonCandidate, RunPlacement
+    placed, waits = aliased(SeasonRequest), aliased(SeasonRequest)
+    query = (
+        select(
+            c.external_id,
+            c.name,
+            c.stage,
+            c.preferred_prefectures,
+            c.preferred_area,
+            c.preferred_school_levels,
+            c.accepts_anywhere,
+            placed.external_id,
+            waits.external_id,
+            p.alternate_position,
+        )
+        .outerjoin(p, (p.candidate_id == c.id) & (p.run_id == (-1 if run_id is None else run_id)))
+        .outerjoin(placed, placed.id == p.request_id)
+        .outerjoin(waits, waits.id == p.alternate_request_id)
+        .where(c.season_id == season_id)
+        .order_by(c.id)
+    )
+    return list(session.execute(query))
 
 
 def match_inputs(session: Session, season_id: int) -> list[Row[Any]]:

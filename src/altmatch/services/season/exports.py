@@ -85,28 +85,32 @@ def export_applications(
     with sessions() as session:
         season = access_season(session, actor, season_id)
         run = repo.latest_published_run(session, season.id)
-        outcomes = {p.candidate_id: p for p in repo.placements(session, run.id)} if run else {}
-        requests = {r.id: r.external_id for r in repo.requests(session, season.id)}
-        rows: list[tuple[ExportCell, ...]] = []
-        for c in repo.candidates(session, season.id):
-            p = outcomes.get(c.id)
-            alt_rid, alt_position = (
-                (p.alternate_request_id, p.alternate_position) if p else (None, None)
+        rows: list[tuple[ExportCell, ...]] = [
+            (
+                external_id,
+                name,
+                stage,
+                " ".join(prefectures),
+                area,
+                " ".join(levels),
+                anywhere,
+                placed,
+                waits,
+                position,
             )
-            rows.append(
-                (
-                    c.external_id,
-                    c.name,
-                    c.stage,
-                    " ".join(c.preferred_prefectures),
-                    c.preferred_area,
-                    " ".join(c.preferred_school_levels),
-                    c.accepts_anywhere,
-                    requests.get(p.request_id) if p and p.request_id else None,
-                    requests.get(alt_rid) if alt_rid else None,
-                    alt_position,
-                )
-            )
+            for (
+                external_id,
+                name,
+                stage,
+                prefectures,
+                area,
+                levels,
+                anywhere,
+                placed,
+                waits,
+                position,
+            ) in repo.application_rows(session, season.id, run.id if run else None)
+        ]
         season_key = season.id
     content = export_rows(APPLICATION_HEADER, rows, fmt, sheet_name="applications")
     return content, f"applications-season-{season_key}.{fmt}"
