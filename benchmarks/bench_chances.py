@@ -1,6 +1,6 @@
 """Benchmark: Monte Carlo chances against a plain loop that calls the engine once per season.
 
-Run: `.venv/bin/python benchmarks/bench_chances.py [--quick]`
+Run: `.venv/bin/python benchmarks/bench_chances.py [--quick] [--command N]`
 
 Two markets. A random JET-sized one: 6,000 candidates, 1,000 requests, 10-entry candidate
 lists, requests ranking applicants with ties (three to a rank). And the demo season `altmatch
@@ -11,11 +11,19 @@ lottery per season). The plain loop is what a user would write with the public A
 season in NumPy, call `stable_match`, tally. The tables show seasons per second, the speed-up,
 scaling in runs and in worker threads, and early stopping at a target precision. Times are
 wall-clock; the machine's other load shows in them.
+
+`--command N` instead times what a user waits for: the whole `altmatch chances --runs 1000` on
+the demo season (imports, reading the files, deriving the lists, the seasons, every output file
+and chart), N times in fresh processes, with the median wall time and peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -157,10 +165,44 @@ def table(
         )
 
 
+def command_table(repeats: int) -> None:
+    """Median wall time and peak RSS of `altmatch chances --runs 1000` on the demo season, each
+    run a fresh process (a warm Numba cache assumed: `make install` warms it)."""
+    from altmatch.demo.season import generate_demo, write_demo_season
+
+    walls, peaks = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        season = Path(tmp) / "season"
+        write_demo_season(generate_demo(), season)
+        for i in range(repeats):
+            args = ["chances", "--season", str(season), "--runs", "1000", "--out", f"{tmp}/{i}"]
+            start = time.perf_counter()
+            child = subprocess.Popen(
+                [sys.executable, "-m", "altmatch", *args], stdout=subprocess.DEVNULL
+            )
+            _, status, usage = os.wait4(child.pid, 0)
+            walls.append(time.perf_counter() - start)
+            child.returncode = os.waitstatus_to_exitcode(status)
+            if child.returncode:
+                raise SystemExit(f"altmatch chances failed ({child.returncode})")
+            peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    print("\n## altmatch chances --runs 1000 on the demo season, whole command")
+    print(f"runs {repeats}, wall s: " + ", ".join(f"{w:.2f}" for w in walls))
+    wall, peak = statistics.median(walls), statistics.median(peaks)
+    load = os.getloadavg()[0]
+    print(f"median wall {wall:.2f} s, median peak RSS {peak:.0f} MiB; load average {load:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small run counts only")
+    parser.add_argument(
+        "--command", type=int, metavar="N", help="time the whole command N times, nothing else"
+    )
     args = parser.parse_args()
+    if args.command:
+        command_table(args.command)
+        return
     synthetic = random_lists()
     warm = time.perf_counter()
     vectorised(synthetic, MODEL, 2, seed=0, workers=2)

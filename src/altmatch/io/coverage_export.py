@@ -21,7 +21,7 @@ from matplotlib.ticker import MaxNLocator
 from altmatch.io.export import neutralise
 from altmatch.io.outputs import csv_text
 
-# As in io/plots.py: no pyplot (no GUI backend), and stable SVG ids for the same input.
+# No pyplot (no GUI backend), and stable SVG ids, so the same input gives the same file.
 matplotlib.rcParams["svg.hashsalt"] = "altmatch"
 
 COVERAGE = "coverage.csv"

@@ -228,3 +228,28 @@ def test_a_crowded_market_counts_what_proposing_everyone_would(ties: bool) -> No
     assert 0 < ours.placed.sum() < 40 * n_c / 3
     for field in TALLIES:
         assert np.array_equal(getattr(ours, field), getattr(plain, field)), field
+
+
+def test_the_32_bit_copies_give_the_tallies_of_the_64_bit_lists() -> None:
+    # estimate_chances hands the kernel int32 copies; the int64 lists must count the same.
+    from altmatch.engine import chances as engine_chances
+
+    narrowed = run(runs=500, seed=8)
+    original = engine_chances._narrow
+    try:
+        engine_chances._narrow = lambda *arrays: arrays  # type: ignore[assignment]
+        wide = run(runs=500, seed=8)
+    finally:
+        engine_chances._narrow = original
+    for field in ("placed", "withdrawn", "entry_hits", "request_filled", "cutoff_sum"):
+        assert np.array_equal(getattr(narrowed, field), getattr(wide, field)), field
+
+
+def test_lists_too_wide_for_32_bits_stay_as_they_are() -> None:
+    from altmatch.engine.chances import _narrow
+
+    small = np.array([0, 5, 2**31 - 1], dtype=np.int64)
+    assert all(a.dtype == np.int32 for a in _narrow(small, np.zeros(0, dtype=np.int64)))
+    wide = np.array([2**31], dtype=np.int64)
+    kept = _narrow(small, wide)
+    assert kept[0] is small and kept[1] is wide

@@ -51,6 +51,7 @@ REQUESTS_HEADER = (
     "expected_cutoff_rank",
 )
 SURE = 0.95  # above this a candidate needs no "why not"
+_JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(..., ensure_ascii=False), built once
 
 Progress = Callable[[int, int], None]
 
@@ -166,58 +167,118 @@ def run_chances(
 def _candidate_rows(
     indexed: IndexedSeason, result: ChanceResult
 ) -> list[tuple[str, float, float, float, int, str, float, str]]:
+    """One row per candidate. Every per-entry question (the entry placed at most, the first
+    eligible one, the candidate's rank there) is answered for all candidates at once: asked
+    candidate by candidate, numpy's per-call cost made this a noticeable share of a run."""
     requests, lists = indexed.season.requests, indexed.lists
-    offsets = lists.candidate_prefs[0]
+    offsets, choices = lists.candidate_prefs
+    n = len(indexed.season.candidates)
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
+    hits = result.entry_hits
+    most = np.zeros(n, dtype=np.int64)  # hits at each candidate's most frequent request
+    listing = offsets[:-1] < offsets[1:]
+    most[listing] = np.maximum.reduceat(hits, offsets[:-1][listing]) if len(hits) else 0
+    best = _first_where(owner, (hits == most[owner]) & (most[owner] > 0), n)
+    first_eligible = _first_where(owner, lists.unmet_bits == 0, n)
     low, high = result.interval()
-    cutoffs = result.expected_cutoff
+    reasons = _main_reasons(indexed, result.probability, result.expected_cutoff, first_eligible)
+    best_request = np.where(best >= 0, choices[np.maximum(best, 0)], -1)
     rows = []
-    for c, candidate in enumerate(indexed.season.candidates):
-        hits = result.entry_hits[offsets[c] : offsets[c + 1]]
-        stayed = int(result.stayed[c])
-        best = int(np.argmax(hits)) if len(hits) and hits.max() > 0 else -1
-        best_id = requests[int(lists.candidate_list(c)[best])].id if best >= 0 else ""
-        best_share = float(hits[best]) / stayed if best >= 0 and stayed else 0.0
+    for candidate, p, lo, hi, stayed, r, top, reason in zip(
+        indexed.season.candidates,
+        result.probability.tolist(),
+        low.tolist(),
+        high.tolist(),
+        result.stayed.tolist(),
+        best_request.tolist(),
+        most.tolist(),
+        reasons,
+        strict=True,
+    ):
+        best_id = requests[r].id if r >= 0 else ""
+        best_share = float(top) / stayed if r >= 0 and stayed else 0.0
         rows.append(
             (
                 candidate.id,
-                round(float(result.probability[c]), 4),
-                round(float(low[c]), 4),
-                round(float(high[c]), 4),
+                round(p, 4),
+                round(lo, 4),
+                round(hi, 4),
                 stayed,
                 best_id,
                 round(best_share, 4),
-                _main_reason(indexed, c, float(result.probability[c]), cutoffs),
+                reason,
             )
         )
     return rows
 
 
-def _main_reason(indexed: IndexedSeason, c: int, probability: float, cutoffs: np.ndarray) -> str:
-    """Why a candidate is often unplaced: the first that applies of a short list, ineligibility,
-    or being out-ranked at their first choice (their rank against its expected cut-off)."""
-    if probability >= SURE:
-        return ""
+def _first_where(owner: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """Per candidate, the first entry they own (`owner[k]`) where `mask` holds, else -1."""
+    found = np.flatnonzero(mask)
+    first = np.full(n, len(mask), dtype=np.int64)
+    np.minimum.at(first, owner[found], found)
+    first[first == len(mask)] = -1
+    return first
+
+
+def _main_reasons(
+    indexed: IndexedSeason,
+    probability: np.ndarray,
+    cutoffs: np.ndarray,
+    first_eligible: np.ndarray,
+) -> list[str]:
+    """Why each candidate is often unplaced: the first that applies of a short list,
+    ineligibility, or being out-ranked at their first choice (their rank against its expected
+    cut-off); empty for a candidate placed in at least SURE of the seasons."""
     lists, requests = indexed.lists, indexed.season.requests
-    lo, hi = int(lists.candidate_prefs[0][c]), int(lists.candidate_prefs[0][c + 1])
-    if hi == lo:
-        return "no request matches their preferences and they do not accept anywhere"
-    bits = lists.unmet_bits[lo:hi]
-    eligible = np.flatnonzero(bits == 0)
-    listed, ineligible = hi - lo, hi - lo - len(eligible)
-    if not len(eligible):
-        common = _most_common_requirement(bits)
-        return f"ineligible for all {listed} listed requests (most often: {common})"
-    first = int(lists.candidate_prefs[1][lo + eligible[0]])
-    members, ranks = lists.request_list(first)
-    found = np.flatnonzero(members == c)
-    if len(found):
-        rank = int(ranks[found[0]]) + 1
-        cutoff = cutoffs[first]
-        if not np.isnan(cutoff) and rank > cutoff + 1:
-            return (
-                f"out-ranked at first eligible choice {requests[first].id}: "
-                f"rank {rank} against an expected cut-off of {cutoff + 1:.1f}"
-            )
+    offsets, choices = lists.candidate_prefs
+    n = len(probability)
+    unsure = probability < SURE
+    # Each unsure candidate's first eligible request, and their place in its list.
+    target = np.full(n, -1, dtype=np.int64)
+    wanted = unsure & (first_eligible >= 0)
+    target[wanted] = choices[first_eligible[wanted]]
+    r_indptr, r_members = lists.request_prefs
+    r_owner = np.repeat(np.arange(len(r_indptr) - 1, dtype=np.int64), np.diff(r_indptr))
+    place = _first_where(r_members, target[r_members] == r_owner, n)
+    rank = np.where(place >= 0, lists.request_ranks[np.maximum(place, 0)] + 1, -1)
+    eligible = np.bincount(
+        np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets)),
+        weights=lists.unmet_bits == 0,
+        minlength=n,
+    ).astype(np.int64)
+    reasons = []
+    cut = cutoffs.tolist()
+    for sure, lo, hi, count, r, at in zip(
+        (~unsure).tolist(),
+        offsets[:-1].tolist(),
+        offsets[1:].tolist(),
+        eligible.tolist(),
+        target.tolist(),
+        rank.tolist(),
+        strict=True,
+    ):
+        if sure:
+            reasons.append("")
+        elif hi == lo:
+            reasons.append("no request matches their preferences and they do not accept anywhere")
+        elif not count:
+            common = _most_common_requirement(lists.unmet_bits[lo:hi])
+            reasons.append(f"ineligible for all {hi - lo} listed requests (most often: {common})")
+        else:
+            reasons.append(_competition(requests[r].id, at, cut[r], hi - lo, hi - lo - count))
+    return reasons
+
+
+def _competition(first: str, rank: int, cutoff: float, listed: int, ineligible: int) -> str:
+    """The reason of a candidate eligible somewhere: out-ranked at their first eligible
+    request `first` (where their rank, -1 if unranked, beats no expected cut-off), or else the
+    length of their list or the competition."""
+    if rank >= 0 and not math.isnan(cutoff) and rank > cutoff + 1:
+        return (
+            f"out-ranked at first eligible choice {first}: "
+            f"rank {rank} against an expected cut-off of {cutoff + 1:.1f}"
+        )
     suffix = f"; ineligible for {ineligible} of {listed} listed requests" if ineligible else ""
     if listed <= 3:
         return f"short list: only {listed} acceptable requests{suffix}"
@@ -256,34 +317,47 @@ def _request_rows(
 
 
 def _outcomes(indexed: IndexedSeason, result: ChanceResult) -> list[str]:
+    """One JSON object per candidate: their share of seasons at each request, prefecture and
+    rank of their own list where they were ever placed (the entries hit, found all at once)."""
     requests, lists = indexed.season.requests, indexed.lists
-    offsets = lists.candidate_prefs[0]
+    offsets, choices = lists.candidate_prefs
+    hit = np.flatnonzero(result.entry_hits)
+    owner = np.searchsorted(offsets, hit, side="right") - 1
+    ends = np.searchsorted(owner, np.arange(1, len(offsets)), side="left").tolist()
+    ranks = (hit - offsets[owner] + 1).tolist()
+    counts = result.entry_hits[hit].tolist()
+    hit_requests = choices[hit].tolist()
+    ids = [request.id for request in requests]
+    prefectures = [request.prefecture for request in requests]
     lines = []
-    for c, candidate in enumerate(indexed.season.candidates):
-        stayed = max(int(result.stayed[c]), 1)
+    start = 0
+    for candidate, stayed_in, probability, end in zip(
+        indexed.season.candidates,
+        result.stayed.tolist(),
+        result.probability.tolist(),
+        ends,
+        strict=True,
+    ):
+        stayed = max(stayed_in, 1)
         by_request: dict[str, float] = {}
         by_prefecture: dict[str, float] = defaultdict(float)
         by_rank: dict[int, float] = {}
-        lo = int(offsets[c])
-        hit = np.flatnonzero(result.entry_hits[lo : offsets[c + 1]])
-        counts = result.entry_hits[lo + hit].tolist()
-        for k, r, hits in zip(
-            hit.tolist(), lists.candidate_prefs[1][lo + hit].tolist(), counts, strict=True
-        ):
-            share = hits / stayed
-            by_request[requests[r].id] = round(share, 4)
-            by_prefecture[requests[r].prefecture] += share
-            by_rank[k + 1] = round(share, 4)
+        for i in range(start, end):
+            share = counts[i] / stayed
+            r = hit_requests[i]
+            by_request[ids[r]] = round(share, 4)
+            by_prefecture[prefectures[r]] += share
+            by_rank[ranks[i]] = round(share, 4)
+        start = end
         lines.append(
-            json.dumps(
+            _JSON.encode(
                 {
                     "candidate_id": candidate.id,
-                    "probability": round(float(result.probability[c]), 4),
+                    "probability": round(probability, 4),
                     "by_request": by_request,
                     "by_prefecture": {p: round(s, 4) for p, s in by_prefecture.items()},
                     "by_rank": by_rank,
-                },
-                ensure_ascii=False,
+                }
             )
         )
     return lines
