@@ -11,7 +11,8 @@ time (the stages the job page shows) and the database's growth per stored run (t
 hold after a checkpoint; the first run also stores the season's inputs, which later runs of an
 unchanged season share). Pages: the BoE's placements view (`season_placements`) and a
 candidate's application with its outcome (`my_application`) are timed after publishing a run
-with one stored run, and again with `--runs` stored runs (median of `--repeat`). The process's peak RSS is printed too.
+with one stored run, and again with `--runs` stored runs (median of `--repeat`). The process's
+peak RSS is printed too.
 """
 
 from __future__ import annotations
