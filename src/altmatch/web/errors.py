@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException
 
 from altmatch.db.models import ImmutableRunError
 from altmatch.db.problems import StorageProblem, storage_problem
@@ -53,6 +54,20 @@ def access_denied(request: Request, exc: Exception) -> Response:
         return JSONResponse({"detail": detail}, status_code=status)
     name = "not_found.html" if status == 404 else "forbidden.html"
     return render_page(request, name, locale, {}, status_code=status)
+
+
+def http_refused(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, a method the path does not take): the API keeps
+    FastAPI's JSON; a page address nobody serves gets the not-found page in the reader's
+    language, not a JSON body. Synchronous, so it runs in the thread pool: the page's header
+    asks the database who is signed in."""
+    assert isinstance(exc, HTTPException)
+    if is_api(request) or exc.status_code != 404:
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        body = {"detail": exc.detail}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    return render_page(request, "not_found.html", request_locale(request), {}, status_code=404)
 
 
 def sign_in_refused(request: Request, exc: Exception) -> Response:
@@ -155,6 +170,7 @@ def is_outage(exc: DBAPIError) -> bool:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, database_unavailable)
+    app.add_exception_handler(HTTPException, http_refused)
     app.add_exception_handler(SignInRequiredError, sign_in_required)
     app.add_exception_handler(SignInError, sign_in_refused)
     app.add_exception_handler(AccessDeniedError, access_denied)
