@@ -74,7 +74,7 @@ def candidates(
     return list(session.scalars(query.order_by(SeasonCandidate.id).limit(limit)))
 
 
-def application_rows(session: Session, season_id: int, run_id: int | None) -> list[Row[Any]]:
+def application_rows(session: Session, season_id: int, run_id: int | None) -> list[tuple[Any, ...]]:
     """Each application of the season in import order, with its outcome in `run` (None: no
     run), as plain rows: external id, name, stage, preferred prefectures, area and school
     levels, accepts anywhere, the placed request's external id, the first alternate request's
@@ -100,7 +100,7 @@ def application_rows(session: Session, season_id: int, run_id: int | None) -> li
         .where(c.season_id == season_id)
         .order_by(c.id)
     )
-    return list(session.execute(query))
+    return [tuple(row) for row in session.execute(query)]
 
 
 def match_inputs(session: Session, season_id: int) -> list[Row[Any]]:

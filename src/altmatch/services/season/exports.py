@@ -86,30 +86,8 @@ def export_applications(
         season = access_season(session, actor, season_id)
         run = repo.latest_published_run(session, season.id)
         rows: list[tuple[ExportCell, ...]] = [
-            (
-                external_id,
-                name,
-                stage,
-                " ".join(prefectures),
-                area,
-                " ".join(levels),
-                anywhere,
-                placed,
-                waits,
-                position,
-            )
-            for (
-                external_id,
-                name,
-                stage,
-                prefectures,
-                area,
-                levels,
-                anywhere,
-                placed,
-                waits,
-                position,
-            ) in repo.application_rows(session, season.id, run.id if run else None)
+            (*r[:3], " ".join(r[3]), r[4], " ".join(r[5]), *r[6:])
+            for r in repo.application_rows(session, season.id, run.id if run else None)
         ]
         season_key = season.id
     content = export_rows(APPLICATION_HEADER, rows, fmt, sheet_name="applications")
