@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from altmatch.engine import _kernels
-from altmatch.engine.joint import active_couples, evictions, joint_list
+from altmatch.engine import _couple_kernels, _kernels
+from altmatch.engine.joint import active_couples, evictions, joint_lists
 from altmatch.engine.market import Couples, Market
 from altmatch.engine.prefs import IntArray
 from altmatch.engine.seats import Seats
@@ -52,7 +52,8 @@ class _Procedure:
         self.indptr, self.indices = market.candidate_prefs
         self.lengths = np.diff(self.indptr)
         self.couples = active_couples(market, active)
-        self.joints = [joint_list(market, a, b) for a, b in self.couples]
+        self.all_joints = joint_lists(market, self.couples)
+        self.joints = [self.all_joints[k] for k in range(len(self.couples))]
         self.couple_of = {c: k for k, pair in enumerate(self.couples) for c in pair}
         singles = active.copy()
         singles[list(self.couple_of)] = False
@@ -97,17 +98,35 @@ class _Procedure:
                 self.seats.leave(x, vacate=False)
 
     def apply_single(self, c: int) -> None:
+        """c proposes down its list from its pointer to its current seat; the first request
+        that would take it (found by a compiled scan) takes it, evicting its worst holder."""
         seats, keys, first = self.seats, self.market.keys, int(self.indptr[c])
         end = int(seats.position[c]) if seats.assignment[c] >= 0 else int(self.lengths[c])
-        for p in range(int(self.pointer[c]), end):
-            self.proposals += 1
-            r = int(self.indices[first + p])
-            cap = int(self.market.capacities[r])
-            losers = evictions(cap, seats.holders(r), [int(keys[first + p])])
-            if losers is not None:
+        lo = int(self.pointer[c])
+        if lo < end:
+            k = int(
+                _couple_kernels.first_taken(
+                    self.indices,
+                    keys,
+                    first + lo,
+                    first + end,
+                    self.market.capacities,
+                    seats.start,
+                    seats.count,
+                    seats.slot_who,
+                    seats.slot_key,
+                )
+            )
+            p = k - first
+            self.proposals += min(p + 1, end) - lo
+            if p < end:
+                r = int(self.indices[k])
+                cap = int(self.market.capacities[r])
+                losers = evictions(cap, seats.holders(r), [int(keys[k])])
+                if losers is None:
+                    raise RuntimeError(f"request {r} was to take candidate {c} but refuses")
                 seats.place(c, r, p)
                 self.evict(losers)
-                break
         placed = seats.assignment[c] >= 0
         self.pointer[c] = seats.position[c] if placed else self.lengths[c]
 
@@ -124,17 +143,45 @@ class _Procedure:
         at_b = evictions(int(caps[rb]), self.seats.holders(rb, a, b), [kb])
         return None if at_a is None or at_b is None else at_a + at_b
 
+    def first_admitted(self, k: int, lo: int, hi: int, via: IntArray | None, r: int) -> int:
+        """The first option in [lo, hi) of couple k won at both seats (only those through
+        request r on the `via` side, when r >= 0), or hi: a compiled scan (`admit_option`)."""
+        a, b = self.couples[k]
+        base = int(self.all_joints.indptr[k])
+        joints, seats = self.all_joints, self.seats
+        i = _couple_kernels.first_admitted(
+            joints.request_a,
+            joints.request_b,
+            joints.key_a,
+            joints.key_b,
+            base + lo,
+            base + hi,
+            a,
+            b,
+            joints.request_a if via is None else via,
+            r,
+            self.market.capacities,
+            seats.start,
+            seats.count,
+            seats.slot_who,
+            seats.slot_key,
+        )
+        return int(i) - base
+
     def apply_couple(self, k: int) -> None:
         (a, b), joint = self.couples[k], self.joints[k]
-        for i in range(self.couple_pointer[k], self.option[k]):
-            self.proposals += 1
-            losers = self.admit_option(k, i)
-            if losers is not None:
+        lo, hi = self.couple_pointer[k], self.option[k]
+        if lo < hi:
+            i = self.first_admitted(k, lo, hi, None, -1)
+            self.proposals += min(i + 1, hi) - lo
+            if i < hi:
+                losers = self.admit_option(k, i)
+                if losers is None:
+                    raise RuntimeError(f"couple {k} was to win option {i} but loses it")
                 self.seats.place(a, int(joint.request_a[i]), int(joint.entry_a[i] - self.indptr[a]))
                 self.seats.place(b, int(joint.request_b[i]), int(joint.entry_b[i] - self.indptr[b]))
                 self.option[k] = i
                 self.evict(losers)
-                break
         self.couple_pointer[k] = self.option[k]
 
     def settle(self) -> None:
@@ -173,10 +220,9 @@ class _Procedure:
                 if not to_couples:
                     continue
                 k = self.couple_of[c]
-                joint = self.joints[k]
-                side = joint.request_a if c == self.couples[k][0] else joint.request_b
-                through_r = np.flatnonzero(side[: self.option[k]] == r)
-                if all(self.admit_option(k, int(i)) is None for i in through_r):
+                joints = self.all_joints
+                side = joints.request_a if c == self.couples[k][0] else joints.request_b
+                if self.first_admitted(k, 0, self.option[k], side, r) >= self.option[k]:
                     continue
                 self.push(True, k, 0)
             else:
@@ -216,7 +262,7 @@ class _Procedure:
             self.resolve()
         checked: set[int] = set()
         while True:
-            blocks = find_blocks(self.market, self.seats.assignment, self.active, self.joints)
+            blocks = find_blocks(self.market, self.seats.assignment, self.active, self.all_joints)
             if not blocks.pairs or self.seats.state in checked or len(checked) >= MAX_ROUNDS:
                 break
             checked.add(self.seats.state)

@@ -11,11 +11,13 @@ when ranks were given, otherwise the candidate's 0-based position in the request
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
+from altmatch.engine import _explain_kernels
 from altmatch.engine.market import MatchResult
 from altmatch.engine.prefs import IntArray
 
@@ -43,7 +45,11 @@ class WhyNot(NamedTuple):
 
 
 # Reason codes in `Explanations.reason`, in the order of `REASONS`.
-FILLED, NOT_RANKED, COUPLE = 0, 1, 2
+FILLED, NOT_RANKED, COUPLE = (
+    _explain_kernels.FILLED,
+    _explain_kernels.NOT_RANKED,
+    _explain_kernels.COUPLE,
+)
 REASONS: tuple[Reason, ...] = ("filled", "not_ranked", "couple")
 
 
@@ -86,33 +92,36 @@ class Explanations:
         )
 
 
-def _entries(result: MatchResult) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
-    """Owner and position of every candidate-list entry, and whether it lies above the owner's
-    outcome (unplaced is below everything) for a candidate still in the run."""
-    indptr = result.market.candidate_prefs[0]
-    lengths = np.diff(indptr)
-    owner = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    position = np.arange(int(indptr[-1]), dtype=np.int64) - indptr[owner]
-    outcome = np.where(result.assignment >= 0, result.candidate_rank, lengths)
-    above = (position < outcome[owner]) & result.active[owner]
-    return owner, position, above
+def _outcomes(result: MatchResult) -> IntArray:
+    """Each candidate's outcome as a position in its own list (its length when unplaced):
+    the entries before it are the requests it preferred."""
+    lengths = np.diff(result.market.candidate_prefs[0])
+    outcome: IntArray = np.where(result.assignment >= 0, result.candidate_rank, lengths)
+    return outcome
 
 
 def alternates(result: MatchResult) -> list[IntArray]:
     """Per request r, best first by r's key (ties in the lottery's order): the candidates who
     list r, whom r lists, who are not placed at r and prefer r to their outcome. In a stable
-    matching all of them rank below r's cut-off: they are who r would call if seats opened."""
+    matching all of them rank below r's cut-off: they are who r would call if seats opened.
+    One compiled pass groups them by request (`_explain_kernels.waiting_lists`), with no
+    array per list entry; each request's few thousand are then sorted by key."""
     market = result.market
-    owner, _, above = _entries(result)
-    keep = above & (market.keys >= 0)
-    requests, who, keys = market.candidate_prefs[1][keep], owner[keep], market.keys[keep]
-    span = int(keys.max()) + 1 if len(keys) else 1
-    if market.n_requests * span < 2**62:  # one int64 key sorts faster than two
-        order = np.argsort(requests * span + keys)
-    else:
-        order = np.lexsort((keys, requests))
-    counts = np.bincount(requests, minlength=market.n_requests)
-    return np.split(who[order].astype(np.int64), np.cumsum(counts)[:-1])
+    offsets, who, keys = _explain_kernels.waiting_lists(
+        market.candidate_prefs[0],
+        market.candidate_prefs[1],
+        market.keys,
+        _outcomes(result),
+        result.active,
+        market.n_requests,
+    )
+    # A lottery makes every key of a request distinct; without one (weak stability checks),
+    # equal keys keep the candidates' order.
+    distinct = np.unique(market.lottery).size == market.n_candidates
+    kind: Literal["quicksort", "stable"] = "quicksort" if distinct else "stable"
+    for lo, hi in pairwise(offsets.tolist()):
+        who[lo:hi] = who[lo:hi][np.argsort(keys[lo:hi], kind=kind)]
+    return np.split(who, offsets[1:-1])
 
 
 def request_cutoffs(result: MatchResult) -> tuple[IntArray, IntArray]:
@@ -132,29 +141,51 @@ def request_cutoffs(result: MatchResult) -> tuple[IntArray, IntArray]:
 
 def explain(result: MatchResult) -> Explanations:
     """Reasons for every candidate and the cut-off of every request (see `Explanations`);
-    linear in the total list length, with no Python work per reason."""
+    linear in the total list length, one compiled pass writing the rows
+    (`_explain_kernels.explain_rows`), with no Python work per reason."""
     market = result.market
-    indices = market.candidate_prefs[1]
+    indptr, indices = market.candidate_prefs
     worst, cut = request_cutoffs(result)
-    owner, _, above = _entries(result)
-    sel = np.flatnonzero(above)
-    requests = indices[sel]
-    keys = market.keys[sel]
-    ranked = keys >= 0
     held = np.bincount(result.assignment[result.assignment >= 0], minlength=market.n_requests)
-    full = held[requests] >= market.capacities[requests]
-    filled = ranked & full & (keys > worst[requests])
-    values = np.where(ranked, keys // max(market.n_candidates, 1), -1)
-    cut_sel = np.where(filled, cut[requests], -1)
-    reason = np.where(ranked, np.where(filled, FILLED, COUPLE), NOT_RANKED).astype(np.int8)
-    indptr = np.zeros(market.n_candidates + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner[sel], minlength=market.n_candidates), out=indptr[1:])
+    outcome = _outcomes(result)
+    row_indptr, request, reason, value, cutoff, lost = _explain_kernels.explain_rows(
+        indptr,
+        indices,
+        market.keys,
+        outcome,
+        result.active,
+        held,
+        market.capacities,
+        worst,
+        cut,
+        max(market.n_candidates, 1),
+    )
     return Explanations(
-        indptr=indptr,
-        request=requests.astype(np.int64),
+        indptr=row_indptr,
+        request=request,
         reason=reason,
-        value=values.astype(np.int64),
-        cutoff=cut_sel.astype(np.int64),
-        lost_lottery=filled & (cut_sel >= 0) & (values == cut_sel),
+        value=value,
+        cutoff=cutoff,
+        lost_lottery=lost,
         cutoffs=cut,
     )
+
+
+def entry_values(why: Explanations, indptr: IntArray, per_entry: IntArray) -> IntArray:
+    """`per_entry` (one value per entry of the candidates' lists, whose CSR `indptr` this is)
+    at each row of `why`: what a caller knows of a list entry, beside the reason for it."""
+    values: IntArray = _explain_kernels.entry_values(why.indptr, indptr, per_entry)
+    return values
+
+
+def tail_tally(
+    why: Explanations, codes: NDArray[np.int8], n_codes: int, tail_from: IntArray, filled: int
+) -> tuple[IntArray, IntArray]:
+    """Per candidate, the rows from its choice `tail_from[c]` (0-based) on, counted by
+    `codes` (shape (candidates, n_codes)), and its row coded `filled` that came nearest its
+    cut-off (least value - cut-off, the first of equals; -1 when none): a long tail of a list
+    summarised rather than listed."""
+    counts, closest = _explain_kernels.tail_tally(
+        why.indptr, codes, n_codes, tail_from, why.value, why.cutoff, filled
+    )
+    return counts, closest

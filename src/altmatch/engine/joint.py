@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from altmatch.engine import _couple_kernels
 from altmatch.engine.market import Couples, Market
 from altmatch.engine.prefs import IntArray
 
@@ -39,22 +40,69 @@ class JointList:
         return int(hits[0]) if len(hits) else -1
 
 
+@dataclass(frozen=True)
+class Joints:
+    """Every couple's joint list in one CSR (couple k's options are rows `indptr[k]:indptr[k +
+    1]`), with the key each option's request gives each member (-1: not ranked), so compiled
+    loops can walk them all; `joints[k]` is couple k's `JointList` (views, no copies)."""
+
+    indptr: IntArray
+    request_a: IntArray
+    request_b: IntArray
+    entry_a: IntArray
+    entry_b: IntArray
+    key_a: IntArray
+    key_b: IntArray
+    members_a: IntArray
+    members_b: IntArray
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def __getitem__(self, k: int) -> JointList:
+        lo, hi = int(self.indptr[k]), int(self.indptr[k + 1])
+        return JointList(
+            self.request_a[lo:hi], self.request_b[lo:hi], self.entry_a[lo:hi], self.entry_b[lo:hi]
+        )
+
+
+def joint_lists(market: Market, couples: Couples) -> Joints:
+    """The derived joint lists of these couples (see the module docstring for the order),
+    built by one compiled pass that visits only the pairs within one group."""
+    indptr, indices = market.candidate_prefs
+    members_a = np.array([a for a, _ in couples], dtype=np.int64)
+    members_b = np.array([b for _, b in couples], dtype=np.int64)
+    lengths = np.diff(indptr)
+    longest = int(max(lengths[members_a].max(initial=0), lengths[members_b].max(initial=0)))
+    if 2 * (longest + 1) ** 3 >= 2**63:  # the kernel's sort key (sum, larger, pa) must fit
+        raise ValueError(f"couples: lists of {longest} requests are too long to pair")
+    # groups numbered 0, 1, ... (a request's group may be any integer)
+    names, groups = np.unique(market.groups, return_inverse=True)
+    joint_indptr, request_a, request_b, entry_a, entry_b = _couple_kernels.joint_options(
+        indptr,
+        indices,
+        groups.astype(np.int64, copy=False),
+        len(names),
+        market.capacities,
+        members_a,
+        members_b,
+    )
+    return Joints(
+        joint_indptr,
+        request_a,
+        request_b,
+        entry_a,
+        entry_b,
+        market.keys[entry_a],
+        market.keys[entry_b],
+        members_a,
+        members_b,
+    )
+
+
 def joint_list(market: Market, a: int, b: int) -> JointList:
     """The derived joint list of couple (a, b) (see the module docstring for the order)."""
-    indptr, indices = market.candidate_prefs
-    groups = market.groups
-    list_a = indices[indptr[a] : indptr[a + 1]]
-    list_b = indices[indptr[b] : indptr[b + 1]]
-    pos_a = np.repeat(np.arange(len(list_a), dtype=np.int64), len(list_b))
-    pos_b = np.tile(np.arange(len(list_b), dtype=np.int64), len(list_a))
-    ra, rb = list_a[pos_a], list_b[pos_b]
-    same_group = groups[ra] == groups[rb]
-    two_seats = (ra != rb) | (market.capacities[ra] >= 2)
-    keep = same_group & two_seats
-    pos_a, pos_b = pos_a[keep], pos_b[keep]
-    order = np.lexsort((pos_a, np.maximum(pos_a, pos_b), pos_a + pos_b))
-    pos_a, pos_b = pos_a[order], pos_b[order]
-    return JointList(list_a[pos_a], list_b[pos_b], indptr[a] + pos_a, indptr[b] + pos_b)
+    return joint_lists(market, ((a, b),))[0]
 
 
 def active_couples(market: Market, active: NDArray[np.bool_]) -> Couples:

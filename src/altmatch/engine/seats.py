@@ -3,11 +3,11 @@ running hash of both so that a repeated state (cycling) is spotted in O(1) per c
 
 from __future__ import annotations
 
-import bisect
 import heapq
 
 import numpy as np
 
+from altmatch.engine import _couple_kernels
 from altmatch.engine.market import Market
 from altmatch.engine.prefs import IntArray
 
@@ -24,15 +24,22 @@ def _mix(x: int) -> int:
 
 class Seats:
     """A mutable matching. `state` is a Zobrist-style hash (Zobrist 1970) of the assignment
-    (relative to the starting one) and of the set of vacated requests not yet offered."""
+    (relative to the starting one) and of the set of vacated requests not yet offered.
+
+    Who holds each request is kept in a slot book of arrays (`_couple_kernels`), so the
+    compiled scans read it directly; `held(r)` sorts r's few holders on demand."""
 
     def __init__(self, market: Market, assignment: IntArray, position: IntArray) -> None:
         self.market = market
         self.assignment = assignment
         self.position = position
-        self._order = np.argsort(assignment, kind="stable")
-        self._starts = np.searchsorted(assignment[self._order], np.arange(market.n_requests + 1))
-        self._held: dict[int, list[tuple[int, int]]] = {}
+        indptr = market.candidate_prefs[0]
+        held_key = np.full(len(assignment), -1, dtype=np.int64)
+        placed = assignment >= 0
+        held_key[placed] = market.keys[indptr[:-1][placed] + position[placed]]
+        self.start, self.count, self.slot_who, self.slot_key = _couple_kernels.slot_book(
+            assignment, held_key, market.capacities
+        )
         self._pending: list[int] = []
         self._pending_set: set[int] = set()
         self._stride = market.n_requests + 1
@@ -41,10 +48,11 @@ class Seats:
 
     def held(self, r: int) -> list[tuple[int, int]]:
         """r's holders as (key, candidate), best first."""
-        if r not in self._held:
-            who = self._order[self._starts[r] : self._starts[r + 1]]
-            self._held[r] = sorted((self.key(int(x)), int(x)) for x in who)
-        return self._held[r]
+        lo = int(self.start[r])
+        hi = lo + int(self.count[r])
+        return sorted(
+            zip(self.slot_key[lo:hi].tolist(), self.slot_who[lo:hi].tolist(), strict=True)
+        )
 
     def key(self, c: int) -> int:
         """The key c's current request gives it (c must be placed)."""
@@ -56,8 +64,27 @@ class Seats:
 
     def admits(self, r: int, key: int) -> bool:
         """Would r take a newcomer with `key` alone (a free seat, or a worse holder)?"""
-        held = self.held(r)
-        return len(held) < self.market.capacities[r] or (bool(held) and key < held[-1][0])
+        n = int(self.count[r])
+        if n < self.market.capacities[r]:
+            return True
+        lo = int(self.start[r])
+        return n > 0 and key < int(self.slot_key[lo : lo + n].max())
+
+    def _hold(self, c: int, r: int) -> None:
+        s = int(self.start[r] + self.count[r])
+        if s >= self.start[r + 1]:
+            raise RuntimeError(f"request {r} holds more than two over its capacity")
+        self.slot_who[s] = c
+        self.slot_key[s] = self.key(c)
+        self.count[r] += 1
+
+    def _release(self, c: int, r: int) -> None:
+        lo = int(self.start[r])
+        last = lo + int(self.count[r]) - 1
+        s = lo + int(np.flatnonzero(self.slot_who[lo : last + 1] == c)[0])
+        self.slot_who[s], self.slot_key[s] = self.slot_who[last], self.slot_key[last]
+        self.slot_who[last] = self.slot_key[last] = -1
+        self.count[r] -= 1
 
     def _move(self, c: int, r: int) -> None:
         old = int(self.assignment[c])
@@ -69,7 +96,7 @@ class Seats:
         r = int(self.assignment[c])
         if r < 0:
             return
-        self.held(r).remove((self.key(c), c))
+        self._release(c, r)
         self._move(c, -1)
         self.position[c] = -1
         if vacate:
@@ -83,7 +110,7 @@ class Seats:
         self.leave(c)
         self._move(c, r)
         self.position[c] = position
-        bisect.insort(self.held(r), (self.key(c), c))
+        self._hold(c, r)
 
     def vacate(self, r: int) -> None:
         if r not in self._pending_set:

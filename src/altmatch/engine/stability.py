@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from altmatch.engine.joint import JointList, active_couples, evictions, joint_list
+from altmatch.engine import _couple_kernels
+from altmatch.engine.joint import Joints, active_couples, joint_lists
 from altmatch.engine.market import Market, build_market
 from altmatch.engine.prefs import IntArray, Prefs
 
@@ -30,31 +31,25 @@ class Blocks:
 
 
 def _outcomes(market: Market, assignment: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Check feasibility; return per entry its owner and position, per candidate its outcome's
-    position in its own list (list length when unplaced) and the key its request gives it."""
+    """Check feasibility; return per candidate its outcome's position in its own list (list
+    length when unplaced) and the key its request gives it, and per request how many it holds.
+    One compiled pass over the lists (`_couple_kernels.outcomes`)."""
     indptr, indices = market.candidate_prefs
     n_c = market.n_candidates
     if len(assignment) != n_c:
         raise ValueError(f"assignment: expected {n_c} entries, got {len(assignment)}")
-    owner = np.repeat(np.arange(n_c, dtype=np.int64), np.diff(indptr))
-    position = np.arange(len(indices), dtype=np.int64) - indptr[owner]
-    outcome_pos = np.diff(indptr)
-    placed_entries = indices == assignment[owner]
-    outcome_pos[owner[placed_entries]] = position[placed_entries]
-    held_key = np.full(n_c, -1, dtype=np.int64)
-    held_key[owner[placed_entries]] = market.keys[placed_entries]
     held = np.zeros(market.n_requests, dtype=np.int64)
     np.add.at(held, assignment[assignment >= 0], 1)
     if np.any(held > market.capacities):
         over = int(np.flatnonzero(held > market.capacities)[0])
         raise ValueError(f"assignment: request {over} holds {held[over]} > capacity")
-    if np.any(market.keys[placed_entries] < 0):
-        c = int(owner[placed_entries][market.keys[placed_entries] < 0][0])
-        raise ValueError(f"assignment: candidate {c} is placed where it is not acceptable")
-    off_list = (assignment >= 0) & (outcome_pos == np.diff(indptr))
-    if np.any(off_list):
-        c = int(np.flatnonzero(off_list)[0])
-        raise ValueError(f"assignment: candidate {c} is placed at a request not on its list")
+    outcome_pos, held_key, unranked, off_list = _couple_kernels.outcomes(
+        indptr, indices, market.keys, assignment
+    )
+    if unranked >= 0:
+        raise ValueError(f"assignment: candidate {unranked} is placed where it is not acceptable")
+    if off_list >= 0:
+        raise ValueError(f"assignment: candidate {off_list} is placed at a request not on its list")
     return outcome_pos, held_key, held
 
 
@@ -62,73 +57,62 @@ def find_blocks(
     market: Market,
     assignment: IntArray,
     active: NDArray[np.bool_] | None = None,
-    joints: Sequence[JointList] | None = None,
+    joints: Joints | None = None,
 ) -> Blocks:
-    """Every blocking single and couple option. Singles are vectorised over all list entries
-    (O(entries)); couples are few, so each joint option is checked directly."""
-    indptr, indices = market.candidate_prefs
+    """Every blocking single and couple option, by compiled passes (`_couple_kernels`): each
+    single's entries above its outcome, each couple's options above its own."""
+    assignment = np.ascontiguousarray(assignment, dtype=np.int64)
     mask = np.ones(market.n_candidates, dtype=np.bool_) if active is None else active
     if np.any(~mask & (assignment >= 0)):
         c = int(np.flatnonzero(~mask & (assignment >= 0))[0])
         raise ValueError(f"assignment: candidate {c} has withdrawn but is placed")
     outcome_pos, held_key, held = _outcomes(market, assignment)
     couples = active_couples(market, mask)
-    single = mask.copy()
+    single = np.array(mask, dtype=np.bool_)
     for a, b in couples:
         single[a] = single[b] = False
-    owner = np.repeat(np.arange(market.n_candidates, dtype=np.int64), np.diff(indptr))
-    position = np.arange(len(indices), dtype=np.int64) - indptr[owner]
+    indptr, indices = market.candidate_prefs
     worst = np.full(market.n_requests, -1, dtype=np.int64)
     placed = assignment >= 0
     np.maximum.at(worst, assignment[placed], held_key[placed])
-    room = held[indices] < market.capacities[indices]
-    beats = market.keys < worst[indices]
-    blocking = single[owner] & (position < outcome_pos[owner]) & (market.keys >= 0)
-    blocking &= room | beats
-    singles = [
-        (int(c), int(r), int(p))
-        for c, r, p in zip(owner[blocking], indices[blocking], position[blocking], strict=True)
-    ]
+    who, request, position = _couple_kernels.blocking_singles(
+        indptr, indices, market.keys, outcome_pos, single, held, worst, market.capacities
+    )
+    singles = list(zip(who.tolist(), request.tolist(), position.tolist(), strict=True))
     rows = [(c, p, r) for c, r, p in singles]
     couple_blocks: list[tuple[int, int]] = []
     if couples:
-        joints = [joint_list(market, a, b) for a, b in couples] if joints is None else joints
-        order = np.argsort(assignment, kind="stable")
-        starts = np.searchsorted(assignment[order], np.arange(market.n_requests + 1))
-
-        cache: dict[int, list[tuple[int, int]]] = {}
-
-        def holders(r: int, a: int, b: int) -> list[tuple[int, int]]:
-            if r not in cache:
-                who = order[starts[r] : starts[r + 1]].tolist()
-                cache[r] = [(int(held_key[x]), x) for x in who]
-            return [pair for pair in cache[r] if pair[1] != a and pair[1] != b]
-
-        for k, ((a, b), joint) in enumerate(zip(couples, joints, strict=True)):
-            now_a, now_b = int(assignment[a]), int(assignment[b])
-            current = joint.index_of(now_a, now_b)
-            if current < 0:
-                raise ValueError(
-                    f"assignment: couple ({a}, {b}) is at requests {now_a} and {now_b}, "
-                    "not an option of its joint list (one group, two seats for one request)"
-                )
-            for i in range(current):
-                ra, rb = int(joint.request_a[i]), int(joint.request_b[i])
-                ka, kb = int(market.keys[joint.entry_a[i]]), int(market.keys[joint.entry_b[i]])
-                if ra == rb:
-                    ok = evictions(int(market.capacities[ra]), holders(ra, a, b), [ka, kb])
-                    admitted = ok is not None
-                else:
-                    ea = evictions(int(market.capacities[ra]), holders(ra, a, b), [ka])
-                    eb = evictions(int(market.capacities[rb]), holders(rb, a, b), [kb])
-                    admitted = ea is not None and eb is not None
-                if not admitted:
-                    continue
-                couple_blocks.append((k, i))
-                if ra != now_a:
-                    rows.append((a, int(joint.entry_a[i] - indptr[a]), ra))
-                if rb != now_b:
-                    rows.append((b, int(joint.entry_b[i] - indptr[b]), rb))
+        joints = joint_lists(market, couples) if joints is None else joints
+        if len(joints) != len(couples):
+            raise ValueError(f"joints: expected {len(couples)} joint lists, got {len(joints)}")
+        bad, block_k, block_i = _couple_kernels.couple_blocks(
+            joints.indptr,
+            joints.request_a,
+            joints.request_b,
+            joints.key_a,
+            joints.key_b,
+            joints.members_a,
+            joints.members_b,
+            assignment,
+            held_key,
+            market.capacities,
+        )
+        if bad != _couple_kernels.OK:
+            a, b = couples[bad]
+            raise ValueError(
+                f"assignment: couple ({a}, {b}) is at requests {int(assignment[a])} and "
+                f"{int(assignment[b])}, not an option of its joint list (one group, two seats for "
+                "one request)"
+            )
+        for k, i in zip(block_k.tolist(), block_i.tolist(), strict=True):
+            a, b = couples[k]
+            joint = joints[k]
+            ra, rb = int(joint.request_a[i]), int(joint.request_b[i])
+            couple_blocks.append((k, i))
+            if ra != assignment[a]:
+                rows.append((a, int(joint.entry_a[i] - indptr[a]), ra))
+            if rb != assignment[b]:
+                rows.append((b, int(joint.entry_b[i] - indptr[b]), rb))
     pairs = [(c, r) for c, _, r in sorted(set(rows))]
     return Blocks(singles, couple_blocks, pairs)
 

@@ -19,7 +19,7 @@ import contextlib
 import numpy as np
 
 from altmatch.engine.chances import Uncertainty, estimate_chances
-from altmatch.engine.explain import alternates, explain
+from altmatch.engine.explain import alternates, entry_values, explain, tail_tally
 from altmatch.engine.market import build_market
 from altmatch.engine.match import stable_match
 from altmatch.engine.upgrade import withdraw
@@ -33,6 +33,8 @@ REQUEST_RANKS = [[1, 2, 3, 3], [1, 2, 3, 3], [1, 2, 2, 3]]  # equal numbers are 
 CAPACITIES = [1, 1, 1]
 COUPLES = [(0, 1), (2, 3)]
 GROUPS = [0, 0, 0]
+# A couple (0, 1) evicts single 2 from request 0; 2 applies on down its list (to request 2).
+EVICTED_SINGLE = ([[0], [1], [0, 2]], [[0, 2], [1], [2]], [1, 1, 1], [(0, 1)], [0, 0, 0])
 SOME_LUCK = Uncertainty(withdrawal=0.1, request_drop=0.1, seat_gain=0.1, seat_loss=0.1)
 
 
@@ -50,10 +52,16 @@ def warm() -> None:
             couples=couples,
             request_groups=GROUPS,
         )
-        explain(result)
+        why = explain(result)
         alternates(result)
+        # what the season's report reads of the explanations (services.season.placement_report)
+        indptr = result.market.candidate_prefs[0]
+        entry_values(why, indptr, np.zeros(int(indptr[-1]), dtype=np.int64))
+        tail_tally(why, why.reason.copy(), 4, np.zeros(len(indptr) - 1, dtype=np.int64), 0)
         withdraw(result, [3])
     stable_match(CANDIDATE_PREFS, REQUEST_PREFS, CAPACITIES, seed=1)  # strict lists, no ties
+    cand, req, caps, couples, groups = EVICTED_SINGLE
+    stable_match(cand, req, caps, seed=1, couples=couples, request_groups=groups)
     for request_ranks in (ranks, None):
         market = build_market(
             CANDIDATE_PREFS, REQUEST_PREFS, CAPACITIES, request_ranks=request_ranks, seed=1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from hypothesis import strategies as st
 
 
@@ -73,3 +74,28 @@ def couple_markets(
         couples,
         groups,
     )
+
+
+def random_market(rng: np.random.Generator) -> MarketSpec:
+    """A season small enough to run often, crowded enough for couples to evict and cycle:
+    lists of any length (empty too), requests ranking most of who listed them and some who
+    did not, capacities 0 to 3, a few BoEs, many couples, and ties half the time."""
+    n_c = int(rng.integers(0, 40))
+    n_r = int(rng.integers(1, 12))
+    candidate_prefs = [
+        rng.permutation(n_r)[: int(rng.integers(0, n_r + 1))].tolist() for _ in range(n_c)
+    ]
+    request_prefs = []
+    for r in range(n_r):
+        listed = [c for c in range(n_c) if r in candidate_prefs[c] and rng.random() < 0.85]
+        others = [c for c in range(n_c) if r not in candidate_prefs[c] and rng.random() < 0.1]
+        request_prefs.append(rng.permutation(np.array(listed + others, dtype=np.int64)).tolist())
+    ranks = None
+    if rng.random() < 0.5:
+        ranks = [np.cumsum(rng.integers(0, 2, size=len(p))).tolist() for p in request_prefs]
+    people = rng.permutation(n_c).tolist()
+    n_couples = int(rng.integers(0, n_c // 2 + 1))
+    couples = [(people[2 * i], people[2 * i + 1]) for i in range(n_couples)]
+    groups = rng.integers(0, int(rng.integers(1, 4)), size=n_r).tolist()
+    capacities = rng.integers(0, 4, size=n_r).tolist()
+    return MarketSpec(candidate_prefs, request_prefs, capacities, ranks, couples, groups)

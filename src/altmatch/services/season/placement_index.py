@@ -25,8 +25,16 @@ from altmatch.rulebook.vocabulary import Area, SchoolLevel
 def to_season(files: SeasonFiles) -> Season:
     """The domain's view of validated season files."""
 
+    known: dict[tuple[str, ...], frozenset[SchoolLevel]] = {}
+
     def levels(names: Sequence[str]) -> frozenset[SchoolLevel]:
-        return frozenset(SchoolLevel(n) for n in names)
+        """The set of levels, built once per distinct list of names (a season repeats a few
+        dozen combinations across thousands of rows) and shared, being immutable."""
+        key = tuple(names)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = frozenset(SchoolLevel(n) for n in key)
+        return found
 
     requests = tuple(
         Request(

@@ -21,6 +21,7 @@ from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 from altmatch.domain.season import Request, Requirement
 from altmatch.domain.season_lists import Int64s, requirements_of
 from altmatch.engine import Explanations, MatchResult, explain
+from altmatch.engine.explain import entry_values, tail_tally
 from altmatch.services.season.placement_index import IndexedSeason, held_per_request
 
 Reason = Literal["filled", "not_ranked", "hard_requirement", "couple"]
@@ -181,32 +182,21 @@ class RunReasons:
 
 
 def run_reasons(indexed: IndexedSeason, result: MatchResult) -> RunReasons:
-    """`RunReasons` for the run, computed for everyone at once."""
+    """`RunReasons` for the run, computed for everyone at once: the per-row work is the
+    engine's compiled passes (`explain`, `entry_values`, `tail_tally`), so nothing here
+    builds another array as long as the rows but the codes and the failed requirements."""
     lists = indexed.lists
     why = explain(result)
-    n_c = len(why.indptr) - 1
     counts = np.diff(why.indptr)
-    owner = np.repeat(np.arange(n_c, dtype=np.int64), counts)
-    choice = np.arange(len(owner), dtype=np.int64) - why.indptr[owner]  # 0-based
-    unmet = lists.unmet_bits[lists.candidate_prefs[0][owner] + choice]
-    if not lists.request_lists_derived:
-        unmet = np.zeros_like(unmet)
+    if lists.request_lists_derived:
+        unmet = entry_values(why, lists.candidate_prefs[0], lists.unmet_bits)
+    else:
+        unmet = np.zeros(len(why.request), dtype=np.int64)
     code = _FROM_ENGINE[why.reason]
     code[(code == NOT_RANKED) & (unmet != 0)] = HARD_REQUIREMENT
-    unmet = np.where(code == HARD_REQUIREMENT, unmet, 0)
+    unmet[code != HARD_REQUIREMENT] = 0
     stated_end = why.indptr[:-1] + np.minimum(counts, lists.stated)
-    in_tail = choice >= lists.stated[owner]
-    width = len(REPORT_REASONS)
-    cells = owner[in_tail] * width + code[in_tail]
-    tail = np.bincount(cells, minlength=n_c * width).astype(np.int64).reshape(n_c, width)
-    closest = np.full(n_c, -1, dtype=np.int64)
-    near = np.flatnonzero(in_tail & (code == FILLED))
-    if len(near):
-        margin = why.value[near] - np.maximum(why.cutoff[near], 0)
-        order = near[np.lexsort((near, margin, owner[near]))]
-        first = np.ones(len(order), dtype=np.bool_)
-        first[1:] = owner[order][1:] != owner[order][:-1]
-        closest[owner[order[first]]] = order[first]
+    tail, closest = tail_tally(why, code, len(REPORT_REASONS), lists.stated, FILLED)
     return RunReasons(
         why, code, unmet, stated_end, tail, closest, np.diff(lists.candidate_prefs[0])
     )
@@ -264,6 +254,12 @@ class _Writer:
     def __init__(self, indexed: IndexedSeason, reasons: RunReasons) -> None:
         self.indexed, self.reasons = indexed, reasons
         self.request_ids = [r.id for r in indexed.season.requests]
+        # per-candidate figures as Python ints once, not a NumPy scalar per candidate
+        self.starts = reasons.why.indptr[:-1].tolist()
+        self.stated_end = reasons.stated_end.tolist()
+        self.list_lengths = reasons.list_lengths.tolist()
+        self.closest = reasons.closest.tolist()
+        self.tail = reasons.tail.tolist()
 
     def why_not(self, c: int, row: int, choice: int) -> WhyNotOut:
         why = self.reasons.why
@@ -284,8 +280,7 @@ class _Writer:
     ) -> dict[str, object]:
         """The candidate's `CandidateExplanation` as a plain dict; with `listed` False, its
         reasons are counted (`why_not_rows`) rather than written out, as in the file."""
-        reasons = self.reasons
-        lo, hi = int(reasons.why.indptr[c]), int(reasons.stated_end[c])
+        lo, hi = self.starts[c], self.stated_end[c]
         return {
             "kind": "candidate",
             "candidate_id": self.indexed.season.candidates[c].id,
@@ -295,7 +290,7 @@ class _Writer:
                 "boe": placed_at.boe if placed_at else None,
                 "choice": choice,
             },
-            "text": outcome_text(placed_at, choice, int(reasons.list_lengths[c])),
+            "text": outcome_text(placed_at, choice, self.list_lengths[c]),
             **(
                 {"why_not": [self.why_not(c, row, k) for k, row in enumerate(range(lo, hi), 1)]}
                 if listed
@@ -305,11 +300,11 @@ class _Writer:
         }
 
     def anywhere(self, c: int) -> dict[str, object] | None:
-        row = int(self.reasons.closest[c])
+        row = self.closest[c]
         closest = None
         if row >= 0:
-            closest = self.why_not(c, row, row - int(self.reasons.why.indptr[c]) + 1)
-        return anywhere_summary([int(n) for n in self.reasons.tail[c]], closest)
+            closest = self.why_not(c, row, row - self.starts[c] + 1)
+        return anywhere_summary(self.tail[c], closest)
 
 
 def anywhere_text(total: int, filled: int, not_ranked: int, hard: int, couple: int) -> str:
@@ -330,9 +325,10 @@ def candidate_explanations(
     `_Writer.candidate` for `listed`)."""
     requests = indexed.season.requests
     writer = _Writer(indexed, reasons)
+    ranks = result.candidate_rank.tolist()
     for c, r in enumerate(result.assignment.tolist()):
         placed_at = requests[r] if r >= 0 else None
-        choice = int(result.candidate_rank[c]) + 1 if r >= 0 else None
+        choice = ranks[c] + 1 if r >= 0 else None
         yield writer.candidate(c, placed_at, choice, listed=listed)
 
 
@@ -380,31 +376,43 @@ def why_not_rows(
     above their outcome, in their list's order; one row each, the reason's fields as columns
     (a spreadsheet filters a season's hundred thousand reasons; requirements joined by ';')."""
     why, code = reasons.why, reasons.code
-    owner = np.repeat(np.arange(len(why.indptr) - 1, dtype=np.int64), np.diff(why.indptr))
-    row = np.arange(len(owner), dtype=np.int64)
-    shown = np.flatnonzero(row < reasons.stated_end[owner])
-    candidates = [c.id for c in indexed.season.candidates]
-    requests = [r.id for r in indexed.season.requests]
-    partner = indexed.partner
-    for c, choice, r, k, cut, value, lost, bits in zip(
-        owner[shown].tolist(),
-        (shown - why.indptr[owner[shown]] + 1).tolist(),
-        why.request[shown].tolist(),
-        code[shown].tolist(),
-        why.cutoff[shown].tolist(),
-        why.value[shown].tolist(),
-        why.lost_lottery[shown].tolist(),
-        reasons.unmet[shown].tolist(),
+    # the shown rows are each candidate's first ones: built from the per-candidate counts, not
+    # by testing every row (most are the accepts-anywhere tail, counted in explanations.jsonl)
+    starts = why.indptr[:-1]
+    lengths = reasons.stated_end - starts
+    owner_shown = np.repeat(np.arange(len(starts), dtype=np.int64), lengths)
+    place = (
+        np.arange(len(owner_shown), dtype=np.int64) - (np.cumsum(lengths) - lengths)[owner_shown]
+    )
+    shown = starts[owner_shown] + place
+    # Each column is built for every row at once (lookups in object arrays, a mask for the
+    # cells a reason leaves empty), so no Python code runs per row; the csv writer zips them.
+    owner, k = owner_shown, code[shown]
+    candidates = np.array([c.id for c in indexed.season.candidates] + [None], dtype=object)
+    requests = np.array([r.id for r in indexed.season.requests], dtype=object)
+    partner_of = np.full(len(candidates), -1, dtype=np.int64)  # -1: no partner, reads None
+    for c, p in indexed.partner.items():
+        partner_of[c] = p
+    bits = reasons.unmet[shown]
+    texts = {int(b): ";".join(requirements_of(int(b))) if b else "" for b in np.unique(bits)}
+    requirement_text = np.array([texts.get(b, "") for b in range(int(bits.max(initial=0)) + 1)])
+    cutoff = why.cutoff[shown]
+    yield from zip(
+        candidates[owner].tolist(),
+        (place + 1).tolist(),
+        requests[why.request[shown]].tolist(),
+        np.array(REPORT_REASONS, dtype=object)[k].tolist(),
+        _where((k == FILLED) & (cutoff >= 0), cutoff),
+        _where((k == FILLED) | (k == COUPLE), why.value[shown]),
+        why.lost_lottery[shown].astype(np.int64).tolist(),
+        requirement_text.astype(object)[bits].tolist(),
+        candidates[np.where(k == COUPLE, partner_of[owner], -1)].tolist(),
         strict=True,
-    ):
-        yield (
-            candidates[c],
-            choice,
-            requests[r],
-            REPORT_REASONS[k],
-            cut if k == FILLED and cut >= 0 else None,
-            value if k in (FILLED, COUPLE) else None,
-            int(lost),
-            ";".join(requirements_of(bits)) if bits else "",
-            candidates[partner[c]] if k == COUPLE and c in partner else None,
-        )
+    )
+
+
+def _where(keep: NDArray[np.bool_], values: Int64s) -> list[int | None]:
+    """values where `keep`, else None: a csv column with empty cells."""
+    out = np.full(len(values), None, dtype=object)
+    out[keep] = values[keep].tolist()
+    return out.tolist()
