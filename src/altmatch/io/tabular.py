@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -123,12 +123,26 @@ class Cells:
         return self._one_of(column, text, allowed) or None if text else None
 
     def choices(self, column: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
-        parts = [p.strip() for p in self.text(column).split(";") if p.strip()]
+        text = self.text(column)
+        valid = _valid_choices(text, allowed)  # a season repeats a few values thousands of times
+        if valid is not None:
+            return valid
+        parts = [p.strip() for p in text.split(";") if p.strip()]
         chosen = (self._one_of(column, p, allowed) for p in parts)
         return tuple(dict.fromkeys(c for c in chosen if c))
 
     def names(self, column: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(p.strip() for p in self.text(column).split(";") if p.strip()))
+
+
+@lru_cache(maxsize=4096)
+def _valid_choices(text: str, allowed: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`text`'s choices, each once in the order given, when every one is allowed; else None
+    (Cells.choices then reports the bad ones)."""
+    parts = [p.strip().casefold() for p in text.split(";") if p.strip()]
+    if not all(p in allowed for p in parts):
+        return None
+    return tuple(dict.fromkeys(parts))
 
 
 def read_table(
