@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import delete, insert, select, update
+
 from altmatch.db import Sessions
 from altmatch.db import accounts as accounts_repo
+from altmatch.db import season as season_repo
+from altmatch.db.models import RunAlternateList, RunPlacement
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.services.accounts.authentication import actor_for
 from altmatch.services.accounts.users import create_organisation, create_user
+from altmatch.services.season.alternates import ALTERNATES_STORED
 from altmatch.services.season.imports import import_candidates, import_requests
 from altmatch.services.season.setup import open_season
 
@@ -136,3 +142,52 @@ def filled_season(sessions: Sessions, world: World, name: str = "2027 season") -
             sessions, world.coordinator, season.id, content=content, filename="f.csv", commit=True
         )
     return season.id
+
+
+def first_places_of(lists: Mapping[int, Sequence[int]]) -> dict[int, tuple[int, int]]:
+    """Each candidate's (request, position) called first in whole lists (request row id:
+    candidate row ids, best first): the lowest position, the lower request id on a tie."""
+    first: dict[int, tuple[int, int]] = {}
+    for r in sorted(lists):
+        for position, c in enumerate(lists[r], start=1):
+            if c not in first or position < first[c][1]:
+                first[c] = (r, position)
+    return first
+
+
+def replace_alternates(sessions: Sessions, run_id: int, lists: Mapping[int, Sequence[int]]) -> None:
+    """Overwrite a run's stored alternates with whole lists (request row id: candidate row ids,
+    best first; none longer than a run stores) and its candidates' first places with what
+    they give, in plain SQL: no ORM, so no reader's cache and no immutability listener is
+    involved, the stores themselves change underneath every reader."""
+    assert all(len(c) <= ALTERNATES_STORED for c in lists.values())
+    first = first_places_of(lists)
+    with sessions.begin() as session:
+        session.execute(delete(RunAlternateList).where(RunAlternateList.run_id == run_id))
+        session.execute(
+            insert(RunAlternateList),
+            [
+                {
+                    "run_id": run_id,
+                    "request_id": r,
+                    "candidate_ids": season_repo.pack_ids(c),
+                    "length": len(c),
+                }
+                for r, c in lists.items()
+                if c
+            ],
+        )
+        rows = session.execute(
+            select(RunPlacement.id, RunPlacement.candidate_id).where(RunPlacement.run_id == run_id)
+        ).all()
+        session.execute(
+            update(RunPlacement),
+            [
+                {
+                    "id": row_id,
+                    "alternate_request_id": first.get(c, (None, None))[0],
+                    "alternate_position": first.get(c, (None, None))[1],
+                }
+                for row_id, c in rows
+            ],
+        )

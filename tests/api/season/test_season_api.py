@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import update
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
@@ -18,12 +18,13 @@ from tests.season_world import (
     build_world,
     candidates_csv,
     future_deadline,
+    replace_alternates,
     requests_csv,
 )
 
 from altmatch.db import Sessions
 from altmatch.db import season as repo
-from altmatch.db.models import MatchRun, RunAlternateList, RunPlacement, SeasonRow
+from altmatch.db.models import MatchRun, SeasonRow
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -319,45 +320,14 @@ def test_a_withdrawal_makes_an_upgrade_draft_that_the_coordinator_publishes(
 
 def _set_alternates(sessions: Sessions, run_id: int, lists: dict[str, list[str]]) -> None:
     """Overwrite the run's stored alternates (by external ids, whole lists) and the first
-    places they give with plain SQL: the stores themselves change underneath every reader."""
-    with sessions.begin() as session:
+    places they give: the stores themselves change underneath every reader."""
+    with sessions() as session:
         run = session.get(MatchRun, run_id)
         assert run is not None
-        season_id = run.season_id
-        requests = {r.external_id: r.id for r in repo.requests(session, season_id)}
-        candidates = {c.external_id: c.id for c in repo.candidates(session, season_id)}
-        session.execute(delete(RunAlternateList).where(RunAlternateList.run_id == run_id))
-        session.execute(
-            insert(RunAlternateList),
-            [
-                {
-                    "run_id": run_id,
-                    "request_id": requests[r],
-                    "candidate_ids": repo.pack_ids([candidates[c] for c in ids]),
-                    "length": len(ids),
-                }
-                for r, ids in lists.items()
-            ],
-        )
-        first: dict[int, tuple[int, int]] = {}  # lowest position, then the lower request id
-        for r, ids in sorted(lists.items(), key=lambda found: requests[found[0]]):
-            for position, c in enumerate(ids, start=1):
-                if candidates[c] not in first or position < first[candidates[c]][1]:
-                    first[candidates[c]] = (requests[r], position)
-        rows = session.execute(
-            select(RunPlacement.id, RunPlacement.candidate_id).where(RunPlacement.run_id == run_id)
-        ).all()
-        session.execute(
-            update(RunPlacement),
-            [
-                {
-                    "id": row_id,
-                    "alternate_request_id": first.get(c, (None, None))[0],
-                    "alternate_position": first.get(c, (None, None))[1],
-                }
-                for row_id, c in rows
-            ],
-        )
+        requests = {r.external_id: r.id for r in repo.requests(session, run.season_id)}
+        candidates = {c.external_id: c.id for c in repo.candidates(session, run.season_id)}
+    by_row = {requests[r]: [candidates[c] for c in ids] for r, ids in lists.items()}
+    replace_alternates(sessions, run_id, by_row)
 
 
 def _waits(review: dict[str, Any]) -> dict[str, tuple[str | None, int | None]]:

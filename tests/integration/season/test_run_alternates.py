@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import JSON as SAJSON
-from sqlalchemy import Engine, column, delete, event, func, insert, select, table, update
+from sqlalchemy import Engine, column, event, func, select, table
 from sqlalchemy.orm import Session
+from tests.season_world import first_places_of, replace_alternates
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, downgrade_database, upgrade_database
@@ -103,7 +104,7 @@ def _stored(sessions: Sessions, run_id: int) -> Lists:
     return {r: [i for (i,) in struct.iter_unpack("<i", packed)] for r, packed in rows}
 
 
-def _stored_first_places(sessions: Sessions, run_id: int) -> dict[int, tuple[int, int]]:
+def _storedfirst_places_of(sessions: Sessions, run_id: int) -> dict[int, tuple[int, int]]:
     query = select(
         RunPlacement.candidate_id,
         RunPlacement.alternate_request_id,
@@ -111,53 +112,6 @@ def _stored_first_places(sessions: Sessions, run_id: int) -> dict[int, tuple[int
     ).where(RunPlacement.run_id == run_id, RunPlacement.alternate_request_id.is_not(None))
     with sessions() as session:
         return {c: (r, p) for c, r, p in session.execute(query)}
-
-
-def _replace(sessions: Sessions, run_id: int, lists: Lists) -> None:
-    """Overwrite the run's stored alternates, whole lists no longer than the stored ones, and
-    its candidates' first places with them, with plain SQL (no ORM, so no reader's cache and
-    no immutability listener is involved: the stores themselves change)."""
-    assert all(len(c) <= ALTERNATES_STORED for c in lists.values())
-    first = _first_places(lists)
-    with sessions.begin() as session:
-        session.execute(delete(RunAlternateList).where(RunAlternateList.run_id == run_id))
-        session.execute(
-            insert(RunAlternateList),
-            [
-                {
-                    "run_id": run_id,
-                    "request_id": r,
-                    "candidate_ids": struct.pack(f"<{len(c)}i", *c),
-                    "length": len(c),
-                }
-                for r, c in lists.items()
-                if c
-            ],
-        )
-        rows = session.execute(
-            select(RunPlacement.id, RunPlacement.candidate_id).where(RunPlacement.run_id == run_id)
-        ).all()
-        session.execute(
-            update(RunPlacement),
-            [
-                {
-                    "id": row_id,
-                    "alternate_request_id": first.get(c, (None, None))[0],
-                    "alternate_position": first.get(c, (None, None))[1],
-                }
-                for row_id, c in rows
-            ],
-        )
-
-
-def _first_places(lists: Lists) -> dict[int, tuple[int, int]]:
-    """Each candidate's (request, position) called first: lowest position, earlier request."""
-    first: dict[int, tuple[int, int]] = {}
-    for r in sorted(lists):
-        for position, c in enumerate(lists[r], start=1):
-            if c not in first or position < first[c][1]:
-                first[c] = (r, position)
-    return first
 
 
 @dataclass(frozen=True)
@@ -289,7 +243,7 @@ def test_a_run_stores_the_start_of_the_engines_lists_and_first_places_from_the_w
 
     assert stored == {r: ids[:ALTERNATES_STORED] for r, ids in whole.items()}
     assert max(len(c) for c in whole.values()) > ALTERNATES_STORED  # deeper than is stored
-    assert _stored_first_places(sessions, drafted.run_id) == _first_places(whole)
+    assert _storedfirst_places_of(sessions, drafted.run_id) == first_places_of(whole)
     with sessions() as session:
         assert repo.alternate_lengths(session, drafted.run_id) == {
             r: len(ids) for r, ids in whole.items()
@@ -330,9 +284,9 @@ def test_every_reader_follows_the_store_when_it_changes(sessions: Sessions, draf
     changed = {r: [c for c in ids if c != dropped] for r, ids in lists.items()}
     changed[request] = [newcomer, *reversed(changed[request])]
     changed = {r: ids for r, ids in changed.items() if ids}
-    _replace(sessions, drafted.run_id, changed)
-    first = _first_places(changed)
-    assert first != _first_places(lists)
+    replace_alternates(sessions, drafted.run_id, changed)
+    first = first_places_of(changed)
+    assert first != first_places_of(lists)
 
     def place(c: int) -> tuple[str | None, int | None]:
         r, position = first.get(c, (None, None))
@@ -391,7 +345,7 @@ def test_every_reader_follows_the_store_when_it_changes(sessions: Sessions, draf
     after = _stored(sessions, upgrade)
     whole_after = _whole(sessions, upgrade, names)
     assert after == {r: ids[:ALTERNATES_STORED] for r, ids in whole_after.items()}
-    assert _stored_first_places(sessions, upgrade) == _first_places(whole_after)
+    assert _storedfirst_places_of(sessions, upgrade) == first_places_of(whole_after)
     with sessions() as session:
         still = {p.candidate_id for p in repo.placements(session, upgrade) if p.request_id}
     waiting_after = {c for ids in after.values() for c in ids}
@@ -399,7 +353,7 @@ def test_every_reader_follows_the_store_when_it_changes(sessions: Sessions, draf
     tail = max((r for r in after if len(after[r]) < ALTERNATES_STORED), key=lambda r: len(after[r]))
     after = {r: ids[:ALTERNATES_STORED] for r, ids in after.items()}
     after[tail] = [*after[tail], late]
-    _replace(sessions, upgrade, after)
+    replace_alternates(sessions, upgrade, after)
     publish_run(sessions, drafted.coordinator, drafted.season_id, upgrade)
     with sessions() as session:
         assert session.get(SeasonCandidate, late).stage == "alternate"  # type: ignore[union-attr]
@@ -452,7 +406,7 @@ def test_the_migration_moves_the_three_old_stores_into_one_and_back(
     downgrade_database(settings, "j1_import_jobs")
     old = _old_stores(engine, published.run_id)
     assert old.json == [list(row) for row in _as_rows(whole, names)]
-    assert old.first_places == {c: (r, p) for c, (r, p) in _first_places(whole).items()}
+    assert old.first_places == {c: (r, p) for c, (r, p) in first_places_of(whole).items()}
     assert old.first_rows == [row for row in _as_rows(whole, names) if row[1] <= 50]
     engine.dispose()
     downgrade_database(settings, "h1_trust")  # and the rows' own migration, down and up
@@ -514,7 +468,9 @@ def test_the_run_review_lists_every_outcome_as_its_rows_hold_it(
     sessions: Sessions, published: Demo
 ) -> None:
     review = review_run(sessions, published.coordinator, published.season_id, published.run_id)
-    first = _first_places(_whole(sessions, published.run_id, _names(sessions, published.season_id)))
+    first = first_places_of(
+        _whole(sessions, published.run_id, _names(sessions, published.season_id))
+    )
 
     with sessions() as session:
         candidates = {c.id: c for c in repo.candidates(session, published.season_id)}

@@ -240,6 +240,18 @@ def test_the_season_has_no_field_for_protected_characteristics() -> None:
         assert not any(banned in name for name in names), banned
 
 
+def _agrees_with_the_reference(season: Season) -> None:
+    """The lists derived at once equal the one-candidate-at-a-time derivation's."""
+    from tests.unit.domain import season_lists_reference as reference
+
+    old, new = reference.derive_lists(season), derive_lists(season)
+    assert candidate_lists(new) == old.candidate_lists
+    assert request_lists(new) == old.request_lists
+    assert request_ranks(new) == old.request_ranks
+    assert unmet(new) == dict(old.unmet)
+    assert tuple(new.stated.tolist()) == old.stated_lengths
+
+
 def _random_season(seed: int, *, ranks: bool = False) -> Season:
     rng = random.Random(seed)
     levels = list(SchoolLevel)
@@ -297,16 +309,8 @@ def _random_season(seed: int, *, ranks: bool = False) -> Season:
 def test_the_lists_agree_with_the_one_candidate_at_a_time_derivation_they_replaced(
     seed: int,
 ) -> None:
-    from tests.unit.domain import season_lists_reference as reference
-
     season = _random_season(seed, ranks=seed % 4 == 3)
-    old, new = reference.derive_lists(season), derive_lists(season)
-
-    assert candidate_lists(new) == old.candidate_lists
-    assert request_lists(new) == old.request_lists
-    assert request_ranks(new) == old.request_ranks
-    assert unmet(new) == dict(old.unmet)
-    assert tuple(new.stated.tolist()) == old.stated_lengths
+    _agrees_with_the_reference(season)
 
 
 @pytest.mark.parametrize("packed", [True, False])
@@ -318,18 +322,10 @@ def test_the_anywhere_tails_scored_in_blocks_agree_with_the_reference(
     # Blocks of one candidate, of a few, or all of them at once: each row's order is its own,
     # so the lists never depend on the block size. Unpacked: the sort keys too wide for one
     # int64 (as with huge fit ranges), sorted by an argsort and a lexsort instead.
-    from tests.unit.domain import season_lists_reference as reference
-
     from altmatch.domain import season_lists
 
     monkeypatch.setattr(season_lists, "_GRID", grid)
     if not packed:
         monkeypatch.setattr(season_lists, "_bit_fields", lambda *sizes: None)
     season = _random_season(1000 + seed)
-    old, new = reference.derive_lists(season), derive_lists(season)
-
-    assert candidate_lists(new) == old.candidate_lists
-    assert request_lists(new) == old.request_lists
-    assert request_ranks(new) == old.request_ranks
-    assert unmet(new) == dict(old.unmet)
-    assert tuple(new.stated.tolist()) == old.stated_lengths
+    _agrees_with_the_reference(season)
