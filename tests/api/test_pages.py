@@ -43,3 +43,20 @@ def test_pages_load_no_asset_from_another_host(client: TestClient) -> None:
         for url in re.findall(r'(?:src|href)="([^"]+)"', text):
             assert not url.startswith(("http:", "https:", "//")), url
     assert client.get("/static/htmx-2.0.8.min.js").status_code == 200
+
+
+def test_the_advisor_asks_for_degree_and_english_rather_than_assuming_them(
+    client: TestClient,
+) -> None:
+    """A visitor who skims the form must not be advised as if they had no degree (issue 17)."""
+    page = client.get("/advisor?lang=ja").text
+    for name in ("degree", "english"):
+        select = re.search(rf'<select id="f-{name}"[^>]*>(.*?)</select>', page, re.S)
+        assert select, name
+        first = re.search(r"<option([^>]*)>([^<]*)</option>", select.group(1))
+        assert first and 'value=""' in first.group(1) and first.group(2) == "選択してください"
+        assert "selected" not in select.group(1)
+    skipped = client.post("/advisor?lang=en", data={"citizenship": "GB", "degree": ""})
+    assert skipped.status_code == 422
+    assert 'id="e-degree"' in skipped.text and 'id="e-english"' in skipped.text
+    assert 'id="result"' not in skipped.text
