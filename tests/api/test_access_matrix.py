@@ -47,7 +47,6 @@ PUBLIC = {
     ("GET", "/"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
-    ("GET", "/docs/oauth2-redirect"),
     ("GET", "/health"),
     ("GET", "/api/v1/health"),
     ("GET", "/sign-in"),
@@ -73,7 +72,8 @@ PUBLIC = {
     ("GET", "/api/v1/postings"),
     ("GET", "/api/v1/postings/{posting_id}"),
 }
-MOUNTS = {"/static"}  # mounted apps (no routes of ours inside)
+# Mounted apps (no routes of ours inside): our static files and Swagger UI's installed files.
+MOUNTS = {"/static", "/api/v1/docs/assets"}
 # Routes that end every session of the caller's account: the role signs in again after one.
 SESSION_ENDING = {
     ("POST", "/account/sign-out-everywhere"),

@@ -16,6 +16,7 @@ from altmatch.db import make_engine, session_factory
 from altmatch.rulebook import use_edition
 from altmatch.services import jobs
 from altmatch.web.api import api_router
+from altmatch.web.api_docs import OPENAPI_PATH, install_api_docs
 from altmatch.web.csrf import CsrfMiddleware
 from altmatch.web.errors import install_error_handlers
 from altmatch.web.headers import SecurityHeadersMiddleware
@@ -45,8 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
         title="altmatch",
         version=__version__,
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        openapi_url=OPENAPI_PATH,
+        docs_url=None,  # web/api_docs.py serves them offline
         redoc_url=None,
     )
     app.state.settings = settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(app.state.engine)
     static_dir = Path(str(resources.files("altmatch.web"))) / "static"
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
+    install_api_docs(app)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages_router)
     app.add_middleware(CsrfMiddleware)
