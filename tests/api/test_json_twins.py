@@ -31,7 +31,7 @@ from altmatch.web.app import create_app
 
 NO_DATA = "no data of its own"
 PAGE_TWINS: dict[str, str | None] = {
-    "/": None,  # the landing page's text: NO_DATA
+    "/": "/api/v1/home",  # signed in: the next steps (visitors: the landing page's text)
     "/sign-in": None,  # a form: NO_DATA
     "/sign-in/code": None,  # the second step's form: NO_DATA
     "/boe/schools": None,  # a redirect to the BoE's own schools page

@@ -33,6 +33,9 @@ def test_a_candidate_signs_up_in_japanese_then_out_in_and_deletes_the_account(
     expect(page.locator("#f-email")).to_have_value(email)
     page.fill("#f-password", PASSWORD)
     page.click("form.auth button[type=submit]")
+    expect(page).to_have_url(f"{base_url}/")  # the home page: their next steps
+    expect(page.locator("#next-steps")).to_be_visible()
+    page.click("#nav-user")
     expect(page).to_have_url(f"{base_url}/account")
     expect(page.locator("#nav-user")).to_have_text("Emily Carter")
     expect(page.locator("#account-details")).to_contain_text(email)

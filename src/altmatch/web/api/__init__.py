@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from altmatch.web.api import home
 from altmatch.web.api.accounts import admin, email, me, schools, session
 from altmatch.web.api.advice import advice
 from altmatch.web.api.direct_hire import postings
@@ -19,6 +20,7 @@ from altmatch.web.api.support import cases as support_cases
 from altmatch.web.api.support import metrics as support_metrics
 
 api_router = APIRouter(responses=ERROR_RESPONSES)
+api_router.include_router(home.router)
 api_router.include_router(advice.router)
 api_router.include_router(session.router)
 api_router.include_router(me.router)

@@ -41,7 +41,7 @@ from altmatch.web.pages.forms import FormErrors
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
-DEFAULT_NEXT = "/account"
+DEFAULT_NEXT = "/"  # the home page: the signed-in person's next steps
 
 
 def safe_next(target: str | None) -> str:

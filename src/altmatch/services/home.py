@@ -1,0 +1,527 @@
+"""A signed-in person's home: the few next steps of their role, each a link with a status.
+
+Read by the home page (`/` when signed in) and its JSON twin /api/v1/home. It reads several
+contexts (seasons, dispatch, direct hire, support), so it sits beside them like
+`my_placement`; every figure is a count or a short list, so the page stays fast however large
+the season, and every step only names what the reader may already open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from altmatch.clock import today_in_japan, utc_now
+from altmatch.db import Sessions
+from altmatch.db import direct_hire as hire_repo
+from altmatch.db import dispatch as dispatch_repo
+from altmatch.db import season as season_repo
+from altmatch.db.models import SeasonRow
+from altmatch.domain.access import AccessDeniedError, Actor, Role
+from altmatch.domain.application import ApplicationStage
+from altmatch.domain.direct_hire import PostingStage
+from altmatch.domain.support import CaseStatus
+from altmatch.i18n import N_, Message, label, register_labels, render
+from altmatch.services.dispatch.coverage import dispatch_coverage
+from altmatch.services.my_placement import my_placement
+from altmatch.services.season.access import requests_locked
+from altmatch.services.support.case_reads import list_my_cases, list_notifications, list_queue
+
+
+class StepStatus(StrEnum):
+    """Whose move it is: the reader's (to do), someone else's (waiting), or nobody's (done)."""
+
+    TODO = "todo"
+    WAITING = "waiting"
+    DONE = "done"
+
+
+register_labels(
+    StepStatus,
+    {StepStatus.TODO: N_("To do"), StepStatus.WAITING: N_("Waiting"), StepStatus.DONE: N_("Done")},
+)
+
+
+class NextStep(BaseModel):
+    key: str  # stable, e.g. "season-3-requests": for tests and scripts
+    title: str  # in the reader's language
+    detail: str
+    href: str  # the screen where the step is taken
+    status: StepStatus | None  # None: a link worth having, with nothing to finish
+    due: dt.datetime | dt.date | None  # a deadline (a moment) or a day that matters
+
+
+class HomeOut(BaseModel):
+    role: Role
+    steps: list[NextStep]
+
+
+EARLY_STAGES = (ApplicationStage.SUBMITTED, ApplicationStage.SCREENED)
+NOTIFICATIONS_READ = 100  # unread notices are counted among the newest this many
+BOE_SEASONS = 3  # BoE staff see their programme's newest seasons (open, or their placements)
+
+
+class _Steps:
+    """Collects steps as Messages and renders them once, in the reader's language."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        self.steps: list[NextStep] = []
+
+    def add(
+        self,
+        key: str,
+        title: Message,
+        detail: Message,
+        href: str,
+        status: StepStatus | None,
+        due: dt.datetime | dt.date | None = None,
+    ) -> None:
+        self.steps.append(
+            NextStep(
+                key=key,
+                title=render(title, self.locale),
+                detail=render(detail, self.locale),
+                href=href,
+                status=status,
+                due=due,
+            )
+        )
+
+    def named(self, en: str, ja: str) -> str:
+        return ja if self.locale == "ja" and ja else en
+
+
+def home(
+    sessions: Sessions,
+    actor: Actor,
+    *,
+    locale: str = "en",
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> HomeOut:
+    """The actor's next steps (`today`, `now`: Japan's date and the moment, for tests)."""
+    steps = _Steps(locale)
+    day = today or today_in_japan()
+    moment = now or utc_now()
+    build: dict[Role, Callable[[Sessions, Actor, _Steps, dt.date, dt.datetime], None]] = {
+        Role.CANDIDATE: _candidate,
+        Role.COORDINATOR: _coordinator,
+        Role.BOE_STAFF: _boe_staff,
+        Role.COMPANY_STAFF: _company_staff,
+        Role.ALT: _alt,
+        Role.ADMIN: _admin,
+    }
+    build[actor.role](sessions, actor, steps, day, moment)
+    return HomeOut(role=actor.role, steps=steps.steps)
+
+
+# -- candidates -----------------------------------------------------------------------------------
+
+
+def _candidate(
+    sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: dt.datetime
+) -> None:
+    with sessions() as session:
+        for season in season_repo.seasons_of_candidate_user(session, actor.own_user_id()):
+            _application(session, actor, steps, season)
+    steps.add(
+        "advisor",
+        Message(N_("Compare paths")),
+        Message(N_("See which ways to teach in Japan are open to you, and what each pays.")),
+        "/advisor",
+        None,
+    )
+    _direct_hire_applications(sessions, actor, steps)
+
+
+def _application(session: Session, actor: Actor, steps: _Steps, season: SeasonRow) -> None:
+    row = season_repo.candidate_of_user(session, season.id, actor.own_user_id())
+    if row is None:
+        return
+    href = f"/seasons/{season.id}/application"
+    params = {"season": season.name}
+    stage = ApplicationStage(row.stage)
+    run = season_repo.latest_published_run(session, season.id)
+    placement = season_repo.placement_of(session, run.id, row.id) if run else None
+    if placement is not None and stage is not ApplicationStage.WITHDRAWN:
+        if placement.request_id is not None:
+            outcome = Message(N_("You are placed. See where, and why."))
+        elif placement.alternate_position is not None:
+            outcome = Message(
+                N_("You are not placed yet: you are alternate number {position}."),
+                {"position": placement.alternate_position},
+            )
+        else:
+            outcome = Message(N_("You are not placed in this match. See why."))
+        title = Message(N_("{season}: your outcome"), params)
+        steps.add(f"season-{season.id}-outcome", title, outcome, href, StepStatus.DONE)
+        return
+    withdrawn = stage is ApplicationStage.WITHDRAWN
+    steps.add(
+        f"season-{season.id}-application",
+        Message(N_("{season}: your application"), params),
+        Message(N_("Stage: {stage}."), {"stage": Message(label(stage))}),
+        href,
+        StepStatus.DONE if withdrawn else StepStatus.WAITING,
+    )
+    if season.status == "open" and not withdrawn:  # as the application page decides
+        steps.add(
+            f"season-{season.id}-preferences",
+            Message(N_("{season}: check where you want to go"), params),
+            Message(N_("You can change your location preferences until the outcome is published.")),
+            f"{href}#preferences",
+            StepStatus.TODO,
+        )
+
+
+def _direct_hire_applications(sessions: Sessions, actor: Actor, steps: _Steps) -> None:
+    with sessions() as session:
+        stages = [
+            PostingStage(a.stage)
+            for a in hire_repo.applications_of_user(session, actor.own_user_id())
+        ]
+    if not stages:
+        return
+    active = sum(1 for s in stages if s.is_open)
+    steps.add(
+        "direct-hire-applications",
+        Message(N_("Your direct-hire applications")),
+        Message(N_("In progress: {active} of {total}."), {"active": active, "total": len(stages)}),
+        "/my/applications",
+        StepStatus.WAITING if active else StepStatus.DONE,
+    )
+
+
+# -- coordinators ---------------------------------------------------------------------------------
+
+
+def _coordinator(
+    sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: dt.datetime
+) -> None:
+    with sessions() as session:
+        seasons = _open_seasons(session, actor)
+        if not seasons:
+            steps.add(
+                "open-season",
+                Message(N_("Open a placement season")),
+                Message(N_("No season of your programme is open.")),
+                "/seasons",
+                StepStatus.TODO,
+            )
+        for season in seasons:
+            _season_checklist(session, steps, season, now)
+
+
+def _open_seasons(session: Session, actor: Actor) -> list[SeasonRow]:
+    if actor.programme_id is None:
+        return []
+    return [s for s in season_repo.list_seasons(session, actor.programme_id) if s.status == "open"]
+
+
+def _season_checklist(session: Session, steps: _Steps, season: SeasonRow, now: dt.datetime) -> None:
+    key, base, params = f"season-{season.id}", f"/seasons/{season.id}", {"season": season.name}
+    n_requests, places = season_repo.request_totals(session, season.id)
+    locked = requests_locked(season, now=now)
+    steps.add(
+        f"{key}-requests",
+        Message(N_("{season}: requests"), params),
+        Message(
+            N_("Imported: {requests} requests for {places} places."),
+            {"requests": n_requests, "places": places},
+        ),
+        f"{base}/requests",
+        StepStatus.TODO if not n_requests else StepStatus.DONE if locked else StepStatus.WAITING,
+        season.request_deadline,
+    )
+    stages = season_repo.candidates_per_stage(session, season.id)
+    early = sum(stages.get(s.value, 0) for s in EARLY_STAGES)
+    steps.add(
+        f"{key}-candidates",
+        Message(N_("{season}: candidates"), params),
+        Message(
+            N_("Imported: {candidates}. Still submitted or screened: {early}."),
+            {"candidates": sum(stages.values()), "early": early},
+        ),
+        base,
+        StepStatus.TODO if early or not stages else StepStatus.DONE,
+    )
+    drafts = [r for r in season_repo.runs(session, season.id) if r.status == "draft"]
+    if drafts:
+        newest = drafts[-1]
+        steps.add(
+            f"{key}-runs",
+            Message(N_("{season}: review the draft runs"), params),
+            Message(
+                N_("Draft runs: {drafts}. The newest is run {run}."),
+                {"drafts": len(drafts), "run": newest.id},
+            ),
+            f"{base}/runs/{newest.id}",
+            StepStatus.TODO,
+        )
+    else:
+        steps.add(
+            f"{key}-runs",
+            Message(N_("{season}: run the match"), params),
+            Message(N_("No draft run yet.")),
+            base,
+            StepStatus.TODO if n_requests and stages else StepStatus.WAITING,
+        )
+    published = season_repo.latest_published_run(session, season.id)
+    steps.add(
+        f"{key}-publish",
+        Message(N_("{season}: publish a run"), params),
+        Message(N_("Candidates and BoEs see the outcome once a run is published."))
+        if published is None
+        else Message(N_("Run {run} is published."), {"run": published.id}),
+        base,
+        StepStatus.DONE if published else StepStatus.TODO if drafts else StepStatus.WAITING,
+    )
+
+
+# -- BoE staff ------------------------------------------------------------------------------------
+
+
+def _boe_staff(
+    sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: dt.datetime
+) -> None:
+    boe_id = actor.organisation_id
+    with sessions() as session:
+        seasons = (
+            season_repo.list_seasons(session, actor.programme_id) if actor.programme_id else []
+        )
+        for season in seasons[:BOE_SEASONS]:
+            _boe_season(session, steps, season, boe_id, now)
+        new, postings = _new_applications(session, boe_id)
+    steps.add(
+        "direct-hire-postings",
+        Message(N_("New direct-hire applications")),
+        Message(
+            N_("New applications: {applications}, to {postings} of your postings."),
+            {"applications": new, "postings": postings},
+        ),
+        "/boe/postings",
+        StepStatus.TODO if new else StepStatus.DONE,
+    )
+    _handled_cases(sessions, actor, steps, now)
+    _notifications(sessions, actor, steps, "/my/notifications")
+
+
+def _boe_season(
+    session: Session, steps: _Steps, season: SeasonRow, boe_id: int | None, now: dt.datetime
+) -> None:
+    params = {"season": season.name}
+    if season.status == "open":
+        filed = len(season_repo.requests(session, season.id, boe_id=boe_id)) if boe_id else 0
+        locked = requests_locked(season, now=now)
+        steps.add(
+            f"season-{season.id}-requests",
+            Message(N_("{season}: your requests"), params),
+            Message(N_("The deadline has passed: your requests are final."))
+            if locked
+            else Message(
+                N_("Filed: {requests}. You can change them until the deadline."),
+                {"requests": filed},
+            ),
+            f"/seasons/{season.id}/requests",
+            StepStatus.DONE if locked else StepStatus.WAITING if filed else StepStatus.TODO,
+            season.request_deadline,
+        )
+        return
+    run = season_repo.latest_published_run(session, season.id)
+    if run is not None and run.published_at is not None:
+        steps.add(
+            f"season-{season.id}-placements",
+            Message(N_("{season}: published placements"), params),
+            Message(N_("See who is placed with your BoE.")),
+            f"/seasons/{season.id}/placements",
+            None,
+            run.published_at,
+        )
+
+
+def _new_applications(session: Session, boe_id: int | None) -> tuple[int, int]:
+    """(applications still at "applied", postings that have any) of the BoE's postings."""
+    if boe_id is None:
+        return 0, 0
+    counts = hire_repo.stage_counts_of_boe(session, boe_id)
+    new = [(posting, n) for posting, stage, n in counts if stage == PostingStage.APPLIED and n]
+    return sum(n for _, n in new), len({posting for posting, _ in new})
+
+
+# -- dispatch company staff -----------------------------------------------------------------------
+
+
+def _company_staff(
+    sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: dt.datetime
+) -> None:
+    try:
+        coverage = dispatch_coverage(sessions, actor, today=today)
+    except AccessDeniedError:  # staff of no company: nothing of a company to show
+        coverage = None
+    if coverage is not None and coverage.contracts:
+        renewals = [
+            c.renewal_date
+            for c in coverage.contracts
+            if c.ends_within_horizon and c.renewal_date and c.renewal_date >= today
+        ]
+        at_risk, gap = len(coverage.at_risk), coverage.at_horizon.gap
+        steps.add(
+            "coverage",
+            Message(N_("Contracts and coverage")),
+            Message(
+                N_(
+                    "Contracts: {contracts}. ALTs at risk of leaving: {at_risk}. "
+                    "Positions without an ALT in {months} months: {gap}."
+                ),
+                {
+                    "contracts": len(coverage.contracts),
+                    "at_risk": at_risk,
+                    "months": coverage.rule.horizon_months,
+                    "gap": gap,
+                },
+            ),
+            "/dispatch/coverage",
+            StepStatus.TODO if at_risk or gap else StepStatus.DONE,
+            min(renewals, default=None),
+        )
+    elif coverage is not None:
+        steps.add(
+            "contracts",
+            Message(N_("Record your contracts")),
+            Message(N_("No dispatch contract is recorded for your company yet.")),
+            "/dispatch/contracts",
+            StepStatus.TODO,
+        )
+    if coverage is not None:
+        with sessions() as session:
+            transfers = dispatch_repo.transfers_of_company(session, coverage.company_id)
+            pending = sum(1 for t in transfers if t.status == dispatch_repo.TRANSFER_PENDING)
+        steps.add(
+            "transfers",
+            Message(N_("Transfer requests to decide")),
+            Message(N_("Waiting for a decision: {pending}."), {"pending": pending}),
+            "/dispatch/transfers",
+            StepStatus.TODO if pending else StepStatus.DONE,
+        )
+    _handled_cases(sessions, actor, steps, now)
+    _notifications(sessions, actor, steps, "/my/notifications")
+
+
+# -- employed ALTs --------------------------------------------------------------------------------
+
+
+def _alt(sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: dt.datetime) -> None:
+    placement = my_placement(sessions, actor)
+    current = [c for c in placement.contracts if c.start <= today <= c.end]
+    if current:
+        contract = current[-1]
+        employer = steps.named(contract.employer.name, contract.employer.name_ja)
+        schools = [steps.named(p.school, p.school_ja) for p in placement.posts]
+        detail = (
+            Message(
+                N_("{employer}, at {schools}."),
+                {
+                    "employer": employer,
+                    "schools": ("、" if steps.locale == "ja" else ", ").join(schools),
+                },
+            )
+            if schools
+            else Message(N_("Employed by {employer}."), {"employer": employer})
+        )
+        steps.add(
+            "placement", Message(N_("Your placement")), detail, "/my/placement", None, contract.end
+        )
+    else:
+        steps.add(
+            "placement",
+            Message(N_("Your placement")),
+            Message(N_("No contract in force today is recorded for you.")),
+            "/my/placement",
+            None,
+        )
+    cases = list_my_cases(sessions, actor, now=now).cases
+    open_cases = sum(1 for c in cases if c.status != CaseStatus.RESOLVED)
+    steps.add(
+        "cases",
+        Message(N_("Your support cases")),
+        Message(N_("Open: {cases}. Ask for help whenever you need it."), {"cases": open_cases}),
+        "/my/cases",
+        StepStatus.WAITING if open_cases else None,
+    )
+    _notifications(sessions, actor, steps, "/my/notifications")
+    with sessions() as session:
+        alt = dispatch_repo.roster_alt_of_user(session, actor.own_user_id())
+        transfers = dispatch_repo.transfers_of_alt(session, alt.id) if alt else []
+        pending = sum(1 for t in transfers if t.status == dispatch_repo.TRANSFER_PENDING)
+    if alt is not None:
+        steps.add(
+            "transfers",
+            Message(N_("Your transfer requests")),
+            Message(N_("Waiting for a decision: {pending}."), {"pending": pending}),
+            "/my/transfers",
+            StepStatus.WAITING if pending else None,
+        )
+    _direct_hire_applications(sessions, actor, steps)
+
+
+# -- administrators -------------------------------------------------------------------------------
+
+
+def _admin(
+    sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: dt.datetime
+) -> None:
+    steps.add(
+        "support-metrics",
+        Message(N_("Support quality")),
+        Message(N_("Anonymised support figures for each employer.")),
+        "/support/metrics",
+        None,
+    )
+    steps.add(
+        "users",
+        Message(N_("Users (JSON)")),
+        Message(N_("Every account, as JSON: there is no page for users yet.")),
+        "/api/v1/users",
+        None,
+    )
+    steps.add(
+        "audit",
+        Message(N_("Audit log (JSON)")),
+        Message(N_("Who changed what, as JSON: there is no page for the audit log yet.")),
+        "/api/v1/audit",
+        None,
+    )
+
+
+# -- shared by several roles ----------------------------------------------------------------------
+
+
+def _handled_cases(sessions: Sessions, actor: Actor, steps: _Steps, now: dt.datetime) -> None:
+    cases = list_queue(sessions, actor, now=now).cases  # unresolved ones only
+    breached = sum(1 for c in cases if c.breaches)
+    steps.add(
+        "cases",
+        Message(N_("Support cases routed to you")),
+        Message(
+            N_("Open: {cases}. Past a deadline: {breached}."),
+            {"cases": len(cases), "breached": breached},
+        ),
+        "/cases",
+        StepStatus.TODO if cases else StepStatus.DONE,
+    )
+
+
+def _notifications(sessions: Sessions, actor: Actor, steps: _Steps, href: str) -> None:
+    unread = list_notifications(sessions, actor, limit=NOTIFICATIONS_READ).unread
+    steps.add(
+        "notifications",
+        Message(N_("Notifications")),
+        Message(N_("Unread: {unread}."), {"unread": unread}),
+        href,
+        StepStatus.TODO if unread else StepStatus.DONE,
+    )

@@ -1,0 +1,73 @@
+"""Two people sign in on a phone in Japanese and land on their home: next steps that fit the
+screen, and the first one opens its screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from tests.dispatch_world import PASSWORD, DispatchWorld, build_dispatch_world
+
+from altmatch.config import Settings
+from altmatch.db import make_engine, session_factory
+from altmatch.domain.access import OPERATOR, Role
+from altmatch.services.accounts.users import create_user
+
+pytestmark = pytest.mark.e2e
+WIDTH = 390  # a common phone
+ALT, STAFF = "home-alt@example.org", "home-staff@example.org"
+
+
+@pytest.fixture(scope="module")
+def world(e2e_settings: Settings) -> Iterator[DispatchWorld]:
+    engine = make_engine(e2e_settings)
+    sessions = session_factory(engine)
+    built = build_dispatch_world(sessions, alt_email=ALT)
+    create_user(
+        sessions,
+        actor=OPERATOR,
+        email=STAFF,
+        display_name="加藤 直子",
+        role=Role.COMPANY_STAFF,
+        password=PASSWORD,
+        organisation_id=built.company_id,
+    )
+    yield built
+    engine.dispose()
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize(
+    ("email", "first_href"), [(ALT, "/my/placement"), (STAFF, "/dispatch/coverage")]
+)
+def test_signing_in_on_a_phone_in_japanese_lands_on_next_steps_that_fit(
+    browser: Browser,
+    base_url: str,
+    screenshot: Callable[[Page, str], object],
+    email: str,
+    first_href: str,
+) -> None:
+    context = browser.new_context(viewport={"width": WIDTH, "height": 844}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/sign-in?lang=ja")
+        page.fill("#f-email", email)
+        page.fill("#f-password", PASSWORD)
+        page.click("form.auth button[type=submit]")
+
+        expect(page).to_have_url(f"{base_url}/")
+        expect(page.locator("h1")).to_have_text("次にすること")
+        steps = page.locator("#next-steps li.task")
+        assert steps.count() >= 3
+        expect(page.locator("#nav-home")).to_have_text("ホーム")
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+        screenshot(page, f"home-{email.split('@')[0]}-{WIDTH}-ja")
+
+        first = steps.first.locator("a")
+        expect(first).to_have_attribute("href", first_href)
+        first.click()
+        expect(page).to_have_url(f"{base_url}{first_href}")
+        expect(page.locator("#main h1")).to_be_visible()
+    finally:
+        context.close()
