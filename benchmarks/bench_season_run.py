@@ -11,7 +11,8 @@ time (the stages the job page shows) and the database's growth per stored run (t
 hold after a checkpoint; the first run also stores the season's inputs, which later runs of an
 unchanged season share). Pages: the BoE's placements view (`season_placements`) and a
 candidate's application with its outcome (`my_application`) are timed after publishing a run
-with one stored run, and again with `--runs` stored runs (median of `--repeat`). The process's
+with one stored run, and again with `--runs` stored runs (median of `--repeat`), the same run
+(seed 100) published in both, each database timed in a fresh process. The process's
 peak RSS is printed too.
 """
 
@@ -71,24 +72,6 @@ def match(sessions, season_id, seed):
     return run.run.id, end - start, stages
 
 
-def pages(sessions, season_id):
-    boe = act_as(sessions, OPERATOR, BOE)
-    candidate = act_as(sessions, OPERATOR, CANDIDATE)
-    out = {}
-    for label, call in (
-        ("boe", lambda: season_placements(sessions, boe, season_id)),
-        ("candidate", lambda: my_application(sessions, candidate, season_id)),
-    ):
-        call()
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            call()
-            times.append(time.perf_counter() - start)
-        out[label] = statistics.median(times)
-    return out
-
-
 copy = path.with_name("copy.sqlite3")
 engine, sessions = open_db(path)
 season_id = min(s.id for s in list_seasons(sessions, act_as(sessions, OPERATOR, COORDINATOR)))
@@ -109,23 +92,24 @@ def used_bytes(engine):
 
 engine, sessions = open_db(path)
 size = used_bytes(engine)
-totals, growth, stage_sum, last_run = [], [], {}, None
+totals, growth, stage_sum, first_run = [], [], {}, None
 for i in range(runs):
-    last_run, total, stages = match(sessions, season_id, 100 + i)
+    run_id, total, stages = match(sessions, season_id, 100 + i)
+    first_run = first_run or run_id
     totals.append(total)
     for k, v in stages.items():
         stage_sum.setdefault(k, []).append(v)
     now = used_bytes(engine)
     growth.append(now - size)
     size = now
-publish_run(sessions, act_as(sessions, OPERATOR, COORDINATOR), season_id, last_run)
-many = pages(sessions, season_id)
+# The same run (seed 100) is published in both databases, so the pages show the same outcome and
+# only the number of stored runs differs.
+publish_run(sessions, act_as(sessions, OPERATOR, COORDINATOR), season_id, first_run)
 engine.dispose()
 
 engine, sessions = open_db(copy)
 one_run, _, _ = match(sessions, season_id, 100)
 publish_run(sessions, act_as(sessions, OPERATOR, COORDINATOR), season_id, one_run)
-one = pages(sessions, season_id)
 engine.dispose()
 
 print("RESULT " + json.dumps({
@@ -133,11 +117,65 @@ print("RESULT " + json.dumps({
     "stages": {k: statistics.median(v) for k, v in stage_sum.items()},
     "growth": statistics.median(growth),
     "growth_first": growth[0],
-    "pages_one": one,
-    "pages_many": many,
     "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
 """
+
+
+# The pages are timed in a fresh process per database: in the process that stored the runs, the
+# garbage collector's work grows with what that process holds, not with the database.
+PAGES = r"""
+import json, statistics, sys, time
+from pathlib import Path
+from altmatch.config import Settings
+from altmatch.db import make_engine, session_factory
+from altmatch.domain.access import OPERATOR
+from altmatch.services.accounts.authentication import act_as
+from altmatch.services.season.applications import my_application
+from altmatch.services.season.results import season_placements
+from altmatch.services.season.setup import list_seasons
+
+path, repeat = Path(sys.argv[1]), int(sys.argv[2])
+COORDINATOR = "programme_coordinator@demo.altmatch.example"
+BOE = "kobe_boe_staff@demo.altmatch.example"
+CANDIDATE = "candidate_emily@demo.altmatch.example"
+engine = make_engine(Settings(database_url=f"sqlite:///{path}"))
+sessions = session_factory(engine)
+season_id = min(s.id for s in list_seasons(sessions, act_as(sessions, OPERATOR, COORDINATOR)))
+
+
+def pages(sessions, season_id):
+    boe = act_as(sessions, OPERATOR, BOE)
+    candidate = act_as(sessions, OPERATOR, CANDIDATE)
+    out = {}
+    for label, call in (
+        ("boe", lambda: season_placements(sessions, boe, season_id)),
+        ("candidate", lambda: my_application(sessions, candidate, season_id)),
+    ):
+        call()
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        out[label] = statistics.median(times)
+    return out
+
+
+print("PAGES " + json.dumps(pages(sessions, season_id)))
+"""
+
+
+def _pages(db: Path, repeat: int, env: dict[str, str]) -> object:
+    done = subprocess.run(
+        [sys.executable, "-c", PAGES, str(db), str(repeat)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("PAGES "))
+    return json.loads(line.removeprefix("PAGES "))
 
 
 def _measure(src: Path, folder: Path, runs: int, repeat: int) -> dict[str, object]:
@@ -163,6 +201,8 @@ def _measure(src: Path, folder: Path, runs: int, repeat: int) -> dict[str, objec
     )
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
     result: dict[str, object] = json.loads(line.removeprefix("RESULT "))
+    result["pages_one"] = _pages(db.with_name("copy.sqlite3"), repeat, env)
+    result["pages_many"] = _pages(db, repeat, env)
     return result
 
 
