@@ -69,5 +69,41 @@ def test_signing_in_on_a_phone_in_japanese_lands_on_next_steps_that_fit(
         first.click()
         expect(page).to_have_url(f"{base_url}{first_href}")
         expect(page.locator("#main h1")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    finally:
+        context.close()
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("width", [320, 1280])
+def test_a_companys_long_tables_fit_a_phone_as_cards_and_stay_tables_on_a_desk(
+    browser: Browser, base_url: str, screenshot: Callable[[Page, str], object], width: int
+) -> None:
+    """Below 40rem each row is a card whose cells carry their column's name (static/tables.js),
+    so no table widens the page; on a desk the tables are tables."""
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/sign-in?lang=ja")
+        page.fill("#f-email", STAFF)
+        page.fill("#f-password", PASSWORD)
+        page.click("form.auth button[type=submit]")
+        expect(page).to_have_url(f"{base_url}/")
+        for path in ("/dispatch/roster", "/dispatch/contracts", "/dispatch/coverage", "/cases"):
+            page.goto(f"{base_url}{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            table = page.locator("main table.cards").first
+            expect(table).to_be_attached()
+            headers, labels = page.evaluate(
+                """t => [
+                    [...t.tHead.rows[0].cells].map(c => c.textContent.replace(/\\s+/g, " ").trim()),
+                    [...t.tBodies[0].rows[0].cells].map(c => c.getAttribute("data-label")),
+                ]""",
+                table.element_handle(),
+            )
+            assert labels and labels == headers[: len(labels)], path
+            shown = page.evaluate("t => getComputedStyle(t).display", table.element_handle())
+            assert shown == ("block" if width == 320 else "table"), path
+        screenshot(page, f"roster-cards-{width}-ja")
     finally:
         context.close()
