@@ -107,3 +107,44 @@ def test_a_companys_long_tables_fit_a_phone_as_cards_and_stay_tables_on_a_desk(
         screenshot(page, f"roster-cards-{width}-ja")
     finally:
         context.close()
+
+
+PHONE_PAGES = {
+    ALT: ("/", "/my/placement", "/my/cases", "/my/transfers", "/my/notifications", "/account"),
+    STAFF: (
+        "/",
+        "/dispatch/contracts",
+        "/dispatch/roster",
+        "/dispatch/assignment",
+        "/dispatch/coverage",
+        "/dispatch/transfers",
+        "/dispatch/tenders",
+        "/cases",
+        "/account",
+    ),
+}
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("email", [ALT, STAFF])
+def test_no_page_of_an_alt_or_a_company_is_wider_than_a_320_px_phone(
+    browser: Browser, base_url: str, email: str
+) -> None:
+    """Forms, long selects, figures and source notes wrap or shrink instead of widening the page."""
+    context = browser.new_context(viewport={"width": 320, "height": 700}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/sign-in?lang=ja")
+        page.fill("#f-email", email)
+        page.fill("#f-password", PASSWORD)
+        page.click("form.auth button[type=submit]")
+        expect(page).to_have_url(f"{base_url}/")
+        wide = {}
+        for path in PHONE_PAGES[email]:
+            page.goto(f"{base_url}{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+        assert wide == {}
+    finally:
+        context.close()
