@@ -4,6 +4,7 @@ screen, and the first one opens its screen."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -37,6 +38,21 @@ def world(e2e_settings: Settings) -> Iterator[DispatchWorld]:
     engine.dispose()
 
 
+@contextmanager
+def signed_in(browser: Browser, base_url: str, email: str, width: int) -> Iterator[Page]:
+    """A page of a fresh browser context `width` px wide in Japanese, signed in as `email`."""
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/sign-in?lang=ja")
+        page.fill("#f-email", email)
+        page.fill("#f-password", PASSWORD)
+        page.click("form.auth button[type=submit]")
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(
     ("email", "first_href"), [(ALT, "/my/placement"), (STAFF, "/dispatch/coverage")]
@@ -48,14 +64,7 @@ def test_signing_in_on_a_phone_in_japanese_lands_on_next_steps_that_fit(
     email: str,
     first_href: str,
 ) -> None:
-    context = browser.new_context(viewport={"width": WIDTH, "height": 844}, locale="ja-JP")
-    page = context.new_page()
-    try:
-        page.goto(f"{base_url}/sign-in?lang=ja")
-        page.fill("#f-email", email)
-        page.fill("#f-password", PASSWORD)
-        page.click("form.auth button[type=submit]")
-
+    with signed_in(browser, base_url, email, WIDTH) as page:
         expect(page).to_have_url(f"{base_url}/")
         expect(page.locator("h1")).to_have_text("次にすること")
         steps = page.locator("#next-steps li.task")
@@ -70,8 +79,6 @@ def test_signing_in_on_a_phone_in_japanese_lands_on_next_steps_that_fit(
         expect(page).to_have_url(f"{base_url}{first_href}")
         expect(page.locator("#main h1")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
-    finally:
-        context.close()
 
 
 @pytest.mark.usefixtures("world")
@@ -81,13 +88,7 @@ def test_a_companys_long_tables_fit_a_phone_as_cards_and_stay_tables_on_a_desk(
 ) -> None:
     """Below 40rem each row is a card whose cells carry their column's name (static/tables.js),
     so no table widens the page; on a desk the tables are tables."""
-    context = browser.new_context(viewport={"width": width, "height": 844}, locale="ja-JP")
-    page = context.new_page()
-    try:
-        page.goto(f"{base_url}/sign-in?lang=ja")
-        page.fill("#f-email", STAFF)
-        page.fill("#f-password", PASSWORD)
-        page.click("form.auth button[type=submit]")
+    with signed_in(browser, base_url, STAFF, width) as page:
         expect(page).to_have_url(f"{base_url}/")
         for path in ("/dispatch/roster", "/dispatch/contracts", "/dispatch/coverage", "/cases"):
             page.goto(f"{base_url}{path}")
@@ -105,8 +106,6 @@ def test_a_companys_long_tables_fit_a_phone_as_cards_and_stay_tables_on_a_desk(
             shown = page.evaluate("t => getComputedStyle(t).display", table.element_handle())
             assert shown == ("block" if width == 320 else "table"), path
         screenshot(page, f"roster-cards-{width}-ja")
-    finally:
-        context.close()
 
 
 PHONE_PAGES = {
@@ -131,13 +130,7 @@ def test_no_page_of_an_alt_or_a_company_is_wider_than_a_320_px_phone(
     browser: Browser, base_url: str, email: str
 ) -> None:
     """Forms, long selects, figures and source notes wrap or shrink instead of widening the page."""
-    context = browser.new_context(viewport={"width": 320, "height": 700}, locale="ja-JP")
-    page = context.new_page()
-    try:
-        page.goto(f"{base_url}/sign-in?lang=ja")
-        page.fill("#f-email", email)
-        page.fill("#f-password", PASSWORD)
-        page.click("form.auth button[type=submit]")
+    with signed_in(browser, base_url, email, 320) as page:
         expect(page).to_have_url(f"{base_url}/")
         wide = {}
         for path in PHONE_PAGES[email]:
@@ -146,5 +139,3 @@ def test_no_page_of_an_alt_or_a_company_is_wider_than_a_320_px_phone(
             if width > 320:
                 wide[path] = width
         assert wide == {}
-    finally:
-        context.close()
