@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -11,6 +14,8 @@ from starlette.routing import BaseRoute
 from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts.users import create_organisation, create_user
+
+T = TypeVar("T")
 
 PASSWORD = "correct horse battery"
 # What a browser sends with a same-origin form post or fetch; the CSRF check needs one of them.
@@ -57,3 +62,11 @@ def sign_in_as_other_programme(client: TestClient, sessions: Sessions) -> None:
         organisation_id=other.id,
     )
     sign_in(client, "other@example.org")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` to its end on an event loop of its own thread: a browser test earlier on
+    the same pytest worker may have left Playwright's loop running in the main thread, where
+    asyncio.run refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as own:
+        return own.submit(asyncio.run, coroutine).result()

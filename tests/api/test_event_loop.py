@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.helpers import SAME_ORIGIN, MakeAccount, flat_routes, sign_in
+from tests.api.helpers import SAME_ORIGIN, MakeAccount, flat_routes, run_async, sign_in
 
 import altmatch.web
 from altmatch.domain.access import Role
@@ -193,7 +193,7 @@ def test_other_requests_are_served_while_an_import_runs(
         content = b"email,name\n" + b"".join(b"x%d@example.org,X\n" % i for i in range(5_000))
         monkeypatch.setattr(module, "import_candidates", _slowed(module.import_candidates, started))
     files = {"file": ("upload.csv", content, "text/csv")}
-    duration, during = asyncio.run(_serve_during_import(client, url, files, started))
+    duration, during = run_async(_serve_during_import(client, url, files, started))
     assert started.is_set()
     assert duration >= BUSY_SECONDS
     # Blocked, the loop would answer nothing until the import is over: here it keeps answering.

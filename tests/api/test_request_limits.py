@@ -3,7 +3,6 @@ read; and a refused input is never echoed back."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from types import SimpleNamespace
@@ -11,7 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.helpers import SAME_ORIGIN, sign_in
+from tests.api.helpers import SAME_ORIGIN, run_async, sign_in
 from tests.season_world import build_world, candidates_csv, future_deadline
 
 from altmatch.config import Settings
@@ -69,7 +68,7 @@ def _run(limit: BodyLimit, scope: dict[str, Any], chunks: list[bytes]) -> tuple[
     async def send(message: Any) -> None:
         sent.append(message)
 
-    asyncio.run(limit(scope, receive, send))
+    run_async(limit(scope, receive, send))
     return sent, given
 
 
