@@ -51,7 +51,7 @@ def test_a_coordinator_sees_the_open_seasons_checklist(
     assert f"{seeded.requests_imported} requests" in requests.detail
     candidates = steps[f"season-{season}-candidates"]
     assert candidates.detail == "Imported: 60. Still submitted or screened: 60."
-    assert candidates.status is StepStatus.TODO and candidates.href == f"/seasons/{season}"
+    assert candidates.status is StepStatus.TO_DO and candidates.href == f"/seasons/{season}"
     assert steps[f"season-{season}-runs"].title.endswith("run the match")
     assert steps[f"season-{season}-publish"].status is StepStatus.WAITING
 
@@ -65,7 +65,7 @@ def test_after_a_draft_run_and_its_publication_each_role_moves_on(
 
     drafted = _steps(home(sessions, coordinator, today=TODAY, now=SEEDED_AT))
     assert drafted[f"season-{season}-runs"].href == f"/seasons/{season}/runs/{run}"
-    assert drafted[f"season-{season}-publish"].status is StepStatus.TODO
+    assert drafted[f"season-{season}-publish"].status is StepStatus.TO_DO
 
     publish_run(sessions, coordinator, season, run)
     after = _steps(home(sessions, coordinator, today=TODAY, now=SEEDED_AT))
@@ -106,9 +106,9 @@ def test_company_staff_see_coverage_transfers_and_cases(
     steps = _steps(out)
     assert steps["coverage"].href == "/dispatch/coverage"
     assert steps["coverage"].detail.startswith("Contracts: ")
-    assert steps["transfers"].status is StepStatus.TODO  # the demo's pending request
+    assert steps["transfers"].status is StepStatus.TO_DO  # the demo's pending request
     assert steps["transfers"].detail == "Waiting for a decision: 1."
-    assert steps["cases"].status is StepStatus.TODO
+    assert steps["cases"].status is StepStatus.TO_DO
 
 
 def test_a_candidate_and_an_alt_see_their_own_steps_in_japanese(
@@ -120,7 +120,7 @@ def test_a_candidate_and_an_alt_see_their_own_steps_in_japanese(
     )
     assert emily[f"season-{season}-application"].detail == "段階：応募済み"
     assert emily[f"season-{season}-application"].status is StepStatus.WAITING
-    assert emily[f"season-{season}-preferences"].status is StepStatus.TODO
+    assert emily[f"season-{season}-preferences"].status is StepStatus.TO_DO
     assert emily["advisor"].title == "進路を比較する" and emily["advisor"].status is None
 
     james = home(sessions, _as(sessions, "alt_james"), locale="ja", today=TODAY, now=SEEDED_AT)

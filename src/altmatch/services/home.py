@@ -35,14 +35,14 @@ from altmatch.services.support.case_reads import list_my_cases, list_notificatio
 class StepStatus(StrEnum):
     """Whose move it is: the reader's (to do), someone else's (waiting), or nobody's (done)."""
 
-    TODO = "todo"
+    TO_DO = "todo"
     WAITING = "waiting"
     DONE = "done"
 
 
 register_labels(
     StepStatus,
-    {StepStatus.TODO: N_("To do"), StepStatus.WAITING: N_("Waiting"), StepStatus.DONE: N_("Done")},
+    {StepStatus.TO_DO: N_("To do"), StepStatus.WAITING: N_("Waiting"), StepStatus.DONE: N_("Done")},
 )
 
 
@@ -175,7 +175,7 @@ def _application(session: Session, actor: Actor, steps: _Steps, season: SeasonRo
             Message(N_("{season}: check where you want to go"), params),
             Message(N_("You can change your location preferences until the outcome is published.")),
             f"{href}#preferences",
-            StepStatus.TODO,
+            StepStatus.TO_DO,
         )
 
 
@@ -211,7 +211,7 @@ def _coordinator(
                 Message(N_("Open a placement season")),
                 Message(N_("No season of your programme is open.")),
                 "/seasons",
-                StepStatus.TODO,
+                StepStatus.TO_DO,
             )
         for season in seasons:
             _season_checklist(session, steps, season, now)
@@ -235,7 +235,7 @@ def _season_checklist(session: Session, steps: _Steps, season: SeasonRow, now: d
             {"requests": n_requests, "places": places},
         ),
         f"{base}/requests",
-        StepStatus.TODO if not n_requests else StepStatus.DONE if locked else StepStatus.WAITING,
+        StepStatus.TO_DO if not n_requests else StepStatus.DONE if locked else StepStatus.WAITING,
         season.request_deadline,
     )
     stages = season_repo.candidates_per_stage(session, season.id)
@@ -248,7 +248,7 @@ def _season_checklist(session: Session, steps: _Steps, season: SeasonRow, now: d
             {"candidates": sum(stages.values()), "early": early},
         ),
         base,
-        StepStatus.TODO if early or not stages else StepStatus.DONE,
+        StepStatus.TO_DO if early or not stages else StepStatus.DONE,
     )
     drafts = [r for r in season_repo.runs(session, season.id) if r.status == "draft"]
     if drafts:
@@ -261,7 +261,7 @@ def _season_checklist(session: Session, steps: _Steps, season: SeasonRow, now: d
                 {"drafts": len(drafts), "run": newest.id},
             ),
             f"{base}/runs/{newest.id}",
-            StepStatus.TODO,
+            StepStatus.TO_DO,
         )
     else:
         steps.add(
@@ -269,7 +269,7 @@ def _season_checklist(session: Session, steps: _Steps, season: SeasonRow, now: d
             Message(N_("{season}: run the match"), params),
             Message(N_("No draft run yet.")),
             base,
-            StepStatus.TODO if n_requests and stages else StepStatus.WAITING,
+            StepStatus.TO_DO if n_requests and stages else StepStatus.WAITING,
         )
     published = season_repo.latest_published_run(session, season.id)
     steps.add(
@@ -279,7 +279,7 @@ def _season_checklist(session: Session, steps: _Steps, season: SeasonRow, now: d
         if published is None
         else Message(N_("Run {run} is published."), {"run": published.id}),
         base,
-        StepStatus.DONE if published else StepStatus.TODO if drafts else StepStatus.WAITING,
+        StepStatus.DONE if published else StepStatus.TO_DO if drafts else StepStatus.WAITING,
     )
 
 
@@ -305,7 +305,7 @@ def _boe_staff(
             {"applications": new, "postings": postings},
         ),
         "/boe/postings",
-        StepStatus.TODO if new else StepStatus.DONE,
+        StepStatus.TO_DO if new else StepStatus.DONE,
     )
     _handled_cases(sessions, actor, steps, now)
     _notifications(sessions, actor, steps, "/my/notifications")
@@ -328,7 +328,7 @@ def _boe_season(
                 {"requests": filed},
             ),
             f"/seasons/{season.id}/requests",
-            StepStatus.DONE if locked else StepStatus.WAITING if filed else StepStatus.TODO,
+            StepStatus.DONE if locked else StepStatus.WAITING if filed else StepStatus.TO_DO,
             season.request_deadline,
         )
         return
@@ -386,7 +386,7 @@ def _company_staff(
                 },
             ),
             "/dispatch/coverage",
-            StepStatus.TODO if at_risk or gap else StepStatus.DONE,
+            StepStatus.TO_DO if at_risk or gap else StepStatus.DONE,
             min(renewals, default=None),
         )
     elif coverage is not None:
@@ -395,7 +395,7 @@ def _company_staff(
             Message(N_("Record your contracts")),
             Message(N_("No dispatch contract is recorded for your company yet.")),
             "/dispatch/contracts",
-            StepStatus.TODO,
+            StepStatus.TO_DO,
         )
     if coverage is not None:
         with sessions() as session:
@@ -406,7 +406,7 @@ def _company_staff(
             Message(N_("Transfer requests to decide")),
             Message(N_("Waiting for a decision: {pending}."), {"pending": pending}),
             "/dispatch/transfers",
-            StepStatus.TODO if pending else StepStatus.DONE,
+            StepStatus.TO_DO if pending else StepStatus.DONE,
         )
     _handled_cases(sessions, actor, steps, now)
     _notifications(sessions, actor, steps, "/my/notifications")
@@ -512,7 +512,7 @@ def _handled_cases(sessions: Sessions, actor: Actor, steps: _Steps, now: dt.date
             {"cases": len(cases), "breached": breached},
         ),
         "/cases",
-        StepStatus.TODO if cases else StepStatus.DONE,
+        StepStatus.TO_DO if cases else StepStatus.DONE,
     )
 
 
@@ -523,5 +523,5 @@ def _notifications(sessions: Sessions, actor: Actor, steps: _Steps, href: str) -
         Message(N_("Notifications")),
         Message(N_("Unread: {unread}."), {"unread": unread}),
         href,
-        StepStatus.TODO if unread else StepStatus.DONE,
+        StepStatus.TO_DO if unread else StepStatus.DONE,
     )
