@@ -265,11 +265,11 @@ def canonical_json(snapshot: dict[str, Any]) -> str:
     return json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def store_inputs(session: Session, snapshot: dict[str, Any]) -> int:
-    """The id of the RunInputs row holding `snapshot`, adding it if no run stored it yet.
+def store_inputs(session: Session, text: str) -> int:
+    """The id of the RunInputs row holding a snapshot's canonical text (`canonical_json`: the
+    caller has it already, for the run's summary), adding it if no run stored it yet.
     Inserted with ON CONFLICT DO NOTHING, so two runs of the same season at once share one
     row rather than one of them failing."""
-    text = canonical_json(snapshot)
     digest = hashlib.sha256(text.encode()).hexdigest()
     found = session.scalar(select(RunInputs.id).where(RunInputs.sha256 == digest))
     if found is not None:

@@ -139,7 +139,8 @@ def run_season_match(
         season = access_season(session, actor, season_id)
         _not_published(session, season)
         snapshot = snapshot_season(session, season)
-        files = season_files(snapshot, label=_label(season))
+        text = repo.canonical_json(snapshot)
+        files = season_files(snapshot, label=_label(season), text=text)
     if not snapshot["candidates"] or not snapshot["requests"]:
         raise RuleError(Message(N_("Import candidates and requests before running a match.")))
     try:
@@ -157,6 +158,7 @@ def run_season_match(
             kind="match",
             parent=None,
             snapshot=snapshot,
+            inputs=text,
             summary=run.summary.model_dump(mode="json"),
             placements=run.placements,
             outcome=(run.indexed, run.result),
@@ -179,6 +181,7 @@ def _store_run(
     kind: str,
     parent: MatchRun | None,
     snapshot: dict[str, Any],
+    inputs: str,
     summary: dict[str, Any],
     placements: Sequence[tuple[str, str | None, int | None]],
     outcome: tuple[IndexedSeason, MatchResult],
@@ -190,7 +193,7 @@ def _store_run(
         parent_run_id=parent.id if parent else None,
         seed=int(summary["seed"]),
         engine_version=str(summary["engine_version"]),
-        inputs_id=repo.store_inputs(session, snapshot),
+        inputs_id=repo.store_inputs(session, inputs),
         summary=summary,
         status="draft",
         created_by=actor.user_id,
@@ -368,7 +371,8 @@ def withdraw_candidates(
                 Message(N_("Publish a match first: withdrawals are handled after publication."))
             )
         snapshot = repo.run_inputs(session, parent)
-        files = season_files(snapshot, label=_label(season))
+        text = repo.canonical_json(snapshot)
+        files = season_files(snapshot, label=_label(season), text=text)
         earlier = RunSummary.model_validate(parent.summary).withdrawn
         try:
             up = upgrade_from(
@@ -389,6 +393,7 @@ def withdraw_candidates(
             kind="upgrade",
             parent=parent,
             snapshot=snapshot,
+            inputs=text,
             summary=summary,
             placements=up.placements,
             outcome=(up.indexed, result),
