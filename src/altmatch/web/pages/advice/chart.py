@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 from altmatch.services.advice.advisor import AdviceOut
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 70, 10, 10, 40
+# A narrow drawing (440 units) so that on a 390 px phone it shrinks little and its labels stay
+# about 12 px (site.css gives them 16 units there, 11 on a desk, where the figure is at most
+# 44rem wide). LEFT leaves room for the widest axis label, '350万円'; advisor.html draws the
+# gridlines from x=70 and the labels at x=64.
+WIDTH, HEIGHT = 440, 260
+LEFT, RIGHT, TOP, BOTTOM = 70, 10, 12, 40
 
 
 @dataclass(frozen=True)
