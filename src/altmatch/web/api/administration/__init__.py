@@ -1,0 +1,1 @@
+"""The administrator's screens as JSON: users, organisations and the audit log."""

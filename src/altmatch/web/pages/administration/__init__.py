@@ -1,0 +1,1 @@
+"""The administrator's screens: users, organisations and the audit log."""
