@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from tests.season_world import PUBLISH_ANYWAY
 from time_machine import TimeMachineFixture
 
 from altmatch.db import Sessions
@@ -67,7 +68,7 @@ def test_after_a_draft_run_and_its_publication_each_role_moves_on(
     assert drafted[f"season-{season}-runs"].href == f"/seasons/{season}/runs/{run}"
     assert drafted[f"season-{season}-publish"].status is StepStatus.TO_DO
 
-    publish_run(sessions, coordinator, season, run)
+    publish_run(sessions, coordinator, season, run, overrides=PUBLISH_ANYWAY)
     after = _steps(home(sessions, coordinator, today=TODAY, now=SEEDED_AT))
     assert set(after) == {"open-season"}  # no season is open any more
     emily = _steps(home(sessions, _as(sessions, "candidate_emily"), today=TODAY, now=SEEDED_AT))
@@ -131,8 +132,14 @@ def test_a_candidate_and_an_alt_see_their_own_steps_in_japanese(
     assert steps["cases"].href == "/my/cases" and steps["notifications"].title == "お知らせ"
 
 
-def test_an_administrator_is_offered_only_what_exists_for_them(
+def test_an_administrator_is_sent_to_the_administration_pages(
     sessions: Sessions, seeded: SeedReport
 ) -> None:
     out = home(sessions, _as(sessions, "administrator"), today=TODAY, now=SEEDED_AT)
-    assert [s.href for s in out.steps] == ["/support/metrics", "/api/v1/users", "/api/v1/audit"]
+    assert [s.href for s in out.steps] == [
+        "/support/metrics",
+        "/admin/users",
+        "/admin/organisations",
+        "/admin/audit",
+        "/my/notifications",
+    ]

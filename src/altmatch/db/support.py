@@ -215,7 +215,12 @@ def unsent_notifications(session: Session) -> list[tuple[Notification, str, str,
         select(Notification, User.email, User.locale, SupportCase.category)
         .join(User, User.id == Notification.user_id)
         .outerjoin(SupportCase, SupportCase.id == Notification.case_id)
-        .where(Notification.emailed_at.is_(None), User.email != "", User.disabled.is_(False))
+        .where(
+            Notification.emailed_at.is_(None),
+            Notification.email_skipped_at.is_(None),
+            User.email != "",
+            User.disabled.is_(False),
+        )
         .order_by(Notification.at, Notification.id)
     )
     return [(n, email, locale, category) for n, email, locale, category in session.execute(query)]

@@ -28,8 +28,9 @@ from altmatch.domain.support import CaseStatus
 from altmatch.i18n import N_, Message, label, register_labels, render
 from altmatch.services.dispatch.coverage import dispatch_coverage
 from altmatch.services.my_placement import my_placement
+from altmatch.services.notifications import unread_count
 from altmatch.services.season.access import requests_locked
-from altmatch.services.support.case_reads import list_my_cases, list_notifications, list_queue
+from altmatch.services.support.case_reads import list_my_cases, list_queue
 
 
 class StepStatus(StrEnum):
@@ -61,7 +62,6 @@ class HomeOut(BaseModel):
 
 
 EARLY_STAGES = (ApplicationStage.SUBMITTED, ApplicationStage.SCREENED)
-NOTIFICATIONS_READ = 100  # unread notices are counted among the newest this many
 BOE_SEASONS = 3  # BoE staff see their programme's newest seasons (open, or their placements)
 
 
@@ -484,18 +484,26 @@ def _admin(
     )
     steps.add(
         "users",
-        Message(N_("Users (JSON)")),
-        Message(N_("Every account, as JSON: there is no page for users yet.")),
-        "/api/v1/users",
+        Message(N_("Users")),
+        Message(N_("Find an account, change its role or reset its two-factor sign-in.")),
+        "/admin/users",
+        None,
+    )
+    steps.add(
+        "organisations",
+        Message(N_("Organisations")),
+        Message(N_("The programme, Boards of Education and dispatch companies.")),
+        "/admin/organisations",
         None,
     )
     steps.add(
         "audit",
-        Message(N_("Audit log (JSON)")),
-        Message(N_("Who changed what, as JSON: there is no page for the audit log yet.")),
-        "/api/v1/audit",
+        Message(N_("Audit log")),
+        Message(N_("Who changed what, and when, with filters.")),
+        "/admin/audit",
         None,
     )
+    _notifications(sessions, actor, steps, "/my/notifications")
 
 
 # -- shared by several roles ----------------------------------------------------------------------
@@ -517,7 +525,7 @@ def _handled_cases(sessions: Sessions, actor: Actor, steps: _Steps, now: dt.date
 
 
 def _notifications(sessions: Sessions, actor: Actor, steps: _Steps, href: str) -> None:
-    unread = list_notifications(sessions, actor, limit=NOTIFICATIONS_READ).unread
+    unread = unread_count(sessions, actor.own_user_id())
     steps.add(
         "notifications",
         Message(N_("Notifications")),

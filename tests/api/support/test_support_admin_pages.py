@@ -71,9 +71,13 @@ def test_the_notifications_page_lists_the_same_notices_as_its_twin(
         assert f'id="mark-read-{notice["id"]}"' in page.text
     linked = {n["case_id"] for n in notices}
     assert set(cases) <= linked
-    for case_id in cases:
-        assert f'href="/cases/{case_id}"' in page.text
+    assert {f"/cases/{case_id}" for case_id in cases} <= {n["link"] for n in notices}
+    for notice in notices:  # unread: opening is a POST that marks it read on the way
+        assert f'action="/my/notifications/{notice["id"]}/open"' in page.text
     assert page.text.count('data-unread="true"') == len(notices)
+    assert '<link rel="alternate" type="application/json" href="/api/v1/me/notifications">' in (
+        page.text
+    )
 
 
 def test_marking_a_notice_read_from_the_page(client: TestClient, world: SupportWorld) -> None:
@@ -102,7 +106,13 @@ def test_a_user_without_notices_sees_an_empty_list(client: TestClient, world: Su
     sign_in(client, world.emails["candidate"])
     page = client.get("/my/notifications")
     assert page.status_code == 200 and 'data-notification="' not in page.text
-    assert client.get("/api/v1/me/notifications").json() == {"notifications": [], "unread": 0}
+    assert client.get("/api/v1/me/notifications").json() == {
+        "notifications": [],
+        "unread": 0,
+        "total": 0,
+        "page": 1,
+        "pages": 1,
+    }
 
 
 # --- routing -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     LargeBinary,
     String,
     Text,
@@ -197,6 +198,7 @@ class Notification(Base):
     catalog msgid and its parameters, so it is shown in the reader's language."""
 
     __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -205,8 +207,35 @@ class Notification(Base):
     )
     kind: Mapped[str] = mapped_column(String(24))
     message: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The in-app path the notice points to (e.g. "/my/application"), or None.
+    link: Mapped[str | None] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(default=utc_now)
     read_at: Mapped[datetime | None]
     emailed_at: Mapped[datetime | None]
     # Set by the process about to send the e-mail, so two processes never send the same notice.
     email_claimed_at: Mapped[datetime | None]
+    # Set instead of `emailed_at` when the reader's preferences say not to e-mail this kind.
+    email_skipped_at: Mapped[datetime | None]
+
+
+class NotificationPreference(Base):
+    """Whether a user wants notices of one kind group e-mailed as well as shown in the app.
+    No row means the default: e-mailed (`altmatch.services.notifications.GROUPS`)."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind_group: Mapped[str] = mapped_column(String(24), primary_key=True)
+    email: Mapped[bool] = mapped_column(default=True)
+
+
+class NoticeMarker(Base):
+    """That a one-off notice was sent (e.g. "requests locked" to a BoE for a season), so a sweep
+    that runs again sends it once: the primary key makes a second insert fail."""
+
+    __tablename__ = "notice_markers"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -1,10 +1,12 @@
 """E-mail delivery of notifications through the configured SMTP server (ALTMATCH_SMTP_*).
 
-Every notice is first stored for the in-app list (services.support_notifications.notify); a
-run of `deliver_pending_emails` then sends each notice not yet e-mailed to its reader, in their
-own language, and stamps `emailed_at`. A notice whose send fails keeps `emailed_at` empty and is
-tried again on the next run; one failure never stops the rest of the batch. Without
-`smtp_host` nothing is sent: notices stay in-app only.
+Every notice is first stored for the in-app list (services.notifications.notify); a run of
+`deliver_pending_emails` then sends each notice not yet e-mailed to its reader, in their own
+language, and stamps `emailed_at`, unless the reader chose in-app only for that kind of notice
+(their preferences, services.notifications), when it stamps `email_skipped_at` instead. A
+notice whose send fails keeps `emailed_at` empty and is tried again on the next run; one
+failure never stops the rest of the batch. Without `smtp_host` nothing is sent: notices stay
+in-app only.
 
 Confidential cases (the rulebook's `support.confidential_categories`: harassment, health) are
 never described in an e-mail: the reader is only told that there is an update on case N and
@@ -23,6 +25,7 @@ from email.message import EmailMessage
 from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import Sessions
+from altmatch.db import notifications as notices_repo
 from altmatch.db import support as repo
 from altmatch.db.models import Notification
 from altmatch.domain.support import is_confidential
@@ -30,6 +33,7 @@ from altmatch.i18n import N_, Message, normalize_locale, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import CaseCategory
 from altmatch.services.kernel.mail import SmtpConnection, compose
+from altmatch.services.notifications import email_wanted
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +104,7 @@ def send_pending_emails(
         return EmailRun(configured=False)
     stamp = now or utc_now()
     book = rulebook or load_rulebook()
-    outgoing = pending_emails(sessions, book)
+    outgoing = pending_emails(sessions, book, now=stamp)
     run = EmailRun()
     if not outgoing:
         return run
@@ -121,11 +125,18 @@ def send_pending_emails(
     return run
 
 
-def pending_emails(sessions: Sessions, rulebook: Rulebook) -> list[OutgoingEmail]:
+def pending_emails(
+    sessions: Sessions, rulebook: Rulebook, *, now: datetime | None = None
+) -> list[OutgoingEmail]:
     """Each notice not yet e-mailed to an active user with an address, rendered in the
-    user's language, oldest first."""
-    with sessions() as session:
-        rows = repo.unsent_notifications(session)
+    user's language, oldest first. Notices whose reader chose in-app only for their kind
+    group are stamped skipped instead (security notices are always e-mailed)."""
+    with sessions.begin() as session:
+        found = repo.unsent_notifications(session)
+        wanted = email_wanted(session, [notice for notice, *_ in found])
+        skipped = [notice.id for notice, *_ in found if notice.id not in wanted]
+        notices_repo.mark_email_skipped(session, skipped, at=now or utc_now())
+        rows = [row for row in found if row[0].id in wanted]
         return [
             render_email(
                 notice,
@@ -155,8 +166,9 @@ def render_email(
             head = head[: SUBJECT_MAX - 1].rstrip() + "…"
         subject = render(Message(SUBJECT, {"message": head}), locale)
         lines.append(text)
-    if case_id is not None:
-        lines += ["", render(Message(CASE_LINK, {"path": f"/cases/{case_id}"}), locale)]
+    path = notice.link or (f"/cases/{case_id}" if case_id is not None else None)
+    if path is not None:
+        lines += ["", render(Message(CASE_LINK, {"path": path}), locale)]
     lines += ["", "--", render(FOOTER, locale)]
     return OutgoingEmail(notice.id, to, subject, "\n".join(lines) + "\n")
 

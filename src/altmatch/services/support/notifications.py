@@ -1,37 +1,8 @@
-"""Notices about support cases: stored for the in-app list, and e-mailed when SMTP is set.
-
-`notify` is called inside the caller's transaction, so a notice exists exactly when the change
-that caused it does. The message is a catalog msgid with its parameters, rendered in the
-reader's language when shown or sent.
-"""
+"""Notices about support cases: the one notification service lives in
+`altmatch.services.notifications`; this name stays for the callers that import it from here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from altmatch.services.notifications import notify
 
-from sqlalchemy.orm import Session
-
-from altmatch.db.models import Notification
-from altmatch.i18n import Message
-
-
-def notify(
-    session: Session,
-    user_ids: Iterable[int],
-    *,
-    kind: str,
-    message: Message,
-    case_id: int | None = None,
-) -> list[Notification]:
-    """Store one notice per user (each user once), in the caller's transaction."""
-    rows = [
-        Notification(
-            user_id=user_id,
-            case_id=case_id,
-            kind=kind,
-            message={"msgid": message.template, "params": dict(message.params)},
-        )
-        for user_id in dict.fromkeys(user_ids)
-    ]
-    session.add_all(rows)
-    return rows
+__all__ = ["notify"]

@@ -1,5 +1,6 @@
-"""The signed-in user's own account as JSON: /api/v1/me (twin of the /account page) and an
-employed ALT's /api/v1/me/placement (twin of /my/placement)."""
+"""The signed-in user's own account as JSON: /api/v1/me (twin of the /account page), its
+notice e-mail preferences (/api/v1/me/notification-preferences) and an employed ALT's
+/api/v1/me/placement (twin of /my/placement)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from altmatch.services.accounts.my_account import (
 )
 from altmatch.services.accounts.users import UserOut, get_me
 from altmatch.services.my_placement import MyPlacementOut, my_placement
+from altmatch.services.notifications import (
+    EmailPreferencesIn,
+    EmailPreferencesOut,
+    email_preferences,
+    set_email_preferences,
+)
 from altmatch.services.personal_data import (
     DeletionNoticeOut,
     delete_my_account,
@@ -130,3 +137,20 @@ def delete_my_data(
     response = Response(status_code=204)
     clear_session_cookie(response)
     return response
+
+
+@router.get("/me/notification-preferences", response_model=EmailPreferencesOut)
+def get_notification_preferences(
+    actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> EmailPreferencesOut:
+    """Per kind group of notices: e-mailed as well as shown in the app (true, the default), or
+    in the app only. Security notices are e-mailed whatever the choice (`always`)."""
+    return email_preferences(sessions, actor, locale=locale)
+
+
+@router.put("/me/notification-preferences", response_model=EmailPreferencesOut)
+def put_notification_preferences(
+    body: EmailPreferencesIn, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> EmailPreferencesOut:
+    """Choose the groups whose notices are e-mailed; the others are in the app only."""
+    return set_email_preferences(sessions, actor, body.emailed, locale=locale)

@@ -1,7 +1,8 @@
-"""/account: your details, changing your password, signing out everywhere, a download of your
-data (twin: /api/v1/me), /account/delete: what deleting your account deletes and keeps, and
-the confirmation (twin: /api/v1/me/deletion), and /account/two-factor for staff (twin:
-/api/v1/me/two-factor)."""
+"""/account: your details, which notices are e-mailed to you (twin:
+/api/v1/me/notification-preferences), changing your password, signing out everywhere, a
+download of your data (twin: /api/v1/me), /account/delete: what deleting your account deletes
+and keeps, and the confirmation (twin: /api/v1/me/deletion), and /account/two-factor for staff
+(twin: /api/v1/me/two-factor)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from altmatch.services.accounts.two_factor import (
 )
 from altmatch.services.accounts.users import get_me
 from altmatch.services.kernel.errors import RuleError
+from altmatch.services.notifications import email_preferences, set_email_preferences
 from altmatch.services.personal_data import delete_my_account, deletion_notice
 from altmatch.web.auth import (
     SESSION_COOKIE,
@@ -52,6 +54,7 @@ def _context(
     *,
     failed: str | None = None,
     notice: str | None = None,
+    locale: str = "en",
 ) -> dict[str, Any]:
     """`failed` names the form (password, delete) whose `errors` to show."""
     return {
@@ -60,6 +63,7 @@ def _context(
         "failed": failed,
         "notice": notice,
         "staff": is_staff(actor.role),
+        "preferences": email_preferences(sessions, actor, locale=locale),
     }
 
 
@@ -67,7 +71,9 @@ def _context(
 def account_page(
     request: Request, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
-    return render_page(request, "account.html", locale, _context(sessions, actor, FormErrors()))
+    return render_page(
+        request, "account.html", locale, _context(sessions, actor, FormErrors(), locale=locale)
+    )
 
 
 @router.get("/account/export")
@@ -143,12 +149,37 @@ def account_password(
         )
     except RuleError as exc:
         errors = FormErrors.from_rule(exc, locale, status_code=400)
-        context = _context(sessions, actor, errors, failed="password")
+        context = _context(sessions, actor, errors, failed="password", locale=locale)
         return render_page(request, "account.html", locale, context, status_code=400)
     notice = render(
         Message(N_("Your password is changed. You were signed out everywhere else.")), locale
     )
-    context = _context(sessions, actor, FormErrors(), notice=notice)
+    context = _context(sessions, actor, FormErrors(), notice=notice, locale=locale)
+    return render_page(request, "account.html", locale, context)
+
+
+@router.post("/account/notifications", response_class=HTMLResponse)
+def account_notifications(
+    request: Request,
+    actor: ActorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    emailed: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies form defaults)
+) -> HTMLResponse:
+    """Choose which groups of notices are e-mailed (twin: PUT
+    /api/v1/me/notification-preferences); an unknown group is refused, nothing saved."""
+    try:
+        set_email_preferences(sessions, actor, emailed, locale=locale)
+    except ValueError:
+        errors = FormErrors.from_rule(
+            RuleError(Message(N_("Choose among the listed kinds of notice.")), "emailed"),
+            locale,
+            status_code=400,
+        )
+        context = _context(sessions, actor, errors, failed="notifications", locale=locale)
+        return render_page(request, "account.html", locale, context, status_code=400)
+    notice = render(Message(N_("Your notification choices are saved.")), locale)
+    context = _context(sessions, actor, FormErrors(), notice=notice, locale=locale)
     return render_page(request, "account.html", locale, context)
 
 

@@ -1,4 +1,4 @@
-"""Support pages around the cases: a user's in-app notices (/my/notifications), an
+"""Support pages around the cases: a user's in-app notices of every kind (/my/notifications), an
 organisation's routing table (/organisations/{id}/support-routes, and /support/routes for one's
 own) and support quality per employer (/support/metrics).
 
@@ -12,18 +12,22 @@ organisation's staff to its own staff, and `set_role_handlers` resolves e-mails.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor, NotFoundError
 from altmatch.domain.support import RouteRole
 from altmatch.rulebook import load_rulebook
+from altmatch.services.kernel.bounds import MAX_DB_INT
 from altmatch.services.kernel.errors import RuleError
-from altmatch.services.support.case_reads import (
-    list_notifications,
-    mark_notification_read,
+from altmatch.services.notifications import (
+    is_site_path,
+    list_notices,
+    mark_all_notices_read,
+    mark_notice_read,
 )
 from altmatch.services.support.metrics import employer_support_metrics, share_text
 from altmatch.services.support.routing import (
@@ -45,19 +49,49 @@ router = APIRouter()
 
 @router.get("/my/notifications", response_class=HTMLResponse)
 def notifications_page(
-    request: Request, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+    request: Request,
+    actor: ActorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    page: Annotated[int, Query(ge=1, le=MAX_DB_INT)] = 1,
 ) -> HTMLResponse:
-    found = list_notifications(sessions, actor, locale=locale)
+    """Every notice of the signed-in user (any role), newest first, a page at a time."""
+    found = list_notices(sessions, actor, locale=locale, page=page)
     return render_page(request, "support_notifications.html", locale, {"found": found})
+
+
+def _back_to_list(page: int) -> str:
+    return "/my/notifications" if page <= 1 else f"/my/notifications?page={page}"
+
+
+@router.post("/my/notifications/read-all")
+def notifications_read_all(actor: ActorDep, sessions: SessionsDep) -> Response:
+    """Mark every one of your notices read, then back to the list."""
+    mark_all_notices_read(sessions, actor)
+    return RedirectResponse("/my/notifications", status_code=303)
 
 
 @router.post("/my/notifications/{notification_id}/read")
 def notification_read(
-    notification_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+    notification_id: Id,
+    actor: ActorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    page: Annotated[int, Query(ge=1, le=MAX_DB_INT)] = 1,
 ) -> Response:
     """Mark one of your notices read, then back to the list (404 for anyone else's)."""
-    mark_notification_read(sessions, actor, notification_id, locale=locale)
-    return RedirectResponse("/my/notifications", status_code=303)
+    mark_notice_read(sessions, actor, notification_id, locale=locale)
+    return RedirectResponse(_back_to_list(page), status_code=303)
+
+
+@router.post("/my/notifications/{notification_id}/open")
+def notification_open(
+    notification_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
+) -> Response:
+    """Mark one of your notices read and go to the page it points to (404 for anyone else's)."""
+    found = mark_notice_read(sessions, actor, notification_id, locale=locale)
+    safe = found.link is not None and is_site_path(found.link)
+    return RedirectResponse(found.link if safe and found.link else "/my/notifications", 303)
 
 
 @router.get("/support/routes")
