@@ -14,7 +14,7 @@ from tests.dispatch_world import START, build_dispatch_world
 from altmatch.db import Sessions
 from altmatch.db.accounts import get_user_by_email
 from altmatch.db.models import RosterAssignment
-from altmatch.domain.access import OPERATOR, OrgKind, Role
+from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath
 from altmatch.services.accounts.users import create_organisation
@@ -77,8 +77,12 @@ def test_an_alt_sees_their_contract_with_employer_path_dates_and_workplace(
     assert contract["workplace_boe"]["name_ja"] == "西宮市教育委員会"
     page = client.get("/my/placement")
     assert page.status_code == 200
-    assert "Sakura Dispatch" in page.text and "西宮市教育委員会" in page.text
+    assert "Sakura Dispatch" in page.text and "Nishinomiya BoE" in page.text
     assert 'id="nav-placement"' in page.text
+    ja = client.get("/my/placement?lang=ja")
+    assert (
+        "さくら派遣" in ja.text and "西宮市教育委員会" in ja.text and "Nishinomiya" not in ja.text
+    )
 
 
 def test_the_placement_page_is_in_japanese_when_asked(client: TestClient, james: str) -> None:
@@ -92,7 +96,11 @@ def test_an_alt_never_sees_another_alts_contract(
 ) -> None:
     other = make_account(Role.ALT, "ana@example.org", "Ana Silva")
     sign_in(client, other)
-    assert client.get("/api/v1/me/placement").json() == {"contracts": [], "posts": []}
+    assert client.get("/api/v1/me/placement").json() == {
+        "contracts": [],
+        "posts": [],
+        "upcoming": [],
+    }
     assert "Sakura Dispatch" not in client.get("/my/placement").text
 
 
@@ -138,3 +146,49 @@ def test_an_alt_whose_post_ended_no_longer_sees_it(client: TestClient, sessions:
             row.end = START
     sign_in(client, world.alt_user_email)
     assert client.get("/api/v1/me/placement").json()["posts"] == []
+
+
+def test_the_placement_page_shows_a_coming_move_then_the_new_school_and_its_boe(
+    client: TestClient, sessions: Sessions
+) -> None:
+    from datetime import timedelta
+
+    from tests.dispatch_world import ON
+
+    from altmatch.services.dispatch.transfers import (
+        TransferIn,
+        apply_due_transfers,
+        approve_transfer,
+        propose_transfer_moves,
+        request_my_transfer,
+    )
+
+    world = build_dispatch_world(sessions)
+    with sessions() as session:
+        user = get_user_by_email(session, world.alt_user_email)
+        assert user is not None
+    alt = Actor(user_id=user.id, role=Role.ALT)
+    made = request_my_transfer(sessions, alt, TransferIn(to_prefecture="Osaka", reasons="Family"))
+    company = world.company_id
+    proposed = propose_transfer_moves(
+        sessions, OPERATOR, made.id, version=made.version, company_id=company, on=ON
+    )
+    later = ON + timedelta(days=14)
+    approve_transfer(
+        sessions,
+        OPERATOR,
+        made.id,
+        version=proposed.version,
+        company_id=company,
+        effective_on=later,
+    )
+    sign_in(client, world.alt_user_email)
+    before = client.get("/my/placement?lang=ja").text
+    assert 'id="upcoming-' in before and "O2中学校" in before and "大阪市教委" in before
+    posts = before[before.index('id="posts"') :]
+    assert "K1中学校" in posts and "神戸市教委" in posts and "O2中学校" not in posts
+    apply_due_transfers(sessions, on=later)
+    after = client.get("/my/placement?lang=ja").text
+    assert 'id="upcoming-' not in after
+    posts = after[after.index('id="posts"') :]
+    assert "O2中学校" in posts and "大阪市教委" in posts and "神戸市教委" not in posts

@@ -106,10 +106,17 @@ def test_a_boe_posts_a_candidate_applies_and_is_hired(
     expect(page.locator(".application .stage")).to_have_text("Applied")
 
     _sign_in(page, base_url, staff, posting_url)
-    for stage in ("screening", "interview", "offered", "hired"):
+    for stage in ("screening", "interview", "offered"):
         page.select_option("select[name=stage]", stage)
         page.click(".move-button")
         expect(page.locator(".application")).to_have_attribute("data-stage", stage)
+    page.select_option("select[name=stage]", "hired")
+    page.click(".move-button")
+    expect(page.locator("#confirm-hire")).to_be_visible()  # hiring is confirmed first
+    expect(page.locator(".application")).to_have_attribute("data-stage", "offered")
+    screenshot(page, "boe-posting-confirm-hire")
+    page.click("#confirm-hire-button")
+    expect(page.locator(".application")).to_have_attribute("data-stage", "hired")
     expect(page.locator(".application .contract")).to_be_visible()
     expect(page.locator("#posting-status")).to_contain_text("Closed")
     screenshot(page, "boe-posting-hired")

@@ -74,7 +74,7 @@ def test_an_alt_opens_a_case_and_the_supervisor_answers_it(
     expect(alt.locator("#thread li.message .body")).to_have_text(
         "Payroll made an error; the difference comes with December's pay."
     )
-    expect(alt.locator("#f-internal")).to_have_count(0)
+    expect(alt.locator("#note-form")).to_have_count(0)
     alt.goto(f"{base_url}/cases/{case_id}?lang=ja")
     expect(alt.locator("#case-status")).to_have_attribute("data-status", "answered")
     expect(alt.locator("html")).to_have_attribute("lang", "ja")

@@ -1,13 +1,16 @@
-"""An ALT asks for a transfer, company staff propose and approve it, the ALT sees "Approved"."""
+"""An ALT asks for a transfer; company staff propose it and approve it on a phone in Japanese,
+through the confirmation that names the schools, BoEs and date; the ALT sees "Approved"."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from tests.dispatch_world import PASSWORD, DispatchWorld, build_dispatch_world
 
+from altmatch.clock import today_in_japan
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.domain.access import OPERATOR, Role
@@ -34,9 +37,16 @@ def world(e2e_settings: Settings) -> Iterator[DispatchWorld]:
     engine.dispose()
 
 
-def _signed_in(browser: Browser, base_url: str, email: str, target: str) -> Page:
-    page = browser.new_context(locale="en-GB").new_page()
-    page.goto(f"{base_url}/sign-in?next={target}&lang=en")
+def _signed_in(
+    browser: Browser, base_url: str, email: str, target: str, *, lang: str = "en", width: int = 1280
+) -> Page:
+    context = browser.new_context(
+        locale="ja-JP" if lang == "ja" else "en-GB",
+        viewport={"width": width, "height": 844},
+        bypass_csp=True,  # axe is injected as a script
+    )
+    page = context.new_page()
+    page.goto(f"{base_url}/sign-in?next={target}&lang={lang}")
     page.fill("#f-email", email)
     page.fill("#f-password", PASSWORD)
     page.click("form.auth button[type=submit]")
@@ -56,20 +66,43 @@ def test_an_alts_transfer_is_proposed_approved_and_shown_to_the_alt(
     alt.click("#request-transfer")
     expect(alt.locator(".transfer .status")).to_have_text("Pending")
 
-    staff = _signed_in(browser, base_url, "transfer-staff@example.org", "/dispatch/transfers")
+    staff = _signed_in(
+        browser, base_url, "transfer-staff@example.org", "/dispatch/transfers", lang="ja", width=390
+    )
     staff.locator("#transfers a").first.click()
     expect(staff.locator("#current-position")).to_have_text("K1-P")
     staff.click("#propose")
-    expect(staff.locator('#proposal-moves li[data-alt="A1"]')).to_contain_text("K1-P → O2-P")
-    screenshot(staff, "dispatch-transfer-proposal-en")
-    staff.fill("#f-note", "Approved from April")
+    expect(staff.locator('#proposal-moves li[data-alt="A1"]')).to_contain_text("K1中学校")
+    expect(staff.locator('#proposal-moves li[data-alt="A1"]')).to_contain_text("O2中学校")
+    expect(staff.locator("#decline")).to_have_class("danger")
+    screenshot(staff, "dispatch-transfer-proposal-ja-390")
+    staff.fill("#f-effective_on", today_in_japan().isoformat())
+    staff.fill("#f-approve-note", "Approved from April")
     staff.click("#approve")
-    expect(staff.locator("#transfer-status")).to_have_text("Approved")
+    confirm = staff.locator("#confirm-approval")
+    expect(confirm).to_be_visible()
+    a1 = staff.locator('#confirm-moves li[data-alt="A1"]')
+    expect(a1).to_contain_text("K1中学校 (神戸市教委)")
+    expect(a1).to_contain_text("O2中学校")
+    expect(a1).to_contain_text("大阪市教委")
+    expect(staff.locator("#confirm-told li").first).to_be_visible()
+    expect(staff.locator("#transfer-status")).to_have_count(0)  # nothing applied yet
+    width = staff.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the confirmation overflows a 390 px phone: {width} px"
+    serious = [
+        v["id"]
+        for v in Axe().run(staff).response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert serious == [], serious
+    screenshot(staff, "dispatch-transfer-confirm-ja-390")
+    staff.click("#confirm-approve")
+    expect(staff.locator("#transfer-status")).to_have_attribute("data-status", "approved")
     expect(staff.locator("#current-position")).to_have_text("O2-P")
 
     alt.reload()
     expect(alt.locator(".transfer .status")).to_have_text("Approved")
-    expect(alt.locator(".timeline li")).to_have_count(3)
+    expect(alt.locator(".timeline li")).to_have_count(4)  # requested, proposed, approved, in effect
     alt.goto(f"{base_url}/my/transfers?lang=ja")
     expect(alt.locator(".transfer .status")).to_have_attribute("data-status", "approved")
     screenshot(alt, "my-transfers-ja")

@@ -215,7 +215,12 @@ def test_dispatch_contracts_roster_and_transfers(
         monkeypatch,
         transfers,
         lambda: transfers.decline_transfer(
-            sessions, OPERATOR, made.id, version=pending.version, company_id=world.company_id
+            sessions,
+            OPERATOR,
+            made.id,
+            version=pending.version,
+            note="No post there",
+            company_id=world.company_id,
         ),
     )
     with pytest.raises(StaleError):

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from itertools import islice
 
-from sqlalchemy import ColumnElement, case, insert, select
+from sqlalchemy import ColumnElement, and_, case, insert, or_, select
 from sqlalchemy.orm import Session
 
 from altmatch.db.models import (
@@ -23,6 +23,7 @@ from altmatch.db.models import (
     Tender,
     TransferEvent,
     TransferRequest,
+    User,
 )
 
 TRANSFER_PENDING = "requested"  # a transfer request nobody has decided or withdrawn yet
@@ -250,3 +251,67 @@ def transfer_events(session: Session, transfer_id: int) -> list[TransferEvent]:
     """The request's steps, oldest first."""
     query = select(TransferEvent).where(TransferEvent.transfer_id == transfer_id)
     return list(session.scalars(query.order_by(TransferEvent.at, TransferEvent.id)))
+
+
+def _scheduled() -> ColumnElement[bool]:
+    """Approved with a date, and not applied yet."""
+    return and_(
+        TransferRequest.status == "approved",
+        TransferRequest.effective_on.is_not(None),
+        TransferRequest.applied_at.is_(None),
+    )
+
+
+def open_transfer_id(session: Session, alt_id: int) -> int | None:
+    """The ALT's transfer request still pending, or approved and not yet in effect, if any."""
+    query = select(TransferRequest.id).where(
+        TransferRequest.alt_id == alt_id,
+        or_(TransferRequest.status == TRANSFER_PENDING, _scheduled()),
+    )
+    return session.scalars(query).first()
+
+
+def due_transfer_ids(session: Session, on: date) -> list[int]:
+    """Approved requests whose effective date is `on` or earlier and whose moves have not been
+    applied yet, oldest date first."""
+    query = select(TransferRequest.id).where(_scheduled(), TransferRequest.effective_on <= on)
+    return list(session.scalars(query.order_by(TransferRequest.effective_on, TransferRequest.id)))
+
+
+def scheduled_transfers_of_company(session: Session, company_id: int) -> list[TransferRequest]:
+    """The company's approved requests not yet in effect, earliest date first (a chain of
+    moves concerns ALTs other than the one who asked)."""
+    query = select(TransferRequest).where(_scheduled(), TransferRequest.company_id == company_id)
+    return list(session.scalars(query.order_by(TransferRequest.effective_on, TransferRequest.id)))
+
+
+def position_places(
+    session: Session, position_ids: Collection[int]
+) -> dict[int, tuple[ContractPosition, School, Organisation]]:
+    """Position id -> (position, its school, the BoE of its contract)."""
+    if not position_ids:
+        return {}
+    query = (
+        select(ContractPosition, School, Organisation)
+        .join(School, School.id == ContractPosition.school_id)
+        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
+        .join(Organisation, Organisation.id == DispatchContract.boe_id)
+        .where(ContractPosition.id.in_(list(position_ids)))
+    )
+    return {p.id: (p, s, boe) for p, s, boe in session.execute(query)}
+
+
+def staff_of_organisations(
+    session: Session, organisation_ids: Collection[int], role: str
+) -> list[tuple[int, str, int]]:
+    """(user id, locale, organisation id) of the enabled users with `role` in the
+    organisations, by id: whom a transfer or hire is told to."""
+    if not organisation_ids:
+        return []
+    query = select(User.id, User.locale, User.organisation_id).where(
+        User.organisation_id.in_(list(organisation_ids)),
+        User.role == role,
+        User.disabled.is_(False),
+    )
+    rows = session.execute(query.order_by(User.id))
+    return [(uid, loc, org) for uid, loc, org in rows if org is not None]

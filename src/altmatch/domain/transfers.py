@@ -15,7 +15,9 @@ go unfilled).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -189,3 +191,53 @@ def propose_transfer(
         grid.positions[j].id,
         plan,
     )
+
+
+# --- when an approved transfer takes effect -----------------------------------------------
+
+# How far ahead an approver may date a transfer: a school year and a term.
+LONGEST_NOTICE_DAYS = 500
+
+
+def default_effective_date(today: date) -> date:
+    """The date an approval form suggests: the first day of next month, when schools and
+    contracts usually change hands (pay and commuting allowances run by month)."""
+    return date(today.year + 1, 1, 1) if today.month == 12 else date(today.year, today.month + 1, 1)
+
+
+def effective_date_problem(effective_on: date, today: date) -> Message | None:
+    """Why an approver cannot choose `effective_on`, or None: not in the past, not too far."""
+    if effective_on < today:
+        return Message(N_("The date a transfer takes effect cannot be in the past."))
+    if effective_on > today + timedelta(days=LONGEST_NOTICE_DAYS):
+        return Message(
+            N_("Choose a date within {days} days from today."), {"days": LONGEST_NOTICE_DAYS}
+        )
+    return None
+
+
+PlannedMove = tuple[int, int | None, int | None]  # (alt id, from position, to position)
+
+
+def moves_still_fit(
+    moves: Sequence[PlannedMove],
+    held: Mapping[int, Collection[int]],
+    occupants: Mapping[int, int],
+    in_force: Collection[int],
+) -> bool:
+    """Whether approved moves can still be applied to today's roster: each moving ALT still
+    holds exactly the post they move from (`held`: ALT -> positions held), every post moved to
+    is under a contract in force, and is empty or held by an ALT who moves out in the same plan
+    (`occupants`: position -> ALT holding it)."""
+    movers = {alt for alt, _from, _to in moves}
+    for alt, before, after in moves:
+        if set(held.get(alt, ())) != ({before} if before is not None else set()):
+            return False
+        if after is None:
+            continue
+        if after not in in_force:
+            return False
+        holder = occupants.get(after)
+        if holder is not None and holder not in movers:
+            return False
+    return True

@@ -2,6 +2,11 @@
 
 Read by the "My placement" page and its JSON twin /api/v1/me/placement. Only the ALT's own
 contracts (those linked to their user) are ever read; nobody else's can be asked for.
+
+For a dispatch ALT the roster is the truth about where they work: each school today comes with
+the BoE whose contract it is under, the BoE they work for is that one (after a transfer, the new
+school's BoE, not the one recorded when they were hired), and an approved transfer not yet in
+effect shows as a move to come ("moving to X on {date}").
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from datetime import date
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
 from altmatch.db import dispatch as dispatch_repo
 from altmatch.db import season as repo
-from altmatch.db.models import EmploymentContract, User
+from altmatch.db.models import EmploymentContract, Organisation, RosterAlt, User
 from altmatch.domain.access import Actor, Permission, Role, require, require_operator
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath
@@ -43,6 +49,7 @@ class SchoolPostOut(BaseModel):
 
     school: str
     school_ja: str
+    boe: OrganisationNameOut  # whose contract the post is under
     municipality: str
     days_per_week: int
     since: date
@@ -51,24 +58,66 @@ class SchoolPostOut(BaseModel):
     who_directs_ja: str
 
 
+class UpcomingMoveOut(BaseModel):
+    """An approved transfer not yet in effect: the school the ALT moves to, and when."""
+
+    transfer_id: int
+    on: date
+    school: str
+    school_ja: str
+    boe: OrganisationNameOut
+    leaves_school: bool  # False: the move takes them off their post without a new one
+
+
 class MyPlacementOut(BaseModel):
     contracts: list[MyContractOut]  # earliest start first
     posts: list[SchoolPostOut] = []  # a dispatch ALT's schools today (from the company roster)
+    upcoming: list[UpcomingMoveOut] = []  # approved moves to come, earliest first
 
 
-def _posts(session: Session, user_id: int) -> list[SchoolPostOut]:
+def _org(o: Organisation) -> OrganisationNameOut:
+    return OrganisationNameOut(id=o.id, name=o.name_en, name_ja=o.name_ja)
+
+
+def _upcoming(session: Session, alt: RosterAlt) -> list[UpcomingMoveOut]:
+    """The approved transfers of the ALT's company that move this ALT and are not in effect."""
+    out: list[UpcomingMoveOut] = []
+    for row in dispatch_repo.scheduled_transfers_of_company(session, alt.company_id):
+        for move in (row.proposal or {}).get("moves", []):
+            if move["alt_id"] != alt.id or row.effective_on is None:
+                continue
+            target = move["to_position_id"]
+            places = dispatch_repo.position_places(session, [target] if target else [])
+            if target not in places:
+                continue
+            _position, school, boe = places[target]
+            out.append(
+                UpcomingMoveOut(
+                    transfer_id=row.id,
+                    on=row.effective_on,
+                    school=school.name_en,
+                    school_ja=school.name_ja,
+                    boe=_org(boe),
+                    leaves_school=move["from_position_id"] is not None,
+                )
+            )
+    return out
+
+
+def _posts(session: Session, alt: RosterAlt | None) -> list[SchoolPostOut]:
     types = load_rulebook().dispatch_operations.contract_types
     posts: list[SchoolPostOut] = []
-    alt = dispatch_repo.roster_alt_of_user(session, user_id)
     if alt is None:
         return posts
     current = dispatch_repo.assignment_history(session, [alt.id], current_only=True)
+    boes = repo.organisations(session, {contract.boe_id for _a, _p, contract, _s in current})
     for assignment, position, contract, school in reversed(current):  # earliest start first
         kind = ContractType(contract.contract_type)
         posts.append(
             SchoolPostOut(
                 school=school.name_en,
                 school_ja=school.name_ja,
+                boe=_org(boes[contract.boe_id]),
                 municipality=school.municipality,
                 days_per_week=position.days_per_week,
                 since=assignment.start,
@@ -89,10 +138,19 @@ def my_placement(sessions: Sessions, actor: Actor) -> MyPlacementOut:
         ids = {r.employer_id for r in rows} | {
             r.workplace_boe_id for r in rows if r.workplace_boe_id
         }
-        orgs = {
-            key: OrganisationNameOut(id=o.id, name=o.name_en, name_ja=o.name_ja)
-            for key, o in repo.organisations(session, ids).items()
-        }
+        orgs = {key: _org(o) for key, o in repo.organisations(session, ids).items()}
+        alt = dispatch_repo.roster_alt_of_user(session, actor.own_user_id())
+        posts = _posts(session, alt)
+        today = today_in_japan()
+
+        def workplace(r: EmploymentContract) -> OrganisationNameOut | None:
+            # The roster says where a dispatch ALT works today: their company's contract in
+            # force names the BoE of their school, whatever was recorded at hiring.
+            mine = alt is not None and r.employer_id == alt.company_id
+            if posts and mine and r.start <= today <= r.end:
+                return posts[-1].boe
+            return orgs.get(r.workplace_boe_id) if r.workplace_boe_id else None
+
         return MyPlacementOut(
             contracts=[
                 MyContractOut(
@@ -102,11 +160,12 @@ def my_placement(sessions: Sessions, actor: Actor) -> MyPlacementOut:
                     start=r.start,
                     end=r.end,
                     recontract_year=r.recontract_year,
-                    workplace_boe=orgs.get(r.workplace_boe_id) if r.workplace_boe_id else None,
+                    workplace_boe=workplace(r),
                 )
                 for r in rows
             ],
-            posts=_posts(session, actor.own_user_id()),
+            posts=posts,
+            upcoming=_upcoming(session, alt) if alt is not None else [],
         )
 
 

@@ -437,3 +437,56 @@ def test_an_account_whose_address_is_unconfirmed_cannot_apply_until_it_is(
         owner = update(User).where(User.email == accounts["candidate"])
         session.execute(owner.values(email_verified_at=proven))
     assert _apply(client, accounts["candidate"], posting, QUALIFIED).status_code == 201
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_hiring_on_the_page_asks_to_confirm_and_tells_everyone(
+    client: TestClient,
+    accounts: dict[str, str],
+    sessions: Sessions,
+    make_account: MakeAccount,
+    lang: str,
+) -> None:
+    """A hire posted without the confirmation shows what will happen and hires nobody; once
+    confirmed, the hired applicant is told, and the one still in the running is told they were
+    not chosen, their application closed."""
+    from sqlalchemy import select
+
+    from altmatch.db.models import Notification, PostingApplication, User
+
+    posting, app = _application(client, accounts)
+    runner_up = make_account(Role.CANDIDATE, "ruth@example.org", "Ruth Park")
+    other = _apply(client, runner_up, posting, QUALIFIED).json()["id"]
+    sign_in(client, accounts["boe"])
+    version = 1
+    for stage in ("screening", "interview", "offered"):
+        version = _move(client, posting, app, stage, version).json()["version"]
+    preview = client.post(
+        f"/api/v1/boe/postings/{posting}/applications/{app}/hire-preview",
+        json={"version": version},
+        headers=SAME_ORIGIN,
+    ).json()
+    assert preview["fills_posting"] is True and preview["others"] == ["Ruth Park"]
+    url = f"/boe/postings/{posting}/applications/{app}/stage?lang={lang}"
+    form = {"stage": "hired", "version": str(version), "note": ""}
+    shown = client.post(url, data=form, headers=SAME_ORIGIN)
+    assert shown.status_code == 200 and 'id="confirm-hire"' in shown.text
+    assert "Tom Reed" in shown.text and "Ruth Park" in shown.text
+    title = "神戸市 中学校ALT" if lang == "ja" else "Junior high ALT, Kobe"
+    assert title in shown.text and 'name="confirm" value="yes"' in shown.text
+    with sessions() as session:
+        assert session.get_one(PostingApplication, app).stage == "offered", "not hired yet"
+    done = client.post(url, data={**form, "confirm": "yes"}, headers=SAME_ORIGIN)
+    assert done.status_code == 200
+    with sessions() as session:
+        assert session.get_one(PostingApplication, app).stage == "hired"
+        assert session.get_one(PostingApplication, other).stage == "rejected"
+        notices = {
+            (email, n.kind)
+            for n, email in session.execute(
+                select(Notification, User.email).join(User, User.id == Notification.user_id)
+            )
+        }
+    assert (accounts["alt"], "hired") in notices
+    assert (runner_up, "not_hired") in notices
+    assert (accounts["alt"], "not_hired") not in notices

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -65,13 +66,18 @@ def test_request_propose_approve_moves_the_alt_and_records_every_step(
     assert proposal["filled_after"] >= proposal["filled_before"]
     approved = client.post(
         f"/api/v1/dispatch/transfers/{tid}/approve",
-        json={"version": proposed["version"], "note": "Good luck in Osaka"},
+        json={
+            "version": proposed["version"],
+            "note": "Good luck in Osaka",
+            "effective_on": ON.isoformat(),
+        },
         headers=SAME_ORIGIN,
     )
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
     assert (world.alts["A1"], world.positions["O2-P"]) in _open_rows(sessions)
-    assert [e["action"] for e in approved.json()["events"]] == ["requested", "proposed", "approved"]
+    events = [e["action"] for e in approved.json()["events"]]
+    assert events == ["requested", "proposed", "approved", "effective"]
     stale = client.post(
         f"/api/v1/dispatch/transfers/{tid}/decline",
         json={"version": proposed["version"]},
@@ -192,3 +198,103 @@ def test_the_alts_page_lists_their_request_with_a_timeline(
     assert f'id="timeline-{made["id"]}"' in page.text and 'data-status="requested"' in page.text
     bad = client.post("/my/transfers", data={"to_prefecture": "Osaka"}, headers=SAME_ORIGIN)
     assert bad.status_code == 422
+
+
+def _proposed_by_staff(
+    client: TestClient, make_account: MakeAccount, world: DispatchWorld
+) -> dict[str, object]:
+    made = _request(client, world)
+    sign_in(client, make_account(Role.COMPANY_STAFF))
+    proposed: dict[str, object] = client.post(
+        f"/api/v1/dispatch/transfers/{made['id']}/propose",
+        json={"version": made["version"]},
+        headers=SAME_ORIGIN,
+    ).json()
+    return proposed
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_approving_on_the_page_shows_a_confirmation_first(
+    client: TestClient,
+    sessions: Sessions,
+    make_account: MakeAccount,
+    world: DispatchWorld,
+    lang: str,
+) -> None:
+    proposed = _proposed_by_staff(client, make_account, world)
+    tid, before = proposed["id"], _open_rows(sessions)
+    page = client.get(f"/dispatch/transfers/{tid}?lang={lang}")
+    assert 'id="approve"' in page.text and 'class="danger" id="decline"' in page.text
+    assert 'rel="alternate" type="application/json"' in page.text
+    form = {"version": str(proposed["version"]), "effective_on": ON.isoformat(), "note": "Hi"}
+    shown = client.post(
+        f"/dispatch/transfers/{tid}/approve?lang={lang}", data=form, headers=SAME_ORIGIN
+    )
+    assert shown.status_code == 200 and 'id="confirm-approval"' in shown.text
+    school = "O2中学校" if lang == "ja" else "O2 Junior High"
+    boe = "大阪市教委" if lang == "ja" else "Osaka BoE"
+    assert school in shown.text and boe in shown.text and 'id="confirm-told"' in shown.text
+    assert _open_rows(sessions) == before, "nothing changes before confirming"
+    done = client.post(
+        f"/dispatch/transfers/{tid}/approve?lang={lang}",
+        data={**form, "confirm": "yes"},
+        headers=SAME_ORIGIN,
+    )
+    assert done.status_code == 200 and 'data-status="approved"' in done.text
+    assert (world.alts["A1"], world.positions["O2-P"]) in _open_rows(sessions)
+
+
+def test_a_later_date_shows_when_the_alt_moves_and_can_be_cancelled(
+    client: TestClient,
+    sessions: Sessions,
+    make_account: MakeAccount,
+    world: DispatchWorld,
+) -> None:
+    proposed = _proposed_by_staff(client, make_account, world)
+    tid, before = proposed["id"], _open_rows(sessions)
+    later = (ON + timedelta(days=7)).isoformat()
+    preview = client.post(
+        f"/api/v1/dispatch/transfers/{tid}/approve/preview",
+        json={"version": proposed["version"], "effective_on": later},
+        headers=SAME_ORIGIN,
+    ).json()
+    assert preview["effective_on"] == later and preview["applies_at_once"] is False
+    approved = client.post(
+        f"/api/v1/dispatch/transfers/{tid}/approve",
+        json={"version": proposed["version"], "effective_on": later},
+        headers=SAME_ORIGIN,
+    ).json()
+    assert approved["scheduled"] is True and _open_rows(sessions) == before
+    page = client.get(f"/dispatch/transfers/{tid}")
+    assert f'data-effective-on="{later}"' in page.text and 'id="cancel-form"' in page.text
+    no_reason = client.post(
+        f"/dispatch/transfers/{tid}/cancel",
+        data={"version": str(approved["version"]), "note": ""},
+        headers=SAME_ORIGIN,
+    )
+    assert no_reason.status_code == 422
+    cancelled = client.post(
+        f"/api/v1/dispatch/transfers/{tid}/cancel",
+        json={"version": approved["version"], "note": "The post closed"},
+        headers=SAME_ORIGIN,
+    ).json()
+    assert cancelled["status"] == "cancelled" and _open_rows(sessions) == before
+
+
+def test_declining_needs_a_reason(
+    client: TestClient, make_account: MakeAccount, world: DispatchWorld
+) -> None:
+    proposed = _proposed_by_staff(client, make_account, world)
+    tid = proposed["id"]
+    api = client.post(
+        f"/api/v1/dispatch/transfers/{tid}/decline",
+        json={"version": proposed["version"]},
+        headers=SAME_ORIGIN,
+    )
+    assert api.status_code == 422
+    page = client.post(
+        f"/dispatch/transfers/{tid}/decline?lang=ja",
+        data={"version": str(proposed["version"]), "note": ""},
+        headers=SAME_ORIGIN,
+    )
+    assert page.status_code == 422 and 'id="e-note"' in page.text

@@ -140,7 +140,7 @@ def test_the_queue_and_the_case_page_show_what_their_twins_serve(
     assert 'data-internal="true"' in page.text and "internal-note" in page.text
     assert 'id="case-status" data-status="answered"' in page.text
     assert twin["status"] == "answered"
-    assert 'id="resolve-form"' in page.text and 'id="f-internal"' in page.text
+    assert 'id="resolve-form"' in page.text and 'id="note-form"' in page.text
     assert all(f'data-user="{h["user_id"]}"' in page.text for h in twin["handlers"])
     assert 'id="case-level" data-level="1" data-levels="3"' in page.text
 
@@ -161,7 +161,7 @@ def test_the_alt_never_sees_internal_notes_on_the_page(
         page = client.get(f"/cases/{case_id}?lang={lang}")
         assert page.status_code == 200
         assert "Public answer." in page.text and "Secret: budget is tight." not in page.text
-        assert 'data-internal="true"' not in page.text and 'id="f-internal"' not in page.text
+        assert 'data-internal="true"' not in page.text and 'id="note-form"' not in page.text
         assert 'id="resolve-form"' not in page.text
     twin = client.get(f"/api/v1/cases/{case_id}").json()
     assert [m["body"] for m in twin["messages"]] == ["Public answer."]
@@ -256,3 +256,46 @@ def test_the_case_page_names_the_employer_in_the_readers_language(
     for lang, name in (("en", "Kobe City BoE"), ("ja", "神戸市教育委員会")):
         page = client.get(f"/cases/{case_id}?lang={lang}").text
         assert page.split('id="case-employer">')[1].split("</dd>")[0] == name
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_reply_and_an_internal_note_are_different_actions(
+    client: TestClient, sessions: Sessions, world: SupportWorld, lang: str
+) -> None:
+    """Two forms: the reply (primary, the ALT sees it and is told) and the internal note
+    (secondary, marked staff-only); a note neither reaches the ALT's page nor notifies them."""
+    from sqlalchemy import select
+
+    from altmatch.db.models import Notification, User
+
+    case_id = _open(client, world)
+    sign_in(client, world.emails["kobe_supervisor"])
+    page = client.get(f"/cases/{case_id}?lang={lang}")
+    reply = page.text[page.text.index('id="reply-form"') : page.text.index('id="note-form"')]
+    note = page.text[page.text.index('id="note-form"') :]
+    assert 'id="send-reply"' in reply and 'name="internal"' not in reply
+    assert 'class="secondary" id="add-note"' in note and 'name="internal" value="true"' in note
+    assert "internal-note-form" in page.text
+    with sessions() as session:
+        alt = session.scalars(select(User).where(User.email == world.emails["jet_alt"])).one()
+
+    def told() -> int:
+        with sessions() as session:
+            rows = session.scalars(select(Notification).where(Notification.user_id == alt.id))
+            return sum(1 for n in rows if n.kind == "case_update")
+
+    before = told()
+    client.post(
+        f"/cases/{case_id}/reply",
+        data={"body": "Staff only: check payroll.", "internal": "true"},
+        headers=SAME_ORIGIN,
+    )
+    assert told() == before, "an internal note tells the ALT nothing"
+    client.post(f"/cases/{case_id}/reply", data={"body": "We are on it."}, headers=SAME_ORIGIN)
+    assert told() == before + 1
+    sign_in(client, world.emails["jet_alt"])
+    mine = client.get(f"/cases/{case_id}?lang={lang}").text
+    assert "We are on it." in mine and "Staff only" not in mine
+    twin = client.get(f"/api/v1/cases/{case_id}").json()
+    assert all(not m["internal"] for m in twin["messages"])
+    assert "Staff only" not in str(twin)

@@ -68,9 +68,9 @@ def test_approval_applies_the_chain_in_one_transaction(
     )
     assert proposed.proposal is not None and proposed.proposal.kind == "chain"
     done = approve_transfer(
-        sessions, OPERATOR, made.id, version=proposed.version, company_id=company
+        sessions, OPERATOR, made.id, version=proposed.version, company_id=company, effective_on=ON
     )
-    assert done.status == "approved"
+    assert done.status == "approved" and done.applied_at is not None and not done.scheduled
     a, p = world.alts, world.positions
     assert _open(sessions) == {
         (a["A1"], p["O2-P"]),
@@ -82,7 +82,12 @@ def test_approval_applies_the_chain_in_one_transaction(
         actions = session.scalars(
             select(AuditEntry.action).where(AuditEntry.entity == "transfer_request")
         ).all()
-    assert sorted(actions) == ["transfer.approved", "transfer.proposed", "transfer.requested"]
+    assert sorted(actions) == [
+        "transfer.approved",
+        "transfer.effective",
+        "transfer.proposed",
+        "transfer.requested",
+    ]
 
 
 def test_a_proposal_goes_stale_when_the_roster_changes(

@@ -19,7 +19,7 @@ from altmatch.db.base import Base
 CONTRACT_TYPES = ("worker_dispatch", "outsourcing")
 TENDER_OUTCOMES = ("pending", "won", "lost")
 RENEWAL_INTENTIONS = ("renewing", "undecided", "leaving")
-TRANSFER_STATUSES = ("requested", "approved", "declined", "withdrawn")
+TRANSFER_STATUSES = ("requested", "approved", "declined", "withdrawn", "cancelled")
 JLPT_LEVELS = ("none", "N5", "N4", "N3", "N2", "N1")
 
 
@@ -178,13 +178,19 @@ class TransferRequest(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    # An approved request's moves apply on `effective_on` (a Japanese date); `applied_at` is
+    # when they did. Approved with no `effective_on`: approved before dates were recorded, and
+    # applied at once.
+    effective_on: Mapped[date | None]
+    applied_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class TransferEvent(Base):
-    """One step of a transfer request (requested, proposed, approved, declined, withdrawn)."""
+    """One step of a transfer request (requested, proposed, approved, declined, withdrawn,
+    cancelled, effective: the moves applied, lapsed: the roster changed before they could)."""
 
     __tablename__ = "transfer_events"
 

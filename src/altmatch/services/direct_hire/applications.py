@@ -5,6 +5,11 @@ Applicants declare their facts; the posting's requirements are checked against t
 application is accepted (every unmet requirement named). BoE staff see and move only the
 applications to their own BoE's postings; applicants only their own. Every change is audited,
 and every move carries the `version` it started from (a stale one is StaleError, 409).
+
+Hiring is final: the page shows `preview_hire` (the applicant, the posting, the start date and
+what happens to the others) and hires only once confirmed. The hired applicant is told; when the
+hire fills the posting, the applications still open are closed as not chosen, and each of those
+applicants is told.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from altmatch.services.direct_hire.postings import (
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.kernel.locking import expect_version, stale_guard, touch
+from altmatch.services.notifications import notify
 
 
 class DeclaredIn(BaseModel):
@@ -132,6 +138,22 @@ class BoePostingOut(BaseModel):
     posting: PostingOut
     hired: int
     applications: list[PostingApplicationOut]
+
+
+class HirePreviewOut(BaseModel):
+    """What hiring one applicant would do, for the confirmation step."""
+
+    application_id: int
+    version: int
+    applicant: str
+    posting_id: int
+    title: str
+    boe: str
+    start: dt.date
+    end: dt.date  # the appointment's last day (the fiscal year's)
+    fills_posting: bool  # this hire fills the last opening: the posting closes
+    openings_left: int  # after this hire
+    others: list[str]  # applicants still in the running, told "not chosen" if it fills
 
 
 class MyApplicationOut(BaseModel):
@@ -488,7 +510,114 @@ def move_application(
         _move(session, actor, app, move.stage, move.note, version=move.version, by_applicant=False)
         if move.stage is PostingStage.HIRED:
             _hire(session, actor, row, app)
+            _tell_hired(session, actor, row, app)
         return _application_out(session, app, row, locale)
+
+
+def _still_open(session: Session, row: Posting, but: int) -> list[PostingApplication]:
+    return [
+        a
+        for a in repo.applications_to_posting(session, row.id)
+        if a.id != but and PostingStage(a.stage).is_open
+    ]
+
+
+def _title(row: Posting, locale: str) -> str:
+    return row.title_ja if locale == "ja" and row.title_ja else row.title_en
+
+
+def _boe_name(boe: Organisation, locale: str) -> str:
+    return boe.name_ja if locale == "ja" and boe.name_ja else boe.name_en
+
+
+def _tell_hired(session: Session, actor: Actor, row: Posting, app: PostingApplication) -> None:
+    """Tell the hired applicant; once the posting is filled, close every application still
+    open as not chosen and tell each of those applicants."""
+    boe = _org(session, row.boe_id)
+    link = "/my/applications"
+
+    def tell(user_id: int | None, kind: str, msgid: str) -> None:
+        user = session.get(User, user_id) if user_id is not None else None
+        if user is None or user.disabled:
+            return
+        loc = user.locale if user.locale in ("en", "ja") else "en"
+        params = {
+            "title": _title(row, loc),
+            "boe": _boe_name(boe, loc),
+            "date": row.start.isoformat(),
+        }
+        notify(session, [user.id], kind=kind, message=Message(msgid, params), link=link)
+
+    tell(
+        app.user_id,
+        "hired",
+        N_(
+            "You are hired: {title} at {boe}, starting on {date}. Your contract is on My placement."
+        ),
+    )
+    if row.status == "open":
+        return
+    for other in _still_open(session, row, app.id):
+        _move(
+            session,
+            actor,
+            other,
+            PostingStage.REJECTED,
+            "",
+            version=other.version,
+            by_applicant=False,
+        )
+        tell(
+            other.user_id,
+            "not_hired",
+            N_(
+                "Thank you for applying to {title} at {boe}: every opening is now filled, and "
+                "your application was not chosen."
+            ),
+        )
+
+
+def preview_hire(
+    sessions: Sessions,
+    actor: Actor,
+    posting_id: int,
+    application_id: int,
+    *,
+    version: int,
+    locale: str = "en",
+) -> HirePreviewOut:
+    """What hiring the applicant would do (changes nothing); refuses a hire that could not be
+    made (stale version, not at the offered stage, posting already filled)."""
+    require(actor, Permission.POSTING_MANAGE)
+    with sessions() as session:
+        row = access_own_posting(session, actor, posting_id)
+        app = session.get(PostingApplication, application_id)
+        if app is None or app.posting_id != row.id:
+            raise NotFoundError("application")
+        expect_version(app, version)
+        refusal = move_refusal(PostingStage(app.stage), PostingStage.HIRED, by_applicant=False)
+        if refusal is not None:
+            raise RuleError(refusal, "stage")
+        hired = _hired(session, row.id)
+        if hired >= row.openings:
+            raise RuleError(
+                Message(N_("Every opening of this posting is already filled.")), "stage"
+            )
+        fills = hired + 1 >= row.openings
+        others = _still_open(session, row, app.id) if fills else []
+        return HirePreviewOut(
+            application_id=app.id,
+            version=app.version,
+            applicant=_application_out(session, app, row, locale).applicant,
+            posting_id=row.id,
+            title=_title(row, locale),
+            boe=_boe_name(_org(session, row.boe_id), locale),
+            start=row.start,
+            end=appointment_end(row.start, direct_hire().timeline.start_months[0]),
+            fills_posting=fills,
+            openings_left=row.openings - hired - 1,
+            others=[_application_out(session, a, row, locale).applicant for a in others],
+        )
 
 
 def _hire(session: Session, actor: Actor, row: Posting, app: PostingApplication) -> None:

@@ -12,6 +12,7 @@ from altmatch.services.direct_hire.applications import (
     BoePostingOut,
     DeclaredIn,
     EligibilityOut,
+    HirePreviewOut,
     IneligibleError,
     MoveIn,
     MyApplicationOut,
@@ -23,6 +24,7 @@ from altmatch.services.direct_hire.applications import (
     check_eligibility,
     move_application,
     my_applications,
+    preview_hire,
     unmet_out,
     withdraw_application,
 )
@@ -156,6 +158,26 @@ def post_stage(
     """Move an application one stage on or reject it; "hired" creates the employment
     contract (409 if `version` is stale)."""
     return move_application(sessions, actor, posting_id, application_id, body, locale=locale)
+
+
+@router.post(
+    "/boe/postings/{posting_id}/applications/{application_id}/hire-preview",
+    response_model=HirePreviewOut,
+)
+def post_hire_preview(
+    posting_id: Id,
+    application_id: Id,
+    body: VersionIn,
+    actor: PostingManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HirePreviewOut:
+    """What hiring the applicant would do (the confirmation step): the posting, the start and
+    end of the contract, and which other applicants are told they were not chosen. Changes
+    nothing."""
+    return preview_hire(
+        sessions, actor, posting_id, application_id, version=body.version, locale=locale
+    )
 
 
 @router.get("/me/applications", response_model=MyApplicationsOut)

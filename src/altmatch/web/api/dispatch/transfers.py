@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from altmatch.services.dispatch.transfers import (
+    ApprovalIn,
+    ApprovalPreviewOut,
     DecisionIn,
     StaffTransferIn,
     TransferIn,
@@ -12,11 +14,13 @@ from altmatch.services.dispatch.transfers import (
     TransfersOut,
     VersionIn,
     approve_transfer,
+    cancel_transfer,
     decline_transfer,
     file_transfer,
     get_transfer,
     list_company_transfers,
     list_my_transfers,
+    preview_approval,
     propose_transfer_moves,
     request_my_transfer,
     withdraw_my_transfer,
@@ -91,17 +95,45 @@ def post_propose(
     return propose_transfer_moves(sessions, actor, transfer_id, version=body.version, locale=locale)
 
 
+@router.post("/dispatch/transfers/{transfer_id}/approve/preview", response_model=ApprovalPreviewOut)
+def post_approve_preview(
+    transfer_id: Id,
+    body: ApprovalIn,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> ApprovalPreviewOut:
+    """What approving would do (the confirmation step): the moves by school and BoE from the
+    effective date, and who will be told. Changes nothing."""
+    return preview_approval(
+        sessions,
+        actor,
+        transfer_id,
+        version=body.version,
+        effective_on=body.effective_on,
+        locale=locale,
+    )
+
+
 @router.post("/dispatch/transfers/{transfer_id}/approve", response_model=TransferOut)
 def post_approve(
     transfer_id: Id,
-    body: DecisionIn,
+    body: ApprovalIn,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
 ) -> TransferOut:
-    """Apply the proposed moves as assignments (409 if the request or roster changed)."""
+    """Approve the proposed moves from `effective_on` (default: the first day of next month;
+    today applies them at once) and tell everyone concerned (409 if the request or roster
+    changed)."""
     return approve_transfer(
-        sessions, actor, transfer_id, version=body.version, note=body.note, locale=locale
+        sessions,
+        actor,
+        transfer_id,
+        version=body.version,
+        note=body.note,
+        effective_on=body.effective_on,
+        locale=locale,
     )
 
 
@@ -113,7 +145,21 @@ def post_decline(
     sessions: SessionsDep,
     locale: LocaleDep,
 ) -> TransferOut:
-    """Decline with a note; the roster is not changed."""
+    """Decline with a reason (`note`, required); the roster is not changed."""
     return decline_transfer(
+        sessions, actor, transfer_id, version=body.version, note=body.note, locale=locale
+    )
+
+
+@router.post("/dispatch/transfers/{transfer_id}/cancel", response_model=TransferOut)
+def post_cancel(
+    transfer_id: Id,
+    body: DecisionIn,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> TransferOut:
+    """Cancel an approved transfer before its date, with a reason (`note`, required)."""
+    return cancel_transfer(
         sessions, actor, transfer_id, version=body.version, note=body.note, locale=locale
     )

@@ -8,20 +8,24 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from altmatch.services.kernel.bounds import MAX_DB_INT
+from altmatch.services.notifications import (
+    NoticeOut,
+    NoticesOut,
+    list_notices,
+    mark_all_notices_read,
+    mark_notice_read,
+)
 from altmatch.services.support.case_reads import (
     CaseOut,
     CasesOut,
-    NotificationOut,
-    NotificationsOut,
     get_attachment,
     get_case,
     list_my_cases,
-    list_notifications,
     list_queue,
-    mark_notification_read,
 )
 from altmatch.services.support.cases import (
     CaseIn,
@@ -224,15 +228,31 @@ def download_attachment(
     return Response(found.data, media_type=found.content_type, headers=headers)
 
 
-@router.get("/me/notifications", response_model=NotificationsOut)
-def my_notifications(actor: ActorDep, sessions: SessionsDep, locale: LocaleDep) -> NotificationsOut:
-    """The signed-in user's in-app notices, newest first, in their language."""
-    return list_notifications(sessions, actor, locale=locale)
+@router.get("/me/notifications", response_model=NoticesOut)
+def my_notifications(
+    actor: ActorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    page: Annotated[int, Query(ge=1, le=MAX_DB_INT)] = 1,
+) -> NoticesOut:
+    """The signed-in user's in-app notices of every kind, newest first, in their language, a
+    page at a time (the same `page` as /my/notifications)."""
+    return list_notices(sessions, actor, locale=locale, page=page)
 
 
-@router.post("/me/notifications/{notification_id}/read", response_model=NotificationOut)
+class ReadAllOut(BaseModel):
+    marked: int
+
+
+@router.post("/me/notifications/read-all", response_model=ReadAllOut)
+def post_notifications_read_all(actor: ActorDep, sessions: SessionsDep) -> ReadAllOut:
+    """Mark every one of your notices read; how many were unread."""
+    return ReadAllOut(marked=mark_all_notices_read(sessions, actor))
+
+
+@router.post("/me/notifications/{notification_id}/read", response_model=NoticeOut)
 def post_notification_read(
     notification_id: Id, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
-) -> NotificationOut:
-    """Mark one of your notices read."""
-    return mark_notification_read(sessions, actor, notification_id, locale=locale)
+) -> NoticeOut:
+    """Mark one of your notices read (404 for anyone else's)."""
+    return mark_notice_read(sessions, actor, notification_id, locale=locale)

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from altmatch.domain.access import Actor, Permission
+from altmatch.domain.direct_hire import PostingStage
+from altmatch.rulebook.prefectures import load_prefectures
 from altmatch.rulebook.vocabulary import Jlpt, Residence, SchoolLevel, StatusOfResidence
 from altmatch.services.direct_hire.applications import (
     ApplyIn,
@@ -28,6 +30,7 @@ from altmatch.services.direct_hire.applications import (
     check_eligibility,
     move_application,
     my_applications,
+    preview_hire,
     unmet_out,
     withdraw_application,
 )
@@ -92,10 +95,12 @@ def postings_page(
     school_level: str | None = None,
     jlpt: str | None = None,
 ) -> HTMLResponse:
+    # A prefecture typed as 兵庫, 兵庫県 or 28 finds the postings stored under "Hyogo".
+    known = load_prefectures().find(prefecture) if prefecture else None
     found = list_open_postings(
         sessions,
         locale=locale,
-        prefecture=prefecture,
+        prefecture=known.en if known else prefecture,
         school_level=_enum(school_level, SchoolLevel),
         jlpt=_enum(jlpt, Jlpt),
     )
@@ -306,6 +311,17 @@ def boe_application_move(
     except ValidationError as exc:
         message = " ".join(FormErrors.from_validation(exc, locale).messages)
         return render_page(request, "refused.html", locale, {"message": message}, status_code=422)
+    if move.stage is PostingStage.HIRED and single.get("confirm") != "yes":
+        # Hiring is final: show what it does and who is told, and hire only once confirmed.
+        preview = preview_hire(
+            sessions, actor, posting_id, application_id, version=move.version, locale=locale
+        )
+        context = {
+            "found": boe_posting_detail(sessions, actor, posting_id, locale=locale),
+            "hire": preview,
+            "hire_note": move.note,
+        }
+        return render_page(request, "boe_posting.html", locale, context | _vocabulary())
     move_application(sessions, actor, posting_id, application_id, move, locale=locale)
     return RedirectResponse(
         f"/boe/postings/{posting_id}#application-{application_id}", status_code=303

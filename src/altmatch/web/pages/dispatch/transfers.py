@@ -5,28 +5,36 @@ JSON twins: /api/v1/me/transfers, /api/v1/dispatch/transfers and /api/v1/dispatc
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
+from altmatch.domain.transfers import default_effective_date
+from altmatch.i18n import N_, Message
 from altmatch.services.dispatch.assignment import current_assignment
 from altmatch.services.dispatch.transfers import (
+    ApprovalPreviewOut,
     StaffTransferIn,
     TransferIn,
     approve_transfer,
+    cancel_transfer,
     decline_transfer,
     file_transfer,
     get_transfer,
     list_company_transfers,
     list_my_transfers,
+    preview_approval,
     propose_transfer_moves,
     request_my_transfer,
     withdraw_my_transfer,
 )
-from altmatch.services.kernel.errors import RuleError
+from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.web.auth import DispatchManagerDep, OwnTransferDep
 from altmatch.web.deps import SessionsDep
 from altmatch.web.locale import LocaleDep
@@ -145,6 +153,31 @@ def company_transfer_file(
     return _company_page(request, actor, sessions, locale, errors=errors, values=fields)
 
 
+def _transfer_page(
+    request: Request,
+    actor: Actor,
+    sessions: Sessions,
+    locale: str,
+    transfer_id: int,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    preview: ApprovalPreviewOut | None = None,
+) -> HTMLResponse:
+    errors = errors or FormErrors()
+    context = {
+        "t": preview.transfer
+        if preview
+        else get_transfer(sessions, actor, transfer_id, locale=locale),
+        "preview": preview,
+        "errors": errors,
+        "values": values or {},
+        "default_effective_on": default_effective_date(today_in_japan()),
+    }
+    status = errors.status_code if errors else 200
+    return render_page(request, "dispatch_transfer.html", locale, context, status_code=status)
+
+
 @router.get("/dispatch/transfers/{transfer_id}", response_class=HTMLResponse)
 def company_transfer_page(
     request: Request,
@@ -153,11 +186,23 @@ def company_transfer_page(
     sessions: SessionsDep,
     locale: LocaleDep,
 ) -> HTMLResponse:
-    context = {"t": get_transfer(sessions, actor, transfer_id, locale=locale)}
-    return render_page(request, "dispatch_transfer.html", locale, context)
+    return _transfer_page(request, actor, sessions, locale, transfer_id)
 
 
-@router.post("/dispatch/transfers/{transfer_id}/{step}")
+def _effective_on(fields: dict[str, str]) -> date | None:
+    """The form's effective date (None: the default); a malformed one is refused on its field."""
+    raw = fields.get("effective_on", "")
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise RuleError(
+            Message(N_("Enter the date as year, month and day, e.g. 2027-04-01.")), "effective_on"
+        ) from None
+
+
+@router.post("/dispatch/transfers/{transfer_id}/{step}", response_class=HTMLResponse)
 def company_transfer_step(
     request: Request,
     transfer_id: Id,
@@ -166,17 +211,52 @@ def company_transfer_step(
     sessions: SessionsDep,
     locale: LocaleDep,
     form: PostedForm,
-) -> RedirectResponse:
-    """Propose, approve or decline (the form names its version; stale → 409 page)."""
+) -> Response:
+    """Propose, approve (a confirmation step first: without `confirm=yes` the page shows what
+    will happen and who will be told), decline or cancel (both with a reason); the form names
+    its version, and a stale one is refused (409)."""
     fields = _fields(form)
     version, note = _version(fields), fields.get("note", "")
-    if step == "propose":
-        propose_transfer_moves(sessions, actor, transfer_id, version=version, locale=locale)
-    elif step == "approve":
-        approve_transfer(sessions, actor, transfer_id, version=version, note=note, locale=locale)
-    elif step == "decline":
-        decline_transfer(sessions, actor, transfer_id, version=version, note=note, locale=locale)
-    else:
-        get_transfer(sessions, actor, transfer_id, locale=locale)  # 404 for others' requests
-        return RedirectResponse(f"/dispatch/transfers/{transfer_id}", status_code=303)
+    try:
+        if step == "propose":
+            propose_transfer_moves(sessions, actor, transfer_id, version=version, locale=locale)
+        elif step == "approve":
+            when = _effective_on(fields)
+            if fields.get("confirm") != "yes":
+                preview = preview_approval(
+                    sessions, actor, transfer_id, version=version, effective_on=when, locale=locale
+                )
+                return _transfer_page(
+                    request, actor, sessions, locale, transfer_id, values=fields, preview=preview
+                )
+            approve_transfer(
+                sessions,
+                actor,
+                transfer_id,
+                version=version,
+                note=note,
+                effective_on=when,
+                locale=locale,
+            )
+        elif step == "decline":
+            decline_transfer(
+                sessions, actor, transfer_id, version=version, note=note, locale=locale
+            )
+        elif step == "cancel":
+            cancel_transfer(sessions, actor, transfer_id, version=version, note=note, locale=locale)
+        else:
+            get_transfer(sessions, actor, transfer_id, locale=locale)  # 404 for others' requests
+    except StaleError:
+        raise  # the 409 page: the request changed since it was read
+    except RuleError as exc:
+        errors = FormErrors.from_error(exc, locale)
+        return _transfer_page(
+            request,
+            actor,
+            sessions,
+            locale,
+            transfer_id,
+            errors=errors,
+            values={**fields, "step": step},
+        )
     return RedirectResponse(f"/dispatch/transfers/{transfer_id}", status_code=303)
