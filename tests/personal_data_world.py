@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from tests.dispatch_world import END, START, DispatchWorld, build_dispatch_world
-from tests.season_world import PASSWORD, World, build_world, filled_season
+from tests.season_world import PASSWORD, PUBLISH_ANYWAY, World, build_world, filled_season
 
 from altmatch.clock import today_in_japan
 from altmatch.db import Sessions
@@ -95,7 +95,7 @@ def build_person_world(sessions: Sessions) -> PersonWorld:
     season_world = build_world(sessions)
     season_id = filled_season(sessions, season_world)
     run = run_season_match(sessions, season_world.coordinator, season_id, seed=3).run.id
-    publish_run(sessions, season_world.coordinator, season_id, run)
+    publish_run(sessions, season_world.coordinator, season_id, run, overrides=PUBLISH_ANYWAY)
     with sessions.begin() as session:
         user = session.scalars(select(User).where(User.email == EMAIL)).one()
         user.role = Role.ALT.value  # she arrived: an employed ALT now

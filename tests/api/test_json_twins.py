@@ -14,6 +14,7 @@ from tests.api.helpers import sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
     CONTRACT_START,
+    PUBLISH_ANYWAY,
     World,
     build_world,
     candidates_csv,
@@ -47,6 +48,12 @@ PAGE_TWINS: dict[str, str | None] = {
     "/seasons": "/api/v1/seasons",
     "/seasons/{season_id}": "/api/v1/seasons/{season_id}",
     "/seasons/{season_id}/runs/{run_id}": "/api/v1/seasons/{season_id}/runs/{run_id}",
+    "/seasons/{season_id}/runs/{run_id}/publish": (
+        "/api/v1/seasons/{season_id}/runs/{run_id}/publication"
+    ),
+    "/seasons/{season_id}/candidates/{candidate_id}": (
+        "/api/v1/seasons/{season_id}/candidates/{candidate_id}/review"
+    ),
     "/seasons/{season_id}/requests": "/api/v1/seasons/{season_id}/requests",
     "/seasons/{season_id}/placements": "/api/v1/seasons/{season_id}/placements",
     "/seasons/{season_id}/application": "/api/v1/seasons/{season_id}/application",
@@ -75,6 +82,17 @@ PAGE_TWINS: dict[str, str | None] = {
     "/support/routes": None,  # a redirect to the staff member's own organisation's routing page
     "/organisations/{org_id}/support-routes": "/api/v1/organisations/{org_id}/support-routes",
     "/support/metrics": "/api/v1/support/metrics",
+    "/seasons/{season_id}/stages": "/api/v1/seasons/{season_id}/stages",
+    "/seasons/{season_id}/requests/new": "/api/v1/seasons/{season_id}/requests/new",
+    "/admin/users": "/api/v1/admin/users",
+    "/admin/users/{user_id}": "/api/v1/admin/users/{user_id}",
+    # the confirmation steps show the user's read model, with what would change
+    "/admin/users/{user_id}/role": "/api/v1/admin/users/{user_id}",
+    "/admin/users/{user_id}/two-factor/reset": "/api/v1/admin/users/{user_id}",
+    "/admin/organisations": "/api/v1/admin/organisations",
+    "/admin/organisations/new": "/api/v1/admin/organisations",  # the programmes to choose from
+    "/admin/organisations/{organisation_id}": "/api/v1/admin/organisations/{organisation_id}",
+    "/admin/audit": "/api/v1/admin/audit",
 }
 
 
@@ -120,7 +138,7 @@ def published(sessions: Sessions) -> tuple[World, int, int]:
         sessions, world.coordinator, season, content=candidates_csv(), filename="c.csv", commit=True
     )
     run = run_season_match(sessions, world.coordinator, season, seed=3).run.id
-    publish_run(sessions, world.coordinator, season, run)
+    publish_run(sessions, world.coordinator, season, run, overrides=PUBLISH_ANYWAY)
     return world, season, run
 
 
@@ -133,6 +151,7 @@ def published(sessions: Sessions) -> tuple[World, int, int]:
         ("kobe@example.org", "/seasons/{season_id}/requests"),
         ("kobe@example.org", "/seasons/{season_id}/placements"),
         (CANDIDATE_EMAILS["C01"], "/seasons/{season_id}/application"),
+        ("coordinator@example.org", "/seasons/{season_id}/stages"),
     ],
 )
 def test_a_page_and_its_twin_show_the_same_records(

@@ -55,6 +55,11 @@ def test_a_graduate_compares_paths_in_english(page: Page, base_url: str, screens
     jet_rows = result.locator('table.pay[data-path="jet"] td.take-home').all_inner_texts()
     assert jet_rows == [f"¥{y['take_home']:,}" for y in jet_api["pay"]]
     expect(result.locator("figure.chart svg rect")).to_have_count(15)
+    # The chart's numbers stand beside it: one row per year, one column per path.
+    figures = result.locator("#take-home-figures tbody tr")
+    expect(figures).to_have_count(len(jet_api["pay"]))
+    jet_column = [p["path"] for p in api["paths"]].index("jet") + 2
+    assert figures.locator(f"td:nth-child({jet_column})").all_inner_texts() == jet_rows
     screenshot(page, "advisor-result-en")
 
     page.click("form.save button")
@@ -92,3 +97,26 @@ def test_a_bad_value_is_shown_next_to_its_field(page: Page, base_url: str) -> No
     page.click("button[type=submit]")
     expect(page.locator(".error-summary")).to_contain_text("status of residence")
     expect(page.locator("#result")).to_have_count(0)
+
+
+def test_the_comparison_opens_at_its_results_and_survives_a_language_switch(
+    page: Page, base_url: str
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{base_url}/advisor?lang=en")
+    fill_graduate_profile(page)
+    page.click("#compare")
+
+    result = page.locator("#result")
+    expect(result).to_be_visible()
+    assert "citizenship=GB" in page.url and page.url.endswith("#result")
+    top = result.bounding_box()
+    assert top is not None and -2 <= top["y"] < 50  # the results, not the form or the page end
+    names = result.locator("li.path .name").all_inner_texts()
+
+    page.click("a[hreflang=ja]")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(result.locator('li.path[data-path="jet"] h3')).to_contain_text("JETプログラム")
+    assert len(result.locator("li.path .name").all_inner_texts()) == len(names)
+    expect(page.locator("#f-citizenship")).to_have_value("GB")
+    expect(page.locator("#f-degree")).to_have_value("bachelor")

@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import LargeBinary, Row, SQLColumnExpression, delete, func, insert, select
+from sqlalchemy import LargeBinary, Row, SQLColumnExpression, case, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
+from altmatch.db.listing import ListQuery, ListSpec, Page, paged, search_clause
 from altmatch.db.models import (
     ApplicationStageChange,
     EmploymentContract,
@@ -485,3 +486,320 @@ def delete_contracts(session: Session, candidate_ids: Collection[int]) -> None:
                 EmploymentContract.candidate_id.in_(list(candidate_ids))
             )
         )
+
+
+def inputs_sha256(session: Session, run: MatchRun) -> str | None:
+    """The SHA-256 of the snapshot `run` matched, without reading the snapshot itself."""
+    return session.scalar(select(RunInputs.sha256).where(RunInputs.id == run.inputs_id))
+
+
+def outcome_tally(session: Session, run_id: int) -> tuple[int, int, int]:
+    """(placed, waiting as an alternate, neither) among the run's placements, counted by the
+    database."""
+    placed = func.sum(case((RunPlacement.request_id.is_not(None), 1), else_=0))
+    waiting = func.sum(
+        case(
+            (
+                RunPlacement.request_id.is_(None) & RunPlacement.alternate_request_id.is_not(None),
+                1,
+            ),
+            else_=0,
+        )
+    )
+    query = select(func.count(), placed, waiting).where(RunPlacement.run_id == run_id)
+    total, n_placed, n_waiting = session.execute(query).one()
+    n_placed, n_waiting = int(n_placed or 0), int(n_waiting or 0)
+    return n_placed, n_waiting, int(total) - n_placed - n_waiting
+
+
+def linked_candidate_count(session: Session, season_id: int) -> int:
+    """Applications linked to a user account: the candidates a publication can notify."""
+    query = select(func.count()).where(
+        SeasonCandidate.season_id == season_id, SeasonCandidate.user_id.is_not(None)
+    )
+    return int(session.scalar(query) or 0)
+
+
+# -- lists read a page at a time (db.listing) ---------------------------------------------------
+
+OUTCOME_LIST = ListSpec(
+    sorts=("order", "candidate", "name", "placed_at", "choice", "alternate", "chance"),
+    filters={
+        "outcome": ("placed", "unplaced", "alternate"),
+        "couple": ("yes", "no"),
+        "boe": None,
+        "prefecture": None,
+        "request": None,
+    },
+)
+
+
+def _number(text: str) -> int:
+    """A filter's id as a number; 0 (matching no row) when it is not one."""
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+def _in_couple(candidate: Any) -> Any:
+    pairs = select(SeasonCouple.candidate_a_id).union(select(SeasonCouple.candidate_b_id))
+    return candidate.in_(pairs.scalar_subquery())
+
+
+def outcome_page(session: Session, run_id: int, lq: ListQuery) -> Page:
+    """One page of the run's outcomes, searched by candidate id or name and filtered by outcome,
+    couple, the placed request's BoE (row id) and prefecture, or a request (external id) the
+    candidate is placed at or waits first at. Rows: candidate row id, external id, name,
+    placed request's row id, external id, BoE's English and Japanese names, prefecture, the
+    candidate's choice number, first alternate request's external id, position, chance, low,
+    high, in a couple."""
+    p, c = RunPlacement, SeasonCandidate
+    placed, waits = aliased(SeasonRequest), aliased(SeasonRequest)
+    couple = _in_couple(c.id)
+    query = (
+        select(
+            c.id,
+            c.external_id,
+            c.name,
+            placed.id,
+            placed.external_id,
+            Organisation.name_en,
+            Organisation.name_ja,
+            placed.prefecture,
+            p.candidate_rank,
+            waits.external_id,
+            p.alternate_position,
+            p.chance,
+            p.chance_low,
+            p.chance_high,
+            couple,
+        )
+        .join(c, c.id == p.candidate_id)
+        .outerjoin(placed, placed.id == p.request_id)
+        .outerjoin(Organisation, Organisation.id == placed.boe_id)
+        .outerjoin(waits, waits.id == p.alternate_request_id)
+        .where(p.run_id == run_id)
+    )
+    if lq.q:
+        query = query.where(search_clause(lq.q, [c.external_id, c.name]))
+    outcome = lq.get("outcome")
+    if outcome == "placed":
+        query = query.where(p.request_id.is_not(None))
+    elif outcome == "unplaced":
+        query = query.where(p.request_id.is_(None))
+    elif outcome == "alternate":
+        query = query.where(p.request_id.is_(None), p.alternate_request_id.is_not(None))
+    if lq.get("couple"):
+        query = query.where(couple if lq.get("couple") == "yes" else ~couple)
+    if lq.get("boe"):
+        query = query.where(placed.boe_id == _number(lq.get("boe")))
+    if lq.get("prefecture"):
+        query = query.where(placed.prefecture == lq.get("prefecture"))
+    if lq.get("request"):
+        rid = lq.get("request")
+        query = query.where((placed.external_id == rid) | (waits.external_id == rid))
+    sorts = {
+        "order": p.id,
+        "candidate": c.external_id,
+        "name": c.name,
+        "placed_at": placed.external_id,
+        "choice": p.candidate_rank,
+        "alternate": p.alternate_position,
+        "chance": p.chance,
+    }
+    return paged(session, query, lq, sorts=sorts, spec=OUTCOME_LIST, tiebreak=p.id)
+
+
+PLACED_LIST = ListSpec(
+    sorts=("request", "boe", "prefecture", "candidate", "name", "choice"),
+    filters={"boe": None, "prefecture": None},
+)
+
+
+def placed_page(
+    session: Session, run_id: int, season_id: int, lq: ListQuery, *, boe_id: int | None = None
+) -> Page:
+    """One page of the run's placements (only at `boe_id`'s requests when given), searched by
+    candidate id or name or request id, filtered by BoE (row id) and prefecture. Rows: request
+    external id, BoE's English and Japanese names, prefecture, candidate row id, external id,
+    name, the candidate's choice number."""
+    p, c, r = RunPlacement, SeasonCandidate, SeasonRequest
+    query = (
+        select(
+            r.external_id,
+            Organisation.name_en,
+            Organisation.name_ja,
+            r.prefecture,
+            c.id,
+            c.external_id,
+            c.name,
+            p.candidate_rank,
+        )
+        .join(c, c.id == p.candidate_id)
+        .join(r, r.id == p.request_id)
+        .join(Organisation, Organisation.id == r.boe_id)
+        .where(p.run_id == run_id, r.season_id == season_id)
+    )
+    if boe_id is not None:
+        query = query.where(r.boe_id == boe_id)
+    if lq.q:
+        query = query.where(search_clause(lq.q, [c.external_id, c.name, r.external_id]))
+    if lq.get("boe"):
+        query = query.where(r.boe_id == _number(lq.get("boe")))
+    if lq.get("prefecture"):
+        query = query.where(r.prefecture == lq.get("prefecture"))
+    sorts = {
+        "request": r.id,
+        "boe": Organisation.name_en,
+        "prefecture": r.prefecture,
+        "candidate": c.external_id,
+        "name": c.name,
+        "choice": p.candidate_rank,
+    }
+    return paged(session, query, lq, sorts=sorts, spec=PLACED_LIST, tiebreak=p.id)
+
+
+def request_ids_where(
+    session: Session, season_id: int, *, boe_id: int | None, prefecture: str, external_id: str
+) -> list[int]:
+    """Row ids of the season's requests at `boe_id` / in `prefecture` / with `external_id`
+    (each when given), in the season's order."""
+    query = select(SeasonRequest.id).where(SeasonRequest.season_id == season_id)
+    if boe_id is not None:
+        query = query.where(SeasonRequest.boe_id == boe_id)
+    if prefecture:
+        query = query.where(SeasonRequest.prefecture == prefecture)
+    if external_id:
+        query = query.where(SeasonRequest.external_id == external_id)
+    return list(session.scalars(query.order_by(SeasonRequest.id)))
+
+
+REQUEST_LIST = ListSpec(
+    sorts=("request", "boe", "prefecture", "places", "updated"),
+    filters={"boe": None, "prefecture": None, "status": ("filled", "unfilled")},
+)
+
+
+def request_page(
+    session: Session,
+    season_id: int,
+    lq: ListQuery,
+    *,
+    boe_id: int | None = None,
+    run_id: int | None = None,
+) -> Page:
+    """One page of the season's requests (only `boe_id`'s when given), searched by request id or
+    BoE name, filtered by BoE (row id), prefecture and, with the published `run_id`, status
+    (filled: every place taken). Rows: the request row, its BoE row, places filled (None
+    without a run)."""
+    r = SeasonRequest
+    filled: Any = select(func.count(RunPlacement.id)).where(
+        RunPlacement.run_id == (run_id or -1), RunPlacement.request_id == r.id
+    )
+    filled = filled.scalar_subquery()
+    query = select(r, Organisation, filled).join(Organisation, Organisation.id == r.boe_id)
+    query = query.where(r.season_id == season_id)
+    if boe_id is not None:
+        query = query.where(r.boe_id == boe_id)
+    if lq.q:
+        columns = [r.external_id, Organisation.name_en, Organisation.name_ja]
+        query = query.where(search_clause(lq.q, columns))
+    if lq.get("boe"):
+        query = query.where(r.boe_id == _number(lq.get("boe")))
+    if lq.get("prefecture"):
+        query = query.where(r.prefecture == lq.get("prefecture"))
+    if lq.get("status") == "filled":
+        query = query.where(filled >= r.capacity)
+    elif lq.get("status") == "unfilled":
+        query = query.where(filled < r.capacity)
+    sorts = {
+        "request": r.id,
+        "boe": Organisation.name_en,
+        "prefecture": r.prefecture,
+        "places": r.capacity,
+        "updated": r.updated_at,
+    }
+    page = paged(session, query, lq, sorts=sorts, spec=REQUEST_LIST, tiebreak=r.id)
+    return Page([(req, boe, n if run_id else None) for req, boe, n in page.rows], page.total, lq)
+
+
+APPLICATION_LIST = ListSpec(
+    sorts=("order", "candidate", "name", "stage", "jlpt", "interview"),
+    filters={"stage": None, "jlpt": None},
+)
+
+
+def application_page(session: Session, season_id: int, lq: ListQuery) -> Page:
+    """One page of the season's applications, searched by id or name, filtered by stage and
+    JLPT. Rows: the candidate row."""
+    c = SeasonCandidate
+    query = select(c).where(c.season_id == season_id)
+    if lq.q:
+        query = query.where(search_clause(lq.q, [c.external_id, c.name]))
+    if lq.get("stage"):
+        query = query.where(c.stage == lq.get("stage"))
+    if lq.get("jlpt"):
+        query = query.where(c.jlpt == lq.get("jlpt"))
+    sorts = {
+        "order": c.id,
+        "candidate": c.external_id,
+        "name": c.name,
+        "stage": c.stage,
+        "jlpt": c.jlpt,
+        "interview": c.interview_score,
+    }
+    return paged(session, query, lq, sorts=sorts, spec=APPLICATION_LIST, tiebreak=c.id)
+
+
+def request_prefectures(session: Session, season_id: int) -> list[str]:
+    """The prefectures the season's requests are in, each once, sorted: a filter's choices."""
+    query = select(SeasonRequest.prefecture).where(SeasonRequest.season_id == season_id)
+    return sorted(set(session.scalars(query.distinct())))
+
+
+def request_boes(session: Session, season_id: int) -> list[Organisation]:
+    """The BoEs with a request in the season, by English name: a filter's choices."""
+    boes = select(SeasonRequest.boe_id).where(SeasonRequest.season_id == season_id)
+    query = select(Organisation).where(Organisation.id.in_(boes.scalar_subquery()))
+    return list(session.scalars(query.order_by(Organisation.name_en)))
+
+
+def unplaced_reasons(session: Session, run_id: int) -> list[tuple[int, int | None, bytes]]:
+    """(candidate row id, first alternate request row id, packed reasons) of everyone the run
+    left unplaced."""
+    p = RunPlacement
+    query = select(p.candidate_id, p.alternate_request_id, p.reasons).where(
+        p.run_id == run_id, p.request_id.is_(None)
+    )
+    return [(c, a, bytes(r)) for c, a, r in session.execute(query)]
+
+
+def couple_outcomes(
+    session: Session, season_id: int, run_id: int
+) -> list[tuple[int, int, int | None, int | None, bool, bool]]:
+    """Each couple of the season: (a, b candidate row ids, the request each is placed at in the
+    run, whether each has an outcome in the run at all: a withdrawn candidate has none)."""
+    pa, pb = aliased(RunPlacement), aliased(RunPlacement)
+    k = SeasonCouple
+    query = (
+        select(k.candidate_a_id, k.candidate_b_id, pa.request_id, pb.request_id, pa.id, pb.id)
+        .outerjoin(pa, (pa.candidate_id == k.candidate_a_id) & (pa.run_id == run_id))
+        .outerjoin(pb, (pb.candidate_id == k.candidate_b_id) & (pb.run_id == run_id))
+        .where(k.season_id == season_id)
+        .order_by(k.id)
+    )
+    return [
+        (a, b, ra, rb, ia is not None, ib is not None)
+        for a, b, ra, rb, ia, ib in session.execute(query)
+    ]
+
+
+def partner_of(session: Session, season_id: int, candidate_id: int) -> int | None:
+    """The row id of the candidate's partner, if they applied as a couple."""
+    k = SeasonCouple
+    query = select(k.candidate_a_id, k.candidate_b_id).where(
+        k.season_id == season_id,
+        (k.candidate_a_id == candidate_id) | (k.candidate_b_id == candidate_id),
+    )
+    found = session.execute(query).first()
+    if found is None:
+        return None
+    return int(found[1] if found[0] == candidate_id else found[0])

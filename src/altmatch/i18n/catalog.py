@@ -6,12 +6,14 @@ import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from altmatch.i18n.formats import day, tokyo_time
 from altmatch.i18n.labels import register_labels
 from altmatch.i18n.message import N_, Message
 
@@ -99,6 +101,10 @@ def render(message: Message | str, locale: str | None = None) -> str:
 def _render_param(value: object, locale: str) -> object:
     if isinstance(value, Message):
         return render(value, locale)
+    if isinstance(value, datetime):  # before date: a datetime is a date too
+        return tokyo_time(value, locale)
+    if isinstance(value, date):
+        return day(value, locale)
     getter = getattr(value, "get", None)
     if callable(getter) and hasattr(value, "en") and hasattr(value, "ja"):
         return getter(locale)

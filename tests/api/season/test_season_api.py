@@ -14,6 +14,7 @@ from sqlalchemy import update
 from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
+    PUBLISH_ANYWAY,
     World,
     build_world,
     candidates_csv,
@@ -74,7 +75,11 @@ def _publish(client: TestClient, season: int) -> dict[str, Any]:
     run = client.post(f"{API}/{season}/runs", json={"seed": 2026}, headers=SAME_ORIGIN)
     assert run.status_code == 201, run.text
     run_id = run.json()["run"]["id"]
-    published = client.post(f"{API}/{season}/runs/{run_id}/publish", headers=SAME_ORIGIN)
+    published = client.post(
+        f"{API}/{season}/runs/{run_id}/publish",
+        headers=SAME_ORIGIN,
+        json={"overrides": PUBLISH_ANYWAY},
+    )
     assert published.status_code == 200, published.text
     result: dict[str, Any] = published.json()
     return result
@@ -234,7 +239,11 @@ def test_a_published_run_cannot_be_published_again_nor_replaced(
     published = _publish(client, season)
     run_id = published["run"]["id"]
 
-    again = client.post(f"{API}/{season}/runs/{run_id}/publish", headers=SAME_ORIGIN)
+    again = client.post(
+        f"{API}/{season}/runs/{run_id}/publish",
+        headers=SAME_ORIGIN,
+        json={"overrides": PUBLISH_ANYWAY},
+    )
     chances = client.post(f"{API}/{season}/runs/{run_id}/chances", json={}, headers=SAME_ORIGIN)
     rerun = client.post(f"{API}/{season}/runs", json={}, headers=SAME_ORIGIN)
 
@@ -307,7 +316,11 @@ def test_a_withdrawal_makes_an_upgrade_draft_that_the_coordinator_publishes(
     )
     assert upgrade.status_code == 201, upgrade.text
     run = upgrade.json()
-    done = client.post(f"{API}/{season}/runs/{run['run']['id']}/publish", headers=SAME_ORIGIN)
+    done = client.post(
+        f"{API}/{season}/runs/{run['run']['id']}/publish",
+        headers=SAME_ORIGIN,
+        json={"overrides": PUBLISH_ANYWAY},
+    )
 
     assert run["run"]["kind"] == "upgrade" and run["summary"]["withdrawn"] == [
         leaving["candidate_id"]
@@ -347,7 +360,11 @@ def test_the_api_and_a_withdrawal_follow_the_runs_stored_alternates(
     _set_alternates(sessions, run_id, lists)  # ... the store now does; C02 comes first
 
     review = client.get(f"{API}/{season}/runs/{run_id}").json()
-    published = client.post(f"{API}/{season}/runs/{run_id}/publish", headers=SAME_ORIGIN)
+    published = client.post(
+        f"{API}/{season}/runs/{run_id}/publish",
+        headers=SAME_ORIGIN,
+        json={"overrides": PUBLISH_ANYWAY},
+    )
     applications = client.get(f"{API}/{season}/applications/export?format=csv")
     c11 = next(p["candidate"] for p in review["placements"] if p["candidate_id"] == "C11")
     c11_application = client.get(f"{API}/{season}/candidates/{c11}").json()
@@ -385,7 +402,11 @@ def test_the_api_and_a_withdrawal_follow_the_runs_stored_alternates(
     upgrade_id = upgrade["run"]["id"]
     _set_alternates(sessions, upgrade_id, {"TYO-MIX": ["C11", "C02"]})
     again = client.get(f"{API}/{season}/runs/{upgrade_id}").json()
-    done = client.post(f"{API}/{season}/runs/{upgrade_id}/publish", headers=SAME_ORIGIN)
+    done = client.post(
+        f"{API}/{season}/runs/{upgrade_id}/publish",
+        headers=SAME_ORIGIN,
+        json={"overrides": PUBLISH_ANYWAY},
+    )
 
     assert done.status_code == 200, done.text
     assert {c: w for c, w in _waits(again).items() if w != (None, None)} == {

@@ -8,6 +8,7 @@ from tests.api.helpers import SAME_ORIGIN, sign_in
 from tests.season_world import (
     CANDIDATE_EMAILS,
     CONTRACT_START,
+    PUBLISH_ANYWAY,
     World,
     build_world,
     candidates_csv,
@@ -91,11 +92,27 @@ def test_the_coordinator_imports_runs_and_publishes_through_the_pages(
     run = client.get(run_url)
     assert run.status_code == 200 and 'id="stability"' in run.text
     run_id = run.url.path.rsplit("/", 1)[1]
-    published = client.post(f"/seasons/{season}/runs/{run_id}/publish", headers=SAME_ORIGIN)
+    assert f'href="/seasons/{season}/runs/{run_id}/publish" id="publish"' in run.text
+    review = client.get(f"/seasons/{season}/runs/{run_id}/publish")
+    assert review.status_code == 200 and 'id="publication-checks"' in review.text
+    form = {f"overrides.{code}": reason for code, reason in PUBLISH_ANYWAY.items()}
+    unconfirmed = client.post(
+        f"/seasons/{season}/runs/{run_id}/publish", data=form, headers=SAME_ORIGIN
+    )
+    assert unconfirmed.status_code == 422 and 'id="e-confirm"' in unconfirmed.text
+    published = client.post(
+        f"/seasons/{season}/runs/{run_id}/publish",
+        data={**form, "confirm": "yes"},
+        headers=SAME_ORIGIN,
+    )
 
     assert 'id="run-status"' in published.text and "Published" in published.text
-    again = client.post(f"/seasons/{season}/runs/{run_id}/publish", headers=SAME_ORIGIN)
-    assert again.status_code == 409 and 'id="refusal"' in again.text
+    again = client.post(
+        f"/seasons/{season}/runs/{run_id}/publish",
+        data={**form, "confirm": "yes"},
+        headers=SAME_ORIGIN,
+    )
+    assert again.status_code == 409 and 'id="already-published"' in again.text
 
 
 def test_importing_on_the_overview_goes_on_to_the_jobs_progress_page_which_shows_the_report(
@@ -212,7 +229,7 @@ def test_a_candidate_sees_the_outcome_on_my_application_in_japanese(
     before = client.get(f"/seasons/{season}/application")
     assert 'id="preferences-form"' in before.text and 'id="outcome"' not in before.text
     run = run_season_match(sessions, world.coordinator, season, seed=2026)
-    publish_run(sessions, world.coordinator, season, run.run.id)
+    publish_run(sessions, world.coordinator, season, run.run.id, overrides=PUBLISH_ANYWAY)
 
     after = client.get(f"/seasons/{season}/application?lang=ja")
     twin = client.get(f"/api/v1/seasons/{season}/application").json()
@@ -239,7 +256,7 @@ def test_a_published_run_with_chances_shows_each_candidate_how_much_luck_was_inv
     )
     run = run_season_match(sessions, world.coordinator, season, seed=7)
     run_season_chances(sessions, world.coordinator, season, run.run.id, runs=400)
-    publish_run(sessions, world.coordinator, season, run.run.id)
+    publish_run(sessions, world.coordinator, season, run.run.id, overrides=PUBLISH_ANYWAY)
 
     sign_in(client, EMILY)
     twin = client.get(f"/api/v1/seasons/{season}/application").json()["outcome"]

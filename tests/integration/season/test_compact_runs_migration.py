@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import JSON as SAJSON
 from sqlalchemy import Engine, column, select, table
+from tests.season_world import PUBLISH_ANYWAY
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, downgrade_database, upgrade_database
@@ -50,7 +51,7 @@ def test_old_runs_convert_to_the_compact_form_and_back_without_losing_a_reason(
     coordinator = act_as(sessions, OPERATOR, COORDINATOR)
     first = run_season_match(sessions, coordinator, report.season_id, seed=3).run.id
     again = run_season_match(sessions, coordinator, report.season_id, seed=4).run.id
-    publish_run(sessions, coordinator, report.season_id, again)
+    publish_run(sessions, coordinator, report.season_id, again, overrides=PUBLISH_ANYWAY)
     reasons = _explanations(sessions, again)
     inputs = _snapshot(sessions, again)
     review = review_run(sessions, coordinator, report.season_id, again)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sqlalchemy import Engine, LargeBinary, column, select, table
+from tests.season_world import PUBLISH_ANYWAY
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, downgrade_database, upgrade_database
@@ -71,7 +72,7 @@ def season(sessions: Sessions) -> tuple[int, list[int]]:
     coordinator = act_as(sessions, OPERATOR, COORDINATOR)
     draft = run_season_match(sessions, coordinator, report.season_id, seed=3).run.id
     published = run_season_match(sessions, coordinator, report.season_id, seed=4)
-    publish_run(sessions, coordinator, report.season_id, published.run.id)
+    publish_run(sessions, coordinator, report.season_id, published.run.id, overrides=PUBLISH_ANYWAY)
     placed = [p.candidate_id for p in published.placements if p.request_id][:2]
     upgrade = withdraw_candidates(sessions, coordinator, report.season_id, placed).run.id
     return report.season_id, [draft, published.run.id, upgrade]

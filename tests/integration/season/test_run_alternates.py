@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import JSON as SAJSON
 from sqlalchemy import Engine, column, event, func, select, table
 from sqlalchemy.orm import Session
-from tests.season_world import first_places_of, replace_alternates
+from tests.season_world import PUBLISH_ANYWAY, first_places_of, replace_alternates
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, downgrade_database, upgrade_database
@@ -88,7 +88,9 @@ def drafted(sessions: Sessions) -> Demo:
 
 @pytest.fixture
 def published(sessions: Sessions, drafted: Demo) -> Demo:
-    publish_run(sessions, drafted.coordinator, drafted.season_id, drafted.run_id)
+    publish_run(
+        sessions, drafted.coordinator, drafted.season_id, drafted.run_id, overrides=PUBLISH_ANYWAY
+    )
     return drafted
 
 
@@ -297,7 +299,9 @@ def test_every_reader_follows_the_store_when_it_changes(sessions: Sessions, draf
     got = {p.candidate: (p.alternate_request_id, p.alternate_position) for p in review.placements}
     assert got == {c: place(c) for c in got}
     assert got[newcomer] == (names.requests[request], 1) and got[dropped] == (None, None)
-    publish_run(sessions, drafted.coordinator, drafted.season_id, drafted.run_id)
+    publish_run(
+        sessions, drafted.coordinator, drafted.season_id, drafted.run_id, overrides=PUBLISH_ANYWAY
+    )
     content, _ = export_run(sessions, drafted.coordinator, drafted.season_id, drafted.run_id, "csv")
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     by_external = names.candidate_ids()
@@ -354,7 +358,7 @@ def test_every_reader_follows_the_store_when_it_changes(sessions: Sessions, draf
     after = {r: ids[:ALTERNATES_STORED] for r, ids in after.items()}
     after[tail] = [*after[tail], late]
     replace_alternates(sessions, upgrade, after)
-    publish_run(sessions, drafted.coordinator, drafted.season_id, upgrade)
+    publish_run(sessions, drafted.coordinator, drafted.season_id, upgrade, overrides=PUBLISH_ANYWAY)
     with sessions() as session:
         assert session.get(SeasonCandidate, late).stage == "alternate"  # type: ignore[union-attr]
         assert session.get(SeasonCandidate, leaving).stage == "withdrawn"  # type: ignore[union-attr]

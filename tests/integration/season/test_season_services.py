@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 from tests.season_world import (
     CONTRACT_START,
+    PUBLISH_ANYWAY,
     World,
     build_world,
     candidates_csv,
@@ -87,7 +88,9 @@ def test_a_season_runs_from_import_to_published_upgrade(
     with_chances = run_season_chances(sessions, world.coordinator, season_id, draft.run.id, runs=50)
     assert all(p.chance is not None for p in with_chances.placements)
 
-    published = publish_run(sessions, world.coordinator, season_id, draft.run.id)
+    published = publish_run(
+        sessions, world.coordinator, season_id, draft.run.id, overrides=PUBLISH_ANYWAY
+    )
     emily = my_application(sessions, world.emily, season_id)
     assert emily.outcome is not None and emily.outcome.text
     assert emily.application.stage in (
@@ -104,7 +107,7 @@ def test_a_season_runs_from_import_to_published_upgrade(
     upgrade = withdraw_candidates(sessions, world.coordinator, season_id, [leaving.candidate_id])
     assert upgrade.run.kind == "upgrade" and upgrade.run.parent_run_id == draft.run.id
     assert leaving.candidate_id not in {p.candidate_id for p in upgrade.placements}
-    publish_run(sessions, world.coordinator, season_id, upgrade.run.id)
+    publish_run(sessions, world.coordinator, season_id, upgrade.run.id, overrides=PUBLISH_ANYWAY)
     with sessions() as session:
         row = session.get(SeasonCandidate, leaving.candidate)
         assert row is not None and row.stage == ApplicationStage.WITHDRAWN
@@ -119,10 +122,10 @@ def test_publishing_is_irreversible_in_the_service_and_in_the_database(
     sessions: Sessions, world: World, season_id: int
 ) -> None:
     draft = run_season_match(sessions, world.coordinator, season_id, seed=1)
-    publish_run(sessions, world.coordinator, season_id, draft.run.id)
+    publish_run(sessions, world.coordinator, season_id, draft.run.id, overrides=PUBLISH_ANYWAY)
 
     with pytest.raises(StaleError):
-        publish_run(sessions, world.coordinator, season_id, draft.run.id)
+        publish_run(sessions, world.coordinator, season_id, draft.run.id, overrides=PUBLISH_ANYWAY)
     with pytest.raises(StaleError):
         run_season_match(sessions, world.coordinator, season_id, seed=2)
     with pytest.raises(ImmutableRunError), sessions.begin() as session:
@@ -197,7 +200,7 @@ def test_a_boe_sees_only_placements_at_its_own_requests(
 ) -> None:
     draft = run_season_match(sessions, world.coordinator, season_id, seed=2026)
     assert season_placements(sessions, world.kobe, season_id).run is None  # not yet published
-    publish_run(sessions, world.coordinator, season_id, draft.run.id)
+    publish_run(sessions, world.coordinator, season_id, draft.run.id, overrides=PUBLISH_ANYWAY)
 
     kobe = season_placements(sessions, world.kobe, season_id)
     everyone = season_placements(sessions, world.coordinator, season_id)

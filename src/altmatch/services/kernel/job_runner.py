@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import redis
@@ -138,6 +138,9 @@ class JobProgress(BaseModel):
     error: str | None
     created_at: datetime
     finished_at: datetime | None
+    # Seconds since the job was recorded, or that it took once finished: what the progress
+    # page reports instead of a guess at how long a job "usually" takes.
+    elapsed_seconds: int = 0
     result: ImportOut | None = None  # an import's report (rows, errors), whether stored or not
 
     @property
@@ -163,8 +166,18 @@ def progress_fields(row: Job, labels: Mapping[str, str], locale: str | None) -> 
         "error": error,
         "created_at": row.created_at,
         "finished_at": row.finished_at,
+        "elapsed_seconds": _elapsed(row.created_at, row.finished_at),
         "result": ImportOut.model_validate(row.result) if row.result is not None else None,
     }
+
+
+def _elapsed(created_at: datetime, finished_at: datetime | None) -> int:
+    end = finished_at or utc_now()
+    if created_at.tzinfo is None:  # SQLite hands back UTC without its zone
+        created_at = created_at.replace(tzinfo=UTC)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=UTC)
+    return max(0, round((end - created_at).total_seconds()))
 
 
 def follow_job(

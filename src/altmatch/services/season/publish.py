@@ -2,11 +2,12 @@
 
 Publication sets every application's stage from the run and gives placed candidates their
 employment contracts; publishing an upgrade redoes the contracts of those whose placement
-changed.
+changed. The people concerned are notified in the same transaction (services.season.notices).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -23,15 +24,28 @@ from altmatch.services.kernel.errors import StaleError
 from altmatch.services.kernel.locking import stale_guard
 from altmatch.services.season.access import access_run, access_season
 from altmatch.services.season.applications import change_stage
+from altmatch.services.season.notices import announce_outcomes
+from altmatch.services.season.publication import checks_for, refuse_unless
 from altmatch.services.season.runs import RunReviewOut, draft_only, review_of
 
 CONTRACT_PATH = "jet"  # a programme's placements are contracts with the BoE itself
 
 
 @stale_guard()  # an application changed while publishing: 409, publish again
-def publish_run(sessions: Sessions, actor: Actor, season_id: int, run_id: int) -> RunReviewOut:
+def publish_run(
+    sessions: Sessions,
+    actor: Actor,
+    season_id: int,
+    run_id: int,
+    *,
+    overrides: Mapping[str, str] | None = None,
+) -> RunReviewOut:
     """Publish a draft: irreversible. Applications move to placed, alternate or not selected
-    (withdrawn for withdrawals), and placed candidates get their employment contracts."""
+    (withdrawn for withdrawals), and placed candidates get their employment contracts.
+
+    The publication checks (services.season.publication) are asked again here, in the same
+    transaction; `overrides` gives a reason for each failed check the coordinator overrides,
+    and the reasons are audited with the publication."""
     require(actor, Permission.SEASON_MANAGE)
     with sessions.begin() as session:
         season = access_season(session, actor, season_id)
@@ -49,11 +63,14 @@ def publish_run(sessions: Sessions, actor: Actor, season_id: int, run_id: int) -
                 ),
                 "parent_run_id",
             )
+        overridden = refuse_unless(checks_for(session, season, run), overrides or {})
         run.status, run.published_by, run.published_at = "published", actor.user_id, utc_now()
         season.status = "published"
         moved = _apply_outcomes(session, actor, season, run, current)
         session.flush()
-        after = {"kind": run.kind, "stages_changed": moved}
+        after: dict[str, object] = {"kind": run.kind, "stages_changed": moved}
+        if overridden:
+            after["overrides"] = overridden
         record_audit(
             session,
             actor,
@@ -94,6 +111,15 @@ def _apply_outcomes(
         moved += change_stage(session, actor, candidate, stage)
         if previous is None or before.get(candidate.id) != now_at:
             changed.append(candidate)
+    announce_outcomes(
+        session,
+        season,
+        candidates,
+        placements,
+        None if previous is None else before,
+        withdrawn,
+        requests,
+    )
     repo.delete_contracts(session, [c.id for c in changed])
     start = season.contract_start
     end = _one_year_later(start) - timedelta(days=1)

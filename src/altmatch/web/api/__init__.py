@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from altmatch.web.api import home
 from altmatch.web.api.accounts import admin, email, me, schools, session
+from altmatch.web.api.administration import screens as admin_screens
 from altmatch.web.api.advice import advice
 from altmatch.web.api.direct_hire import postings
 from altmatch.web.api.dispatch import assignment as dispatch_assignment
@@ -14,8 +15,10 @@ from altmatch.web.api.dispatch import coverage as dispatch_coverage
 from altmatch.web.api.dispatch import transfers
 from altmatch.web.api.errors import ERROR_RESPONSES
 from altmatch.web.api.season import jobs as season_jobs
+from altmatch.web.api.season import publication as season_publication
 from altmatch.web.api.season import runs as season_runs
 from altmatch.web.api.season import seasons
+from altmatch.web.api.season import stages as season_stages
 from altmatch.web.api.support import cases as support_cases
 from altmatch.web.api.support import metrics as support_metrics
 
@@ -26,9 +29,12 @@ api_router.include_router(session.router)
 api_router.include_router(me.router)
 api_router.include_router(email.router)
 api_router.include_router(admin.router)
+api_router.include_router(admin_screens.router)
 api_router.include_router(seasons.router)
 api_router.include_router(season_runs.router)
+api_router.include_router(season_publication.router)
 api_router.include_router(season_jobs.router)
+api_router.include_router(season_stages.router)
 api_router.include_router(schools.router)
 api_router.include_router(dispatch_contracts.router)
 api_router.include_router(dispatch_assignment.router)

@@ -6,6 +6,9 @@ from fastapi import APIRouter
 
 from altmatch.web.pages import home, my_placement
 from altmatch.web.pages.accounts import account, email, schools, sign_in
+from altmatch.web.pages.administration import audit as admin_audit
+from altmatch.web.pages.administration import organisations as admin_organisations
+from altmatch.web.pages.administration import users as admin_users
 from altmatch.web.pages.advice import advisor
 from altmatch.web.pages.direct_hire import postings
 from altmatch.web.pages.dispatch import assignment as dispatch_assignment
@@ -15,20 +18,29 @@ from altmatch.web.pages.dispatch import transfers
 from altmatch.web.pages.season import boe as season_boe
 from altmatch.web.pages.season import candidate as season_candidate
 from altmatch.web.pages.season import jobs as season_jobs
+from altmatch.web.pages.season import publication as season_publication
+from altmatch.web.pages.season import request_new as season_request_new
 from altmatch.web.pages.season import seasons
+from altmatch.web.pages.season import stages as season_stages
 from altmatch.web.pages.support import admin as support_admin
 from altmatch.web.pages.support import cases as support_cases
 
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(home.router)
 pages_router.include_router(advisor.router)
+pages_router.include_router(admin_users.router)
+pages_router.include_router(admin_organisations.router)
+pages_router.include_router(admin_audit.router)
 pages_router.include_router(sign_in.router)
 pages_router.include_router(account.router)
 pages_router.include_router(email.router)
 pages_router.include_router(seasons.router)
+pages_router.include_router(season_request_new.router)  # before /requests/{id}
 pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)
 pages_router.include_router(season_jobs.router)
+pages_router.include_router(season_publication.router)
+pages_router.include_router(season_stages.router)
 pages_router.include_router(schools.router)
 pages_router.include_router(my_placement.router)
 pages_router.include_router(dispatch_contracts.router)

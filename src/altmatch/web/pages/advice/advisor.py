@@ -27,6 +27,8 @@ from altmatch.web.pages.templating import render_page
 router = APIRouter()
 
 _CHECKBOXES = {"driving_licence"}
+# The form's required fields: a query holding one of them is a comparison to show.
+PROFILE_KEYS = {"degree", "citizenship", "english"}
 
 
 def profile_from_form(form: dict[str, str]) -> dict[str, Any]:
@@ -60,15 +62,27 @@ def _page_context(
 
 
 @router.get("/advisor", response_class=HTMLResponse)
-def advisor_form(request: Request, locale: LocaleDep) -> HTMLResponse:
-    return render_page(request, "advisor.html", locale, _page_context(locale, {}))
+def advisor_form(request: Request, locale: LocaleDep, sessions: SessionsDep) -> HTMLResponse:
+    """The form, and the comparison when the query carries a profile: the form is sent by
+    GET, so the results have an address that switching language (which keeps the query) and
+    the browser's back button return to."""
+    query = {key: value for key, value in request.query_params.items() if key != "lang"}
+    if not PROFILE_KEYS & query.keys():
+        return render_page(request, "advisor.html", locale, _page_context(locale, {}))
+    return _compare(request, locale, sessions, query)
 
 
 @router.post("/advisor", response_class=HTMLResponse)
 def advisor_result(
     request: Request, locale: LocaleDep, sessions: SessionsDep, form: PostedForm
 ) -> HTMLResponse:
-    data = profile_from_form({k: str(v) for k, v in form.items()})
+    return _compare(request, locale, sessions, {k: str(v) for k, v in form.items()})
+
+
+def _compare(
+    request: Request, locale: str, sessions: SessionsDep, fields: dict[str, str]
+) -> HTMLResponse:
+    data = profile_from_form(fields)
     try:
         profile = ProfileInput.model_validate(data)
     except ValidationError as exc:
