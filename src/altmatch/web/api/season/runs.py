@@ -1,24 +1,26 @@
-"""Runs of the season as JSON: match, chances, publish, withdrawals, placements and exports."""
+"""Runs of the season as JSON: match, chances, withdrawals, placements and exports (publishing:
+api.season.publication)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from altmatch.io.export import Format
 from altmatch.services.season.exports import export_applications, export_requests
-from altmatch.services.season.publish import publish_run
-from altmatch.services.season.results import (
-    PlacementsOut,
-    export_placements,
-    export_run,
-    season_placements,
+from altmatch.services.season.listings import (
+    OUTCOMES,
+    PLACEMENTS,
+    PlacementsPageOut,
+    RunReviewPageOut,
+    placements_page,
+    review_page,
 )
+from altmatch.services.season.results import export_placements, export_run
 from altmatch.services.season.runs import (
     RunReviewOut,
-    review_run,
     run_season_chances,
     run_season_match,
     withdraw_candidates,
@@ -32,9 +34,12 @@ from altmatch.web.auth import (
     SeasonManagerDep,
 )
 from altmatch.web.deps import SessionsDep
+from altmatch.web.listing import ListQuery, list_query
 
 router = APIRouter(prefix="/seasons", tags=["season"])
 FormatQuery = Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx")]
+OutcomesQuery = Annotated[ListQuery, Depends(list_query(OUTCOMES))]
+PlacementsQuery = Annotated[ListQuery, Depends(list_query(PLACEMENTS))]
 
 
 class RunIn(BaseModel):
@@ -57,11 +62,13 @@ def post_run(
     return run_season_match(sessions, actor, season_id, seed=body.seed)
 
 
-@router.get("/{season_id}/runs/{run_id}", response_model=RunReviewOut)
+@router.get("/{season_id}/runs/{run_id}", response_model=RunReviewPageOut)
 def get_run(
-    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
-) -> RunReviewOut:
-    return review_run(sessions, actor, season_id, run_id)
+    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep, lq: OutcomesQuery
+) -> RunReviewPageOut:
+    """The run's summary, its unplaced candidates and couples counted by reason, and one page
+    of its outcomes: searched (candidate id or name), filtered, sorted and paged as asked."""
+    return review_page(sessions, actor, season_id, run_id, lq)
 
 
 @router.get("/{season_id}/requests/export", response_class=Response, responses=FILE_RESPONSES)
@@ -100,14 +107,6 @@ def post_chances(
     return run_season_chances(sessions, actor, season_id, run_id, runs=body.runs)
 
 
-@router.post("/{season_id}/runs/{run_id}/publish", response_model=RunReviewOut)
-def post_publish(
-    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
-) -> RunReviewOut:
-    """Publish a draft run: recorded and irreversible (409 for a published run)."""
-    return publish_run(sessions, actor, season_id, run_id)
-
-
 @router.post("/{season_id}/withdrawals", response_model=RunReviewOut, status_code=201)
 def post_withdrawal(
     season_id: Id, body: WithdrawalIn, actor: SeasonManagerDep, sessions: SessionsDep
@@ -116,11 +115,12 @@ def post_withdrawal(
     return withdraw_candidates(sessions, actor, season_id, body.candidate_ids)
 
 
-@router.get("/{season_id}/placements", response_model=PlacementsOut)
+@router.get("/{season_id}/placements", response_model=PlacementsPageOut)
 def get_placements(
     season_id: Id,
     actor: PlacementViewerDep,
     sessions: SessionsDep,
+    lq: PlacementsQuery,
     alternates: Annotated[
         int,
         Query(
@@ -132,9 +132,11 @@ def get_placements(
             ),
         ),
     ] = 10,
-) -> PlacementsOut:
-    """The published placements and each request's first alternates (a BoE: its own only)."""
-    return season_placements(sessions, actor, season_id, alternates=alternates)
+) -> PlacementsPageOut:
+    """One page of the published placements (a BoE: at its own requests only), searched,
+    filtered, sorted and paged as asked; and each matching request's first alternates, when
+    the filters leave at most 40 requests."""
+    return placements_page(sessions, actor, season_id, lq, alternates=alternates)
 
 
 @router.get("/{season_id}/placements/export", response_class=Response, responses=FILE_RESPONSES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -20,21 +20,23 @@ from altmatch.services.season.applications import (
     set_stage,
     view_application,
 )
+from altmatch.services.season.candidate_review import CandidateReviewOut, candidate_review
 from altmatch.services.season.imports import import_candidates, import_requests
+from altmatch.services.season.listings import (
+    APPLICATIONS,
+    REQUESTS,
+    OverviewPageOut,
+    RequestsPageOut,
+    overview_page,
+    requests_page,
+)
 from altmatch.services.season.requests import (
     NewRequest,
     RequestFields,
-    RequestsOut,
     edit_request,
     file_request,
-    list_requests,
 )
-from altmatch.services.season.setup import (
-    SeasonOverviewOut,
-    list_seasons,
-    open_season,
-    season_overview,
-)
+from altmatch.services.season.setup import list_seasons, open_season
 from altmatch.web.api.files import IMPORT_RESPONSES, import_response
 from altmatch.web.api.params import Id
 from altmatch.web.auth import (
@@ -47,10 +49,14 @@ from altmatch.web.auth import (
     SeasonViewerDep,
 )
 from altmatch.web.deps import SessionsDep
+from altmatch.web.listing import ListQuery, list_query
 from altmatch.web.locale import LocaleDep
+from altmatch.web.params import QueryId
 from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
 
 router = APIRouter(prefix="/seasons", tags=["season"])
+ApplicationsQuery = Annotated[ListQuery, Depends(list_query(APPLICATIONS))]
+RequestsQuery = Annotated[ListQuery, Depends(list_query(REQUESTS))]
 Commit = Annotated[
     bool, Query(description="false: only check the file (a preview); true: store every row or none")
 ]
@@ -90,10 +96,13 @@ def post_season(body: SeasonIn, actor: SeasonManagerDep, sessions: SessionsDep) 
     return open_season(sessions, actor, **body.model_dump())
 
 
-@router.get("/{season_id}", response_model=SeasonOverviewOut)
-def get_season(season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep) -> SeasonOverviewOut:
-    """The coordinator's overview: counts, stages, runs and applications."""
-    return season_overview(sessions, actor, season_id)
+@router.get("/{season_id}", response_model=OverviewPageOut)
+def get_season(
+    season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep, lq: ApplicationsQuery
+) -> OverviewPageOut:
+    """The coordinator's overview: counts, stages, runs and one page of the applications,
+    searched (id or name), filtered (stage, jlpt), sorted and paged as asked."""
+    return overview_page(sessions, actor, season_id, lq)
 
 
 @router.post("/{season_id}/candidates/import", response_model=ImportOut, responses=IMPORT_RESPONSES)
@@ -147,10 +156,13 @@ def post_requests_import(
     return import_response(result, commit)
 
 
-@router.get("/{season_id}/requests", response_model=RequestsOut)
-def get_requests(season_id: Id, actor: RequestViewerDep, sessions: SessionsDep) -> RequestsOut:
-    """Your BoE's requests (BoE staff), or every request (coordinators)."""
-    return list_requests(sessions, actor, season_id)
+@router.get("/{season_id}/requests", response_model=RequestsPageOut)
+def get_requests(
+    season_id: Id, actor: RequestViewerDep, sessions: SessionsDep, lq: RequestsQuery
+) -> RequestsPageOut:
+    """One page of your BoE's requests (BoE staff) or of every request (coordinators),
+    searched (request id or BoE), filtered (boe, prefecture, status), sorted and paged."""
+    return requests_page(sessions, actor, season_id, lq)
 
 
 @router.post("/{season_id}/requests", response_model=RequestOut, status_code=201)
@@ -189,6 +201,19 @@ def put_my_preferences(
     """Set where you want to go (until the outcome is published); 409 on a stale version."""
     wishes = PreferencesIn.model_validate(body.model_dump(exclude={"version"}))
     return set_preferences(sessions, actor, season_id, wishes, version=body.version)
+
+
+@router.get("/{season_id}/candidates/{candidate_id}/review", response_model=CandidateReviewOut)
+def get_candidate_review(
+    season_id: Id,
+    candidate_id: Id,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    run: QueryId = None,
+) -> CandidateReviewOut:
+    """A candidate as coordinators review them: the application and, in `run` (default: the
+    published run, else the latest), the outcome, why not, alternate places and chance."""
+    return candidate_review(sessions, actor, season_id, candidate_id, run)
 
 
 @router.get("/{season_id}/candidates/{candidate_id}", response_model=SeasonApplicationOut)

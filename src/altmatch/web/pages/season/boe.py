@@ -11,14 +11,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from altmatch.db import Sessions
+from altmatch.domain.access import Actor
 from altmatch.rulebook.vocabulary import Area, Jlpt, SchoolLevel
 from altmatch.services.kernel.errors import RuleError
-from altmatch.services.season.requests import RequestFields, edit_request, list_requests
-from altmatch.services.season.results import season_placements
+from altmatch.services.season import listings
+from altmatch.services.season.requests import RequestFields, edit_request
 from altmatch.web.auth import PlacementViewerDep, RequestEditorDep, RequestViewerDep
 from altmatch.web.deps import SessionsDep
+from altmatch.web.listing import ListQuery
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.forms import FormErrors, PostedForm
+from altmatch.web.pages.season.lists import PlacementsQuery, RequestsQuery, list_context
 from altmatch.web.pages.templating import render_page
 from altmatch.web.params import Id, QueryId
 
@@ -42,14 +46,39 @@ def requests_page(
     actor: RequestViewerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    lq: RequestsQuery,
     edit: QueryId = None,
 ) -> HTMLResponse:
+    """The requests a page at a time, with the one being edited (JSON twin: the same query
+    string on /api/v1/seasons/{id}/requests)."""
+    return _requests(request, sessions, actor, locale, season_id, lq, edit, FormErrors())
+
+
+def _requests(
+    request: Request,
+    sessions: Sessions,
+    actor: Actor,
+    locale: str,
+    season_id: int,
+    lq: ListQuery,
+    edit: int | None,
+    errors: FormErrors,
+) -> HTMLResponse:
+    found = listings.requests_page(sessions, actor, season_id, lq, edit=edit)
     context: dict[str, Any] = {
-        "listing": list_requests(sessions, actor, season_id),
+        "found": found,
+        "listing": found.listing,
         "editing": edit,
-        "errors": FormErrors(),
+        "errors": errors,
     }
-    return render_page(request, "season_requests.html", locale, context | _vocabulary())
+    context |= list_context(lq, found.choices, locale) | _vocabulary()
+    return render_page(
+        request,
+        "season_requests.html",
+        locale,
+        context,
+        status_code=errors.status_code if errors else 200,
+    )
 
 
 def request_fields(form: dict[str, Any], levels: list[str]) -> dict[str, Any]:
@@ -82,18 +111,7 @@ def request_edit(
         errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse(f"/seasons/{season_id}/requests", status_code=303)
-    context = {
-        "listing": list_requests(sessions, actor, season_id),
-        "editing": request_id,
-        "errors": errors,
-    }
-    return render_page(
-        request,
-        "season_requests.html",
-        locale,
-        context | _vocabulary(),
-        status_code=errors.status_code,
-    )
+    return _requests(request, sessions, actor, locale, season_id, ListQuery(), request_id, errors)
 
 
 @router.get("/seasons/{season_id}/placements", response_class=HTMLResponse)
@@ -103,6 +121,10 @@ def placements_page(
     actor: PlacementViewerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    lq: PlacementsQuery,
 ) -> HTMLResponse:
-    context = {"found": season_placements(sessions, actor, season_id)}
+    """The published placements a page at a time (a BoE: its own), with alternates for a few
+    requests at once (JSON twin: the same query string on /api/v1/seasons/{id}/placements)."""
+    found = listings.placements_page(sessions, actor, season_id, lq)
+    context = {"found": found, "listing": found.listing} | list_context(lq, found.choices, locale)
     return render_page(request, "season_placements.html", locale, context)

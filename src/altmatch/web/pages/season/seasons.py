@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from altmatch.clock import JAPAN
 from altmatch.db import Sessions
-from altmatch.domain.access import Actor
+from altmatch.domain.access import Actor, Permission
 from altmatch.services.kernel.imports import ImportOut
+from altmatch.services.season.candidate_review import candidate_review
 from altmatch.services.season.import_jobs import ImportTarget
 from altmatch.services.season.imports import import_candidates, import_requests
 from altmatch.services.season.jobs import (
@@ -25,19 +26,20 @@ from altmatch.services.season.jobs import (
     start_import_job,
     start_match_job,
 )
-from altmatch.services.season.publish import publish_run
-from altmatch.services.season.runs import review_run, withdraw_candidates
-from altmatch.services.season.setup import list_seasons, open_season, season_overview
-from altmatch.web.auth import SeasonManagerDep, SeasonViewerDep
+from altmatch.services.season.listings import overview_page, review_page
+from altmatch.services.season.runs import withdraw_candidates
+from altmatch.services.season.setup import list_seasons, open_season
+from altmatch.web.auth import ActorDep, SeasonManagerDep
 from altmatch.web.deps import SessionsDep
+from altmatch.web.listing import ListQuery
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.jobs import job_started
+from altmatch.web.pages.season.lists import ApplicationsQuery, OutcomesQuery, list_context
 from altmatch.web.pages.templating import render_page
-from altmatch.web.params import Id
+from altmatch.web.params import Id, QueryId
 from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
 
 router = APIRouter()
-REVIEW_ROWS = 300  # outcomes listed on the run page; the export holds them all
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -46,9 +48,12 @@ def _see_other(url: str) -> RedirectResponse:
 
 @router.get("/seasons", response_class=HTMLResponse)
 def seasons_page(
-    request: Request, actor: SeasonViewerDep, sessions: SessionsDep, locale: LocaleDep
+    request: Request, actor: ActorDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
-    context = {"seasons": list_seasons(sessions, actor), "role": actor.role.value}
+    """Seasons for those who take part; anyone else (an administrator, who runs none) is shown
+    no seasons and, for an administrator, where their own work is, instead of a refusal."""
+    seasons = list_seasons(sessions, actor) if actor.can(Permission.SEASON_VIEW) else []
+    context = {"seasons": seasons, "role": actor.role.value}
     return render_page(request, "seasons.html", locale, context)
 
 
@@ -84,12 +89,17 @@ def _overview(
     season_id: int,
     imported: ImportOut | None = None,
     kind: str | None = None,
+    lq: ListQuery | None = None,
 ) -> HTMLResponse:
+    query = lq or ListQuery()
+    overview = overview_page(sessions, actor, season_id, query)
     context: dict[str, Any] = {
-        "overview": season_overview(sessions, actor, season_id),
+        "overview": overview,
+        "listing": overview.listing,
         "imported": imported,
         "import_kind": kind,
     }
+    context |= list_context(query, None, locale)
     status = 422 if imported is not None and imported.errors else 200
     return render_page(request, "season_overview.html", locale, context, status_code=status)
 
@@ -101,8 +111,11 @@ def season_page(
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    lq: ApplicationsQuery,
 ) -> HTMLResponse:
-    return _overview(request, sessions, actor, locale, season_id)
+    """Counts, imports, runs, and the applications a page at a time (JSON twin: the same
+    query string on /api/v1/seasons/{id})."""
+    return _overview(request, sessions, actor, locale, season_id, lq=lq)
 
 
 @router.post("/seasons/{season_id}/import/{kind}", response_class=HTMLResponse)
@@ -172,10 +185,31 @@ def run_page(
     actor: SeasonManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
+    lq: OutcomesQuery,
 ) -> HTMLResponse:
-    review = review_run(sessions, actor, season_id, run_id, limit=REVIEW_ROWS)
-    context = {"review": review, "rows": review.placements}
+    """The run's summary and explanation, and its outcomes a page at a time (JSON twin: the
+    same query string on /api/v1/seasons/{id}/runs/{run})."""
+    review = review_page(sessions, actor, season_id, run_id, lq)
+    context = {"review": review, "rows": review.placements, "listing": review.listing}
+    context |= list_context(lq, review.choices, locale)
     return render_page(request, "season_run.html", locale, context)
+
+
+@router.get("/seasons/{season_id}/candidates/{candidate_id}", response_class=HTMLResponse)
+def candidate_page(
+    request: Request,
+    season_id: Id,
+    candidate_id: Id,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    run: QueryId = None,
+) -> HTMLResponse:
+    """One candidate for the coordinators: application, outcome in a run, why not, alternate
+    places, chance (JSON twin: /api/v1/seasons/{id}/candidates/{candidate}/review)."""
+    found = candidate_review(sessions, actor, season_id, candidate_id, run)
+    context = {"found": found} | list_context(ListQuery(), None, locale)
+    return render_page(request, "season_candidate.html", locale, context)
 
 
 @router.post("/seasons/{season_id}/runs/{run_id}/chances")
@@ -185,14 +219,6 @@ def run_chances(
     """Start estimating chances in the background and show its progress page."""
     job = start_chances_job(sessions, actor, season_id, run_id)
     return _see_other(f"/seasons/{season_id}/jobs/{job.id}")
-
-
-@router.post("/seasons/{season_id}/runs/{run_id}/publish")
-def run_publish(
-    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
-) -> RedirectResponse:
-    publish_run(sessions, actor, season_id, run_id)
-    return _see_other(f"/seasons/{season_id}/runs/{run_id}")
 
 
 @router.post("/seasons/{season_id}/withdrawals")
