@@ -31,12 +31,15 @@ class RowError:
         """The message in `locale` (English when it was not made translatable)."""
         if not self.template:
             return self.message
+        if not self.params:  # a fixed sentence: translate it, never format it
+            return render(self.template, locale)
         return render(Message(self.template, dict(self.params)), locale)
 
 
-def file_error(file: str, row: int, column: str, template: str, **params: object) -> RowError:
-    """A translatable RowError: `template` is an N_() msgid with {placeholders}."""
-    message = template.format(**params)
+def file_error(file: str, row: int, column: str, template: str, /, **params: object) -> RowError:
+    """A translatable RowError: `template` is an N_() msgid with {placeholders} (a template
+    without parameters is taken as it is, braces and all)."""
+    message = template.format(**params) if params else template
     return RowError(file, row, column, message, template, tuple(params.items()))
 
 
@@ -48,6 +51,6 @@ class TableError(ValueError):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-def refuse(file: str, row: int, column: str, template: str, **params: object) -> TableError:
+def refuse(file: str, row: int, column: str, template: str, /, **params: object) -> TableError:
     """A TableError with one translatable problem (to `raise`)."""
     return TableError([file_error(file, row, column, template, **params)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from altmatch.i18n import N_
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.roster_file import jlpt, limited_text, open_table
 from altmatch.io.tabular import FILE, Cells, RowError
@@ -57,7 +58,8 @@ def read_positions_upload(
         cells = Cells(table, row, errors)
         position_id = limited_text(cells, "position_id")
         if position_id in seen:
-            cells.fail("position_id", f"appears twice (also row {seen[position_id]})", None)
+            twice = N_("appears twice (also row {row})")
+            cells.fail("position_id", twice, None, row=seen[position_id])
         seen.setdefault(position_id, row.number)
         records.append(
             PositionRecord(

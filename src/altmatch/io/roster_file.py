@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from altmatch.i18n import N_
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.tabular import FILE, Cells, RowError, Table, TableError, read_table_bytes
 from altmatch.rulebook.vocabulary import Jlpt, RenewalIntention, SchoolLevel
@@ -91,7 +92,7 @@ def open_table(
 def limited_text(cells: Cells, column: str, *, required: bool = True) -> str:
     text = cells.required(column) if required else cells.text(column)
     if len(text) > MAX_TEXT:
-        return cells.fail(column, f"at most {MAX_TEXT} characters", text[:MAX_TEXT])
+        return cells.fail(column, N_("at most {limit} characters"), text[:MAX_TEXT], limit=MAX_TEXT)
     return text
 
 
@@ -100,9 +101,10 @@ def decimal(cells: Cells, column: str, lo: float, hi: float) -> float:
     try:
         value = float(text)
     except ValueError:
-        return cells.fail(column, f"expected a number, got {text!r}", 0.0)
+        return cells.fail(column, N_("expected a number, got {value}"), 0.0, value=repr(text))
     if not lo <= value <= hi:
-        return cells.fail(column, f"must be between {lo:g} and {hi:g}, got {value:g}", 0.0)
+        template = N_("must be between {lo} and {hi}, got {value}")
+        return cells.fail(column, template, 0.0, lo=f"{lo:g}", hi=f"{hi:g}", value=f"{value:g}")
     return value
 
 
@@ -111,7 +113,8 @@ def day(cells: Cells, column: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        return cells.fail(column, f"expected a date YYYY-MM-DD, got {text!r}", dt.date.min)
+        template = N_("expected a date YYYY-MM-DD, got {value}")
+        return cells.fail(column, template, dt.date.min, value=repr(text))
 
 
 def jlpt(cells: Cells, column: str) -> Jlpt:
@@ -121,7 +124,8 @@ def jlpt(cells: Cells, column: str) -> Jlpt:
     found = by_name.get(text.casefold() or "none")
     if found is None:
         allowed = ", ".join(level.value for level in Jlpt)
-        return cells.fail(column, f"choose one of: {allowed} (you gave {text!r})", Jlpt.NONE)
+        template = N_("choose one of: {allowed} (you gave {value})")
+        return cells.fail(column, template, Jlpt.NONE, allowed=allowed, value=repr(text))
     return found
 
 
@@ -142,7 +146,7 @@ def read_roster_upload(
         cells = Cells(table, row, errors)
         alt_id = limited_text(cells, "alt_id")
         if alt_id in seen:
-            cells.fail("alt_id", f"appears twice (also row {seen[alt_id]})", None)
+            cells.fail("alt_id", N_("appears twice (also row {row})"), None, row=seen[alt_id])
         seen.setdefault(alt_id, row.number)
         intention = cells.choice("renewal_intention", intentions) or RenewalIntention.UNDECIDED
         records.append(

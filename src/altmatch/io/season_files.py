@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
+from altmatch.i18n import N_
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.tabular import (
     FILE,
@@ -224,17 +225,22 @@ def _check_columns(
 ) -> list[RowError]:
     known = set(required) | set(optional) | {NOTES}
     errors = [
-        table.error(table.header_row, name, "missing column")
+        table.error(table.header_row, name, N_("missing column"))
         for name in required
         if name not in table.columns
     ]
     expected = ", ".join((*required, *optional, NOTES))
+    unknown = N_("unknown column; the columns are: {expected}")
     errors.extend(
-        table.error(table.header_row, name, f"unknown column; the columns are: {expected}")
+        table.error(table.header_row, name, unknown, expected=expected)
         for name in table.columns
         if name not in known
     )
     return errors
+
+
+# What an unknown id was meant to name, as a whole sentence each so it translates.
+UNKNOWN = {"candidate": N_("unknown candidate {value}"), "request": N_("unknown request {value}")}
 
 
 class _Cells(Cells):
@@ -243,13 +249,14 @@ class _Cells(Cells):
     def identifier(self, column: str) -> str:
         value = self.required(column)
         if len(value) > MAX_ID_CHARS:
-            return self.fail(column, f"an id has at most {MAX_ID_CHARS} characters", value)
+            too_long = N_("an id has at most {limit} characters")
+            return self.fail(column, too_long, value, limit=MAX_ID_CHARS)
         return value
 
     def known(self, column: str, ids: set[str] | None, what: str) -> str:
         value = self.identifier(column)
         if value and ids is not None and value not in ids:
-            self.fail(column, f"unknown {what} {value!r}", None)
+            self.fail(column, UNKNOWN[what], None, value=repr(value))
         return value
 
     def jlpt(self, column: str) -> Jlpt:
@@ -257,7 +264,8 @@ class _Cells(Cells):
         level = _JLPT.get(text.casefold() or "none")
         if level is None:
             allowed = ", ".join(j.value for j in Jlpt)
-            return self.fail(column, f"choose one of: {allowed} (you gave {text!r})", Jlpt.NONE)
+            template = N_("choose one of: {allowed} (you gave {value})")
+            return self.fail(column, template, Jlpt.NONE, allowed=allowed, value=repr(text))
         return level
 
 
@@ -269,9 +277,8 @@ def _unique_ids(table: Table, column: str, errors: list[RowError]) -> None:
     for row in table.rows:
         key = table.value(row, column)
         if key in first:
-            errors.append(
-                table.error(row, column, f"duplicate id {key!r} (first at row {first[key]})")
-            )
+            twice = N_("duplicate id {value} (first at row {row})")
+            errors.append(table.error(row, column, twice, value=repr(key), row=first[key]))
         elif key:
             first[key] = row.number
 
@@ -340,16 +347,24 @@ def _candidate_ranks(
         if (cid, rid) in by_pair:
             c.fail(
                 "request_id",
-                f"duplicate rank row: {cid} already ranks {rid} at row {by_pair[cid, rid]}",
+                N_("duplicate rank row: {who} already ranks {whom} at row {row}"),
                 None,
+                who=cid,
+                whom=rid,
+                row=by_pair[cid, rid],
             )
             continue
         if (cid, rank) in by_rank:
             c.fail(
                 "rank",
-                f"duplicate rank row: {cid} already uses rank {rank} at row "
-                f"{by_rank[cid, rank]} (a candidate's ranks cannot tie)",
+                N_(
+                    "duplicate rank row: {who} already uses rank {rank} at row {row} "
+                    "(a candidate's ranks cannot tie)"
+                ),
                 None,
+                who=cid,
+                rank=rank,
+                row=by_rank[cid, rank],
             )
             continue
         by_pair[cid, rid] = by_rank[cid, rank] = row.number
@@ -371,8 +386,11 @@ def _request_ranks(
         if (rid, cid) in by_pair:
             c.fail(
                 "candidate_id",
-                f"duplicate rank row: {rid} already ranks {cid} at row {by_pair[rid, cid]}",
+                N_("duplicate rank row: {who} already ranks {whom} at row {row}"),
                 None,
+                who=rid,
+                whom=cid,
+                row=by_pair[rid, cid],
             )
             continue
         by_pair[rid, cid] = row.number
@@ -391,11 +409,12 @@ def _couples(
         a = c.known("candidate_id", candidates, "candidate")
         b = c.known("partner_id", candidates, "candidate")
         if a and a == b:
-            c.fail("partner_id", f"{a} cannot be their own partner", None)
+            c.fail("partner_id", N_("{who} cannot be their own partner"), None, who=a)
             continue
         clash = [(col, x) for col, x in (("candidate_id", a), ("partner_id", b)) if x in coupled_at]
         for col, x in clash:
-            c.fail(col, f"{x} is already in a couple (row {coupled_at[x]})", None)
+            coupled = N_("{who} is already in a couple (row {row})")
+            c.fail(col, coupled, None, who=x, row=coupled_at[x])
         if clash or not (a and b):
             continue
         coupled_at[a] = coupled_at[b] = row.number

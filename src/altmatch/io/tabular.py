@@ -72,9 +72,10 @@ class Table:
         i = self._position.get(column)
         return "" if i is None else row.cells[i]
 
-    def error(self, row: Row | int, column: str, message: str) -> RowError:
+    def error(self, row: Row | int, column: str, template: str, /, **params: object) -> RowError:
+        """A problem in one cell; `template` is an N_() msgid, so the reader's language shows."""
         number = row.number if isinstance(row, Row) else row
-        return RowError(self.file, number, column, message)
+        return file_error(self.file, number, column, template, **params)
 
 
 class Cells:
@@ -84,25 +85,29 @@ class Cells:
     def __init__(self, table: Table, row: Row, errors: list[RowError]) -> None:
         self.table, self.row, self.errors = table, row, errors
 
-    def fail(self, column: str, message: str, fallback: T) -> T:
-        self.errors.append(self.table.error(self.row, column, message))
+    def fail(self, column: str, template: str, fallback: T, /, **params: object) -> T:
+        """Record a problem (`template` an N_() msgid with {placeholders}) and go on."""
+        self.errors.append(self.table.error(self.row, column, template, **params))
         return fallback
 
     def text(self, column: str) -> str:
         return self.table.value(self.row, column)
 
     def required(self, column: str) -> str:
-        return self.text(column) or self.fail(column, "must not be empty", "")
+        return self.text(column) or self.fail(column, N_("must not be empty"), "")
 
     def integer(self, column: str, lo: int, hi: int, *, default: int | None = None) -> int:
         text = unicodedata.normalize("NFKC", self.text(column))  # full-width digits too
         if not text and default is not None:
             return default
         if not _INTEGER.fullmatch(text):
-            return self.fail(column, f"expected a whole number, got {text!r}", lo)
+            return self.fail(
+                column, N_("expected a whole number, got {value}"), lo, value=repr(text)
+            )
         value = int(text)
         if not lo <= value <= hi:
-            return self.fail(column, f"must be between {lo} and {hi}, got {value}", lo)
+            template = N_("must be between {lo} and {hi}, got {value}")
+            return self.fail(column, template, lo, lo=lo, hi=hi, value=value)
         return value
 
     def boolean(self, column: str) -> bool:
@@ -110,13 +115,15 @@ class Cells:
         if text in TRUE_WORDS:
             return True
         if text not in FALSE_WORDS:
-            self.fail(column, f"expected yes or no, got {self.text(column)!r}", None)
+            given = repr(self.text(column))
+            self.fail(column, N_("expected yes or no, got {value}"), None, value=given)
         return False
 
     def _one_of(self, column: str, text: str, allowed: tuple[str, ...]) -> str:
         if text.casefold() in allowed:
             return text.casefold()
-        return self.fail(column, f"choose one of: {', '.join(allowed)} (you gave {text!r})", "")
+        template = N_("choose one of: {allowed} (you gave {value})")
+        return self.fail(column, template, "", allowed=", ".join(allowed), value=repr(text))
 
     def choice(self, column: str, allowed: tuple[str, ...]) -> str | None:
         text = self.text(column)

@@ -96,12 +96,13 @@ def rule_refused(request: Request, exc: Exception) -> Response:
 
 async def request_refused(request: Request, exc: Exception) -> Response:
     """Input refused before a route runs (a path, query or form value of the wrong kind): the
-    API answers FastAPI's usual 422, without echoing the input; a page gets the refusal page in
-    the reader's words."""
+    API answers FastAPI's usual 422 shape with catalog messages, without echoing the input; a
+    page gets the refusal page in the reader's words."""
     assert isinstance(exc, RequestValidationError)
-    if is_api(request):  # where, what and which kind; never the input itself
-        return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
     locale = request_locale(request)
+    if is_api(request):  # where, what and which kind, in the reader's words; never the input
+        detail = field_errors(exc.errors(), locale)
+        return JSONResponse({"detail": detail}, status_code=422)
     message = " ".join(FormErrors.from_validation(exc.errors(), locale).messages)
     return render_page(request, "refused.html", locale, {"message": message}, status_code=422)
 

@@ -43,6 +43,7 @@ from altmatch.domain.dispatch import (
     term_problems,
 )
 from altmatch.i18n import N_, Message, render
+from altmatch.io.errors import file_error
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.positions_file import PositionRecord, read_positions_upload
 from altmatch.io.tabular import RowError
@@ -530,10 +531,12 @@ def import_positions(
         errors = list(upload.errors)
         for record, row in zip(upload.records, upload.rows, strict=True):
             if record.position_id in existing:
-                errors.append(RowError(filename, row, "position_id", "already in this contract"))
+                already = N_("already in this contract")
+                errors.append(file_error(filename, row, "position_id", already))
             if record.school_id and record.school_id not in schools:
-                message = f"unknown school {record.school_id!r}: not a school of this BoE"
-                errors.append(RowError(filename, row, "school_id", message))
+                unknown = N_("unknown school {value}: not a school of this BoE")
+                value = repr(record.school_id)
+                errors.append(file_error(filename, row, "school_id", unknown, value=value))
             problem = days_problem(record.days_per_week)
             if problem is not None:
                 errors.append(

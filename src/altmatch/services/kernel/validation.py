@@ -8,6 +8,7 @@ the allowed values); any other type gets a general sentence instead of pydantic'
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -77,9 +78,15 @@ def _param(value: object) -> object:
     return value if isinstance(value, int) else f"{value:g}"
 
 
-def error_message(error: ErrorDetails, allowed_fields: str | None = None) -> Message:
+def error_message(
+    error: ErrorDetails | Mapping[str, Any],
+    allowed_fields: str | None = None,
+    *,
+    echo_input: bool = True,
+) -> Message:
     """One pydantic error in catalog words; `allowed_fields` lists the fields an unknown one
-    could have been (without it, the message only says the field is unknown)."""
+    could have been (without it, the message only says the field is unknown). `echo_input=False`
+    never repeats the value given (the JSON API answers without echoing what was sent)."""
     kind = error["type"]
     template = TEMPLATES.get(kind)
     if kind == "extra_forbidden" and allowed_fields is None:
@@ -93,7 +100,7 @@ def error_message(error: ErrorDetails, allowed_fields: str | None = None) -> Mes
     if kind == "extra_forbidden":
         params["allowed"] = allowed_fields or ""
     message = Message(template, params)
-    if kind in _ECHO_INPUT and "input" in error:
+    if echo_input and kind in _ECHO_INPUT and "input" in error:
         return Message(
             N_("{message} (you gave {value})"), {"message": message, "value": repr(error["input"])}
         )

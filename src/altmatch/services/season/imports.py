@@ -29,6 +29,7 @@ from altmatch.db.models import (
 from altmatch.domain.access import Actor, Permission, require
 from altmatch.domain.application import ApplicationStage
 from altmatch.i18n import N_, Message
+from altmatch.io.errors import file_error
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.io.season_files import (
     CandidateRecord,
@@ -93,25 +94,31 @@ def _candidate_problems(
     problems: list[RowError] = []
     for record, row, extra in zip(upload.records, upload.rows, upload.extras, strict=True):
         if record.id in existing:
-            problems.append(RowError(filename, row, "candidate_id", "already in this season"))
+            already = N_("already in this season")
+            problems.append(file_error(filename, row, "candidate_id", already))
         email = extra.get("email", "")
         if email and (not _EMAIL.fullmatch(email) or len(email) > 254):
-            problems.append(RowError(filename, row, "email", f"not an email address: {email!r}"))
+            not_email = N_("not an email address: {value}")
+            problems.append(file_error(filename, row, "email", not_email, value=repr(email)))
         if len(extra.get("name", "")) > 200:
-            problems.append(RowError(filename, row, "name", "a name has at most 200 characters"))
+            too_long = N_("a name has at most {limit} characters")
+            problems.append(file_error(filename, row, "name", too_long, limit=200))
         partner = extra.get("partner_id", "")
         if not partner:
             continue
         if partner == record.id:
-            problems.append(RowError(filename, row, "partner_id", "cannot be their own partner"))
+            own = N_("cannot be their own partner")
+            problems.append(file_error(filename, row, "partner_id", own))
             continue
         if partner not in in_file and partner not in existing:
-            problems.append(RowError(filename, row, "partner_id", f"unknown candidate {partner!r}"))
+            unknown = N_("unknown candidate {value}")
+            problems.append(file_error(filename, row, "partner_id", unknown, value=repr(partner)))
             continue
         pair = frozenset((record.id, partner))
         taken = [who for who in sorted(pair) if couple_of.get(who, pair) != pair]
         for who in taken:
-            problems.append(RowError(filename, row, "partner_id", f"{who} is already in a couple"))
+            coupled = N_("{who} is already in a couple")
+            problems.append(file_error(filename, row, "partner_id", coupled, who=who))
         if not taken:
             couple_of |= dict.fromkeys(pair, pair)
     return problems
@@ -213,10 +220,14 @@ def import_requests(
         errors = list(upload.errors)
         for record, row in zip(upload.records, upload.rows, strict=True):
             if record.id in existing:
-                errors.append(RowError(filename, row, "request_id", "already in this season"))
+                already = N_("already in this season")
+                errors.append(file_error(filename, row, "request_id", already))
             if record.boe and record.boe not in boes:
-                message = f"no Board of Education of this programme is called {record.boe!r}"
-                errors.append(RowError(filename, row, "boe", message + " (give its id or name)"))
+                no_boe = N_(
+                    "no Board of Education of this programme is called {value} "
+                    "(give its id or name)"
+                )
+                errors.append(file_error(filename, row, "boe", no_boe, value=repr(record.boe)))
         if errors or not commit:
             return import_result(len(upload.records), errors, upload.sha256, False, locale)
         now = utc_now()

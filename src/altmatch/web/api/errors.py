@@ -11,6 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from altmatch.i18n import render
+from altmatch.services.kernel.validation import error_message
+
 
 class ErrorOut(BaseModel):
     """A refusal in one sentence, in the reader's language."""
@@ -32,15 +35,17 @@ class ValidationErrorOut(BaseModel):
     detail: list[FieldErrorOut]
 
 
-def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def field_errors(errors: Sequence[Mapping[str, Any]], locale: str = "en") -> list[dict[str, Any]]:
     """Validation errors as `FieldErrorOut`: where, what and which kind, and nothing else.
 
-    Pydantic's `input` (the whole value refused, maybe megabytes, maybe a password) and `ctx`
-    are dropped, so a refusal never echoes what was sent."""
+    `msg` is the catalog sentence in `locale` (services.kernel.validation), never pydantic's
+    English; `type` stays pydantic's, for machines. Pydantic's `input` (the whole value refused,
+    maybe megabytes, maybe a password) and `ctx` are dropped, so a refusal never echoes what
+    was sent."""
     return [
         FieldErrorOut(
             loc=[part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
-            msg=str(error.get("msg", "")),
+            msg=render(error_message(error, echo_input=False), locale),
             type=str(error.get("type", "")),
         ).model_dump()
         for error in errors

@@ -10,53 +10,37 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
-from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from altmatch import __version__
-from altmatch.clock import JAPAN
 from altmatch.domain.application import ApplicationStage
 from altmatch.domain.support import Breach, CaseStatus, RouteRole
 from altmatch.i18n import LOCALES, Language, get_locale, gettext, label, ngettext, use_locale
+from altmatch.i18n.formats import BABEL_LOCALES, day, tokyo_time
 from altmatch.rulebook.vocabulary import Area, CaseCategory, Jlpt, SchoolLevel, Urgency
+from altmatch.services.notifications import unread_count
 from altmatch.web.auth import signed_in_user
+from altmatch.web.deps import request_sessions
 from altmatch.web.locale import LANG_COOKIE
-
-_DATETIME_PATTERNS = {"en": "d MMM y, HH:mm 'JST'", "ja": "y年M月d日 H:mm"}
-_BABEL_LOCALES = {"en": "en_US", "ja": "ja_JP"}
+from altmatch.web.pages.place_names import local_name, prefecture
 
 
 def _tokyo_time(moment: datetime) -> str:
-    """Times in Japan's zone, which every BoE works in, written the reader's way:
-    '31 Jan 2027, 17:00 JST' or '2027年1月31日 17:00'."""
-    locale = get_locale()
-    return format_datetime(
-        moment,
-        _DATETIME_PATTERNS.get(locale, _DATETIME_PATTERNS["en"]),
-        tzinfo=JAPAN,
-        locale=_BABEL_LOCALES.get(locale, "en_US"),
-    )
+    """A time in Japan's zone, written the reader's way (i18n.formats)."""
+    return tokyo_time(moment, get_locale())
 
 
-_DATE_PATTERNS = {"en": "d MMM y", "ja": "y年M月d日"}
-
-
-def _day(day: date) -> str:
-    """A calendar date the reader's way: '1 Aug 2026' or '2026年8月1日'."""
-    locale = get_locale()
-    return format_date(
-        day,
-        _DATE_PATTERNS.get(locale, _DATE_PATTERNS["en"]),
-        locale=_BABEL_LOCALES.get(locale, "en_US"),
-    )
+def _day(value: date) -> str:
+    """A calendar date, written the reader's way (i18n.formats)."""
+    return day(value, get_locale())
 
 
 def _yen(amount: int) -> str:
     """Yen the reader's way (CLDR): '¥2,828,816' in English, '￥2,828,816' in Japanese."""
-    locale = _BABEL_LOCALES.get(get_locale(), "en_US")
+    locale = BABEL_LOCALES.get(get_locale(), "en_US")
     return str(format_currency(int(amount), "JPY", locale=locale))
 
 
@@ -88,6 +72,8 @@ _templates.env.filters["yen_short"] = _yen_short
 _templates.env.filters["tokyo"] = _tokyo_time
 _templates.env.filters["day"] = _day
 _templates.env.globals["label"] = _label
+_templates.env.filters["prefecture"] = prefecture  # a place in the reader's language
+_templates.env.globals["local_name"] = local_name  # name_en / name_ja by the reader's language
 # Enums a template lists or names, for values that reach it as plain strings.
 _templates.env.globals.update(
     {
@@ -108,11 +94,36 @@ _templates.env.globals.update(
 )
 
 
+def _is_current_page(request: Request | None, href: str) -> bool:
+    """Whether the header's link `href` leads to the page shown or one below it (a roster entry
+    under Roster), so the link carries aria-current="page". The home link `/` only on itself."""
+    if request is None:
+        return False
+    path = request.url.path.rstrip("/") or "/"
+    target = href.rstrip("/") or "/"
+    return path == target or (target != "/" and path.startswith(target + "/"))
+
+
+_templates.env.globals["is_current_page"] = _is_current_page
+
+
 def _language_hrefs(request: Request) -> dict[str, str]:
     """The header's language links: only `lang` changes, so a page opened from a mailed link
     (its token) or with a search keeps them when the reader switches language."""
     kept = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
     return {code: "?" + urlencode([*kept, ("lang", code)]) for code in LOCALES}
+
+
+def _unread_count(request: Request, user: Any) -> int:
+    """The signed-in user's unread notices for the header's badge: one COUNT per page, none
+    when nobody is signed in (0), remembered for the rest of the request."""
+    if user is None:
+        return 0
+    cached = getattr(request.state, "altmatch_unread", None)
+    if cached is None:
+        cached = unread_count(request_sessions(request), user.id)
+        request.state.altmatch_unread = cached
+    return int(cached)
 
 
 def render_page(
@@ -127,13 +138,14 @@ def render_page(
 
     The header shows who is signed in, so every page looks up the session (once per request).
     """
-    base = {
+    base: dict[str, Any] = {
         "locale": locale,
         "locales": LOCALES,
         "language_hrefs": _language_hrefs(request),
         "version": __version__,
         "current_user": signed_in_user(request),
     }
+    base["unread_count"] = _unread_count(request, base["current_user"])
     with use_locale(locale):
         response = _templates.TemplateResponse(
             request, name, {**base, **context}, status_code=status_code

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from altmatch.clock import today_in_japan
+from altmatch.i18n import N_, render
 from altmatch.services.dispatch.coverage import dispatch_coverage
 from altmatch.web.auth import DispatchManagerDep
 from altmatch.web.deps import SessionsDep
@@ -18,6 +19,15 @@ from altmatch.web.pages.dispatch.coverage_chart import coverage_chart
 from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
+
+# The rulebook keeps the coverage rule's rationale in English only; the same words as a catalog
+# message let a Japanese reader read the method note too (a unit test fails when the rulebook's
+# words change and this no longer matches them).
+COVERAGE_RATIONALE = N_(
+    "A year ahead covers both hiring intakes (April and August/September). An ALT who has not "
+    "said they will renew is counted at risk, because companies must recruit months before a "
+    "start date."
+)
 
 _MONTH = {"en": "MMM y", "ja": "y年M月"}
 _SHORT = {"en": "MMM", "ja": "M月"}
@@ -45,6 +55,7 @@ def coverage_page(
         "chart": coverage_chart(found.series),
         "month": lambda m, short=False: month_label(m, locale, short=short),
         "what_if": today is not None and today != today_in_japan(),
+        "rationale": render(found.rule.rationale, locale),
         "start_names": ("、" if locale == "ja" else ", ").join(
             month_label(t.start_month, locale) for t in found.target_totals
         ),
