@@ -77,6 +77,11 @@ class RootGroup(LazyGroup):
         "privacy": LazyCommand(
             "altmatch.cli.privacy:privacy_app", "Personal data: the retention purge."
         ),
+        "sweep": LazyCommand(
+            "altmatch.cli.sweep:sweep_command",
+            "Run the periodic work once (deadline notices, due transfers, escalation, e-mail), "
+            "for cron.",
+        ),
         "mail": LazyCommand(
             "altmatch.cli.mail:mail_app",
             "Account e-mails: send those waiting; list and show the mail folder.",

@@ -8,13 +8,11 @@ import typer
 import uvicorn
 from sqlalchemy.exc import DBAPIError
 
+from altmatch.cli.sweep import periodic_tasks
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.db.problems import StorageProblem, storage_problem
 from altmatch.services.accounts.mail import MailSweeper
-from altmatch.services.dispatch.transfers import apply_due_transfers
-from altmatch.services.personal_data import purge_expired
-from altmatch.services.season.notices import announce_locked_requests
 from altmatch.services.setup import prepare_installation
 from altmatch.services.support.sweep import SupportSweeper
 
@@ -90,11 +88,7 @@ def serve_command(
             sessions,
             settings,
             settings.support_sweep_minutes,
-            also=[
-                ("privacy purge", lambda: purge_expired(sessions)),
-                ("request deadline notices", lambda: announce_locked_requests(sessions)),
-                ("transfers taking effect", lambda: apply_due_transfers(sessions)),
-            ],
+            also=periodic_tasks(sessions),
         )
         sweeper.start()
     mail_sweeper = None

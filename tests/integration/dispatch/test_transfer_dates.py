@@ -7,18 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
 from sqlalchemy import select
 from tests.dispatch_world import ON, DispatchWorld, build_dispatch_world
+from tests.schema_template import SchemaTemplate
+from typer.testing import CliRunner
 
+from altmatch.cli import app
 from altmatch.clock import JAPAN, today_in_japan
-from altmatch.db import Sessions
+from altmatch.config import Settings
+from altmatch.db import Sessions, make_engine, session_factory
 from altmatch.db.models import EmploymentContract, Notification, RosterAssignment, User
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.domain.transfers import default_effective_date
+from altmatch.i18n import render
 from altmatch.services.accounts.users import create_organisation, create_user
 from altmatch.services.dispatch.assignment import (
     CommitRequest,
@@ -41,6 +48,7 @@ from altmatch.services.dispatch.transfers import (
 )
 from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.services.my_placement import my_placement
+from altmatch.services.notifications import restored_message
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -297,7 +305,9 @@ def test_everyone_concerned_is_told_once(sessions: Sessions, world: DispatchWorl
             )
         ).one()
     assert "K1 Junior High (Kobe BoE)" in mine.message["params"]["moves"]
-    assert mine.message["params"]["date"] == LATER.isoformat()
+    assert mine.message["params"]["date"] == {"date": LATER.isoformat()}  # kept as a date
+    shown = render(restored_message(mine.message), "ja")
+    assert f"{LATER.year}年{LATER.month}月{LATER.day}日" in shown  # written the reader's way
 
 
 def test_a_decline_needs_a_reason_and_tells_the_alt(
@@ -353,3 +363,36 @@ def test_my_placement_shows_the_move_to_come_then_the_new_school_and_boe(
     assert after.upcoming == []
     (contract,) = after.contracts
     assert contract.workplace_boe is not None and contract.workplace_boe.name == "Osaka BoE"
+
+
+@pytest.fixture
+def cli_sessions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_template: SchemaTemplate
+) -> Iterator[Sessions]:
+    """Sessions on the database the `altmatch` commands read (ALTMATCH_DATABASE_URL)."""
+    monkeypatch.setenv("ALTMATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ALTMATCH_DATABASE_URL", "")
+    settings = Settings()
+    schema_template.install(settings)
+    engine = make_engine(settings)
+    try:
+        yield session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+def test_altmatch_sweep_applies_the_transfers_due_for_cron(cli_sessions: Sessions) -> None:
+    """With the server's sweep off, cron runs `altmatch sweep`: it applies what is due, once."""
+    world = build_dispatch_world(cli_sessions)
+    before = _open(cli_sessions)
+    _approved(cli_sessions, world)
+    early = CliRunner().invoke(app, ["sweep", "--transfers-on", str(LATER - timedelta(days=1))])
+    assert early.exit_code == 0, early.output
+    assert "transfers: 0 applied" in early.output and _open(cli_sessions) == before
+    due = CliRunner().invoke(app, ["sweep", "--transfers-on", str(LATER)])
+    assert due.exit_code == 0 and "transfers: 1 applied" in due.output
+    assert _open(cli_sessions) == _moved(world)
+    again = CliRunner().invoke(app, ["sweep", "--transfers-on", str(LATER)])
+    assert "transfers: 0 applied" in again.output
+    bad = CliRunner().invoke(app, ["sweep", "--transfers-on", "next week"])
+    assert bad.exit_code == 2

@@ -3,8 +3,9 @@
 `altmatch serve` runs it in a background thread every `support_sweep_minutes`, so breached cases
 climb their route even when nobody opens them; `altmatch support escalate` and
 `altmatch support send-emails` do the same on demand (for cron, or when several processes serve
-one database and only one of them should sweep). The same thread runs the other periodic work
-`serve` hands it (`also`): the privacy purge of kept records whose retention has ended.
+one database and only one of them should sweep), and `altmatch sweep` runs all of it once. The
+same thread first runs the other periodic work `serve` hands it (`also`, cli/sweep.py): the
+privacy purge, request-deadline notices and transfers taking effect.
 """
 
 from __future__ import annotations
@@ -59,14 +60,16 @@ class SupportSweeper(Periodic):
         return self.runs
 
     def _sweep(self) -> None:
+        # The other tasks first: the notices they write (a deadline passed, a transfer took
+        # effect) are then e-mailed by this same tick.
+        for name, task in self._also:
+            try:
+                task()
+            except Exception:  # the sweep still runs; the next tick tries again
+                log.exception("%s failed", name)
         try:
             found = sweep_support(self._sessions, self._settings)
             if found.escalated or found.emailed:
                 log.info("support sweep: %s escalated, %s e-mailed", *found.__dict__.values())
-        except Exception:  # the other tasks still run; the next tick tries again
+        except Exception:
             log.exception("support sweep failed")
-        for name, task in self._also:
-            try:
-                task()
-            except Exception:
-                log.exception("%s failed", name)
