@@ -12,9 +12,9 @@ Every kind is listed in KINDS, grouped for e-mail preferences in GROUPS; securit
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import Literal, get_args
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -42,6 +42,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "transfers": ("transfer_decided", "transfer_effective", "hired", "not_hired"),
     "support": (
         "case_opened",
+        "case_message",  # the ALT wrote on a case its handlers hold
+        "case_reopened",
         "case_unrouted",
         "case_update",
         "case_escalated",
@@ -105,12 +107,51 @@ def notify(
             case_id=case_id,
             kind=kind,
             link=link,
-            message={"msgid": message.template, "params": dict(message.params)},
+            message=stored_message(message),
         )
         for user_id in dict.fromkeys(user_ids)
     ]
     session.add_all(rows)
     return rows
+
+
+def stored_message(message: Message) -> dict[str, Any]:
+    """A message as JSON: dates and times keep their type (and so are written the reader's
+    way when shown, not as ISO text), and a message inside it stays translatable."""
+    return {"msgid": message.template, "params": {k: _stored(v) for k, v in message.params.items()}}
+
+
+def _stored(value: object) -> object:
+    if isinstance(value, Message):
+        return {"message": stored_message(value)}
+    if isinstance(value, datetime):  # before date: a datetime is a date too
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def restored_message(stored: Mapping[str, Any] | None) -> Message:
+    """The Message `stored_message` wrote (older notices hold plain values, which stay so);
+    ValueError when it is malformed."""
+    stored = stored or {}
+    msgid, params = stored.get("msgid"), stored.get("params", {})
+    params = {} if params is None else params
+    if not isinstance(msgid, str) or not isinstance(params, dict):
+        raise ValueError("malformed notice")
+    return Message(msgid, {k: _restored(v) for k, v in params.items()})
+
+
+def _restored(value: object) -> object:
+    if isinstance(value, dict) and len(value) == 1:
+        ((kind, inner),) = value.items()
+        if kind == "message" and isinstance(inner, dict):
+            return restored_message(inner)
+        if kind == "datetime" and isinstance(inner, str):
+            return datetime.fromisoformat(inner)
+        if kind == "date" and isinstance(inner, str):
+            return date.fromisoformat(inner)
+    return value
 
 
 def email_wanted(session: Session, notices: Sequence[Notification]) -> set[int]:
@@ -149,10 +190,8 @@ class NoticesOut(BaseModel):
 
 
 def _notice_out(row: Notification, locale: str) -> NoticeOut:
-    stored = row.message or {}
-    message = Message(str(stored.get("msgid", "")), dict(stored.get("params") or {}))
     try:
-        text = render(message, locale)
+        text = render(restored_message(row.message), locale)
     except (KeyError, IndexError, ValueError):  # a malformed notice still lists
         text = render(Message(N_("There is a new notice for you in altmatch.")), locale)
     return NoticeOut(

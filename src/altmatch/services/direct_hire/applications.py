@@ -544,7 +544,7 @@ def _tell_hired(session: Session, actor: Actor, row: Posting, app: PostingApplic
         params = {
             "title": _title(row, loc),
             "boe": _boe_name(boe, loc),
-            "date": row.start.isoformat(),
+            "date": row.start,
         }
         notify(session, [user.id], kind=kind, message=Message(msgid, params), link=link)
 
@@ -552,7 +552,8 @@ def _tell_hired(session: Session, actor: Actor, row: Posting, app: PostingApplic
         app.user_id,
         "hired",
         N_(
-            "You are hired: {title} at {boe}, starting on {date}. Your contract is on My placement."
+            "You are hired: {title} at {boe}, starting on {date}. Your application shows the "
+            "details."
         ),
     )
     if row.status == "open":

@@ -636,7 +636,7 @@ def _approvable(session: Session, row: TransferRequest, effective_on: date) -> N
                     N_(
                         "The contract of {position} is not in force on {date}: choose another date."
                     ),
-                    {"position": m["to_position"] or "", "date": effective_on.isoformat()},
+                    {"position": m["to_position"] or "", "date": effective_on},
                 ),
                 "effective_on",
             )
@@ -701,7 +701,7 @@ def _took_effect(session: Session, actor: Actor, row: TransferRequest, on: date)
         _move_details(session, row),
         kind="transfer_effective",
         msgid=N_("A transfer is now in effect, from {date}: {moves}."),
-        params={"date": on.isoformat()},
+        params={"date": on},
     )
 
 
@@ -745,7 +745,7 @@ def approve_transfer(
             _move_details(session, row),
             kind="transfer_decided",
             msgid=N_("A transfer was approved, taking effect on {date}: {moves}."),
-            params={"date": when.isoformat()},
+            params={"date": when},
         )
         if when <= today:
             if not _apply(session, row, actor, when):  # the fingerprint matched: cannot happen
@@ -828,6 +828,7 @@ def cancel_transfer(
         row.status = "cancelled"
         row.decided_at = utc_now()
         row.decided_by = actor.user_id
+        row.decision_note = reason  # what the request's pages show as the decision now
         _event(session, actor, row, "cancelled", reason)
         _tell(
             session,
@@ -838,7 +839,7 @@ def cancel_transfer(
                 "The transfer due on {date} was cancelled and will not take effect ({moves}): "
                 "{reason}"
             ),
-            params={"date": str(row.effective_on), "reason": reason},
+            params={"date": row.effective_on, "reason": reason},
         )
         return transfer_out(session, row, locale)
 
@@ -875,8 +876,20 @@ def _apply_due(sessions: Sessions, transfer_id: int, on: date) -> str:
                 "The transfer of {alt} due on {date} could not take effect: the roster changed "
                 "since it was approved. The request is pending again; propose the moves again."
             ),
-            params={"alt": alt.name if alt else "", "date": when.isoformat()},
+            params={"alt": alt.name if alt else "", "date": when},
             groups=("company",),
+        )
+        _tell(  # those told it was coming hear that it is not, for now
+            session,
+            row,
+            moves,
+            kind="transfer_effective",
+            msgid=N_(
+                "The transfer due on {date} did not take effect ({moves}): the company is "
+                "reviewing it and will tell you the new plan."
+            ),
+            params={"date": when},
+            groups=("alt", "boe"),
         )
         return "lapsed"
 

@@ -33,7 +33,7 @@ from altmatch.i18n import N_, Message, normalize_locale, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import CaseCategory
 from altmatch.services.kernel.mail import SmtpConnection, compose
-from altmatch.services.notifications import email_wanted
+from altmatch.services.notifications import email_wanted, restored_message
 
 log = logging.getLogger(__name__)
 
@@ -176,13 +176,8 @@ def render_email(
 def _notice_text(notice: Notification, locale: str) -> str:
     """The stored message in `locale`; a malformed one falls back to a neutral sentence rather
     than stopping the batch."""
-    stored = notice.message or {}
-    msgid = stored.get("msgid")
-    params = stored.get("params") or {}
     try:
-        if not isinstance(msgid, str) or not isinstance(params, dict):
-            raise ValueError("malformed notice")
-        return render(Message(msgid, params), locale)
+        return render(restored_message(notice.message), locale)
     except (KeyError, IndexError, ValueError):
         log.warning("notification %s has a malformed message", notice.id)
         return render(UNREADABLE, locale)
