@@ -34,13 +34,16 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
 from altmatch.config import Settings
-from altmatch.db import make_engine, session_factory
-from altmatch.db.models import DispatchContract, Posting, User
+from altmatch.db import Sessions, make_engine, session_factory
+from altmatch.db.models import DispatchContract, Posting, SeasonCandidate, User
 from altmatch.demo import DEMO_PASSWORD, generate_demo
 from altmatch.demo.personas import persona
 from altmatch.demo.seed_database import seed_demo_database
+from altmatch.domain.access import Actor
 from altmatch.i18n import labelled_enums, translations
 from altmatch.rulebook.prefectures import load_prefectures
+from altmatch.services.accounts.authentication import actor_for
+from altmatch.services.season.runs import run_season_match
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
 
@@ -59,7 +62,8 @@ MAX_REPORTED = (
 
 # Persona (a demo persona key, or "anonymous") → the pages of their main journey. `{season}`,
 # `{posting}`, `{company}` and `{contract}` are the seeded season's, a published posting's, the
-# Sakura company's and one of its contracts' ids.
+# Sakura company's and one of its contracts' ids; `{run}` a draft match run of the season and
+# `{candidate}` one of its applications.
 WALK: Mapping[str, tuple[str, ...]] = {
     "anonymous": ("/", "/advisor", "/postings", "/postings/{posting}", "/sign-in"),
     "programme_coordinator": (
@@ -67,6 +71,9 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/seasons/{season}",
         "/seasons/{season}/requests",
         "/seasons/{season}/stages",
+        "/seasons/{season}/runs/{run}",
+        "/seasons/{season}/runs/{run}/publish",
+        "/seasons/{season}/candidates/{candidate}",
         "/support/metrics",
     ),
     "kobe_boe_staff": (
@@ -101,29 +108,11 @@ WALK: Mapping[str, tuple[str, ...]] = {
 # Known failures in pages other helpers are changing: (persona, locale, width or None for both)
 # → the pages and what is wrong. Each makes those cases a strict xfail: remove the entry once the
 # page is fixed (a strict xfail that passes fails the run, so a stale entry shows).
-KNOWN: Mapping[tuple[str, str, int | None], str] = {
-    ("sakura_company_staff", "ja", None): (
-        "/dispatch/roster (dispatch_roster.html): home prefectures in English ('Yonago, "
-        "Tottori'); /dispatch/transfers (dispatch_transfer_parts.html): municipality in English "
-        "('Kyoto, 京都府')"
-    ),
-    ("alt_james", "ja", None): (
-        "/my/transfers (my_transfers.html): municipality in English ('Kyoto, 京都府'); /my/cases "
-        "(support_my_cases.html): 'Ask the people responsible for supporting you: your Board of "
-        "Education or your dispatch company.' is not translated"
-    ),
-    ("administrator", "ja", None): (
-        "/admin/organisations (admin_organisations.html): prefectures in English ('Akita')"
-    ),
-}
+KNOWN: Mapping[tuple[str, str, int | None], str] = {}
 
 # Failures that come and go with the data (an audit log's rows differ from run to run): a
 # non-strict xfail, for the same reason.
-UNSTABLE: Mapping[tuple[str, str, int | None], str] = {
-    ("administrator", "en", 1280): (
-        "/admin/audit (admin_audit.html): 1,286-1,318 px wide at 1,280 px with some rows"
-    ),
-}
+UNSTABLE: Mapping[tuple[str, str, int | None], str] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,6 +123,12 @@ UNSTABLE: Mapping[tuple[str, str, int | None], str] = {
 class Demo:
     base_url: str
     ids: Mapping[str, int]
+
+
+def _actor(sessions: Sessions, key: str) -> Actor:
+    with sessions() as session:
+        user = session.scalars(select(User).where(User.email == persona(key).login)).one()
+        return actor_for(session, user)
 
 
 def _free_port() -> int:
@@ -158,6 +153,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             .where(DispatchContract.company_id == company)
             .order_by(DispatchContract.id)
         ).first()
+    sessions = session_factory(engine)
+    coordinator = _actor(sessions, "programme_coordinator")
+    run = run_season_match(sessions, coordinator, report.season_id, seed=7).run.id
+    with sessions() as session:
+        candidate = session.scalars(
+            select(SeasonCandidate.id)
+            .where(SeasonCandidate.season_id == report.season_id)
+            .order_by(SeasonCandidate.id)
+        ).first()
     engine.dispose()
     assert posting and company and contract, "the demo seeds postings, companies and contracts"
     server = uvicorn.Server(
@@ -177,7 +181,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             time.sleep(0.1)
     else:
         raise RuntimeError("walk server did not start")
-    ids = {"season": report.season_id, "posting": posting, "company": company, "contract": contract}
+    ids = {
+        "season": report.season_id,
+        "posting": posting,
+        "company": company,
+        "contract": contract,
+        "run": run,
+        "candidate": candidate or 0,
+    }
     yield Demo(url, ids)
     server.should_exit = True
     thread.join(timeout=10)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from altmatch.db.listing import search_clause
 from altmatch.db.models import AuditEntry, Organisation, RecoveryCode, SignInChallenge, User
 
 
@@ -30,12 +31,8 @@ def users_page(
     """One page of users (by id) matching the filters, and how many match in all. `search`
     is part of a name or e-mail address, case-insensitively."""
     query = select(User)
-    text = search.strip().lower()
-    if text:
-        pattern = f"%{text}%"
-        query = query.where(
-            or_(func.lower(User.display_name).like(pattern), User.email.like(pattern))
-        )
+    if search.strip():
+        query = query.where(search_clause(search, [User.display_name, User.email]))
     if role:
         query = query.where(User.role == role)
     if organisation_id is not None:
@@ -55,12 +52,8 @@ def organisations_page(
 ) -> tuple[list[Organisation], int]:
     """One page of organisations (by id) whose English or Japanese name contains `search`."""
     query = select(Organisation)
-    text = search.strip().lower()
-    if text:
-        pattern = f"%{text}%"
-        query = query.where(
-            or_(func.lower(Organisation.name_en).like(pattern), Organisation.name_ja.like(pattern))
-        )
+    if search.strip():
+        query = query.where(search_clause(search, [Organisation.name_en, Organisation.name_ja]))
     if kind:
         query = query.where(Organisation.kind == kind)
     total = _count(session, query)  # type: ignore[arg-type]

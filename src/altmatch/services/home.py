@@ -247,7 +247,7 @@ def _season_checklist(session: Session, steps: _Steps, season: SeasonRow, now: d
             N_("Imported: {candidates}. Still submitted or screened: {early}."),
             {"candidates": sum(stages.values()), "early": early},
         ),
-        base,
+        f"{base}/stages" if early else base,  # the stage board moves them on
         StepStatus.TO_DO if early or not stages else StepStatus.DONE,
     )
     drafts = [r for r in season_repo.runs(session, season.id) if r.status == "draft"]

@@ -241,6 +241,22 @@ def test_the_user_list_searches_filters_and_pages(
         admin_users(sessions, world.coordinator)
 
 
+def test_a_search_takes_like_wildcards_literally(
+    sessions: Sessions, world: World, admin: Actor
+) -> None:
+    for email, name in (("a_b@example.org", "Under Score"), ("axb@example.org", "Ex Bee")):
+        create_user(
+            sessions,
+            actor=OPERATOR,
+            email=email,
+            display_name=name,
+            role=Role.CANDIDATE,
+            password="correct horse battery",
+        )
+    assert [u.email for u in admin_users(sessions, admin, q="a_b").rows] == ["a_b@example.org"]
+    assert admin_users(sessions, admin, q="%").rows == []  # no address holds a per cent sign
+
+
 def test_the_audit_log_filters_by_day_in_japan_time(
     sessions: Sessions, world: World, admin: Actor, clock: time_machine.TimeMachineFixture
 ) -> None:

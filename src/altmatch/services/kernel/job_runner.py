@@ -138,8 +138,8 @@ class JobProgress(BaseModel):
     error: str | None
     created_at: datetime
     finished_at: datetime | None
-    # Seconds since the job was recorded, or that it took once finished: what the progress
-    # page reports instead of a guess at how long a job "usually" takes.
+    # Seconds since the job was asked for (queueing included), or from then until it finished:
+    # what the progress page reports instead of a guess at how long a job "usually" takes.
     elapsed_seconds: int = 0
     result: ImportOut | None = None  # an import's report (rows, errors), whether stored or not
 

@@ -27,8 +27,6 @@ from altmatch.web.pages.templating import render_page
 router = APIRouter()
 
 _CHECKBOXES = {"driving_licence"}
-# The form's required fields: a query holding one of them is a comparison to show.
-PROFILE_KEYS = {"degree", "citizenship", "english"}
 
 
 def profile_from_form(form: dict[str, str]) -> dict[str, Any]:
@@ -62,31 +60,31 @@ def _page_context(
 
 
 @router.get("/advisor", response_class=HTMLResponse)
-def advisor_form(request: Request, locale: LocaleDep, sessions: SessionsDep) -> HTMLResponse:
-    """The form, and the comparison when the query carries a profile: the form is sent by
-    GET, so the results have an address that switching language (which keeps the query) and
-    the browser's back button return to."""
-    query = {key: value for key, value in request.query_params.items() if key != "lang"}
-    if not PROFILE_KEYS & query.keys():
-        return render_page(request, "advisor.html", locale, _page_context(locale, {}))
-    return _compare(request, locale, sessions, query)
+def advisor_form(request: Request, locale: LocaleDep) -> HTMLResponse:
+    return render_page(request, "advisor.html", locale, _page_context(locale, {}))
 
 
 @router.post("/advisor", response_class=HTMLResponse)
 def advisor_result(
     request: Request, locale: LocaleDep, sessions: SessionsDep, form: PostedForm
 ) -> HTMLResponse:
-    return _compare(request, locale, sessions, {k: str(v) for k, v in form.items()})
-
-
-def _compare(
-    request: Request, locale: str, sessions: SessionsDep, fields: dict[str, str]
-) -> HTMLResponse:
-    data = profile_from_form(fields)
+    """The comparison, answered to a POST so that a person's answers never sit in an address.
+    The form sends its fields; the language switch on the result sends `profile`, the same
+    profile as JSON, to have it again in the other language."""
+    fields = {k: str(v) for k, v in form.items()}
     try:
-        profile = ProfileInput.model_validate(data)
+        if "profile" in fields:
+            profile = ProfileInput.model_validate_json(fields["profile"])
+            data = profile.model_dump(mode="json", exclude_none=True)
+        else:
+            data = profile_from_form(fields)
+            profile = ProfileInput.model_validate(data)
     except ValidationError as exc:
-        context = _page_context(locale, data, errors=FormErrors.from_validation(exc, locale))
+        context = _page_context(
+            locale,
+            data if "profile" not in fields else {},
+            errors=FormErrors.from_validation(exc, locale),
+        )
         return render_page(request, "advisor.html", locale, context, status_code=422)
     advice = give_advice(profile, locale=locale, sessions=sessions)
     context = _page_context(locale, data, advice, profile_json=profile.model_dump_json())
