@@ -12,6 +12,7 @@ from altmatch.db import Sessions
 from altmatch.db import admin_queries as repo
 from altmatch.db.accounts import programme_member_ids
 from altmatch.domain.access import Actor, Permission, Role, require
+from altmatch.services.admin.filters import clamped_page
 from altmatch.services.admin.users import AuditLineOut, audit_lines
 
 PER_PAGE = 50
@@ -63,8 +64,8 @@ def audit_log(
             programme = actor.programme_id
             tenants = programme_member_ids(session, programme) if programme else set()
 
-        def fetch(number: int) -> tuple[list, int]:  # type: ignore[type-arg]
-            return repo.audit_page(
+        found = clamped_page(
+            lambda offset, limit: repo.audit_page(
                 session,
                 actor_user_id=actor_id,
                 action=action,
@@ -73,16 +74,13 @@ def audit_log(
                 since=_start_of(since) if since else None,
                 before=_start_of(until + timedelta(days=1)) if until else None,
                 tenant_ids=tenants,
-                offset=(number - 1) * per_page,
-                limit=per_page,
-            )
-
-        number = max(page, 1)
-        rows, total = fetch(number)
-        pages = max(1, -(-total // per_page))
-        if number > pages:
-            number = pages
-            rows, total = fetch(number)
+                offset=offset,
+                limit=limit,
+            ),
+            page,
+            per_page,
+        )
+        number, pages, rows, total = found.number, found.pages, found.rows, found.total
         return AuditLogOut(
             actor_id=actor_id,
             action=action,

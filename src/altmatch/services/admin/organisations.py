@@ -13,6 +13,7 @@ from altmatch.db.models import Organisation
 from altmatch.domain.access import Actor, NotFoundError, OrgKind, Permission, require
 from altmatch.i18n import N_, Message
 from altmatch.services.accounts.users import OrganisationOut, organisation_out
+from altmatch.services.admin.filters import clamped_page
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
 
@@ -96,17 +97,15 @@ def admin_organisations(
     require(actor, Permission.USERS_MANAGE)
     q = q.strip()[:100]
     with sessions() as session:
-        number = max(page, 1)
         kind_value = kind.value if kind else None
-        rows, total = repo.organisations_page(
-            session, search=q, kind=kind_value, offset=(number - 1) * per_page, limit=per_page
+        found = clamped_page(
+            lambda offset, limit: repo.organisations_page(
+                session, search=q, kind=kind_value, offset=offset, limit=limit
+            ),
+            page,
+            per_page,
         )
-        pages = max(1, -(-total // per_page))
-        if number > pages:
-            number = pages
-            rows, total = repo.organisations_page(
-                session, search=q, kind=kind_value, offset=(number - 1) * per_page, limit=per_page
-            )
+        number, pages, rows, total = found.number, found.pages, found.rows, found.total
         return AdminOrganisationsOut(
             q=q,
             kind=kind,

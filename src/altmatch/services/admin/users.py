@@ -25,6 +25,7 @@ from altmatch.domain.access import (
 )
 from altmatch.i18n import N_, Message
 from altmatch.services.accounts.users import OrganisationOut, organisation_out
+from altmatch.services.admin.filters import clamped_page
 from altmatch.services.kernel.audit import AuditEntryOut, record_audit
 from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.services.notifications import notify
@@ -147,25 +148,21 @@ def admin_users(
     require(actor, Permission.USERS_MANAGE)
     q = q.strip()[:100]
     with sessions() as session:
-
-        def fetch(number: int) -> tuple[list[User], int]:
-            return repo.users_page(
+        found = clamped_page(
+            lambda offset, limit: repo.users_page(
                 session,
                 search=q,
                 role=role.value if role else None,
                 organisation_id=organisation_id,
                 two_factor={"on": True, "off": False}.get(two_factor),
                 disabled={"active": False, "disabled": True}.get(status),
-                offset=(number - 1) * per_page,
-                limit=per_page,
-            )
-
-        number = max(page, 1)
-        rows, total = fetch(number)
-        pages = max(1, -(-total // per_page))
-        if number > pages:
-            number = pages
-            rows, total = fetch(number)
+                offset=offset,
+                limit=limit,
+            ),
+            page,
+            per_page,
+        )
+        number, pages, rows, total = found.number, found.pages, found.rows, found.total
         return AdminUsersOut(
             q=q,
             role=role,

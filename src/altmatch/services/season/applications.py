@@ -97,8 +97,9 @@ def view_application(
         return _application(session, season, access_candidate(session, actor, season, candidate_id))
 
 
-def _application(session: Session, season: SeasonRow, row: SeasonCandidate) -> SeasonApplicationOut:
-    history = [
+def stage_history(session: Session, row: SeasonCandidate) -> list[SeasonStageChangeOut]:
+    """An application's stage changes, oldest first."""
+    return [
         SeasonStageChangeOut(
             at=c.at,
             from_stage=ApplicationStage(c.from_stage) if c.from_stage else None,
@@ -106,6 +107,10 @@ def _application(session: Session, season: SeasonRow, row: SeasonCandidate) -> S
         )
         for c in repo.stage_changes(session, row.id)
     ]
+
+
+def _application(session: Session, season: SeasonRow, row: SeasonCandidate) -> SeasonApplicationOut:
+    history = stage_history(session, row)
     return SeasonApplicationOut(
         season=season_out(season),
         application=candidate_out(row),

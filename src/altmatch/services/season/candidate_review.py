@@ -17,7 +17,6 @@ from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import MatchRun, SeasonCandidate, SeasonRequest, SeasonRow
 from altmatch.domain.access import Actor, Permission, require
-from altmatch.domain.application import ApplicationStage
 from altmatch.services.season.access import (
     CandidateOut,
     RunOut,
@@ -30,7 +29,7 @@ from altmatch.services.season.access import (
     season_out,
 )
 from altmatch.services.season.alternates import ALTERNATES_STORED, alternate_lists
-from altmatch.services.season.applications import SeasonStageChangeOut
+from altmatch.services.season.applications import SeasonStageChangeOut, stage_history
 from altmatch.services.season.listings import unplaced_reason
 from altmatch.services.season.reasons_store import read_explanation, unpack_reasons
 
@@ -95,14 +94,7 @@ def candidate_review(
             run: MatchRun | None = access_run(session, actor, season, run_id)
         else:
             run = repo.latest_published_run(session, season.id) or (runs[-1] if runs else None)
-        history = [
-            SeasonStageChangeOut(
-                at=c.at,
-                from_stage=ApplicationStage(c.from_stage) if c.from_stage else None,
-                to_stage=ApplicationStage(c.to_stage),
-            )
-            for c in repo.stage_changes(session, row.id)
-        ]
+        history = stage_history(session, row)
         return CandidateReviewOut(
             season=season_out(season),
             application=candidate_out(row),
