@@ -123,9 +123,13 @@ def recent_audit_about_user(session: Session, user_id: int, *, limit: int = 20) 
     return list(session.scalars(query))
 
 
-def audit_actions(session: Session) -> list[str]:
-    """Every action the log holds, for the filter's choices."""
-    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+def audit_actions(session: Session, tenant_ids: Collection[int] | None = None) -> list[str]:
+    """Every action the log holds (within `tenant_ids` when given: a coordinator's part), for
+    the filter's choices."""
+    query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    if tenant_ids is not None:
+        query = query.where(AuditEntry.tenant_id.in_(list(tenant_ids)))
+    return list(session.scalars(query))
 
 
 def set_role_if(session: Session, user_id: int, *, expected: str, role: str) -> bool:

@@ -271,5 +271,8 @@ def test_the_audit_log_filters_by_day_in_japan_time(
     by_target = audit_log(sessions, admin, target_type="user", target_id=str(emily))
     assert by_target.rows[0].action == "user.role_changed"  # newest first
     assert audit_log(sessions, admin, actor_id=admin.user_id, action="user.").total == 1
-    # A coordinator sees only their programme's tenants: not the administrator's change.
+    # A coordinator sees only their programme's tenants: not the administrator's change, nor
+    # its action among the filter's choices.
     assert audit_log(sessions, world.coordinator, action="user.role").total == 0
+    assert "user.role_changed" in audit_log(sessions, admin).actions
+    assert "user.role_changed" not in audit_log(sessions, world.coordinator).actions

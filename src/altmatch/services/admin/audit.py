@@ -93,5 +93,5 @@ def audit_log(
             per_page=per_page,
             total=total,
             rows=audit_lines(session, rows),
-            actions=repo.audit_actions(session),
+            actions=repo.audit_actions(session, tenants),
         )
