@@ -6,13 +6,14 @@ It only fetches: who may see which rows is decided by the dispatch services' acc
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from itertools import islice
 
-from sqlalchemy import ColumnElement, and_, case, insert, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from altmatch.db.listing import Column, ListQuery, ListSpec, Page, paged, search_clause
 from altmatch.db.models import (
     ContractPosition,
     DispatchContract,
@@ -315,3 +316,72 @@ def staff_of_organisations(
     )
     rows = session.execute(query.order_by(User.id))
     return [(uid, loc, org) for uid, loc, org in rows if org is not None]
+
+
+# --- the roster a page at a time -------------------------------------------------------------
+
+# Filters' allowed values are the services' (the vocabulary is theirs): None here.
+ROSTER_LIST = ListSpec(
+    sorts=("name", "alt", "contract_end", "renewal"),
+    filters={"contract": None, "renewal_intention": None, "jlpt": None, "prefecture": None},
+)
+UNASSIGNED = "unassigned"  # the contract filter's value for ALTs with no current assignment
+
+
+def roster_page(
+    session: Session, company_id: int, lq: ListQuery, *, renewal_order: Sequence[str] = ()
+) -> Page:
+    """One page of the company's ALTs, searched by ALT id or name, filtered by the contract of
+    their current assignment (a row id, or UNASSIGNED), renewal intention, JLPT and home
+    prefecture; sorted by name, ALT id, contract end or renewal intention (in `renewal_order`).
+    Rows: (RosterAlt,). A contract id that is not a number matches nothing."""
+    a = RosterAlt
+    query = select(a).where(a.company_id == company_id)
+    if lq.q:
+        query = query.where(search_clause(lq.q, [a.external_id, a.name]))
+    contract = lq.get("contract")
+    if contract:
+        open_at = (
+            select(RosterAssignment.alt_id)
+            .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
+            .where(RosterAssignment.end.is_(None))
+        )
+        if contract == UNASSIGNED:
+            query = query.where(a.id.not_in(open_at))
+        elif contract.isascii() and contract.isdigit() and len(contract) < 10:
+            query = query.where(
+                a.id.in_(open_at.where(ContractPosition.contract_id == int(contract)))
+            )
+        else:
+            query = query.where(false())
+    for name, column in (
+        ("renewal_intention", a.renewal_intention),
+        ("jlpt", a.jlpt),
+        ("prefecture", a.home_prefecture),
+    ):
+        if lq.get(name):
+            query = query.where(column == lq.get(name))
+    renewal: Column = a.renewal_intention
+    if renewal_order:
+        renewal = case({v: i for i, v in enumerate(renewal_order)}, value=a.renewal_intention)
+    sorts: dict[str, Column] = {
+        "name": a.name,
+        "alt": a.external_id,
+        "contract_end": a.contract_end,
+        "renewal": renewal,
+    }
+    return paged(session, query, lq, sorts=sorts, spec=ROSTER_LIST, tiebreak=a.id)
+
+
+def roster_prefectures(session: Session, company_id: int) -> list[str]:
+    """The home prefectures on the company's roster, each once, sorted: a filter's choices."""
+    query = select(RosterAlt.home_prefecture).where(
+        RosterAlt.company_id == company_id, RosterAlt.home_prefecture != ""
+    )
+    return sorted(set(session.scalars(query.distinct())))
+
+
+def roster_size(session: Session, company_id: int) -> int:
+    """How many ALTs the company's roster holds."""
+    query = select(func.count(RosterAlt.id)).where(RosterAlt.company_id == company_id)
+    return int(session.scalar(query) or 0)

@@ -6,12 +6,13 @@ It never decides who may see a case: the support services do, on the rows it ret
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import case, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from altmatch.db.listing import Column, ListQuery, ListSpec, Page, paged, search_clause
 from altmatch.db.models import (
     CaseAttachment,
     CaseEvent,
@@ -311,3 +312,67 @@ def timelines_by_path(session: Session) -> list[tuple[str, CaseTimeline]]:
     """(hiring path, timeline) of every case."""
     rows = session.execute(select(SupportCase.path, *_TIMELINE))
     return [(path, (o, f, r, fd, rd, n)) for path, o, f, r, fd, rd, n in rows]
+
+
+# --- the queue a page at a time --------------------------------------------------------------
+
+# Filters' allowed values are the services' (the vocabulary is theirs): None here.
+CASE_LIST = ListSpec(
+    sorts=("deadline", "opened", "urgency", "status"),
+    filters={
+        "status": None,
+        "category": None,
+        "urgency": None,
+        "overdue": None,
+        "include_resolved": None,  # which cases are read at all: the service's
+    },
+)
+
+
+def case_page(
+    session: Session,
+    case_ids: Collection[int],
+    lq: ListQuery,
+    *,
+    overdue_ids: Collection[int],
+    urgency_order: Sequence[str] = (),
+) -> Page:
+    """One page of the cases `case_ids` (the ones the reader may see: the service decides),
+    searched by case number (`12` or `#12`) or subject, filtered by status, category, urgency
+    and overdue ("yes": one of `overdue_ids`, "no": not), sorted by the deadline that runs now
+    (first response until answered, then resolution), opened, urgency (in `urgency_order`) or
+    status. Unsorted, breached cases come first and resolved ones last, then by deadline.
+    Rows: (SupportCase,)."""
+    c = SupportCase
+    overdue = list(overdue_ids)
+    query = select(c).where(c.id.in_(list(case_ids)))
+    if lq.q:
+        number = lq.q.strip().removeprefix("#").strip()
+        by_subject = search_clause(lq.q, [c.subject])
+        query = query.where(
+            or_(c.id == int(number), by_subject)
+            if number.isascii() and number.isdigit() and len(number) < 10
+            else by_subject
+        )
+    for name, column in (("status", c.status), ("category", c.category), ("urgency", c.urgency)):
+        if lq.get(name):
+            query = query.where(column == lq.get(name))
+    if lq.get("overdue") == "yes":
+        query = query.where(c.id.in_(overdue))
+    elif lq.get("overdue") == "no":
+        query = query.where(c.id.not_in(overdue))
+    if not lq.sort:  # the queue's own order: what needs doing first
+        breached = case((c.id.in_(overdue), 0), else_=1) if overdue else literal(1)
+        query = query.order_by(breached, case((c.status == RESOLVED, 1), else_=0))
+    urgency: Column = c.urgency
+    if urgency_order:
+        urgency = case({v: i for i, v in enumerate(urgency_order)}, value=c.urgency)
+    sorts: dict[str, Column] = {
+        "deadline": case(
+            (c.first_responded_at.is_(None), c.first_response_due), else_=c.resolution_due
+        ),
+        "opened": c.opened_at,
+        "urgency": urgency,
+        "status": c.status,
+    }
+    return paged(session, query, lq, sorts=sorts, spec=CASE_LIST, tiebreak=c.id)

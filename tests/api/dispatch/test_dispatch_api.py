@@ -334,7 +334,42 @@ def test_the_roster_filters_and_the_page_shows_the_same_alts_in_both_languages(
         assert "Liam Walsh" not in page.text
         if lang == "en":
             assert word in page.text
-    assert company_staff.get("/dispatch/roster?renewal_intention=bogus").status_code == 200
+    # a value the list does not have is refused, naming the filter (web.listing)
+    assert company_staff.get("/dispatch/roster?renewal_intention=bogus").status_code == 422
+
+
+def test_the_roster_pages_searches_and_sorts_like_its_twin_and_never_shows_another_company(
+    company_staff: TestClient, world: Dispatch
+) -> None:
+    query = f"contract={world.kobe_contract}&sort=contract_end&dir=desc&per_page=1"
+    data = company_staff.get(f"/api/v1/dispatch/roster?{query}").json()
+    assert [a["alt_id"] for a in data["alts"]] == ["A01"]
+    assert data["total"] == 3 and data["listing"]["total"] == 1
+    assert data["listing"]["filters"] == {"contract": str(world.kobe_contract)}
+    assert {"company_id", "company", "filters", "prefectures", "alts"} <= data.keys()
+    for lang in ("ja", "en"):
+        page = company_staff.get(f"/dispatch/roster?{query}&lang={lang}")
+        assert page.status_code == 200
+        rows = [a["id"] for a in data["alts"]]
+        assert page.text.count("data-alt-id=") == len(rows)
+        assert f'data-alt-id="{rows[0]}"' in page.text and 'aria-sort="descending"' in page.text
+    unassigned = company_staff.get("/api/v1/dispatch/roster?contract=unassigned").json()
+    assert [a["alt_id"] for a in unassigned["alts"]] == ["A02"]
+    by_renewal = company_staff.get("/api/v1/dispatch/roster?sort=renewal&dir=desc").json()
+    assert [a["alt_id"] for a in by_renewal["alts"]] == ["A02", "A03", "A01"]
+    found = company_staff.get("/api/v1/dispatch/roster?q=liam&jlpt=none").json()
+    assert [a["alt_id"] for a in found["alts"]] == ["A02"]
+    # the other company's contract and ALTs stay out of any query
+    for params in (f"contract={world.other_company_contract}", "q=A02", "prefecture=Osaka", ""):
+        listed = company_staff.get(f"/api/v1/dispatch/roster?{params}").json()["alts"]
+        assert world.other_company_alt not in {a["id"] for a in listed}, params
+    two = company_staff.get("/api/v1/dispatch/roster?per_page=2&page=2").json()
+    assert [a["alt_id"] for a in two["alts"]] == ["A02"] and two["listing"]["pages"] == 2
+    page_two = company_staff.get("/dispatch/roster?per_page=2").text
+    assert 'id="roster-next"' in page_two and "per_page=2" in page_two
+    for url in ("/api/v1/dispatch/roster?sort=salary", "/dispatch/roster?sort=salary"):
+        refused = company_staff.get(url)
+        assert refused.status_code == 422 and "sort" in refused.text, url
 
 
 def test_one_alt_page_ticks_the_checklist_records_renewal_and_refuses_a_stale_version(

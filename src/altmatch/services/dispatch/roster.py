@@ -9,12 +9,14 @@ Only the company's own staff (or the operator for a named company) see any of it
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
+from altmatch.db import dispatch as repo
 from altmatch.db.dispatch import add_roster_alts, assignment_history, roster_alts_of_company
 from altmatch.db.models import RosterAlt
 from altmatch.domain.access import Actor, NotFoundError, Permission, require
@@ -34,9 +36,21 @@ from altmatch.services.dispatch.contracts import (
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.kernel.imports import ImportOut
+from altmatch.services.kernel.listing import ListMetaOut, ListQuery, ListSpec, list_meta
 from altmatch.services.kernel.locking import expect_version, stale_guard, touch
 
 LEVELS = frozenset(level.value for level in SchoolLevel)
+UNASSIGNED = repo.UNASSIGNED
+# The roster as a long list (db.listing): the contract filter is a row id or "unassigned".
+ROSTER: ListSpec = replace(
+    repo.ROSTER_LIST,
+    filters={
+        "contract": None,
+        "renewal_intention": tuple(r.value for r in RenewalIntention),
+        "jlpt": tuple(j.value for j in Jlpt),
+        "prefecture": None,
+    },
+)
 
 
 class RosterAssignmentOut(BaseModel):
@@ -193,6 +207,56 @@ def list_roster(
             prefectures=prefectures,
             total=total,
             alts=[_alt_out(r, next(iter(current.get(r.id, [])), None), items) for r in rows],
+        )
+
+
+class ContractChoiceOut(BaseModel):
+    id: int
+    reference: str
+
+
+class RosterPageOut(RosterOut):
+    """One page of the roster (`alts`), with the query it answers and the contract filter's
+    choices; `total` stays the whole roster's size, `listing.total` the ALTs that match."""
+
+    listing: ListMetaOut
+    contracts: list[ContractChoiceOut]
+
+
+def roster_page(
+    sessions: Sessions,
+    actor: Actor,
+    lq: ListQuery,
+    *,
+    locale: str = "en",
+    company_id: int | None = None,
+) -> RosterPageOut:
+    """One page of the company's ALTs, searched, filtered, sorted and paged in the database;
+    only the company's own ALTs are ever read (the operator names the company)."""
+    require(actor, Permission.DISPATCH_MANAGE)
+    with sessions() as session:
+        company = company_for(session, actor, company_id)
+        order = [r.value for r in RenewalIntention]
+        page = repo.roster_page(session, company.id, lq, renewal_order=order)
+        rows: list[RosterAlt] = [row for (row,) in page.rows]
+        current = _assignments(session, [r.id for r in rows], locale, current_only=True)
+        items = _items()
+        chosen = lq.get("renewal_intention")
+        return RosterPageOut(
+            company_id=company.id,
+            company=named(company, locale),
+            filters=RosterFilters(
+                renewal_intention=RenewalIntention(chosen) if chosen else None,
+                prefecture=lq.get("prefecture") or None,
+            ),
+            prefectures=repo.roster_prefectures(session, company.id),
+            total=repo.roster_size(session, company.id),
+            alts=[_alt_out(r, next(iter(current.get(r.id, [])), None), items) for r in rows],
+            listing=list_meta(page, ROSTER),
+            contracts=[
+                ContractChoiceOut(id=c.id, reference=c.reference)
+                for c in repo.contracts_of_company(session, company.id, by_reference=True)
+            ],
         )
 
 

@@ -12,6 +12,7 @@ internal notes, nor the handlers' view events.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -29,10 +30,11 @@ from altmatch.db.models import (
     User,
 )
 from altmatch.domain.access import Actor, NotFoundError, Permission, Role, require
-from altmatch.domain.support import breaches, is_confidential
+from altmatch.domain.support import CaseStatus, breaches, is_confidential
 from altmatch.i18n import Message, render
 from altmatch.rulebook.schema import SupportRules
 from altmatch.rulebook.vocabulary import CaseCategory, HiringPath, Urgency
+from altmatch.services.kernel.listing import ListMetaOut, ListQuery, ListSpec, list_meta
 from altmatch.services.kernel.locking import stale_guard
 from altmatch.services.support.escalation import (
     case_is_emergency,
@@ -375,6 +377,38 @@ def list_my_cases(sessions: Sessions, actor: Actor, *, now: datetime | None = No
         return CasesOut(cases=[summary_out(session, c, at, rules) for c in cases])
 
 
+def _visible_queue(
+    session: Session,
+    actor: Actor,
+    at: datetime,
+    rules: SupportRules,
+    *,
+    include_resolved: bool,
+) -> list[SupportCase]:
+    """The cases the handler may see, by id; overdue ones are escalated first (which may reach
+    the reader), so what is shown is their new level."""
+    # Candidates: cases the reader handles, and cases of the organisations whose route names
+    # them or that they work for; who sees one is decided by is_handler_of alone.
+    user_id = actor.own_user_id()
+    orgs = repo.routed_organisation_ids(session, user_id)
+    if actor.organisation_id is not None:
+        orgs.add(actor.organisation_id)
+    candidates = {
+        c.id: c
+        for c in (
+            *repo.cases_handled_by(session, user_id, include_resolved=include_resolved),
+            *repo.cases_of_organisations(session, orgs, include_resolved=include_resolved),
+        )
+    }
+    visible = []
+    for _, case in sorted(candidates.items()):
+        escalate_case(session, case, at, rules)
+        if is_handler_of(session, actor, case):
+            visible.append(case)
+    session.flush()
+    return visible
+
+
 @stale_guard()
 def list_queue(
     sessions: Sessions,
@@ -390,25 +424,7 @@ def list_queue(
     at = moment(now)
     rules = support_rules()
     with sessions.begin() as session:
-        # Candidates: cases the reader handles, and cases of the organisations whose route names
-        # them or that they work for; who sees one is decided by is_handler_of alone.
-        user_id = actor.own_user_id()
-        orgs = repo.routed_organisation_ids(session, user_id)
-        if actor.organisation_id is not None:
-            orgs.add(actor.organisation_id)
-        candidates = {
-            c.id: c
-            for c in (
-                *repo.cases_handled_by(session, user_id, include_resolved=include_resolved),
-                *repo.cases_of_organisations(session, orgs, include_resolved=include_resolved),
-            )
-        }
-        visible = []
-        for _, case in sorted(candidates.items()):
-            escalate_case(session, case, at, rules)
-            if is_handler_of(session, actor, case):
-                visible.append(case)
-        session.flush()
+        visible = _visible_queue(session, actor, at, rules, include_resolved=include_resolved)
         items = [summary_out(session, c, at, rules) for c in visible]
 
     def order(item: CaseSummaryOut) -> tuple[int, int, datetime, int]:
@@ -416,6 +432,57 @@ def list_queue(
         return (0 if item.breaches else 1, item.status == "resolved", due, item.id)
 
     return CasesOut(cases=sorted(items, key=order))
+
+
+# The queue as a long list (db.listing): its filters' values are the vocabulary's.
+QUEUE: ListSpec = replace(
+    repo.CASE_LIST,
+    filters={
+        "status": tuple(s.value for s in CaseStatus),
+        "category": tuple(c.value for c in CaseCategory),
+        "urgency": tuple(u.value for u in Urgency),
+        "overdue": ("yes", "no"),
+        "include_resolved": ("true", "false"),
+    },
+)
+
+
+class QueuePageOut(CasesOut):
+    """One page of a handler's queue (`cases`) and the query it answers."""
+
+    listing: ListMetaOut
+    include_resolved: bool
+
+
+def includes_resolved(lq: ListQuery) -> bool:
+    """Whether the query reads resolved cases too: asked for, or filtering by that status."""
+    return lq.get("include_resolved") == "true" or lq.get("status") == CaseStatus.RESOLVED
+
+
+@stale_guard()  # reading escalates overdue cases, as list_queue does
+def queue_page(
+    sessions: Sessions, actor: Actor, lq: ListQuery, *, now: datetime | None = None
+) -> QueuePageOut:
+    """One page of the handler's queue: the same cases list_queue shows (escalated alike, with
+    resolved ones when `includes_resolved`), then searched, filtered, sorted and paged in the
+    database among them only; unsorted, in the queue's order (breached first, then the nearest
+    deadline)."""
+    require(actor, Permission.CASE_HANDLE)
+    at = moment(now)
+    rules = support_rules()
+    include_resolved = includes_resolved(lq)
+    with sessions.begin() as session:
+        visible = _visible_queue(session, actor, at, rules, include_resolved=include_resolved)
+        overdue = [c.id for c in visible if breaches(clock_of(c), at)]
+        order = [u.value for u in Urgency]
+        page = repo.case_page(
+            session, [c.id for c in visible], lq, overdue_ids=overdue, urgency_order=order
+        )
+        return QueuePageOut(
+            cases=[summary_out(session, c, at, rules) for (c,) in page.rows],
+            listing=list_meta(page, QUEUE),
+            include_resolved=include_resolved,
+        )
 
 
 def get_attachment(

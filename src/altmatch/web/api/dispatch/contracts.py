@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from altmatch.io.export import Format
-from altmatch.rulebook.vocabulary import RenewalIntention
 from altmatch.services.dispatch.contracts import (
     ContractFields,
     ContractsOut,
@@ -34,15 +33,15 @@ from altmatch.services.dispatch.import_jobs import (
     start_import_job,
 )
 from altmatch.services.dispatch.roster import (
+    ROSTER,
     ChecklistTick,
     RenewalEdit,
     RosterAltDetailOut,
-    RosterFilters,
-    RosterOut,
+    RosterPageOut,
     export_roster,
     get_roster_alt,
     import_roster,
-    list_roster,
+    roster_page,
     set_renewal_intention,
     tick_checklist,
 )
@@ -60,6 +59,7 @@ from altmatch.web.api.files import FILE_RESPONSES, IMPORT_RESPONSES, attachment,
 from altmatch.web.api.params import Id
 from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
+from altmatch.web.listing import ListQuery, list_query
 from altmatch.web.locale import LocaleDep
 from altmatch.web.uploads import ImportLimitsDep, read_upload_blocking
 
@@ -167,17 +167,17 @@ def post_tender_outcome(
     return set_tender_outcome(sessions, actor, tender_id, body, locale=locale)
 
 
-@router.get("/roster", response_model=RosterOut)
+RosterQuery = Annotated[ListQuery, Depends(list_query(ROSTER))]
+
+
+@router.get("/roster", response_model=RosterPageOut)
 def get_roster(
-    actor: DispatchManagerDep,
-    sessions: SessionsDep,
-    locale: LocaleDep,
-    renewal_intention: RenewalIntention | None = None,
-    prefecture: str | None = None,
-) -> RosterOut:
-    """Your company's ALTs, optionally by renewal intention or home prefecture."""
-    filters = RosterFilters(renewal_intention=renewal_intention, prefecture=prefecture or None)
-    return list_roster(sessions, actor, filters=filters, locale=locale)
+    actor: DispatchManagerDep, sessions: SessionsDep, locale: LocaleDep, lq: RosterQuery
+) -> RosterPageOut:
+    """Your company's ALTs a page at a time: `q` searches ALT ids and names; filters
+    `contract` (a contract id, or "unassigned"), `renewal_intention`, `jlpt`, `prefecture`;
+    `sort` by name, alt, contract_end or renewal."""
+    return roster_page(sessions, actor, lq, locale=locale)
 
 
 @router.get("/roster/export", response_class=Response, responses=FILE_RESPONSES)

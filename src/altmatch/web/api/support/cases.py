@@ -20,12 +20,14 @@ from altmatch.services.notifications import (
     mark_notice_read,
 )
 from altmatch.services.support.case_reads import (
+    QUEUE,
     CaseOut,
     CasesOut,
+    QueuePageOut,
     get_attachment,
     get_case,
     list_my_cases,
-    list_queue,
+    queue_page,
 )
 from altmatch.services.support.cases import (
     CaseIn,
@@ -45,6 +47,7 @@ from altmatch.services.support.routing import RoutesIn, RoutesOut, list_routes, 
 from altmatch.web.api.params import Id
 from altmatch.web.auth import ActorDep, CaseHandlerDep, OwnCaseDep, RoutingManagerDep
 from altmatch.web.deps import SessionsDep
+from altmatch.web.listing import ListQuery, list_query
 from altmatch.web.locale import LocaleDep
 from altmatch.web.uploads import read_upload_blocking
 
@@ -150,14 +153,16 @@ def post_my_case(
     return open_case(sessions, actor, body, files, locale=locale)
 
 
-@router.get("/cases", response_model=CasesOut)
-def queue(
-    actor: CaseHandlerDep,
-    sessions: SessionsDep,
-    include_resolved: Annotated[bool, Query()] = False,
-) -> CasesOut:
-    """The handler's queue: cases they may see, breached first, then by the nearest due time."""
-    return list_queue(sessions, actor, include_resolved=include_resolved)
+QueueQuery = Annotated[ListQuery, Depends(list_query(QUEUE))]
+
+
+@router.get("/cases", response_model=QueuePageOut)
+def queue(actor: CaseHandlerDep, sessions: SessionsDep, lq: QueueQuery) -> QueuePageOut:
+    """The handler's queue a page at a time: cases they may see, breached first, then by the
+    nearest due time. `q` searches case numbers and subjects; filters `status`, `category`,
+    `urgency`, `overdue` (yes/no), `include_resolved` (true); `sort` by deadline, opened,
+    urgency or status."""
+    return queue_page(sessions, actor, lq)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)

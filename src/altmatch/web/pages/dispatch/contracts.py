@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -31,15 +31,15 @@ from altmatch.services.dispatch.import_jobs import (
     start_import_job,
 )
 from altmatch.services.dispatch.roster import (
+    ROSTER,
     ChecklistTick,
     RenewalEdit,
-    RosterFilters,
     get_roster_alt,
     import_roster,
-    list_roster,
     set_renewal_intention,
     tick_checklist,
 )
+from altmatch.services.dispatch.roster import roster_page as roster_page_of
 from altmatch.services.dispatch.tenders import (
     OutcomeFields,
     TenderFields,
@@ -51,6 +51,7 @@ from altmatch.services.kernel.errors import RuleError
 from altmatch.services.kernel.imports import ImportOut
 from altmatch.web.auth import ContractViewerDep, DispatchManagerDep
 from altmatch.web.deps import SessionsDep
+from altmatch.web.listing import ListQuery, list_query
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.jobs import job_page, job_started
@@ -312,11 +313,12 @@ def _roster_page(
     actor: Actor,
     sessions: SessionsDep,
     locale: str,
-    filters: RosterFilters,
+    lq: ListQuery,
     imported: ImportOut | None = None,
 ) -> HTMLResponse:
     context = {
-        "found": list_roster(sessions, actor, filters=filters, locale=locale),
+        "found": roster_page_of(sessions, actor, lq, locale=locale),
+        "lq": lq,
         "imported": imported,
     }
     status = 422 if imported is not None and imported.errors else 200
@@ -325,21 +327,20 @@ def _roster_page(
     )
 
 
+RosterQuery = Annotated[ListQuery, Depends(list_query(ROSTER))]
+
+
 @router.get("/dispatch/roster", response_class=HTMLResponse)
 def roster_page(
     request: Request,
     actor: DispatchManagerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
-    renewal_intention: str | None = None,
-    prefecture: str | None = None,
+    lq: RosterQuery,
 ) -> HTMLResponse:
-    """Blank filters (as an HTML form sends them) mean no filter; so does an unknown one."""
-    chosen = renewal_intention if renewal_intention in set(RenewalIntention) else None
-    filters = RosterFilters.model_validate(
-        {"renewal_intention": chosen, "prefecture": prefecture or None}
-    )
-    return _roster_page(request, actor, sessions, locale, filters)
+    """The roster a page at a time, with the query string of /api/v1/dispatch/roster (search,
+    filters, sort, page); blank filters (as an HTML form sends them) mean no filter."""
+    return _roster_page(request, actor, sessions, locale, lq)
 
 
 @router.post("/dispatch/roster/import", response_class=HTMLResponse)
@@ -362,7 +363,7 @@ def roster_import(
         )
         if isinstance(started, Response):
             return started
-        return _roster_page(request, actor, sessions, locale, RosterFilters(), started)
+        return _roster_page(request, actor, sessions, locale, ListQuery(), started)
     result = import_roster(
         sessions,
         actor,
@@ -372,7 +373,7 @@ def roster_import(
         limits=limits,
         locale=locale,
     )
-    return _roster_page(request, actor, sessions, locale, RosterFilters(), result)
+    return _roster_page(request, actor, sessions, locale, ListQuery(), result)
 
 
 @router.get("/dispatch/jobs/{job_id}", response_class=HTMLResponse)

@@ -7,9 +7,9 @@ JSON twins: /api/v1/me/cases, /api/v1/cases and /api/v1/cases/{id}; both call th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -18,12 +18,13 @@ from altmatch.db import Sessions
 from altmatch.domain.access import Actor
 from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.services.support.case_reads import (
+    QUEUE,
     CaseOut,
     emergency_contacts,
     get_case,
     list_my_cases,
-    list_queue,
 )
+from altmatch.services.support.case_reads import queue_page as queue_page_of
 from altmatch.services.support.cases import (
     CaseIn,
     MediationIn,
@@ -40,6 +41,7 @@ from altmatch.services.support.cases import (
 from altmatch.services.support.escalation import support_rules
 from altmatch.web.auth import ActorDep, CaseHandlerDep, OwnCaseDep
 from altmatch.web.deps import SessionsDep
+from altmatch.web.listing import ListQuery, list_query
 from altmatch.web.locale import LocaleDep
 from altmatch.web.pages.forms import FormErrors, PostedForm
 from altmatch.web.pages.templating import render_page
@@ -119,16 +121,20 @@ def my_case_open(
     )
 
 
+QueueQuery = Annotated[ListQuery, Depends(list_query(QUEUE))]
+
+
 @router.get("/cases", response_class=HTMLResponse)
 def queue_page(
     request: Request,
     actor: CaseHandlerDep,
     sessions: SessionsDep,
     locale: LocaleDep,
-    include_resolved: bool = False,
+    lq: QueueQuery,
 ) -> HTMLResponse:
-    found = list_queue(sessions, actor, include_resolved=include_resolved)
-    context = {"found": found, "include_resolved": include_resolved}
+    """The queue a page at a time, with the query string of /api/v1/cases."""
+    found = queue_page_of(sessions, actor, lq)
+    context = {"found": found, "lq": lq, "include_resolved": found.include_resolved}
     return render_page(request, "support_queue.html", locale, context)
 
 
