@@ -121,6 +121,7 @@ def test_the_menu_button_reads_menu_in_japanese() -> None:
                 "nav-admin-organisations",
                 "nav-admin-audit",
                 "nav-support-metrics",
+                "nav-notifications",  # every signed-in person has notices (a role change, say)
                 "nav-user",
             ],
         ),
