@@ -33,8 +33,10 @@ def sweep_command(
         None, "--transfers-on", help="Apply the transfers due on this date (YYYY-MM-DD) too."
     ),
 ) -> None:
-    """Run the periodic work once: purge expired records, announce passed request deadlines,
-    apply due transfers, escalate overdue cases, then e-mail pending notices (safe to repeat)."""
+    """Run the periodic work once (deadline notices, due transfers, escalation, e-mail), for cron.
+
+    In order: purge expired records, announce passed request deadlines, apply due transfers,
+    escalate overdue cases, then e-mail pending notices. Safe to repeat."""
     day = None
     if on is not None:
         try:

@@ -32,7 +32,7 @@ class MoveRequest(BaseModel):
     applications: list[MoveItem] = Field(max_length=MAX_MOVE, description="Row ids and versions.")
 
 
-class MoveIn(MoveRequest):
+class StageMoveIn(MoveRequest):
     reason: str = Field(max_length=500)
 
 
@@ -66,7 +66,7 @@ def post_stage_plan(
 
 @router.post("/{season_id}/stages/moves", response_model=MovedOut)
 def post_stage_moves(
-    season_id: Id, body: MoveIn, actor: SeasonManagerDep, sessions: SessionsDep
+    season_id: Id, body: StageMoveIn, actor: SeasonManagerDep, sessions: SessionsDep
 ) -> MovedOut:
     """Move every listed application, or none: 422 for a move not allowed, 409 when a version
     is stale. Audited with the reason; the candidates are notified."""
