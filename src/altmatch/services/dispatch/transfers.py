@@ -389,6 +389,24 @@ def staff_counts(
     return counts
 
 
+def _decide(
+    session: Session,
+    actor: Actor,
+    row: TransferRequest,
+    status: str,
+    note: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record a decision on `row`: its status, who decided and when, the note its pages show
+    (None leaves the stored one), and the timeline event with its audit entry."""
+    row.status = status
+    row.decided_at = utc_now()
+    row.decided_by = actor.user_id
+    if note is not None:
+        row.decision_note = note
+    _event(session, actor, row, status, note or "", detail)
+
+
 def _event(
     session: Session,
     actor: Actor,
@@ -484,10 +502,7 @@ def withdraw_my_transfer(
         if row.alt_id != alt.id:
             raise NotFoundError("transfer")
         _pending(row, version)
-        row.status = "withdrawn"
-        row.decided_at = utc_now()
-        row.decided_by = actor.user_id
-        _event(session, actor, row, "withdrawn")
+        _decide(session, actor, row, "withdrawn")
         return transfer_out(session, row, locale)
 
 
@@ -726,12 +741,8 @@ def approve_transfer(
         today = today_in_japan()
         when = effective_on or default_effective_date(today)
         _approvable(session, row, when)
-        row.status = "approved"
-        row.decided_at = utc_now()
-        row.decided_by = actor.user_id
-        row.decision_note = note.strip()
         row.effective_on = when
-        _event(
+        _decide(
             session,
             actor,
             row,
@@ -780,11 +791,7 @@ def decline_transfer(
         row = _staff_transfer(session, actor, transfer_id, company_id)
         _pending(row, version)
         reason = _reason(note, N_("Give the reason for declining: the ALT will read it."))
-        row.status = "declined"
-        row.decided_at = utc_now()
-        row.decided_by = actor.user_id
-        row.decision_note = reason
-        _event(session, actor, row, "declined", reason)
+        _decide(session, actor, row, "declined", reason)
         alt = session.get(RosterAlt, row.alt_id)
         _tell(
             session,
@@ -825,11 +832,7 @@ def cancel_transfer(
                 "version",
             )
         reason = _reason(note, N_("Give the reason for cancelling: everyone told will read it."))
-        row.status = "cancelled"
-        row.decided_at = utc_now()
-        row.decided_by = actor.user_id
-        row.decision_note = reason  # what the request's pages show as the decision now
-        _event(session, actor, row, "cancelled", reason)
+        _decide(session, actor, row, "cancelled", reason)  # the note the pages now show
         _tell(
             session,
             row,
