@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from altmatch.domain.eligibility import failed_rules
+from altmatch.domain.eligibility import Caveat, assess
 from altmatch.domain.profile import Priorities, Profile
 from altmatch.domain.take_home import YearPay, pay_by_year
 from altmatch.domain.timeline import NextStep, months_between, next_step
@@ -29,6 +29,7 @@ class PathAdvice:
     path: HiringPath
     info: PathInfo
     failed_rules: tuple[EligibilityRule, ...]
+    caveats: tuple[Caveat, ...]
     pay: tuple[YearPay, ...]
     dimension_scores: Mapping[Dimension, float]
     score: float
@@ -78,7 +79,16 @@ def advise(
         for path, info in rulebook.paths.items()
     }
     steps = {
-        path: next_step(info.timeline, today=today, earliest_start=profile.earliest_start)
+        path: next_step(
+            info.timeline,
+            today=today,
+            earliest_start=profile.earliest_start,
+            country=profile.citizenship,
+        )
+        for path, info in rulebook.paths.items()
+    }
+    assessments = {
+        path: assess(info, profile, start=steps[path].start)
         for path, info in rulebook.paths.items()
     }
     best_total = max(sum(y.take_home for y in pay) for pay in pays.values())
@@ -95,7 +105,8 @@ def advise(
         PathAdvice(
             path=path,
             info=info,
-            failed_rules=tuple(failed_rules(info, profile)),
+            failed_rules=assessments[path].failed,
+            caveats=assessments[path].caveats,
             pay=pays[path],
             dimension_scores=scores[path],
             score=_weighted(scores[path], weights),

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from altmatch.domain.profile import Profile
 from altmatch.i18n import N_, Message, label, register_labels, render
-from altmatch.rulebook.schema import PathInfo, RangePay, StatusOfResidenceIn
+from altmatch.rulebook.schema import AnyOf, PathInfo, RangePay, StatusOfResidenceIn
 from altmatch.rulebook.vocabulary import Jlpt, Residence, StatusOfResidence
 
 # The rulebook rule whose statuses a posting accepts when it names none of its own.
@@ -139,8 +139,12 @@ class Unmet:
 def work_capable_statuses(path: PathInfo) -> frozenset[StatusOfResidence]:
     """The statuses of residence the rulebook says allow direct-hire ALT work."""
     for rule in path.eligibility:
-        if rule.id == WORK_STATUS_RULE and isinstance(rule.check, StatusOfResidenceIn):
-            return frozenset(rule.check.values)
+        if rule.id != WORK_STATUS_RULE:
+            continue
+        checks = rule.check.checks if isinstance(rule.check, AnyOf) else [rule.check]
+        for check in checks:
+            if isinstance(check, StatusOfResidenceIn):
+                return frozenset(check.values)
     raise LookupError(f"the rulebook has no {WORK_STATUS_RULE} rule")
 
 

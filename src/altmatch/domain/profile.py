@@ -32,6 +32,13 @@ class Profile:
     prior_jet_years: int = 0
     years_in_japan_recent: int = 0
     earliest_start: dt.date | None = None
+    # Added for issue 18; None means "not answered", which the advisor says rather than guesses.
+    age: int | None = None  # whole years at the start date (nursing-care insurance at 40-64)
+    english_education_years: int | None = None  # schooling taught in English (Instructor visa)
+    jet_left_year: int | None = None  # calendar year the last JET contract ended
+    jet_declined_year: int | None = None  # departure year of a JET placement the person declined
+    japanese_national: bool = False  # also holds Japanese nationality (a dual national)
+    prefecture: str | None = None  # where the work would be, when known (health insurance rate)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,17 @@ from altmatch.rulebook.schema import Timeline
 class NextStep:
     """The soonest route into a path: an application window (if the path has fixed rounds)
     and the start date it leads to. `start` is None when the rulebook lists no window late
-    enough."""
+    enough.
+
+    `for_country` is False when the window is the general one, whose deadline differs by
+    country: applications then close between `apply_by` and `apply_by_latest`."""
 
     apply_from: dt.date | None
     apply_by: dt.date | None
     start: dt.date | None
     year_round: bool
+    apply_by_latest: dt.date | None = None
+    for_country: bool = False
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -33,15 +38,31 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def next_step(timeline: Timeline, *, today: dt.date, earliest_start: dt.date | None) -> NextStep:
+def next_step(
+    timeline: Timeline,
+    *,
+    today: dt.date,
+    earliest_start: dt.date | None,
+    country: str | None = None,
+) -> NextStep:
     """The first window still open (or yet to open) that starts no earlier than the candidate
-    can; for year-round hiring, the first start month after the usual lead time."""
+    can, in the rounds of the applicant's `country` when the rulebook lists them (otherwise
+    the general rounds, open until their latest deadline); for year-round hiring, the first
+    start month after the usual lead time."""
     wanted = max(today, earliest_start or today)
-    if timeline.windows:
-        for window in sorted(timeline.windows, key=lambda w: w.starts):
-            if window.closes >= today and window.starts >= wanted:
-                return NextStep(window.opens, window.closes, window.starts, year_round=False)
-        return NextStep(None, None, None, year_round=False)
+    windows, own = timeline.windows_for(country)
+    if windows:
+        for window in sorted(windows, key=lambda w: w.starts):
+            if window.last_day >= today and window.starts >= wanted:
+                return NextStep(
+                    window.opens,
+                    window.closes,
+                    window.starts,
+                    year_round=False,
+                    apply_by_latest=window.closes_latest,
+                    for_country=own,
+                )
+        return NextStep(None, None, None, year_round=False, for_country=own)
     ready = max(add_months(today, timeline.lead_months), wanted)
     for offset in range(13):
         first = add_months(dt.date(ready.year, ready.month, 1), offset)

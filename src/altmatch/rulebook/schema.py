@@ -105,6 +105,43 @@ class StatusOfResidenceIn(Frozen):
     values: list[StatusOfResidence] = Field(min_length=1)
 
 
+class StatusOfResidenceNotIn(Frozen):
+    """Passes unless the person holds one of these statuses (no status passes)."""
+
+    kind: Literal["status_of_residence_not_in"]
+    values: list[StatusOfResidence] = Field(min_length=1)
+
+
+class EnglishEducationYearsAtLeast(Frozen):
+    """Years of schooling taught in English; unknown until the person says."""
+
+    kind: Literal["english_education_years_at_least"]
+    value: int = Field(ge=0)
+
+
+class JapaneseNational(Frozen):
+    """Passes when holding Japanese nationality is `value`."""
+
+    kind: Literal["japanese_national"]
+    value: bool
+
+
+class JetLeftYearsBeforeStartAtLeast(Frozen):
+    """A former JET's last contract ended at least `value` calendar years before the year the
+    path's next intake starts; someone who was never a JET passes."""
+
+    kind: Literal["jet_left_years_before_start_at_least"]
+    value: int = Field(ge=0)
+
+
+class JetDeclinedYearsBeforeStartAtLeast(Frozen):
+    """A JET placement the person declined departed at least `value` years before the next
+    intake; someone who never declined one passes."""
+
+    kind: Literal["jet_declined_years_before_start_at_least"]
+    value: int = Field(ge=0)
+
+
 class AnyOf(Frozen):
     """Passes when any one of its checks passes (e.g. a degree OR a work-capable visa)."""
 
@@ -123,6 +160,11 @@ Check = Annotated[
     | JlptAtLeast
     | ResidenceIs
     | StatusOfResidenceIn
+    | StatusOfResidenceNotIn
+    | EnglishEducationYearsAtLeast
+    | JapaneseNational
+    | JetLeftYearsBeforeStartAtLeast
+    | JetDeclinedYearsBeforeStartAtLeast
     | AnyOf,
     Field(discriminator="kind"),
 ]
@@ -136,6 +178,15 @@ class EligibilityRule(Sourced):
     check: Check
     description: Text
     fix: Text
+    advisory: bool = Field(
+        default=False,
+        description="True when not meeting it is a warning to heed, not a closed path "
+        "(what is typical rather than a rule).",
+    )
+    unanswered: Text | None = Field(
+        default=None,
+        description="What to tell the advisor when the profile leaves the rule uncheckable.",
+    )
 
 
 # --- pay and benefits ----------------------------------------------------------------------------
@@ -184,17 +235,32 @@ class Rating(Sourced):
 
 
 class ApplicationWindow(Frozen):
-    """One recruiting round: when applications are taken and when its entrants start."""
+    """One recruiting round: when applications are taken and when its entrants start.
+
+    `closes_latest` is set when the deadline differs by country and the window stands for
+    all of them: applications close between `closes` and `closes_latest`."""
 
     opens: dt.date
     closes: dt.date
     starts: dt.date
+    closes_latest: dt.date | None = None
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.closes_latest or self.closes
 
     @model_validator(mode="after")
     def _ordered(self) -> ApplicationWindow:
-        if not self.opens <= self.closes <= self.starts:
-            raise ValueError("need opens <= closes <= starts")
+        if not self.opens <= self.closes <= self.last_day <= self.starts:
+            raise ValueError("need opens <= closes <= closes_latest <= starts")
         return self
+
+
+class CountryWindows(Sourced):
+    """The rounds as one country's recruiting office runs them (deadlines differ by country)."""
+
+    countries: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes")
+    windows: list[ApplicationWindow] = Field(min_length=1)
 
 
 class Timeline(Sourced):
@@ -202,7 +268,12 @@ class Timeline(Sourced):
 
     start_months: list[int] = Field(min_length=1)
     windows: list[ApplicationWindow] = Field(
-        default_factory=list, description="Fixed rounds; empty when hiring is year-round."
+        default_factory=list,
+        description="Fixed rounds (for applicants whose country has no rounds of its own); "
+        "empty when hiring is year-round.",
+    )
+    country_windows: list[CountryWindows] = Field(
+        default_factory=list, description="Rounds of the countries known to differ."
     )
     lead_months: int = Field(
         ge=0, description="Typical months from applying to starting when hiring is year-round."
@@ -213,7 +284,19 @@ class Timeline(Sourced):
     def _months(self) -> Timeline:
         if any(m < 1 or m > 12 for m in self.start_months):
             raise ValueError("start_months must be 1-12")
+        listed = [c.upper() for entry in self.country_windows for c in entry.countries]
+        if len(listed) != len(set(listed)):
+            raise ValueError("a country may have only one entry in country_windows")
         return self
+
+    def windows_for(self, country: str | None) -> tuple[list[ApplicationWindow], bool]:
+        """The rounds an applicant from `country` applies in, and whether they are that
+        country's own (False: the general rounds, whose deadlines may differ by country)."""
+        code = (country or "").upper()
+        for entry in self.country_windows:
+            if code in {c.upper() for c in entry.countries}:
+                return entry.windows, True
+        return self.windows, False
 
 
 class PathInfo(Frozen):

@@ -31,6 +31,8 @@ register_labels(
 class Degree(StrEnum):
     NONE = "none"
     ASSOCIATE = "associate"
+    # A three-year teacher-training certificate: JET takes it instead of a degree (issue 18).
+    TEACHER_TRAINING = "teacher_training"
     BACHELOR = "bachelor"
     MASTER = "master"
     DOCTORATE = "doctorate"
@@ -45,6 +47,7 @@ register_labels(
     {
         Degree.NONE: N_("No degree"),
         Degree.ASSOCIATE: N_("Associate degree"),
+        Degree.TEACHER_TRAINING: N_("Three-year teacher-training certificate"),
         Degree.BACHELOR: N_("Bachelor's degree"),
         Degree.MASTER: N_("Master's degree"),
         Degree.DOCTORATE: N_("Doctorate"),

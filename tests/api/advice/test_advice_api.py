@@ -48,9 +48,13 @@ def test_ineligible_paths_come_last_with_what_would_open_them(client: TestClient
     assert not direct["eligible"]
     assert {r["id"] for r in direct["failed_rules"]} >= {
         "direct_hire.resident",
-        "direct_hire.japanese",
+        "direct_hire.status",
     }
     assert all(r["fix"] for r in direct["failed_rules"])
+    # JLPT N2 is typical, not a rule: a warning, not what closes the path (issue 18, item 3)
+    assert {"id": "direct_hire.japanese", "kind": "advisory"}.items() <= next(
+        c for c in direct["caveats"] if c["id"] == "direct_hire.japanese"
+    ).items()
 
 
 def test_eligible_paths_are_ordered_by_score(client: TestClient) -> None:
@@ -96,3 +100,43 @@ def test_form_options_list_every_choice_with_labels(client: TestClient) -> None:
     assert [o["value"] for o in body["jlpt"]] == ["none", "N5", "N4", "N3", "N2", "N1"]
     japan = next(o for o in body["citizenship"] if o["value"] == "JP")
     assert japan["label"] == "日本"
+
+
+def test_the_issue_18_profile_keys_are_read_and_shape_the_advice(client: TestClient) -> None:
+    """A French graduate, fluent but schooled in English for 6 years, a former JET who left
+    in 2025 and also holds Japanese nationality: dispatch is open (a Japanese national needs
+    no visa), JET is closed by French citizenship, and the caveat about Japanese nationality
+    is given. The same profile with only 6 years of English schooling and no Japanese
+    nationality has dispatch closed by the Instructor visa's language rule."""
+    profile = GRADUATE | {
+        "citizenship": "FR",
+        "english": "fluent",
+        "english_education_years": 6,
+        "age": 45,
+        "prior_jet_years": 2,
+        "jet_left_year": 2025,
+        "japanese_national": True,
+        "prefecture": "兵庫県",
+    }
+    body = client.post("/api/v1/advice", json=profile).json()
+    dispatch = next(p for p in body["paths"] if p["path"] == "dispatch")
+    assert dispatch["eligible"] and dispatch["failed_rules"] == []
+    jet = next(p for p in body["paths"] if p["path"] == "jet")
+    assert "jet.citizenship" in {r["id"] for r in jet["failed_rules"]}
+    assert "jet.japanese_nationality" in {c["id"] for c in jet["caveats"]}
+    foreign = profile | {"japanese_national": False}
+    body = client.post("/api/v1/advice", json=foreign).json()
+    dispatch = next(p for p in body["paths"] if p["path"] == "dispatch")
+    assert [r["id"] for r in dispatch["failed_rules"]] == ["dispatch.language_schooling"]
+
+
+def test_new_profile_keys_are_validated_like_the_others(client: TestClient) -> None:
+    bad = GRADUATE | {"age": 12, "prefecture": "Atlantis", "jet_left_year": 2020}
+    response = client.post("/api/v1/advice", json=bad)
+    assert response.status_code == 422
+    fields = {tuple(e["loc"][1:]) for e in response.json()["detail"]}
+    assert {("age",), ("prefecture",)} <= fields
+    # a leaving year without years on JET is refused as a whole-profile error
+    alone = client.post("/api/v1/advice", json=GRADUATE | {"jet_left_year": 2020})
+    assert alone.status_code == 422
+    assert "prior_jet_years" in alone.text

@@ -19,7 +19,7 @@ def test_the_yaml_example_reads_with_its_date_and_priorities() -> None:
 
 
 def test_the_json_example_reads() -> None:
-    assert read_profile_file(EXAMPLES / "no-degree.json")["degree"] == "associate"
+    assert read_profile_file(EXAMPLES / "no-degree.json")["degree"] == "none"
 
 
 def test_a_utf8_bom_is_accepted(tmp_path: Path) -> None:

@@ -93,6 +93,10 @@ def _print_advice(advice: AdviceOut, console: Console) -> None:
             console.print(f"[bold]{p.name}[/bold] — " + _("what would open this path:"))
             for rule in p.failed_rules:
                 console.print(f"  • {rule.reason}\n    → {rule.fix}", markup=False)
+        if p.caveats:
+            console.print(f"[bold]{p.name}[/bold] — " + _("check before you apply:"))
+            for caveat in p.caveats:
+                console.print(f"  • {caveat.reason}\n    → {caveat.fix}", markup=False)
     console.print(
         _(
             "Figures: rulebook {year} (as of {as_of}); estimates are marked in --json output."

@@ -7,7 +7,7 @@ it with --json, and the pages render it, so all three always agree.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
@@ -35,6 +35,17 @@ class FailedRuleOut(BaseModel):
     fix: str
 
 
+class CaveatOut(BaseModel):
+    """A rule that leaves the path open but needs attention: `unanswered` when the profile
+    left out what it needs (the `fix` says what to add), `advisory` when a typical
+    requirement is not met."""
+
+    id: str
+    kind: Literal["unanswered", "advisory"]
+    reason: str
+    fix: str
+
+
 class YearPayOut(BaseModel):
     year: int
     gross: int
@@ -52,6 +63,10 @@ class AdviceBenefitOut(BaseModel):
 class NextStepOut(BaseModel):
     apply_from: dt.date | None
     apply_by: dt.date | None
+    # Set when the deadline differs by country and the applicant's is not listed: applications
+    # close between apply_by and apply_by_latest.
+    apply_by_latest: dt.date | None = None
+    for_country: bool = False  # the window is the applicant's own country's
     start: dt.date | None
     year_round: bool
     summary: str
@@ -71,6 +86,7 @@ class PathOut(BaseModel):
     support_model: str
     eligible: bool
     failed_rules: list[FailedRuleOut]
+    caveats: list[CaveatOut] = []
     pay: list[YearPayOut]
     five_year_take_home: int
     pay_is_estimate: bool
@@ -119,13 +135,12 @@ def give_advice(
     direct-hire path also lists the open postings the profile qualifies for, and each path
     with enough closed support cases carries its measured support figures."""
     book = rulebook or load_rulebook()
-    advice = advise(
-        profile.to_domain(), profile.priorities.to_domain(), book, today=today or today_in_japan()
-    )
+    day = today or today_in_japan()
+    advice = advise(profile.to_domain(), profile.priorities.to_domain(), book, today=day)
     out = advice_out(advice, book, locale)
     for path in out.paths:
         if path.path is HiringPath.JET and path.eligible:
-            path.chance = jet_chance(profile.citizenship, book, locale)
+            path.chance = jet_chance(profile.citizenship, book, locale, today=day)
     if sessions is not None:
         link_postings(out, profile, sessions, locale=locale)
         link_measured_support(out, sessions, locale=locale, rulebook=book)
@@ -198,6 +213,15 @@ def _path_out(p: PathAdvice, locale: str) -> PathOut:
             FailedRuleOut(id=r.id, reason=r.description.get(locale), fix=r.fix.get(locale))
             for r in p.failed_rules
         ],
+        caveats=[
+            CaveatOut(
+                id=c.rule.id,
+                kind="unanswered" if c.unanswered else "advisory",
+                reason=c.rule.description.get(locale),
+                fix=(c.rule.unanswered or c.rule.fix if c.unanswered else c.rule.fix).get(locale),
+            )
+            for c in p.caveats
+        ],
         pay=[
             YearPayOut(
                 year=y.year,
@@ -221,6 +245,8 @@ def _path_out(p: PathAdvice, locale: str) -> PathOut:
         next_step=NextStepOut(
             apply_from=step.apply_from,
             apply_by=step.apply_by,
+            apply_by_latest=step.apply_by_latest,
+            for_country=step.for_country,
             start=step.start,
             year_round=step.year_round,
             summary=p.info.timeline.summary.get(locale),

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from altmatch.i18n import label, render
+from altmatch.rulebook.prefectures import load_prefectures
 from altmatch.rulebook.vocabulary import (
     Degree,
     Dimension,
@@ -30,6 +31,7 @@ class FormOptionsOut(BaseModel):
     residence: list[Option]
     status_of_residence: list[Option]
     citizenship: list[Option]
+    prefecture: list[Option]
     priorities: list[Option]
 
 
@@ -49,5 +51,8 @@ def form_options(locale: str) -> FormOptionsOut:
         residence=_options(Residence, locale),
         status_of_residence=_options(StatusOfResidence, locale),
         citizenship=countries,
+        prefecture=[
+            Option(value=p.en, label=p.name(locale)) for p in load_prefectures().prefectures
+        ],
         priorities=_options(Dimension, locale),
     )

@@ -10,6 +10,8 @@ range, so the interval shows both season-to-season luck and how little the figur
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel
 
 from altmatch.i18n import N_, Message, render
@@ -29,7 +31,11 @@ class ChanceOut(BaseModel):
     drivers: list[str]
 
 
-def jet_chance(citizenship: str, rulebook: Rulebook, locale: str) -> ChanceOut:
+# A published ratio older than this is said to be old beside the estimate (issue 18).
+_OLD_FIGURE_YEARS = 3
+
+
+def jet_chance(citizenship: str, rulebook: Rulebook, locale: str, *, today: dt.date) -> ChanceOut:
     """The estimate for an eligible applicant from `citizenship`, from the edition's shipped
     calibration (see jet_calibration)."""
     jet = rulebook.chances.jet
@@ -71,6 +77,17 @@ def jet_chance(citizenship: str, rulebook: Rulebook, locale: str) -> ChanceOut:
             {"n": jet.preferences},
         ),
     ]
+    age = today.year - ratio.as_of.year
+    if age >= _OLD_FIGURE_YEARS:
+        drivers.append(
+            Message(
+                N_(
+                    "That figure is {years} years old, and the number of places has changed "
+                    "since, so the range is wide: read the estimate as a rough guide."
+                ),
+                {"years": age},
+            )
+        )
     return ChanceOut(
         probability=round(found.probability, 3),
         low=round(found.low, 3),

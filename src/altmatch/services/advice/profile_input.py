@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from altmatch.domain.profile import Priorities, Profile
 from altmatch.i18n import render
+from altmatch.rulebook.prefectures import load_prefectures
 from altmatch.rulebook.vocabulary import (
     Degree,
     Dimension,
@@ -90,7 +91,38 @@ class ProfileInput(BaseModel):
     earliest_start: dt.date | None = Field(
         default=None, description="Earliest date you could start work; empty means now."
     )
+    age: Annotated[int, Field(ge=15, le=99)] | None = Field(
+        default=None, description="Whole years at the start date; empty means under 40."
+    )
+    english_education_years: Annotated[int, Field(ge=0, le=30)] | None = Field(
+        default=None,
+        description="Years of schooling (from primary school on) taught in English.",
+    )
+    jet_left_year: Annotated[int, Field(ge=1987, le=2100)] | None = Field(
+        default=None, description="Calendar year your last JET contract ended, if you were a JET."
+    )
+    jet_declined_year: Annotated[int, Field(ge=1987, le=2100)] | None = Field(
+        default=None, description="Departure year of a JET placement you declined, if any."
+    )
+    japanese_national: bool = Field(
+        default=False, description="You also hold Japanese nationality."
+    )
+    prefecture: str | None = Field(
+        default=None, description="Prefecture you would work in, when you know it."
+    )
     priorities: PrioritiesInput = Field(default_factory=PrioritiesInput)
+
+    @field_validator("prefecture")
+    @classmethod
+    def _known_prefecture(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        found = load_prefectures().find(value.strip())
+        if found is None:
+            raise PydanticCustomError(
+                "prefecture", "not a prefecture of Japan (for example Hyogo or 兵庫県)"
+            )
+        return found.en
 
     @field_validator("citizenship")
     @classmethod
@@ -102,6 +134,15 @@ class ProfileInput(BaseModel):
                 "not an ISO 3166-1 alpha-2 country code (for example GB, US, AU)",
             )
         return code
+
+    @model_validator(mode="after")
+    def _jet_years_need_jet(self) -> ProfileInput:
+        if self.jet_left_year is not None and self.prior_jet_years == 0:
+            raise PydanticCustomError(
+                "jet_left_without_years",
+                "jet_left_year needs prior_jet_years of at least 1",
+            )
+        return self
 
     @model_validator(mode="after")
     def _status_needs_japan(self) -> ProfileInput:
@@ -126,6 +167,13 @@ class ProfileInput(BaseModel):
             prior_jet_years=self.prior_jet_years,
             years_in_japan_recent=self.years_in_japan_recent,
             earliest_start=self.earliest_start,
+            age=self.age,
+            english_education_years=self.english_education_years,
+            jet_left_year=self.jet_left_year,
+            jet_declined_year=self.jet_declined_year,
+            # Citizenship JP is Japanese nationality, whatever the box says.
+            japanese_national=self.japanese_national or self.citizenship == "JP",
+            prefecture=self.prefecture,
         )
 
 

@@ -62,14 +62,18 @@ TEMPLATES: Mapping[str, str] = {
     "model_type": _MAPPING,
     "model_attributes_type": _MAPPING,
     "dict_type": _MAPPING,
-    # The advisor's profile (services.advice.profile_input) raises these two itself.
+    # The advisor's profile (services.advice.profile_input) raises these itself.
     "country_code": N_("not a known country code (ISO 3166-1 alpha-2, for example GB, US, AU)"),
     "status_without_japan": N_("a status of residence applies only when you live in Japan"),
+    "prefecture": N_("not a prefecture of Japan (for example Hyogo or 兵庫県)"),
+    "jet_left_without_years": N_(
+        "the year you left JET needs your years on JET (prior_jet_years) of 1 or more"
+    ),
 }
 UNKNOWN_FIELD = N_("unknown field")
 NOT_VALID = N_("this value is not valid")
 # Errors about a chosen value repeat what was given, so a typo shows.
-_ECHO_INPUT = frozenset({"enum", "literal_error", "country_code"})
+_ECHO_INPUT = frozenset({"enum", "literal_error", "country_code", "prefecture"})
 
 
 def _param(value: object) -> object:

@@ -3,6 +3,7 @@ figures are the ones they were simulated from, and simulated (seeded) otherwise.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import json
 import logging
@@ -28,6 +29,7 @@ from altmatch.services.advice.jet_chance import jet_chance
 
 ROOT = Path(__file__).parents[4]
 BOOK = load_rulebook(2026)
+TODAY = dt.date(2026, 12, 6)  # any day: the estimate does not move with the clock
 
 
 def edited(book: Rulebook, *, jet: dict[str, Any] | None = None, **uncertainty: float) -> Rulebook:
@@ -94,7 +96,7 @@ def test_advice_reads_the_shipped_numbers_without_simulating(never_simulate: Non
     document = json.loads(data_file(2026).read_text(encoding="utf-8"))
     by_country = {e["country"]: e["result"] for e in document["calibrations"]}
     for citizenship, country in (("GB", None), ("US", "US")):
-        chance = jet_chance(citizenship, BOOK, "en")
+        chance = jet_chance(citizenship, BOOK, "en", today=TODAY)
         assert chance.probability == round(by_country[country]["probability"], 3)
         assert (chance.low, chance.high) == (
             round(by_country[country]["low"], 3),
@@ -148,7 +150,9 @@ def test_a_changed_figure_is_simulated_and_changes_the_chance(
     changed = small(BOOK)
     with caplog.at_level(logging.WARNING, logger=jet_calibration.__name__):
         fewer_seats = calibration(changed, None)
-        assert jet_chance("GB", changed, "en").probability == round(fewer_seats.probability, 3)
+        assert jet_chance("GB", changed, "en", today=TODAY).probability == round(
+            fewer_seats.probability, 3
+        )
     assert fewer_seats == simulate(CalibrationInputs.of(changed, None))
     assert fewer_seats != calibration(BOOK, None)
     assert len(caplog.records) == 1  # said once per process, not on every request

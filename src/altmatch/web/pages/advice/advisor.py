@@ -26,7 +26,7 @@ from altmatch.web.pages.templating import render_page
 
 router = APIRouter()
 
-_CHECKBOXES = {"driving_licence"}
+_CHECKBOXES = {"driving_licence", "japanese_national"}
 
 
 def profile_from_form(form: dict[str, str]) -> dict[str, Any]:
