@@ -308,6 +308,20 @@ def timelines_by_employer(
     return [(employer, (o, f, r, fd, rd, n)) for employer, o, f, r, fd, rd, n in rows]
 
 
+def timelines_by_employer_and_path(session: Session) -> list[tuple[int, str, CaseTimeline]]:
+    """(employer id, hiring path, timeline) of every case."""
+    rows = session.execute(select(SupportCase.employer_id, SupportCase.path, *_TIMELINE))
+    return [(e, path, (o, f, r, fd, rd, n)) for e, path, o, f, r, fd, rd, n in rows]
+
+
+def organisations_by_id(session: Session, ids: Collection[int]) -> dict[int, Organisation]:
+    """The organisations with these ids."""
+    if not ids:
+        return {}
+    query = select(Organisation).where(Organisation.id.in_(list(ids)))
+    return {o.id: o for o in session.scalars(query)}
+
+
 def timelines_by_path(session: Session) -> list[tuple[str, CaseTimeline]]:
     """(hiring path, timeline) of every case."""
     rows = session.execute(select(SupportCase.path, *_TIMELINE))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from altmatch.domain.eligibility import Caveat, assess
 from altmatch.domain.profile import Priorities, Profile
-from altmatch.domain.take_home import YearPay, pay_by_year
+from altmatch.domain.take_home import PayBasis, PayEstimate, YearPay, estimate_pay
 from altmatch.domain.timeline import NextStep, months_between, next_step
 from altmatch.i18n import N_, Message, label
 from altmatch.rulebook.schema import EligibilityRule, PathInfo, Rulebook
@@ -35,6 +35,9 @@ class PathAdvice:
     score: float
     reasons: tuple[Message, ...]
     next_step: NextStep
+    pay_basis: PayBasis | None = None  # what the pay estimate assumed
+    # Dispatch: the same pay under national health insurance and pension (None elsewhere).
+    pay_without_employee_insurance: tuple[YearPay, ...] | None = None
 
     @property
     def eligible(self) -> bool:
@@ -65,19 +68,6 @@ def advise(
     """Compare every path for this profile under these priorities (see module docstring)."""
     weights = priorities.effective
     wanted = profile.earliest_start or today
-    pays = {
-        path: tuple(
-            pay_by_year(
-                info.pay,
-                rulebook.take_home,
-                years=5,
-                first_year_resident_tax=(
-                    profile.residence is Residence.JAPAN or not info.arrives_from_overseas
-                ),
-            )
-        )
-        for path, info in rulebook.paths.items()
-    }
     steps = {
         path: next_step(
             info.timeline,
@@ -87,6 +77,21 @@ def advise(
         )
         for path, info in rulebook.paths.items()
     }
+    # Pay month by month from the start this advice proposes (or the path's usual start month
+    # next year when none is published); newcomers from abroad leave after the last year.
+    estimates: dict[HiringPath, PayEstimate] = {
+        path: estimate_pay(
+            info.pay,
+            rulebook.take_home,
+            start=steps[path].start or dt.date(today.year + 1, info.timeline.start_months[0], 1),
+            start_assumed=steps[path].start is None,
+            resident=profile.residence is Residence.JAPAN or not info.arrives_from_overseas,
+            age=profile.age,
+            prefecture=profile.prefecture,
+        )
+        for path, info in rulebook.paths.items()
+    }
+    pays = {path: estimate.years for path, estimate in estimates.items()}
     assessments = {
         path: assess(info, profile, start=steps[path].start)
         for path, info in rulebook.paths.items()
@@ -112,6 +117,8 @@ def advise(
             score=_weighted(scores[path], weights),
             reasons=_reasons(info, scores[path], means, weights, pays[path], steps[path]),
             next_step=steps[path],
+            pay_basis=estimates[path].basis,
+            pay_without_employee_insurance=estimates[path].without_employee_insurance,
         )
         for path, info in rulebook.paths.items()
     ]

@@ -205,16 +205,25 @@ class RangePay(Sourced):
     kind: Literal["monthly_range"]
     monthly_min: int = Field(gt=0)
     monthly_max: int = Field(gt=0)
-    paid_months: float = Field(
-        gt=0, le=12, description="Months of full pay a year; below 12 when breaks are unpaid."
+    month_factors: dict[int, float] = Field(
+        default_factory=dict,
+        description="Share of the monthly pay paid in a calendar month (1-12), for months paid "
+        "at a reduced rate such as the summer break; months not listed are paid in full.",
     )
-    bonus_months: float = Field(ge=0, default=0.0)
     annual_raise: int = Field(ge=0, description="Typical monthly raise per re-contract year.")
+    employee_insurance_varies: bool = Field(
+        default=False,
+        description="True when some employers on this path do not enrol their ALTs in "
+        "employees' health insurance and pension, so the national schemes are shown too.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> RangePay:
         if self.monthly_min > self.monthly_max:
             raise ValueError("monthly_min must not exceed monthly_max")
+        for month, factor in self.month_factors.items():
+            if not 1 <= month <= 12 or not 0 <= factor <= 1:
+                raise ValueError("month_factors maps a month 1-12 to a share from 0 to 1")
         return self
 
 
@@ -399,6 +408,19 @@ class EmploymentIncomeDeduction(Sourced):
         return self
 
 
+class ResidentTaxExemption(Sourced):
+    """No resident tax at all (neither part) for a single person with little income."""
+
+    total_income_up_to: int = Field(ge=0, description="Last year's total income (所得), yen.")
+
+
+class ResidentTaxCollection(Sourced):
+    """How an employer collects the levy on last year's income from monthly pay (特別徴収)."""
+
+    first_month: int = Field(ge=1, le=12, description="Calendar month of the first instalment.")
+    instalments: int = Field(ge=1, le=12)
+
+
 class ResidentTax(Sourced):
     income_rate: float = Field(ge=0, le=1)
     basic_deduction: int = Field(ge=0)
@@ -411,16 +433,58 @@ class ResidentTax(Sourced):
         le=1,
         description="Adjustment deduction as a share of taxable income, up to adjustment_credit.",
     )
+    non_taxable: ResidentTaxExemption
+    collection: ResidentTaxCollection
+
+
+class GradeTable(Sourced):
+    """Standard monthly remuneration grades (標準報酬月額): premiums are charged on a grade's
+    amount, not on the pay itself. Each pair is (grade amount, lowest monthly pay in it)."""
+
+    grades: list[tuple[int, int]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rising(self) -> GradeTable:
+        amounts = [amount for amount, _ in self.grades]
+        floors = [floor for _, floor in self.grades]
+        if floors[0] != 0 or floors != sorted(set(floors)) or amounts != sorted(set(amounts)):
+            raise ValueError("grades rise strictly and the first starts at pay 0")
+        return self
 
 
 class HealthInsurance(Sourced):
-    rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
-    monthly_cap: int = Field(gt=0, description="Highest standard monthly remuneration.")
+    """Kyōkai kenpo's rates, which differ by prefecture."""
+
+    default_rate: float = Field(
+        ge=0, le=1, description="Total rate used when the prefecture is unknown; employee half."
+    )
+    by_prefecture: dict[str, float] = Field(
+        min_length=1, description="Total rate by prefecture (English name as in prefectures.yaml)."
+    )
+    grades: GradeTable
 
 
 class WelfarePension(Sourced):
     rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
-    monthly_cap: int = Field(gt=0, description="Highest standard monthly remuneration.")
+    grades: GradeTable
+
+
+class NursingCareInsurance(Sourced):
+    """Collected with health insurance from those aged `from_age` to `to_age`."""
+
+    rate: float = Field(ge=0, le=1, description="Total rate; the employee pays half.")
+    from_age: int = Field(ge=0)
+    to_age: int = Field(ge=0)
+
+
+class GradeReview(Sourced):
+    """The yearly review (定時決定): the average pay of `months` sets the grade used from
+    `applies_from` on; someone enrolled on or after `skips_if_enrolled_from` that year is not
+    reviewed until the next."""
+
+    months: list[int] = Field(min_length=1)
+    applies_from: int = Field(ge=1, le=12)
+    skips_if_enrolled_from: int = Field(ge=1, le=12)
 
 
 class EmploymentInsurance(Sourced):
@@ -439,9 +503,53 @@ class SocialInsurance(Frozen):
     """Employees' social insurance; each scheme is set by a different body, so each has a source."""
 
     health: HealthInsurance
+    nursing_care: NursingCareInsurance
     pension: WelfarePension
     employment: EmploymentInsurance
     child_support: ChildSupportLevy
+    review: GradeReview
+
+
+class NhiPart(Frozen):
+    """One part of the national health insurance premium (医療分, 支援金分, 介護分)."""
+
+    income_rate: float = Field(ge=0, le=1, description="On last year's income less the deduction.")
+    per_capita: int = Field(ge=0)
+    per_household: int = Field(default=0, ge=0)
+
+
+class NhiReduction(Frozen):
+    """Share of the flat charges waived when last year's income is at most `up_to`."""
+
+    up_to: int = Field(ge=0)
+    share: float = Field(gt=0, le=1)
+
+
+class NationalHealthInsurance(Sourced):
+    """National health insurance (国民健康保険) in one stated reference municipality: rates
+    differ by municipality, so the figures stand for a typical place, not every place."""
+
+    municipality: Text
+    income_deduction: int = Field(ge=0, description="Deducted from income before income_rate.")
+    medical: NhiPart
+    support: NhiPart
+    nursing_care: NhiPart
+    reductions: list[NhiReduction] = Field(
+        default_factory=list, description="For a one-person household, lowest income first."
+    )
+
+
+class NationalPension(Sourced):
+    monthly: int = Field(gt=0, description="Flat monthly premium.")
+    from_age: int = Field(ge=0)
+    to_age: int = Field(ge=0)
+
+
+class NationalInsurance(Frozen):
+    """The schemes someone employed without employees' insurance joins instead."""
+
+    health: NationalHealthInsurance
+    pension: NationalPension
 
 
 class TakeHome(Frozen):
@@ -449,6 +557,7 @@ class TakeHome(Frozen):
     employment_income_deduction: EmploymentIncomeDeduction
     resident_tax: ResidentTax
     social_insurance: SocialInsurance
+    national_insurance: NationalInsurance
 
 
 class Reasoned(Frozen):
@@ -702,6 +811,10 @@ class PersonalDataRules(Frozen):
         return self
 
 
+# Imported here rather than at the top: guidance.py builds on Frozen, Sourced and Text above.
+from altmatch.rulebook.guidance import Guidance, InterviewRubric  # noqa: E402
+
+
 class Rulebook(Frozen):
     """One edition: the figures in force for a programme year."""
 
@@ -715,6 +828,8 @@ class Rulebook(Frozen):
     dispatch_operations: DispatchOperations
     support: SupportRules
     personal_data: PersonalDataRules
+    guidance: Guidance
+    interview_rubric: InterviewRubric
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

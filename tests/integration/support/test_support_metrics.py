@@ -285,6 +285,25 @@ def test_the_advisor_shows_measured_support_only_for_paths_with_enough_closed_ca
     assert advice.for_path(HiringPath.DIRECT_HIRE).measured_support is None
 
 
+def test_the_advisor_names_each_employer_with_enough_closed_cases_on_the_path(
+    sessions: Sessions, world: World
+) -> None:
+    """Issue 18 (supervisor): beside a path's figures, each BoE or company with at least 20
+    closed cases on it, by name in the reader's language. Sakura has 5 dispatch cases and
+    Fuji gets 20 at 3 business hours: only Fuji is named, with its own median (3.0 h), and
+    the path-wide figure (25 cases) stays beside it."""
+    for _ in range(20):
+        add_case(sessions, alt=world.alt, employer=world.fuji, path="dispatch", response_hours=3)
+    advice = give_advice(_profile(), sessions=sessions, locale="ja")
+    dispatch = advice.for_path(HiringPath.DISPATCH)
+    assert [e.name for e in dispatch.measured_support_by_employer] == ["Fuji Dispatch（日本語）"]
+    fuji = dispatch.measured_support_by_employer[0].measured
+    assert (fuji.cases, fuji.median_first_response_hours) == (20, 3.0)
+    assert dispatch.measured_support is not None and dispatch.measured_support.cases == 25
+    # Kobe's 5 and Sendai's 4 JET cases name nobody
+    assert advice.for_path(HiringPath.JET).measured_support_by_employer == []
+
+
 def test_measured_support_leaves_the_score_and_the_editorial_rating_alone(
     sessions: Sessions, world: World
 ) -> None:

@@ -20,8 +20,17 @@ from altmatch.rulebook.vocabulary import Degree, Jlpt, SchoolLevel
 from altmatch.web.pages.templating import _env
 
 # Enums no reader sees as words: permissions are checked, not shown; contract types are named by
-# the rulebook; a hard requirement is shown as the unmet rule's own sentence.
-UNLABELLED = {"Permission", "ContractType", "Requirement"}
+# the rulebook; a hard requirement and an eligibility check's outcome are shown as the rule's own
+# sentence; a plan step's kind, branch and date precision are shown as the step's sentence.
+UNLABELLED = {
+    "Permission",
+    "ContractType",
+    "Requirement",
+    "Outcome",
+    "StepKind",
+    "Branch",
+    "Precision",
+}
 # Written the same in both languages.
 SAME_IN_JAPANESE = {"N5", "N4", "N3", "N2", "N1"}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

@@ -14,14 +14,16 @@ from pydantic import BaseModel
 from altmatch.clock import today_in_japan
 from altmatch.domain.advice import Advice, PathAdvice, advise
 from altmatch.domain.direct_hire import Declared
+from altmatch.domain.take_home import YearPay
 from altmatch.i18n import label, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.schema import Sourced
 from altmatch.rulebook.vocabulary import Dimension, HiringPath
+from altmatch.services.advice.guidance import GuidanceOut, PlanStepOut, guidance_out, plan_out
 from altmatch.services.advice.jet_chance import ChanceOut, jet_chance
 from altmatch.services.advice.profile_input import ProfileInput
 from altmatch.services.direct_hire.posting_links import PostingLinkOut
-from altmatch.services.support.measured import MeasuredSupportOut
+from altmatch.services.support.measured import EmployerMeasuredOut, MeasuredSupportOut
 
 if TYPE_CHECKING:
     # The database is needed only with `sessions`; `altmatch advise` has none and so loads
@@ -51,6 +53,24 @@ class YearPayOut(BaseModel):
     gross: int
     take_home: int
     deductions: dict[str, int]
+
+
+class PayBasisOut(BaseModel):
+    """What a path's pay estimate assumed, shown under its pay table."""
+
+    start_month: str  # YYYY-MM: contract years run twelve months from here
+    start_assumed: bool  # no start date known: the path's usual start month next year
+    health_insurance_rate: float  # kyōkai kenpo's total rate used; the employee pays half
+    prefecture: str | None  # the prefecture that rate is for; None = the national average
+    prefecture_assumed: bool  # the profile gave no prefecture
+    age: int | None
+    age_assumed: bool  # no age given: taken as under nursing_care_from_age
+    nursing_care_years: list[int]  # contract years with nursing-care insurance
+    nursing_care_from_age: int  # the age nursing-care insurance starts at
+    earlier_income_assumed: bool  # already earning in Japan: earlier years at the same pay
+    departure_assumed: bool  # arriving from abroad: leaves Japan after the last year shown
+    reduced_months: dict[int, float]  # calendar month -> share of monthly pay paid
+    reference_municipality: str | None = None  # national health insurance rates' municipality
 
 
 class AdviceBenefitOut(BaseModel):
@@ -90,6 +110,10 @@ class PathOut(BaseModel):
     pay: list[YearPayOut]
     five_year_take_home: int
     pay_is_estimate: bool
+    pay_basis: PayBasisOut | None = None
+    # Dispatch only: the same pay without employees' insurance, under national health
+    # insurance and the national pension (some companies do not enrol their ALTs).
+    pay_without_employee_insurance: list[YearPayOut] | None = None
     score: float
     dimension_scores: dict[Dimension, float]
     reasons: list[str]
@@ -102,6 +126,8 @@ class PathOut(BaseModel):
     # Support as measured over the path's closed support cases, shown beside the editorial
     # rating (ratings.support) once the rulebook's support.metrics.min_cases_for_advisor exist.
     measured_support: MeasuredSupportOut | None = None
+    # The same figures per BoE or company on this path, for those with enough closed cases.
+    measured_support_by_employer: list[EmployerMeasuredOut] = []
 
 
 class RulebookOut(BaseModel):
@@ -118,6 +144,10 @@ class AdviceOut(BaseModel):
     priorities: dict[Dimension, int]
     dimension_labels: dict[Dimension, str]
     paths: list[PathOut]
+    # The whole decision (issue 18): sourced topics comparing the paths and the interview
+    # rubric, and the person's dated steps on every path open to them.
+    guidance: GuidanceOut
+    plan: list[PlanStepOut]
 
     def for_path(self, path: HiringPath | str) -> PathOut:
         return next(p for p in self.paths if p.path == path)
@@ -171,11 +201,16 @@ def link_measured_support(
     measured figures are shown beside it, because a path-wide median over whoever happens to
     use altmatch is not yet comparable across paths on the rating's 0-5 scale.
     """
-    from altmatch.services.support.metrics import measured_support_by_path
+    from altmatch.services.support.metrics import (
+        measured_support_by_employer,
+        measured_support_by_path,
+    )
 
     measured = measured_support_by_path(sessions, locale=locale, rulebook=rulebook)
+    by_employer = measured_support_by_employer(sessions, locale=locale, rulebook=rulebook)
     for path in out.paths:
         path.measured_support = measured.get(path.path)
+        path.measured_support_by_employer = by_employer.get(path.path, [])
     return out
 
 
@@ -186,7 +221,9 @@ def advice_out(advice: Advice, rulebook: Rulebook, locale: str) -> AdviceOut:
         today=advice.today,
         priorities=dict(advice.priorities),
         dimension_labels={d: render(label(d), locale) for d in Dimension},
-        paths=[_path_out(p, locale) for p in advice.paths],
+        paths=[_path_out(p, locale, rulebook) for p in advice.paths],
+        guidance=guidance_out(rulebook, locale),
+        plan=plan_out(advice, rulebook, locale),
     )
 
 
@@ -201,7 +238,37 @@ def _sources(p: PathAdvice) -> list[SourceOut]:
     ]
 
 
-def _path_out(p: PathAdvice, locale: str) -> PathOut:
+def _year_out(y: YearPay) -> YearPayOut:
+    return YearPayOut(
+        year=y.year, gross=y.gross, take_home=y.take_home, deductions=y.deductions.as_dict()
+    )
+
+
+def _pay_basis_out(p: PathAdvice, locale: str, rulebook: Rulebook) -> PayBasisOut | None:
+    basis = p.pay_basis
+    if basis is None:
+        return None
+    municipality = rulebook.take_home.national_insurance.health.municipality
+    return PayBasisOut(
+        start_month=str(basis.start),
+        start_assumed=basis.start_assumed,
+        health_insurance_rate=basis.health_rate,
+        prefecture=basis.prefecture,
+        prefecture_assumed=basis.prefecture is None,
+        age=basis.age,
+        age_assumed=basis.age is None,
+        nursing_care_years=list(basis.nursing_care_years),
+        nursing_care_from_age=rulebook.take_home.social_insurance.nursing_care.from_age,
+        earlier_income_assumed=basis.earlier_income,
+        departure_assumed=basis.departs,
+        reduced_months=dict(basis.reduced_months),
+        reference_municipality=(
+            None if p.pay_without_employee_insurance is None else municipality.get(locale)
+        ),
+    )
+
+
+def _path_out(p: PathAdvice, locale: str, rulebook: Rulebook) -> PathOut:
     step = p.next_step
     return PathOut(
         path=p.path,
@@ -222,16 +289,14 @@ def _path_out(p: PathAdvice, locale: str) -> PathOut:
             )
             for c in p.caveats
         ],
-        pay=[
-            YearPayOut(
-                year=y.year,
-                gross=y.gross,
-                take_home=y.take_home,
-                deductions=y.deductions.as_dict(),
-            )
-            for y in p.pay
-        ],
+        pay=[_year_out(y) for y in p.pay],
         five_year_take_home=p.five_year_take_home,
+        pay_basis=_pay_basis_out(p, locale, rulebook),
+        pay_without_employee_insurance=(
+            None
+            if p.pay_without_employee_insurance is None
+            else [_year_out(y) for y in p.pay_without_employee_insurance]
+        ),
         pay_is_estimate=p.info.pay.estimate,
         score=p.score,
         dimension_scores=dict(p.dimension_scores),

@@ -14,3 +14,12 @@ class MeasuredSupportOut(BaseModel):
     resolved_within_target: float | None
     reopen_rate: float
     summary: str  # the figures in one sentence per figure, in the reader's language
+
+
+class EmployerMeasuredOut(BaseModel):
+    """One employer's measured support on one path, for the advisor (public: only employers
+    with at least `support.metrics.min_cases_for_advisor` closed cases on that path)."""
+
+    organisation_id: int
+    name: str
+    measured: MeasuredSupportOut

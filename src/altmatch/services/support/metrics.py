@@ -37,7 +37,7 @@ from altmatch.domain.support import CaseOutcome, SupportMetrics, support_metrics
 from altmatch.i18n import N_, Message, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import HiringPath
-from altmatch.services.support.measured import MeasuredSupportOut
+from altmatch.services.support.measured import EmployerMeasuredOut, MeasuredSupportOut
 
 EMPLOYER_KINDS = (OrgKind.BOE.value, OrgKind.COMPANY.value)
 
@@ -120,6 +120,38 @@ def measured_support_by_path(
         if figures is not None:
             measured[path] = _measured_out(figures, locale)
     return measured
+
+
+def measured_support_by_employer(
+    sessions: Sessions, *, locale: str = "en", rulebook: Rulebook | None = None
+) -> dict[HiringPath, list[EmployerMeasuredOut]]:
+    """Per hiring path, each BoE or company with enough closed cases on it, by name: the
+    supervisor and the office behind them matter more than the path (issue 18), so a
+    candidate sees who answers well where altmatch has the figures."""
+    book = rulebook or load_rulebook()
+    calendar = BusinessCalendar.from_rules(book.support.business_hours)
+    minimum = book.support.metrics.min_cases_for_advisor
+    grouped: dict[tuple[int, str], list[CaseOutcome]] = defaultdict(list)
+    with sessions() as session:
+        for employer_id, path, timeline in repo.timelines_by_employer_and_path(session):
+            grouped[(employer_id, path)].append(_outcome(timeline))
+        organisations = repo.organisations_by_id(session, {e for e, _ in grouped})
+    found: dict[HiringPath, list[EmployerMeasuredOut]] = defaultdict(list)
+    for (employer_id, path), outcomes in grouped.items():
+        figures = support_metrics(outcomes, calendar, min_cases=minimum)
+        org = organisations.get(employer_id)
+        if figures is None or org is None or path not in set(HiringPath):
+            continue
+        name = org.name_ja if locale == "ja" else org.name_en
+        found[HiringPath(path)].append(
+            EmployerMeasuredOut(
+                organisation_id=org.id, name=name, measured=_measured_out(figures, locale)
+            )
+        )
+    return {
+        path: sorted(rows, key=lambda r: (r.name, r.organisation_id))
+        for path, rows in found.items()
+    }
 
 
 def share_text(share: float) -> str:
