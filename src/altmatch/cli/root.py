@@ -1,5 +1,5 @@
 """Root Typer app: serve, worker, advise, match, upgrade, chances, demo, export, import, db,
-users, orgs, dispatch, postings, support, privacy, mail."""
+users, orgs, dispatch, postings, support, privacy, mail, interviews."""
 
 from __future__ import annotations
 
@@ -85,6 +85,10 @@ class RootGroup(LazyGroup):
         "mail": LazyCommand(
             "altmatch.cli.mail:mail_app",
             "Account e-mails: send those waiting; list and show the mail folder.",
+        ),
+        "interviews": LazyCommand(
+            "altmatch.cli.interviews.app:interviews_app",
+            "Interview panels: calibrate assessors' severities so candidates compare on one scale.",
         ),
     }
 

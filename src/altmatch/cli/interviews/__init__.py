@@ -1,0 +1,1 @@
+"""`altmatch interviews ...`: recruitment interviews on the command line."""

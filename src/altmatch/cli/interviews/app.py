@@ -1,0 +1,99 @@
+"""`altmatch interviews calibrate`: put every panel's interview scores on one scale.
+
+Bad input exits with code 2 and prints every problem as `file:row:column: message`, one per
+line on stderr, before anything is written; the outputs appear all at once or not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from altmatch.config import Settings
+from altmatch.domain.interview_calibration import MIN_CANDIDATES_PER_ASSESSOR, Calibration
+from altmatch.i18n import gettext as _
+from altmatch.i18n import render, use_locale
+from altmatch.io.limits import ImportLimits
+from altmatch.io.outputs import OutputError
+from altmatch.services.interviews.calibration import (
+    ScoresFileError,
+    calibrate_scores_file,
+    save_calibration,
+)
+
+interviews_app = typer.Typer(
+    help="Interview panels: calibrate assessors' severities so candidates compare on one scale.",
+    no_args_is_help=True,
+)
+
+
+def _fail(problems: list[str], code: int = 2) -> NoReturn:
+    for problem in problems:
+        typer.echo(problem, err=True)
+    raise typer.Exit(code)
+
+
+@interviews_app.command("calibrate")
+def calibrate_command(
+    scores: Path = typer.Option(
+        ...,
+        "--scores",
+        help="CSV or XLSX with the columns candidate_id, panel_id, assessor_id, criterion, score.",
+    ),
+    out: Path = typer.Option(..., "--out", help="Output folder to create (DIR)."),
+    force: bool = typer.Option(False, "--force", help="Replace DIR if it already exists."),
+    min_candidates: int = typer.Option(
+        MIN_CANDIDATES_PER_ASSESSOR,
+        "--min-candidates",
+        min=1,
+        help="Warn about assessors who scored fewer candidates than this.",
+    ),
+    lang: str = typer.Option("en", "--lang", help="Language of messages and warnings: en or ja."),
+) -> None:
+    """Estimate assessors' severities and candidates' calibrated scores from overlapping panels.
+
+    Each candidate's score is what an assessor of average severity would give them, with a
+    standard error. Writes calibrated.csv, assessors.csv and summary.json to DIR; with panels
+    that share no assessor, it warns and suggests which assessor could sit on which panel.
+    """
+    if lang not in ("en", "ja"):
+        _fail([f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})"])
+    if out.exists() and not force:
+        _fail([f"{out}: already exists (use --force to replace it)"])
+    try:
+        calibration = calibrate_scores_file(
+            scores, limits=ImportLimits.from_settings(Settings()), min_candidates=min_candidates
+        )
+    except ScoresFileError as exc:
+        _fail([f"{e.file}:{e.row}:{e.column}: {e.localized(lang)}" for e in exc.errors])
+    try:
+        save_calibration(calibration, out, force=force, locale=lang)
+    except OutputError as exc:
+        _fail([str(exc)], code=1)
+    with use_locale(lang):
+        _print(calibration, out, lang)
+
+
+def _print(calibration: Calibration, out: Path, lang: str) -> None:
+    def figure(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    table = Table(title=_("Interview calibration"))
+    table.add_column(_("What"))
+    table.add_column(_("Result"), justify="right")
+    table.add_row(_("Scores read"), str(calibration.scores))
+    table.add_row(_("Candidates"), str(len(calibration.candidates)))
+    table.add_row(_("Assessors"), str(len(calibration.assessors)))
+    table.add_row(_("Reliability of calibrated scores"), figure(calibration.reliability))
+    table.add_row(_("Agreement between assessors (ICC)"), figure(calibration.icc))
+    table.add_row(_("Residual SD"), figure(calibration.residual_sd))
+    table.add_row(_("Groups of panels sharing assessors"), str(len(calibration.design.components)))
+    console = Console()
+    console.print(table)
+    for line in [*calibration.warnings, *(m.message for m in calibration.design.moves)]:
+        console.print(f"• {render(line, lang)}", markup=False, soft_wrap=True)
+    console.print(_("Written to {folder}").format(folder=out), markup=False, soft_wrap=True)
