@@ -97,6 +97,13 @@ def _print_advice(advice: AdviceOut, console: Console) -> None:
             console.print(f"[bold]{p.name}[/bold] — " + _("check before you apply:"))
             for caveat in p.caveats:
                 console.print(f"  • {caveat.reason}\n    → {caveat.fix}", markup=False)
+    if advice.plan:
+        names = {p.path: p.name for p in advice.paths}
+        console.print("[bold]" + _("Your plan") + "[/bold]")
+        for step in advice.plan:
+            console.print(
+                f"  {step.when} · {names[step.path]}: {step.text}", markup=False, soft_wrap=True
+            )
     console.print(
         _(
             "Figures: rulebook {year} (as of {as_of}); estimates are marked in --json output."

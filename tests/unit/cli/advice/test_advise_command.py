@@ -36,6 +36,16 @@ def test_the_table_can_be_printed_in_japanese() -> None:
     result = runner.invoke(app, ["advise", str(EXAMPLES / "profile.yaml"), "--lang", "ja"])
     assert result.exit_code == 0, result.output
     assert "JETプログラム" in result.stdout
+    assert "あなたの計画" in result.stdout  # the dated plan is printed too (issue 18)
+
+
+def test_the_table_lists_what_to_check_before_applying(tmp_path: Path) -> None:
+    silent = tmp_path / "silent.yaml"
+    silent.write_text("degree: bachelor\ncitizenship: GB\nenglish: native\n")
+    result = runner.invoke(app, ["advise", str(silent)])
+    assert result.exit_code == 0, result.output
+    assert "check before you apply:" in result.stdout
+    assert "Tell us how many years of your schooling were taught in English" in result.stdout
 
 
 def test_an_unknown_jlpt_level_exits_2_naming_the_field_and_allowed_values(tmp_path: Path) -> None:
