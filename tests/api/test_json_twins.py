@@ -67,6 +67,7 @@ PAGE_TWINS: dict[str, str | None] = {
     "/dispatch/roster/{alt_id}": "/api/v1/dispatch/roster/{alt_id}",
     "/dispatch/assignment": "/api/v1/dispatch/assignment",
     "/dispatch/coverage": "/api/v1/dispatch/coverage",
+    "/dispatch/compliance": "/api/v1/dispatch/compliance",
     "/dispatch/transfers": "/api/v1/dispatch/transfers",
     "/dispatch/transfers/{transfer_id}": "/api/v1/dispatch/transfers/{transfer_id}",
     "/my/transfers": "/api/v1/me/transfers",

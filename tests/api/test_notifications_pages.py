@@ -162,10 +162,11 @@ def test_preferences_default_to_email_and_are_chosen_on_the_account_page_and_its
     assert [(p["group"], p["email"]) for p in start] == [
         ("season", True),
         ("transfers", True),
+        ("compliance", True),
         ("support", True),
         ("account", True),
     ]
-    assert [p["always"] for p in start] == [False, False, False, True]
+    assert [p["always"] for p in start] == [False, False, False, False, True]
     page = client.get("/account?lang=ja").text
     assert 'id="email-season"' in page and "シーズンの結果" in page
 
@@ -177,6 +178,7 @@ def test_preferences_default_to_email_and_are_chosen_on_the_account_page_and_its
     assert {p["group"]: p["email"] for p in chosen} == {
         "season": False,
         "transfers": False,
+        "compliance": False,
         "support": True,
         "account": True,
     }

@@ -12,6 +12,7 @@ import typer
 from altmatch.cli.sessions import cli_sessions
 from altmatch.config import Settings
 from altmatch.db import Sessions
+from altmatch.services.dispatch.compliance import remind_compliance
 from altmatch.services.dispatch.transfers import apply_due_transfers
 from altmatch.services.personal_data import purge_expired
 from altmatch.services.season.notices import announce_locked_requests
@@ -25,6 +26,7 @@ def periodic_tasks(sessions: Sessions) -> Sequence[tuple[str, Callable[[], objec
         ("privacy purge", lambda: purge_expired(sessions)),
         ("request deadline notices", lambda: announce_locked_requests(sessions)),
         ("transfers taking effect", lambda: apply_due_transfers(sessions)),
+        ("compliance reminders", lambda: remind_compliance(sessions)),
     )
 
 
@@ -36,7 +38,8 @@ def sweep_command(
     """Run the periodic work once (deadline notices, due transfers, escalation, e-mail), for cron.
 
     In order: purge expired records, announce passed request deadlines, apply due transfers,
-    escalate overdue cases, then e-mail pending notices. Safe to repeat."""
+    remind dispatch companies of compliance deadlines, escalate overdue cases, then e-mail
+    pending notices. Safe to repeat."""
     day = None
     if on is not None:
         try:
@@ -48,8 +51,10 @@ def sweep_command(
         purged = purge_expired(sessions)
         told = announce_locked_requests(sessions)
         moved = apply_due_transfers(sessions, on=day)
+        reminded = remind_compliance(sessions)
         found = sweep_support(sessions, settings)
     typer.echo(f"privacy purge: {purged.total} kept record(s) erased")
     typer.echo(f"request deadlines announced to {told} Board(s) of Education")
     typer.echo(f"transfers: {moved.applied} applied, {moved.lapsed} returned to pending")
+    typer.echo(f"compliance: {reminded} alert(s) reminded to dispatch companies")
     typer.echo(f"support: {found.escalated} case(s) escalated, {found.emailed} notice(s) e-mailed")

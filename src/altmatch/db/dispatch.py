@@ -7,14 +7,16 @@ It only fetches: who may see which rows is decided by the dispatch services' acc
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
 
 from sqlalchemy import ColumnElement, and_, case, false, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from altmatch.db.listing import Column, ListQuery, ListSpec, Page, paged, search_clause
 from altmatch.db.models import (
+    ComplianceAcknowledgement,
     ContractPosition,
     DispatchContract,
     Organisation,
@@ -36,6 +38,12 @@ def lock_company(session: Session, company_id: int) -> None:
     """Serialise roster writes of one company (a row lock on PostgreSQL; SQLite serialises
     writers anyway), so two commits cannot both pass the same fingerprint check."""
     session.execute(select(Organisation.id).where(Organisation.id == company_id).with_for_update())
+
+
+def company_ids(session: Session) -> list[int]:
+    """Every dispatch company's id, in order."""
+    query = select(Organisation.id).where(Organisation.kind == "company")
+    return list(session.scalars(query.order_by(Organisation.id)))
 
 
 def all_boes(session: Session) -> list[Organisation]:
@@ -385,3 +393,83 @@ def roster_size(session: Session, company_id: int) -> int:
     """How many ALTs the company's roster holds."""
     query = select(func.count(RosterAlt.id)).where(RosterAlt.company_id == company_id)
     return int(session.scalar(query) or 0)
+
+
+# --- the compliance watch --------------------------------------------------------------------
+
+
+def assignments_with_clients(
+    session: Session, alt_ids: Collection[int]
+) -> list[tuple[RosterAssignment, DispatchContract, School, Organisation]]:
+    """Every assignment of the ALTs with its contract, school and the contract's BoE (the
+    client), oldest start first."""
+    if not alt_ids:
+        return []
+    query = (
+        select(RosterAssignment, DispatchContract, School, Organisation)
+        .join(ContractPosition, ContractPosition.id == RosterAssignment.position_id)
+        .join(DispatchContract, DispatchContract.id == ContractPosition.contract_id)
+        .join(School, School.id == ContractPosition.school_id)
+        .join(Organisation, Organisation.id == DispatchContract.boe_id)
+        .where(RosterAssignment.alt_id.in_(list(alt_ids)))
+        .order_by(RosterAssignment.start, RosterAssignment.id)
+    )
+    return [(a, c, s, boe) for a, c, s, boe in session.execute(query)]
+
+
+def acknowledgements_of_company(
+    session: Session, company_id: int
+) -> list[ComplianceAcknowledgement]:
+    """The company's acknowledgements, oldest first."""
+    query = select(ComplianceAcknowledgement).where(
+        ComplianceAcknowledgement.company_id == company_id
+    )
+    return list(session.scalars(query.order_by(ComplianceAcknowledgement.id)))
+
+
+def acknowledgements_of_alt(session: Session, alt_id: int) -> list[ComplianceAcknowledgement]:
+    """The acknowledgements of one ALT's alerts, oldest first."""
+    query = select(ComplianceAcknowledgement).where(ComplianceAcknowledgement.alt_id == alt_id)
+    return list(session.scalars(query.order_by(ComplianceAcknowledgement.id)))
+
+
+def acknowledgement_of(
+    session: Session, alt_id: int, rule: str, due_on: date
+) -> ComplianceAcknowledgement | None:
+    query = select(ComplianceAcknowledgement).where(
+        ComplianceAcknowledgement.alt_id == alt_id,
+        ComplianceAcknowledgement.rule == rule,
+        ComplianceAcknowledgement.due_on == due_on,
+    )
+    return session.scalars(query).one_or_none()
+
+
+def add_acknowledgement(
+    session: Session,
+    *,
+    company_id: int,
+    alt_id: int,
+    rule: str,
+    due_on: date,
+    by_user_id: int | None,
+    at: datetime,
+    note: str,
+) -> ComplianceAcknowledgement | None:
+    """Record an acknowledgement; None when the alert has one already (from anyone, even at
+    the same moment: the unique key refuses the second insert, inside a savepoint)."""
+    row = ComplianceAcknowledgement(
+        company_id=company_id,
+        alt_id=alt_id,
+        rule=rule,
+        due_on=due_on,
+        acknowledged_by=by_user_id,
+        acknowledged_at=at,
+        note=note,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row

@@ -20,6 +20,7 @@ from altmatch.db.models import (
     AuditEntry,
     CaseAttachment,
     CaseMessage,
+    ComplianceAcknowledgement,
     EmailToken,
     EmploymentContract,
     MatchRun,
@@ -188,6 +189,16 @@ def delete_email_tokens(
 def delete_transfers_of_alt(session: Session, alt_id: int) -> None:
     """Delete a roster ALT's transfer requests (their steps cascade)."""
     session.execute(delete(TransferRequest).where(TransferRequest.alt_id == alt_id))
+
+
+def delete_acknowledgements_of_alt(session: Session, alt_id: int) -> int:
+    """Delete the company's acknowledgements of a roster ALT's compliance alerts; how many."""
+    gone = session.scalars(
+        delete(ComplianceAcknowledgement)
+        .where(ComplianceAcknowledgement.alt_id == alt_id)
+        .returning(ComplianceAcknowledgement.id)
+    )
+    return len(gone.all())
 
 
 def end_open_assignments(session: Session, alt_id: int, on: date) -> None:

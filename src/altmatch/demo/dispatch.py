@@ -1,5 +1,6 @@
 """Demo dispatch operations: each company's contracts with client BoEs and their positions,
-tenders, the roster of ALTs it employs, who works where today, and transfer requests.
+tenders, the roster of ALTs it employs, who works where today, transfer requests, and the
+compliance watch's dates and acknowledgements (`altmatch.demo.dispatch_compliance`).
 
 Pure and deterministic: `generate_dispatch(demo, today, rulebook)` depends only on the demo
 season, its seed, `today` and the rulebook's onboarding items (terms and dates are placed
@@ -15,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from altmatch.demo.candidates import FAMILY, GIVEN
+from altmatch.demo.dispatch_compliance import add_compliance
 from altmatch.demo.dispatch_records import (
     DemoAssignment,
     DemoContract,
@@ -102,8 +104,16 @@ def generate_dispatch(demo: DemoSeason, today: date, rulebook: Rulebook) -> Demo
         roster.extend(plan.roster)
         assignments.extend(plan.assignments)
     transfers, assignments = build_transfers(contracts, roster, assignments, boes, schools, today)
+    roster, assignments, acknowledgements = add_compliance(
+        contracts, roster, assignments, transfers, today, rulebook
+    )
     return DemoDispatch(
-        tuple(contracts), tuple(tenders), tuple(roster), tuple(assignments), tuple(transfers)
+        tuple(contracts),
+        tuple(tenders),
+        tuple(roster),
+        tuple(assignments),
+        tuple(transfers),
+        tuple(acknowledgements),
     )
 
 

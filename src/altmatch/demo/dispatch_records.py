@@ -69,6 +69,8 @@ class DemoRosterAlt:
     preferred_prefectures: tuple[str, ...]
     checklist: Mapping[str, str]  # onboarding item id -> ISO date completed
     persona_key: str | None = None  # the ALT persona signed in as this roster entry
+    employed_since: date | None = None  # the compliance watch's dates
+    residence_card_expires_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,26 @@ class DemoTransfer:
 
 
 @dataclass(frozen=True)
+class DemoAcknowledgement:
+    """A company's staff member acknowledged one compliance alert of an ALT."""
+
+    company_id: str
+    alt_external_id: str
+    rule: str
+    due_on: date
+    by_persona: str | None
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
 class DemoDispatch:
     contracts: tuple[DemoContract, ...]
     tenders: tuple[DemoTender, ...]
     roster: tuple[DemoRosterAlt, ...]
     assignments: tuple[DemoAssignment, ...]
     transfers: tuple[DemoTransfer, ...]
+    acknowledgements: tuple[DemoAcknowledgement, ...] = ()
 
     @property
     def positions(self) -> int:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from altmatch.db import Sessions
 from altmatch.db.models import (
+    ComplianceAcknowledgement,
     ContractPosition,
     DispatchContract,
     Posting,
@@ -50,6 +51,7 @@ class OperationsSeeded:
     roster_alts: int = 0
     assignments: int = 0
     transfers: int = 0
+    acknowledgements: int = 0
     postings: int = 0
     applications: int = 0
     applicant_accounts: int = 0
@@ -184,6 +186,8 @@ def _write_dispatch(
             renewal_intention=a.renewal_intention.value,
             preferred_prefectures=list(a.preferred_prefectures),
             checklist=dict(a.checklist),
+            employed_since=a.employed_since,
+            residence_card_expires_on=a.residence_card_expires_on,
         )
         session.add(alt)
         alt_rows[a.company_id, a.external_id] = alt
@@ -223,6 +227,18 @@ def _write_dispatch(
                     note=e.note,
                 )
             )
+    for ack in data.acknowledgements:
+        session.add(
+            ComplianceAcknowledgement(
+                company_id=orgs[ack.company_id],
+                alt_id=alt_rows[ack.company_id, ack.alt_external_id].id,
+                rule=ack.rule,
+                due_on=ack.due_on,
+                acknowledged_by=_user(users, ack.by_persona),
+                acknowledged_at=ack.at,
+                note=ack.note,
+            )
+        )
     session.flush()
     return {
         "contracts": len(data.contracts),
@@ -231,6 +247,7 @@ def _write_dispatch(
         "roster_alts": len(data.roster),
         "assignments": len(data.assignments),
         "transfers": len(data.transfers),
+        "acknowledgements": len(data.acknowledgements),
     }
 
 

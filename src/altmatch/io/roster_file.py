@@ -2,9 +2,11 @@
 
 Columns: alt_id, name, home_prefecture, home_municipality, home_latitude, home_longitude,
 school_experience (levels separated by `;`), driving_licence (yes/no), jlpt (none, N5 ... N1),
-contract_end (YYYY-MM-DD), renewal_intention (renewing, undecided, leaving) and
-preferred_prefectures (separated by `;`). Every bad cell is a RowError naming row and column;
-a file with any error must not be stored.
+contract_end (YYYY-MM-DD), renewal_intention (renewing, undecided, leaving),
+preferred_prefectures (separated by `;`), and for the compliance watch the optional dates
+employed_since (the first fixed-term contract with the company began; not after contract_end)
+and residence_card_expires_on. Every bad cell is a RowError naming row and column; a file with
+any error must not be stored.
 """
 
 from __future__ import annotations
@@ -32,8 +34,13 @@ ROSTER_COLUMNS = (
     "contract_end",
     "renewal_intention",
     "preferred_prefectures",
+    "employed_since",
+    "residence_card_expires_on",
 )
 ROSTER_REQUIRED = (*ROSTER_COLUMNS[:6], "contract_end")
+# Columns a file may leave out altogether: an import then keeps what the roster holds for them
+# (an older file must not erase the dates), while an empty cell in a given column clears one.
+ROSTER_KEPT_WHEN_ABSENT = ("employed_since", "residence_card_expires_on")
 MAX_TEXT = 200
 
 
@@ -51,16 +58,20 @@ class RosterRecord:
     contract_end: dt.date
     renewal_intention: RenewalIntention
     preferred_prefectures: tuple[str, ...]
+    employed_since: dt.date | None = None
+    residence_card_expires_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class RosterUpload:
-    """The records with their file rows; `errors` lists every problem (none: safe to store)."""
+    """The records with their file rows; `errors` lists every problem (none: safe to store).
+    `given` names the ROSTER_KEPT_WHEN_ABSENT columns the file has."""
 
     records: tuple[RosterRecord, ...]
     rows: tuple[int, ...]
     errors: tuple[RowError, ...]
     sha256: str
+    given: frozenset[str] = frozenset()
 
 
 def open_table(
@@ -117,6 +128,13 @@ def day(cells: Cells, column: str) -> dt.date:
         return cells.fail(column, template, dt.date.min, value=repr(text))
 
 
+def optional_day(cells: Cells, column: str) -> dt.date | None:
+    """A date YYYY-MM-DD, or None for an empty cell (or a column the file does not have)."""
+    if not unicodedata.normalize("NFKC", cells.text(column)).strip():
+        return None
+    return day(cells, column)
+
+
 def jlpt(cells: Cells, column: str) -> Jlpt:
     """none (or empty), N5 ... N1, in any case."""
     text = unicodedata.normalize("NFKC", cells.text(column)).strip()
@@ -149,6 +167,13 @@ def read_roster_upload(
             cells.fail("alt_id", N_("appears twice (also row {row})"), None, row=seen[alt_id])
         seen.setdefault(alt_id, row.number)
         intention = cells.choice("renewal_intention", intentions) or RenewalIntention.UNDECIDED
+        contract_end = day(cells, "contract_end")
+        employed_since = optional_day(cells, "employed_since")
+        if employed_since is not None and dt.date.min < contract_end < employed_since:
+            template = N_("must be on or before contract_end ({end}), got {value}")
+            employed_since = cells.fail(
+                "employed_since", template, None, end=str(contract_end), value=str(employed_since)
+            )
         records.append(
             RosterRecord(
                 alt_id=alt_id,
@@ -162,10 +187,13 @@ def read_roster_upload(
                 ),
                 driving_licence=cells.boolean("driving_licence"),
                 jlpt=jlpt(cells, "jlpt"),
-                contract_end=day(cells, "contract_end"),
+                contract_end=contract_end,
                 renewal_intention=RenewalIntention(intention),
                 preferred_prefectures=cells.names("preferred_prefectures"),
+                employed_since=employed_since,
+                residence_card_expires_on=optional_day(cells, "residence_card_expires_on"),
             )
         )
     rows = tuple(row.number for row in table.rows)
-    return RosterUpload(tuple(records), rows, tuple(errors), table.sha256)
+    given = frozenset(c for c in ROSTER_KEPT_WHEN_ABSENT if c in table.columns)
+    return RosterUpload(tuple(records), rows, tuple(errors), table.sha256, given)

@@ -812,6 +812,7 @@ class PersonalDataRules(Frozen):
 
 
 # Imported here rather than at the top: guidance.py builds on Frozen, Sourced and Text above.
+from altmatch.rulebook.compliance import DispatchCompliance  # noqa: E402
 from altmatch.rulebook.guidance import Guidance, InterviewRubric  # noqa: E402
 
 
@@ -830,6 +831,7 @@ class Rulebook(Frozen):
     personal_data: PersonalDataRules
     guidance: Guidance
     interview_rubric: InterviewRubric
+    dispatch_compliance: DispatchCompliance
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

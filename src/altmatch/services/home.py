@@ -26,6 +26,7 @@ from altmatch.domain.application import ApplicationStage
 from altmatch.domain.direct_hire import PostingStage
 from altmatch.domain.support import CaseStatus
 from altmatch.i18n import N_, Message, label, register_labels, render
+from altmatch.services.dispatch.compliance import company_compliance
 from altmatch.services.dispatch.coverage import dispatch_coverage
 from altmatch.services.my_placement import my_placement
 from altmatch.services.notifications import unread_count
@@ -398,6 +399,7 @@ def _company_staff(
             StepStatus.TO_DO,
         )
     if coverage is not None:
+        _compliance(sessions, actor, steps, today)
         with sessions() as session:
             transfers = dispatch_repo.transfers_of_company(session, coverage.company_id)
             pending = sum(1 for t in transfers if t.status == dispatch_repo.TRANSFER_PENDING)
@@ -410,6 +412,23 @@ def _company_staff(
         )
     _handled_cases(sessions, actor, steps, now)
     _notifications(sessions, actor, steps, "/my/notifications")
+
+
+def _compliance(sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date) -> None:
+    """The company's compliance alerts not yet acknowledged, the earliest due date first."""
+    watch = company_compliance(sessions, actor, today=today)
+    open_dates = [a.due_on for a in watch.alerts if a.acknowledged is None]
+    steps.add(
+        "compliance",
+        Message(N_("Compliance deadlines")),
+        Message(
+            N_("Alerts to deal with: {to_do}, of which overdue: {overdue}."),
+            {"to_do": watch.to_do, "overdue": watch.overdue},
+        ),
+        "/dispatch/compliance",
+        StepStatus.TO_DO if watch.to_do else StepStatus.DONE,
+        min(open_dates, default=None),
+    )
 
 
 # -- employed ALTs --------------------------------------------------------------------------------

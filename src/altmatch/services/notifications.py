@@ -40,6 +40,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "stage_changed",  # a candidate's application moved to another screening stage
     ),
     "transfers": ("transfer_decided", "transfer_effective", "hired", "not_hired"),
+    "compliance": ("compliance_due",),  # a dispatch company's legal deadline is near
     "support": (
         "case_opened",
         "case_message",  # the ALT wrote on a case its handlers hold
@@ -60,6 +61,7 @@ DEFAULT_GROUP = "account"  # where a kind missing from KINDS is counted (and so 
 GROUP_LABELS: dict[str, str] = {
     "season": N_("Season outcomes"),
     "transfers": N_("Transfers and hires"),
+    "compliance": N_("Compliance deadlines"),
     "support": N_("Support cases"),
     "account": N_("Account and security"),
 }
@@ -268,7 +270,7 @@ class EmailPreferencesOut(BaseModel):
     preferences: list[EmailPreferenceOut]
 
 
-Group = Literal["season", "transfers", "support", "account"]
+Group = Literal["season", "transfers", "compliance", "support", "account"]
 assert set(get_args(Group)) == set(GROUPS)  # one list of groups
 
 

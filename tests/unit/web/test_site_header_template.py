@@ -106,6 +106,7 @@ def test_the_menu_button_reads_menu_in_japanese() -> None:
                 "nav-roster",
                 "nav-assignment",
                 "nav-coverage",
+                "nav-compliance",
                 "nav-transfers",
                 "nav-cases",
                 "nav-notifications",

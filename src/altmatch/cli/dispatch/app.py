@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from altmatch.cli.dispatch import assign as dispatch_assign
+from altmatch.cli.dispatch import compliance as dispatch_compliance
 from altmatch.cli.dispatch import coverage as dispatch_coverage
 from altmatch.cli.dispatch import roster as dispatch_roster
 from altmatch.cli.dispatch import transfers as dispatch_transfers
@@ -14,5 +15,11 @@ dispatch_app = typer.Typer(
     help="A dispatch company's contracts, roster, assignment, coverage and transfers.",
     no_args_is_help=True,
 )
-for module in (dispatch_roster, dispatch_assign, dispatch_coverage, dispatch_transfers):
+for module in (
+    dispatch_roster,
+    dispatch_assign,
+    dispatch_coverage,
+    dispatch_transfers,
+    dispatch_compliance,
+):
     module.register(dispatch_app)

@@ -13,6 +13,7 @@ from altmatch.db.models.accounts import (
 from altmatch.db.models.advice import SavedAdvice
 from altmatch.db.models.direct_hire import Posting, PostingApplication, PostingStageChange
 from altmatch.db.models.dispatch import (
+    ComplianceAcknowledgement,
     ContractPosition,
     DispatchContract,
     RosterAlt,
@@ -57,6 +58,7 @@ __all__ = [
     "CaseEvent",
     "CaseMediation",
     "CaseMessage",
+    "ComplianceAcknowledgement",
     "ContractPosition",
     "DispatchContract",
     "EmailToken",

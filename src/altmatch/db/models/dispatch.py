@@ -19,6 +19,12 @@ from altmatch.db.base import Base
 CONTRACT_TYPES = ("worker_dispatch", "outsourcing")
 TENDER_OUTCOMES = ("pending", "won", "lost")
 RENEWAL_INTENTIONS = ("renewing", "undecided", "leaving")
+COMPLIANCE_RULES = (
+    "dispatch_three_year_unit",
+    "indefinite_conversion",
+    "residence_card_expiry",
+    "outsourcing_direction",
+)
 TRANSFER_STATUSES = ("requested", "approved", "declined", "withdrawn", "cancelled")
 JLPT_LEVELS = ("none", "N5", "N4", "N3", "N2", "N1")
 
@@ -131,6 +137,10 @@ class RosterAlt(Base):
     renewal_intention: Mapped[str] = mapped_column(String(16), default="undecided")
     preferred_prefectures: Mapped[list[str]] = mapped_column(JSON, default=list)
     checklist: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The compliance watch's facts (NULL: not recorded): when the ALT's first fixed-term
+    # contract with this company began, and when their residence card expires.
+    employed_since: Mapped[date | None]
+    residence_card_expires_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
@@ -203,3 +213,26 @@ class TransferEvent(Base):
     action: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ComplianceAcknowledgement(Base):
+    """That a company's staff member saw one compliance alert (an ALT, a rule, a due date) and
+    dealt with it: the alert then leaves the to-do list. The unique key makes acknowledging
+    twice, even at the same moment, keep the first."""
+
+    __tablename__ = "compliance_acknowledgements"
+    __table_args__ = (
+        UniqueConstraint("alt_id", "rule", "due_on", name="uq_compliance_acknowledgements_alert"),
+        CheckConstraint(_in("rule", COMPLIANCE_RULES), name="rule"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    alt_id: Mapped[int] = mapped_column(
+        ForeignKey("roster_alts.id", ondelete="CASCADE"), index=True
+    )
+    rule: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date]
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged_at: Mapped[datetime] = mapped_column(default=utc_now)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,7 +1,7 @@
 """A dispatch company's roster: its ALTs with home, experience, skills, contract end, renewal
-intention, onboarding checklist and assignments; ticking checklist items, recording renewal
-intentions (versioned: a stale edit is 409), importing the roster from CSV/XLSX (upsert by
-alt_id, all or nothing) and exporting it.
+intention, the compliance watch's dates, onboarding checklist and assignments; ticking checklist
+items, recording renewal intentions and compliance dates (versioned: a stale edit is 409),
+importing the roster from CSV/XLSX (upsert by alt_id, all or nothing) and exporting it.
 
 Only the company's own staff (or the operator for a named company) see any of it.
 """
@@ -24,7 +24,12 @@ from altmatch.domain.dispatch import checklist_progress
 from altmatch.i18n import N_, Message
 from altmatch.io.export import Format, export_rows
 from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
-from altmatch.io.roster_file import ROSTER_COLUMNS, RosterRecord, read_roster_upload
+from altmatch.io.roster_file import (
+    ROSTER_COLUMNS,
+    ROSTER_KEPT_WHEN_ABSENT,
+    RosterRecord,
+    read_roster_upload,
+)
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import Jlpt, RenewalIntention, SchoolLevel
 from altmatch.services.dispatch.access import access_roster_alt
@@ -84,6 +89,8 @@ class RosterAltOut(BaseModel):
     contract_end: date
     renewal_intention: RenewalIntention
     preferred_prefectures: list[str]
+    employed_since: date | None  # the first fixed-term contract with the company began
+    residence_card_expires_on: date | None
     checklist_done: int
     checklist_total: int
     checklist_percent: int
@@ -118,6 +125,18 @@ class ChecklistTick(BaseModel):
 
 class RenewalEdit(BaseModel):
     renewal_intention: RenewalIntention
+    version: int = Field(description="The version you read: a stale one is refused with 409.")
+
+
+class ComplianceDatesEdit(BaseModel):
+    """The compliance watch's dates of one ALT; null clears one."""
+
+    employed_since: date | None = Field(
+        default=None, description="When the ALT's first fixed-term contract with you began."
+    )
+    residence_card_expires_on: date | None = Field(
+        default=None, description="The expiry date on the ALT's residence card."
+    )
     version: int = Field(description="The version you read: a stale one is refused with 409.")
 
 
@@ -169,6 +188,8 @@ def _alt_out(row: RosterAlt, current: RosterAssignmentOut | None, items: list[st
         contract_end=row.contract_end,
         renewal_intention=RenewalIntention(row.renewal_intention),
         preferred_prefectures=list(row.preferred_prefectures or []),
+        employed_since=row.employed_since,
+        residence_card_expires_on=row.residence_card_expires_on,
         checklist_done=progress.done,
         checklist_total=progress.total,
         checklist_percent=progress.percent,
@@ -381,8 +402,57 @@ def set_renewal_intention(
         return _detail(session, row, locale)
 
 
-def _fields(record: RosterRecord) -> dict[str, object]:
-    return {
+@stale_guard()
+def set_compliance_dates(
+    sessions: Sessions,
+    actor: Actor,
+    alt_id: int,
+    edit: ComplianceDatesEdit,
+    *,
+    locale: str = "en",
+    company_id: int | None = None,
+) -> RosterAltDetailOut:
+    """Record when the ALT's first fixed-term contract began and when their residence card
+    expires (the compliance watch's facts); the first may not be after their contract end."""
+    require(actor, Permission.DISPATCH_MANAGE)
+    with sessions.begin() as session:
+        row = _access_alt(session, actor, alt_id, company_id)
+        if edit.employed_since is not None and edit.employed_since > row.contract_end:
+            raise RuleError(
+                Message(
+                    N_("The first contract cannot begin after the contract end ({end})."),
+                    {"end": row.contract_end},
+                ),
+                "employed_since",
+            )
+        names = ("employed_since", "residence_card_expires_on")
+        before = {k: _iso(getattr(row, k)) for k in names}
+        values = {k: getattr(edit, k) for k in names}
+        _versioned_update(session, row, edit.version, values)
+        record_audit(
+            session,
+            actor,
+            "roster_alt.compliance_dates_set",
+            "roster_alt",
+            row.id,
+            before,
+            {k: _iso(v) for k, v in values.items()},
+            tenant_id=row.company_id,
+        )
+        return _detail(session, row, locale)
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, date) else None
+
+
+def _fields(record: RosterRecord, given: frozenset[str] = frozenset()) -> dict[str, object]:
+    """The row's values from a file record; the dates of ROSTER_KEPT_WHEN_ABSENT only when the
+    file has their column (`given`), so an older file keeps what the roster holds."""
+    kept = {
+        column: getattr(record, column) for column in ROSTER_KEPT_WHEN_ABSENT if column in given
+    }
+    return kept | {
         "name": record.name,
         "home_prefecture": record.home_prefecture,
         "home_municipality": record.home_municipality,
@@ -430,14 +500,16 @@ def import_roster(
                 new_rows.append(record)
                 added.append(record.alt_id)
                 continue
-            fields = _fields(record)
+            fields = _fields(record, upload.given)
             if any(getattr(row, k) != v for k, v in fields.items()):
                 for key, value in fields.items():
                     setattr(row, key, value)
                 updated.append(record.alt_id)
         # a generator: add_roster_alts builds one batch of parameters at a time
         add_roster_alts(
-            session, company.id, ({"external_id": r.alt_id, **_fields(r)} for r in new_rows)
+            session,
+            company.id,
+            ({"external_id": r.alt_id, **_fields(r, upload.given)} for r in new_rows),
         )
         session.flush()
         after = {
@@ -495,6 +567,8 @@ def export_roster(
             a.contract_end,
             a.renewal_intention.value,
             ";".join(a.preferred_prefectures),
+            a.employed_since,
+            a.residence_card_expires_on,
             a.checklist_done,
             a.checklist_total,
             a.current.contract_reference if a.current else None,

@@ -11,8 +11,9 @@ same to people):
   because published runs are immutable and were computed from them;
 - employment contracts, the roster entry (with its assignment history) and a hire's
   application: kept as the employment record, unlinked and stripped of everything else (name,
-  home, skills, preferences, checklist, cover note), until the rulebook's period after the
-  employment ends; current assignments end today;
+  home, skills, preferences, checklist, the compliance watch's dates, cover note), until the
+  rulebook's period after the employment ends; current assignments end today; the company's
+  acknowledgements of compliance alerts about the person are deleted;
 - transfer requests and applications that did not lead to a hire: deleted;
 - support cases: kept without the ALT's words (subject, description, their messages and files
   erased), closed if open, until the rulebook's period after they closed;
@@ -292,9 +293,13 @@ class _Erasure:
     def _roster_entry(self, alt: RosterAlt) -> None:
         """The company's roster entry: the staff number, contract end and assignment history
         stay; the ALT's person goes. Transfer requests (their wishes and reasons) are deleted:
-        the moves that were made are in the assignment history."""
+        the moves that were made are in the assignment history. So are the acknowledgements of
+        compliance alerts about them (their notes may say anything about the person)."""
         repo.delete_transfers_of_alt(self.session, alt.id)
         self.deleted["transfer_request"] += len(self.records["transfer_request"])
+        acknowledged = repo.delete_acknowledgements_of_alt(self.session, alt.id)
+        if acknowledged:
+            self.deleted["compliance_acknowledgement"] += acknowledged
         if not self._keep("roster_alt", alt.id, RetainedKind.EMPLOYMENT_RECORD, alt.contract_end):
             self.session.delete(alt)
             self.deleted["roster_alt"] += 1
@@ -329,6 +334,8 @@ class _Erasure:
         alt.jlpt = "none"
         alt.preferred_prefectures = []
         alt.checklist = {}
+        alt.employed_since = None
+        alt.residence_card_expires_on = None
         alt.renewal_intention = "leaving"
         self.session.flush()
 

@@ -379,6 +379,17 @@ def _employment(session: Session, user: User, candidate_ids: Sequence[int]) -> l
                 "renewal_intention": alt.renewal_intention,
                 "preferred_prefectures": list(alt.preferred_prefectures or []),
                 "onboarding_checklist": dict(alt.checklist or {}),
+                "employed_since": _iso(alt.employed_since),
+                "residence_card_expires_on": _iso(alt.residence_card_expires_on),
+                "compliance_acknowledgements": [
+                    {
+                        "rule": a.rule,
+                        "due_on": _iso(a.due_on),
+                        "acknowledged_at": _iso(a.acknowledged_at),
+                        "note": a.note,
+                    }
+                    for a in dispatch_repo.acknowledgements_of_alt(session, alt.id)
+                ],
                 "created_at": _iso(alt.created_at),
             }
         )
@@ -427,10 +438,12 @@ def _employment(session: Session, user: User, candidate_ids: Sequence[int]) -> l
         ),
         Section(
             "roster_entries",
-            ("roster_alts",),
+            ("roster_alts", "compliance_acknowledgements"),
             N_(
                 "Your entry on a dispatch company's roster: staff number, home, experience, "
-                "skills, contract end, renewal intention and onboarding checklist."
+                "skills, contract end, renewal intention, onboarding checklist, the dates its "
+                "compliance watch uses (when your first contract began, when your residence "
+                "card expires) and the company's acknowledgements of those deadlines."
             ),
             entries,
         ),

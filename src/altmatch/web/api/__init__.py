@@ -10,6 +10,7 @@ from altmatch.web.api.administration import screens as admin_screens
 from altmatch.web.api.advice import advice
 from altmatch.web.api.direct_hire import postings
 from altmatch.web.api.dispatch import assignment as dispatch_assignment
+from altmatch.web.api.dispatch import compliance as dispatch_compliance
 from altmatch.web.api.dispatch import contracts as dispatch_contracts
 from altmatch.web.api.dispatch import coverage as dispatch_coverage
 from altmatch.web.api.dispatch import transfers
@@ -39,6 +40,7 @@ api_router.include_router(schools.router)
 api_router.include_router(dispatch_contracts.router)
 api_router.include_router(dispatch_assignment.router)
 api_router.include_router(dispatch_coverage.router)
+api_router.include_router(dispatch_compliance.router)
 api_router.include_router(transfers.router)
 api_router.include_router(postings.router)
 api_router.include_router(support_cases.router)

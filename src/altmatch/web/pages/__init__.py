@@ -12,6 +12,7 @@ from altmatch.web.pages.administration import users as admin_users
 from altmatch.web.pages.advice import advisor
 from altmatch.web.pages.direct_hire import postings
 from altmatch.web.pages.dispatch import assignment as dispatch_assignment
+from altmatch.web.pages.dispatch import compliance as dispatch_compliance
 from altmatch.web.pages.dispatch import contracts as dispatch_contracts
 from altmatch.web.pages.dispatch import coverage as dispatch_coverage
 from altmatch.web.pages.dispatch import transfers
@@ -46,6 +47,7 @@ pages_router.include_router(my_placement.router)
 pages_router.include_router(dispatch_contracts.router)
 pages_router.include_router(dispatch_assignment.router)
 pages_router.include_router(dispatch_coverage.router)
+pages_router.include_router(dispatch_compliance.router)
 pages_router.include_router(transfers.router)
 pages_router.include_router(postings.router)
 pages_router.include_router(support_cases.router)

@@ -35,6 +35,7 @@ from altmatch.services.dispatch.import_jobs import (
 from altmatch.services.dispatch.roster import (
     ROSTER,
     ChecklistTick,
+    ComplianceDatesEdit,
     RenewalEdit,
     RosterAltDetailOut,
     RosterPageOut,
@@ -42,6 +43,7 @@ from altmatch.services.dispatch.roster import (
     get_roster_alt,
     import_roster,
     roster_page,
+    set_compliance_dates,
     set_renewal_intention,
     tick_checklist,
 )
@@ -294,3 +296,16 @@ def post_renewal(
 ) -> RosterAltDetailOut:
     """Record the ALT's renewal intention; 409 if someone changed the ALT since you read it."""
     return set_renewal_intention(sessions, actor, alt_id, body, locale=locale)
+
+
+@router.post("/roster/{alt_id}/compliance-dates", response_model=RosterAltDetailOut)
+def post_compliance_dates(
+    alt_id: Id,
+    body: ComplianceDatesEdit,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> RosterAltDetailOut:
+    """Record when the ALT's first fixed-term contract began and when their residence card
+    expires (null clears either), for the compliance watch; 409 if the ALT changed since."""
+    return set_compliance_dates(sessions, actor, alt_id, body, locale=locale)

@@ -33,9 +33,11 @@ from altmatch.services.dispatch.import_jobs import (
 from altmatch.services.dispatch.roster import (
     ROSTER,
     ChecklistTick,
+    ComplianceDatesEdit,
     RenewalEdit,
     get_roster_alt,
     import_roster,
+    set_compliance_dates,
     set_renewal_intention,
     tick_checklist,
 )
@@ -469,6 +471,28 @@ def roster_alt_renewal(
         locale,
         lambda: set_renewal_intention(
             sessions, actor, alt_id, RenewalEdit.model_validate(data), locale=locale
+        ),
+    )
+    if not errors:
+        return _see_other(f"/dispatch/roster/{alt_id}")
+    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors)
+
+
+@router.post("/dispatch/roster/{alt_id}/compliance-dates", response_class=HTMLResponse)
+def roster_alt_compliance_dates(
+    request: Request,
+    alt_id: Id,
+    actor: DispatchManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    form: PostedForm,
+) -> Response:
+    """The compliance watch's dates; an empty field clears its date."""
+    data = _form(form)
+    errors = _attempt(
+        locale,
+        lambda: set_compliance_dates(
+            sessions, actor, alt_id, ComplianceDatesEdit.model_validate(data), locale=locale
         ),
     )
     if not errors:

@@ -1,0 +1,117 @@
+"""`altmatch dispatch compliance`: the legal deadlines of dispatch companies' ALTs, as a table,
+JSON or compliance.csv."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from altmatch.cli.sessions import cli_sessions
+from altmatch.domain.access import OPERATOR, NotFoundError
+from altmatch.i18n import gettext as _
+from altmatch.i18n import label, use_locale
+from altmatch.io.compliance_export import COMPLIANCE, ComplianceRow, compliance_csv
+from altmatch.io.outputs import OutputError, write_folder
+from altmatch.services.dispatch.compliance import ComplianceOut, companies_compliance
+
+
+def compliance_command(
+    out: Path | None = typer.Option(None, "--out", help="Write compliance.csv here."),
+    company: int | None = typer.Option(
+        None, "--company", help="ID of one dispatch company (default: every company)."
+    ),
+    today: dt.datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"], help="Count as if it were this day (YYYY-MM-DD)."
+    ),
+    lang: str = typer.Option("en", "--lang", help="Language of the details: en or ja."),
+    force: bool = typer.Option(False, "--force", help="Replace OUT if it already exists."),
+    as_json: bool = typer.Option(False, "--json", help="Print the read model as JSON."),
+) -> None:
+    """Compliance alerts per ALT: three-year dispatch limit, five-year conversion, residence
+    card expiry and outsourcing direction, with what to do.
+
+    Alerts show from each rule's lead time before their date and stay, overdue, until a
+    company's staff acknowledge them on the compliance page; acknowledged ones are listed
+    with the time they were acknowledged."""
+    err = Console(stderr=True)
+    if lang not in ("en", "ja"):
+        err.print(f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})")
+        raise typer.Exit(2)
+    with cli_sessions() as sessions:
+        try:
+            found = companies_compliance(
+                sessions,
+                OPERATOR,
+                company_id=company,
+                today=today.date() if today else None,
+                locale=lang,
+            )
+        except NotFoundError as exc:
+            err.print(
+                f"error: --company: no dispatch company with ID {company}",
+                markup=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(2) from exc
+    if out is not None:
+        try:
+            write_folder(out, {COMPLIANCE: compliance_file(found)}, force=force)
+        except OutputError as exc:
+            err.print(f"error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
+    if as_json:
+        data = [c.model_dump(mode="json") for c in found]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    with use_locale(lang):
+        _print(found, Console(width=160))
+        if out is not None:
+            Console().print(_("Wrote {path}").format(path=out), markup=False)
+
+
+def compliance_file(found: list[ComplianceOut]) -> str:
+    """compliance.csv: every company's alerts, company by company, earliest due first."""
+    return compliance_csv(
+        ComplianceRow(
+            alt_id=a.external_id,
+            rule=a.rule.value,
+            due_on=a.due_on,
+            detail=a.detail,
+            company_id=c.company_id,
+            alt_name=a.name,
+            status=a.status.value,
+            action=a.action,
+            acknowledged_at=a.acknowledged.at if a.acknowledged else None,
+        )
+        for c in found
+        for a in c.alerts
+    )
+
+
+def _print(found: list[ComplianceOut], console: Console) -> None:
+    for c in found:
+        title = _("{company}: {to_do} to do, {overdue} overdue").format(
+            company=c.company, to_do=c.to_do, overdue=c.overdue
+        )
+        table = Table(title=title)
+        for head in (_("ALT"), _("Rule"), _("Due on"), _("Status"), _("Acknowledged")):
+            table.add_column(head)
+        for a in c.alerts:
+            table.add_row(
+                f"{a.name} ({a.external_id})",
+                a.rule_name,
+                a.due_on.isoformat(),
+                _(label(a.status)),
+                f"{a.acknowledged.at:%Y-%m-%d}" if a.acknowledged else "",
+            )
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to `altmatch dispatch`."""
+    app.command("compliance")(compliance_command)
