@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
-
 from tests.e2e.test_persona_walk import english_place_names, untranslated_texts
 
 pytestmark = pytest.mark.e2e

@@ -47,8 +47,9 @@ def world(e2e_settings: Settings) -> Iterator[DispatchWorld]:
             .where(DispatchContract.boe_id == built.osaka_boe_id)
             .values(contract_type="outsourcing")
         )
-        a1, a2 = session.get_one(RosterAlt, built.alts["A1"]), session.get_one(
-            RosterAlt, built.alts["A2"]
+        a1, a2 = (
+            session.get_one(RosterAlt, built.alts["A1"]),
+            session.get_one(RosterAlt, built.alts["A2"]),
         )
         a1.employed_since = years_before(today - timedelta(days=10), 5)
         a2.residence_card_expires_on = today + timedelta(days=20)

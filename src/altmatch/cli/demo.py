@@ -108,6 +108,15 @@ def _print_logins(demo: DemoSeason, report: SeedReport) -> None:
         markup=False,
         soft_wrap=True,
     )
+    if report.interview_scores:
+        console.print(
+            _(
+                "Interview panels: {scores} rubric scores calibrated (season {season}'s "
+                "interview calibration page)."
+            ).format(scores=f"{report.interview_scores:,}", season=report.season_id),
+            markup=False,
+            soft_wrap=True,
+        )
     typer.echo(_("Demo logins (password: {password}):").format(password=DEMO_PASSWORD))
     width = max(len(p.key) for p in demo.personas)
     for person in demo.personas:

@@ -1,5 +1,5 @@
 """Root Typer app: serve, worker, advise, match, upgrade, chances, demo, export, import, db,
-users, orgs, dispatch, postings, support, privacy, mail, interviews."""
+users, orgs, dispatch, postings, support, privacy, mail, season, interviews."""
 
 from __future__ import annotations
 
@@ -85,6 +85,10 @@ class RootGroup(LazyGroup):
         "mail": LazyCommand(
             "altmatch.cli.mail:mail_app",
             "Account e-mails: send those waiting; list and show the mail folder.",
+        ),
+        "season": LazyCommand(
+            "altmatch.cli.season.app:season_app",
+            "A placement season in the database: calibrate its interview panels' scores.",
         ),
         "interviews": LazyCommand(
             "altmatch.cli.interviews.app:interviews_app",

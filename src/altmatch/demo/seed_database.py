@@ -20,6 +20,7 @@ from altmatch.demo import (
     generate_dispatch,
 )
 from altmatch.demo.dispatch_records import persona_contract_term
+from altmatch.demo.interview_panels import InterviewRound, interview_round
 from altmatch.demo.seed_operations import OperationsSeeded, seed_demo_operations
 from altmatch.demo.seed_support import seed_demo_support
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
@@ -35,8 +36,11 @@ from altmatch.services.accounts.users import (
     list_users,
 )
 from altmatch.services.kernel.imports import ImportOut
+from altmatch.services.kernel.listing import ListQuery
 from altmatch.services.my_placement import AltContractIn, record_alt_contract
 from altmatch.services.season.imports import import_candidates, import_requests
+from altmatch.services.season.interview_calibration import calibrate_season
+from altmatch.services.season.interview_report import interviews_page
 from altmatch.services.season.setup import list_seasons, open_season, season_overview
 
 REQUEST_WINDOW = timedelta(days=60)  # the demo season stays open for BoE edits this long
@@ -51,6 +55,7 @@ class SeedReport:
     requests_imported: int
     candidates_imported: int
     operations: OperationsSeeded = field(default_factory=OperationsSeeded)
+    interview_scores: int = 0  # rubric scores calibrated (demo.interview_panels)
 
 
 def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
@@ -66,6 +71,7 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
     )
     season_id = _season(sessions, coordinator, demo)
     counts = season_overview(sessions, coordinator, season_id).counts
+    interviews = interview_round(demo)  # its raw means are the imported interview scores
     requests = candidates = 0
     if counts.requests == 0:
         requests = _imported(
@@ -84,14 +90,35 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
                 sessions,
                 coordinator,
                 season_id,
-                content=_candidates_csv(demo),
+                content=_candidates_csv(demo, interviews.raw_scores),
                 filename="candidates.csv",
                 commit=True,
             )
         )
+    scores = _calibrate(sessions, coordinator, season_id, interviews)
     return SeedReport(
-        season_id, added_orgs, added_schools, added_users, requests, candidates, operations
+        season_id, added_orgs, added_schools, added_users, requests, candidates, operations, scores
     )
+
+
+def _calibrate(
+    sessions: Sessions, coordinator: Actor, season_id: int, interviews: InterviewRound
+) -> int:
+    """Calibrate the demo's interview round, as a coordinator uploads it, unless the season
+    has a calibration already; the number of scores calibrated."""
+    if interviews_page(sessions, coordinator, season_id, ListQuery(per_page=1)).calibration:
+        return 0
+    result = calibrate_season(
+        sessions,
+        coordinator,
+        season_id,
+        content=interviews.content,
+        filename="interview_scores.csv",
+    )
+    if not result.committed:
+        problems = "; ".join(f"{e.row}:{e.column}: {e.message}" for e in result.errors[:5])
+        raise RuntimeError(f"the demo's interview scores were refused: {problems}")
+    return interviews.scores
 
 
 def _imported(result: ImportOut) -> int:
@@ -305,8 +332,10 @@ def _requests_csv(demo: DemoSeason, orgs: Mapping[str, int]) -> bytes:
     return _csv((*required, *optional), rows)
 
 
-def _candidates_csv(demo: DemoSeason) -> bytes:
-    """The demo's candidates; persona candidates carry their login, so their accounts link."""
+def _candidates_csv(demo: DemoSeason, interview_scores: Mapping[str, int]) -> bytes:
+    """The demo's candidates; persona candidates carry their login, so their accounts link.
+    Each one's interview score is their panel's raw mean (demo.interview_panels), as a
+    programme that does not calibrate would import it."""
     required, optional = COLUMNS["candidates"]
     logins = {p.candidate_id: p.login for p in demo.personas if p.candidate_id}
     partner = {a: b for a, b in demo.couples}
@@ -317,7 +346,7 @@ def _candidates_csv(demo: DemoSeason) -> bytes:
             c.record.teaching_years,
             _yes(c.record.driving_licence),
             ";".join(c.record.school_experience),
-            c.record.interview_score,
+            interview_scores.get(c.record.id, c.record.interview_score),
             ";".join(c.record.preferred_prefectures),
             c.record.preferred_area,
             ";".join(c.record.preferred_school_levels),

@@ -22,6 +22,11 @@ from altmatch.db.models.dispatch import (
     TransferEvent,
     TransferRequest,
 )
+from altmatch.db.models.interview_calibration import (
+    AssessorSeverityRow,
+    CalibratedCandidate,
+    InterviewCalibration,
+)
 from altmatch.db.models.jobs import Job, JobFile
 from altmatch.db.models.retention import RetainedRecord
 from altmatch.db.models.schools import School
@@ -53,7 +58,9 @@ from altmatch.db.models.support import (
 
 __all__ = [
     "ApplicationStageChange",
+    "AssessorSeverityRow",
     "AuditEntry",
+    "CalibratedCandidate",
     "CaseAttachment",
     "CaseEvent",
     "CaseMediation",
@@ -64,6 +71,7 @@ __all__ = [
     "EmailToken",
     "EmploymentContract",
     "ImmutableRunError",
+    "InterviewCalibration",
     "Job",
     "JobFile",
     "LoginAttempt",

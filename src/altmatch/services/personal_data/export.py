@@ -31,6 +31,7 @@ from altmatch.db import Sessions
 from altmatch.db import accounts as accounts_repo
 from altmatch.db import direct_hire as direct_hire_repo
 from altmatch.db import dispatch as dispatch_repo
+from altmatch.db import interview_calibration as calibration_repo
 from altmatch.db import personal_data as repo
 from altmatch.db import season as season_repo
 from altmatch.db import support as support_repo
@@ -241,6 +242,7 @@ def _application(
             "accepts_anywhere": row.accepts_anywhere,
         },
         "interview_score": row.interview_score,
+        "interview_calibration": _calibrated(session, row),
         "stage": row.stage,
         "stage_history": [
             {
@@ -251,6 +253,25 @@ def _application(
             }
             for c in season_repo.stage_changes(session, row.id)
         ],
+    }
+
+
+def _calibrated(session: Session, row: SeasonCandidate) -> dict[str, Any] | None:
+    """The application's place in the season's current interview calibration, if it has one:
+    the scores the match read in place of the raw interview score."""
+    calibration = calibration_repo.current_calibration(session, row.season_id)
+    if calibration is None:
+        return None
+    found = calibration_repo.calibrated_candidate(session, calibration.id, row.id)
+    if found is None:
+        return None
+    return {
+        "calibration_id": calibration.id,
+        "raw_mean": found.raw_mean,
+        "calibrated_score": found.score,
+        "standard_error": found.se,
+        "assessors": found.assessors,
+        "match_score": found.match_score,
     }
 
 

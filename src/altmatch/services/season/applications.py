@@ -17,7 +17,7 @@ from altmatch.clock import utc_now
 from altmatch.db import Sessions
 from altmatch.db import season as repo
 from altmatch.db.models import ApplicationStageChange, SeasonCandidate, SeasonRequest, SeasonRow
-from altmatch.domain.access import Actor, Permission, require
+from altmatch.domain.access import Actor, Permission, Role, require
 from altmatch.domain.application import REVIEW_STAGES, ApplicationStage
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
@@ -32,6 +32,10 @@ from altmatch.services.season.access import (
     candidate_out,
     own_candidate,
     season_out,
+)
+from altmatch.services.season.interview_report import (
+    CalibratedInterviewOut,
+    calibrated_interview,
 )
 from altmatch.services.season.reasons_store import read_explanation
 
@@ -76,6 +80,8 @@ class SeasonApplicationOut(BaseModel):
     editable: bool  # preferences can still change
     history: list[SeasonStageChangeOut]
     outcome: OutcomeOut | None  # None until a run is published
+    # with the outcome: the calibrated interview score the match read, and how it was adjusted
+    interview: CalibratedInterviewOut | None = None
 
 
 def my_application(sessions: Sessions, actor: Actor, season_id: int) -> SeasonApplicationOut:
@@ -94,7 +100,8 @@ def view_application(
     require(actor, Permission.APPLICATION_VIEW)
     with sessions() as session:
         season = access_season(session, actor, season_id)
-        return _application(session, season, access_candidate(session, actor, season, candidate_id))
+        row = access_candidate(session, actor, season, candidate_id)
+        return _application(session, season, row, own=actor.role is Role.CANDIDATE)
 
 
 def stage_history(session: Session, row: SeasonCandidate) -> list[SeasonStageChangeOut]:
@@ -109,14 +116,21 @@ def stage_history(session: Session, row: SeasonCandidate) -> list[SeasonStageCha
     ]
 
 
-def _application(session: Session, season: SeasonRow, row: SeasonCandidate) -> SeasonApplicationOut:
+def _application(
+    session: Session, season: SeasonRow, row: SeasonCandidate, *, own: bool = True
+) -> SeasonApplicationOut:
+    """`own`: read by the candidate themselves (the adjustment is told as "your" score)."""
     history = stage_history(session, row)
+    outcome = _outcome(session, season, row)
     return SeasonApplicationOut(
         season=season_out(season),
         application=candidate_out(row),
         editable=_preferences_open(season, row),
         history=history,
-        outcome=_outcome(session, season, row),
+        outcome=outcome,
+        # Told with the outcome: a published outcome's calibration no longer changes
+        # (services.season.interview_calibration refuses one after publication).
+        interview=calibrated_interview(session, row, own=own) if outcome else None,
     )
 
 
@@ -236,7 +250,7 @@ def set_stage(
             before,
             {"stage": stage.value},
         )
-        return _application(session, season, row)
+        return _application(session, season, row, own=False)
 
 
 def change_stage(

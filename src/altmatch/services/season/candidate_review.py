@@ -30,6 +30,10 @@ from altmatch.services.season.access import (
 )
 from altmatch.services.season.alternates import ALTERNATES_STORED, alternate_lists
 from altmatch.services.season.applications import SeasonStageChangeOut, stage_history
+from altmatch.services.season.interview_report import (
+    CalibratedInterviewOut,
+    calibrated_interview,
+)
 from altmatch.services.season.listings import unplaced_reason
 from altmatch.services.season.reasons_store import read_explanation, unpack_reasons
 
@@ -77,6 +81,9 @@ class CandidateReviewOut(BaseModel):
     run: RunOut | None  # the run shown: the one asked for, else the published, else the latest
     outcome: RunOutcomeOut | None  # None: no run, or the candidate withdrew before it
     partner: PartnerOut | None
+    # the interview score the next match reads, from the season's current calibration (None:
+    # not calibrated), and how calibration adjusted it (in the reader's language)
+    interview: CalibratedInterviewOut | None = None
     alternates_depth: int = ALTERNATES_STORED
 
 
@@ -103,6 +110,7 @@ def candidate_review(
             run=run_out(run) if run else None,
             outcome=_outcome(session, run, row) if run else None,
             partner=_partner(session, season, run, row),
+            interview=calibrated_interview(session, row, own=False),
         )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from altmatch.db import interview_calibration as calibrations
 from altmatch.db import season as repo
 from altmatch.db.models import SeasonRow
 from altmatch.io.season_files import CandidateRecord, RequestRecord, SeasonFiles, SourceFile
@@ -21,7 +22,13 @@ from altmatch.rulebook.vocabulary import Jlpt
 
 
 def snapshot_season(session: Session, season: SeasonRow) -> dict[str, Any]:
-    """Everything a match of `season` reads, from its rows; withdrawn candidates are left out."""
+    """Everything a match of `season` reads, from its rows; withdrawn candidates are left out.
+
+    A candidate's interview score is their calibrated one when the season's current interview
+    calibration scored them (mapped onto 0-100, services.season.interview_calibration), else
+    the imported one; a calibrated season's snapshot also names the calibration's file and
+    scale, so a run's inputs (and the publication check that compares them with the season)
+    change with the calibration."""
     request_rows = repo.requests(session, season.id)
     boes = repo.organisations(session, {r.boe_id for r in request_rows})
     requests = [
@@ -43,6 +50,8 @@ def snapshot_season(session: Session, season: SeasonRow) -> dict[str, Any]:
         for r in request_rows
     ]
     candidate_rows = repo.match_inputs(session, season.id)  # withdrawn candidates left out
+    calibration = calibrations.current_calibration(session, season.id)
+    calibrated = calibrations.match_scores(session, calibration.id) if calibration else {}
     candidates = [
         CandidateRecord(
             id=c.external_id,
@@ -50,7 +59,7 @@ def snapshot_season(session: Session, season: SeasonRow) -> dict[str, Any]:
             teaching_years=c.teaching_years,
             driving_licence=c.driving_licence,
             school_experience=tuple(c.school_experience),
-            interview_score=c.interview_score,
+            interview_score=calibrated.get(c.id, c.interview_score),
             preferred_prefectures=tuple(c.preferred_prefectures),
             preferred_area=c.preferred_area,
             preferred_school_levels=tuple(c.preferred_school_levels),
@@ -64,13 +73,20 @@ def snapshot_season(session: Session, season: SeasonRow) -> dict[str, Any]:
         for p in repo.couples(session, season.id)
         if p.candidate_a_id in external and p.candidate_b_id in external
     ]
-    return {
+    snapshot: dict[str, Any] = {
         "requests": [_plain(r) for r in requests],
         "candidates": [_plain(c) for c in candidates],
         "couples": couples,
         "request_ids": {r.external_id: r.id for r in request_rows},
         "candidate_ids": {c.external_id: c.id for c in candidate_rows},
     }
+    if calibration is not None:  # absent otherwise, so uncalibrated seasons keep their SHA-256
+        snapshot["interview_calibration"] = {
+            "model": calibration.model,
+            "sha256": calibration.sha256,
+            "scale": [calibration.low, calibration.high],
+        }
+    return snapshot
 
 
 def _plain(record: RequestRecord | CandidateRecord) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from altmatch.web.api.dispatch import contracts as dispatch_contracts
 from altmatch.web.api.dispatch import coverage as dispatch_coverage
 from altmatch.web.api.dispatch import transfers
 from altmatch.web.api.errors import ERROR_RESPONSES
+from altmatch.web.api.season import interviews as season_interviews
 from altmatch.web.api.season import jobs as season_jobs
 from altmatch.web.api.season import publication as season_publication
 from altmatch.web.api.season import runs as season_runs
@@ -36,6 +37,7 @@ api_router.include_router(season_runs.router)
 api_router.include_router(season_publication.router)
 api_router.include_router(season_jobs.router)
 api_router.include_router(season_stages.router)
+api_router.include_router(season_interviews.router)
 api_router.include_router(schools.router)
 api_router.include_router(dispatch_contracts.router)
 api_router.include_router(dispatch_assignment.router)

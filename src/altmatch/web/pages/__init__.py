@@ -18,6 +18,7 @@ from altmatch.web.pages.dispatch import coverage as dispatch_coverage
 from altmatch.web.pages.dispatch import transfers
 from altmatch.web.pages.season import boe as season_boe
 from altmatch.web.pages.season import candidate as season_candidate
+from altmatch.web.pages.season import interviews as season_interviews
 from altmatch.web.pages.season import jobs as season_jobs
 from altmatch.web.pages.season import publication as season_publication
 from altmatch.web.pages.season import request_new as season_request_new
@@ -39,6 +40,7 @@ pages_router.include_router(seasons.router)
 pages_router.include_router(season_request_new.router)  # before /requests/{id}
 pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)
+pages_router.include_router(season_interviews.router)
 pages_router.include_router(season_jobs.router)
 pages_router.include_router(season_publication.router)
 pages_router.include_router(season_stages.router)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from altmatch.domain.application import ApplicationStage
+from altmatch.i18n import use_locale
 from altmatch.services.kernel.imports import ImportOut
 from altmatch.services.season.access import RequestOut, SeasonOut
 from altmatch.services.season.applications import (
@@ -188,10 +189,12 @@ def put_request(
 
 @router.get("/{season_id}/application", response_model=SeasonApplicationOut)
 def get_my_application(
-    season_id: Id, actor: OwnOutcomeDep, sessions: SessionsDep
+    season_id: Id, actor: OwnOutcomeDep, sessions: SessionsDep, locale: LocaleDep
 ) -> SeasonApplicationOut:
-    """Your application: stage and history, preferences, and once published your outcome."""
-    return my_application(sessions, actor, season_id)
+    """Your application: stage and history, preferences, and once published your outcome
+    (with how your interview score was calibrated, in the reader's language)."""
+    with use_locale(locale):
+        return my_application(sessions, actor, season_id)
 
 
 @router.put("/{season_id}/application/preferences", response_model=SeasonApplicationOut)
@@ -209,19 +212,27 @@ def get_candidate_review(
     candidate_id: Id,
     actor: SeasonManagerDep,
     sessions: SessionsDep,
+    locale: LocaleDep,
     run: QueryId = None,
 ) -> CandidateReviewOut:
     """A candidate as coordinators review them: the application and, in `run` (default: the
-    published run, else the latest), the outcome, why not, alternate places and chance."""
-    return candidate_review(sessions, actor, season_id, candidate_id, run)
+    published run, else the latest), the outcome, why not, alternate places and chance; and
+    their calibrated interview score (in the reader's language)."""
+    with use_locale(locale):
+        return candidate_review(sessions, actor, season_id, candidate_id, run)
 
 
 @router.get("/{season_id}/candidates/{candidate_id}", response_model=SeasonApplicationOut)
 def get_application(
-    season_id: Id, candidate_id: Id, actor: ApplicationViewerDep, sessions: SessionsDep
+    season_id: Id,
+    candidate_id: Id,
+    actor: ApplicationViewerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
 ) -> SeasonApplicationOut:
     """One application (coordinators: any; a candidate: only their own, else 404)."""
-    return view_application(sessions, actor, season_id, candidate_id)
+    with use_locale(locale):
+        return view_application(sessions, actor, season_id, candidate_id)
 
 
 @router.put("/{season_id}/candidates/{candidate_id}/stage", response_model=SeasonApplicationOut)

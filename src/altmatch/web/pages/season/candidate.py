@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from altmatch.i18n import use_locale
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.season.applications import PreferencesIn, my_application, set_preferences
@@ -37,7 +38,8 @@ def _context(application: Any, errors: FormErrors) -> dict[str, Any]:
 def application_page(
     request: Request, season_id: Id, actor: OwnOutcomeDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
-    context = _context(my_application(sessions, actor, season_id), FormErrors())
+    with use_locale(locale):  # the interview's adjustment is told in the reader's language
+        context = _context(my_application(sessions, actor, season_id), FormErrors())
     return render_page(request, "season_application.html", locale, context)
 
 
@@ -65,7 +67,8 @@ def preferences_form(
         errors = FormErrors.from_error(exc, locale)
     else:
         return RedirectResponse(f"/seasons/{season_id}/application", status_code=303)
-    context = _context(my_application(sessions, actor, season_id), errors)
+    with use_locale(locale):
+        context = _context(my_application(sessions, actor, season_id), errors)
     return render_page(
         request, "season_application.html", locale, context, status_code=errors.status_code
     )

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from altmatch.clock import JAPAN
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor, Permission
+from altmatch.i18n import use_locale
 from altmatch.services.kernel.imports import ImportOut
 from altmatch.services.season.candidate_review import candidate_review
 from altmatch.services.season.import_jobs import ImportTarget
@@ -207,7 +208,8 @@ def candidate_page(
 ) -> HTMLResponse:
     """One candidate for the coordinators: application, outcome in a run, why not, alternate
     places, chance (JSON twin: /api/v1/seasons/{id}/candidates/{candidate}/review)."""
-    found = candidate_review(sessions, actor, season_id, candidate_id, run)
+    with use_locale(locale):  # the interview's adjustment is told in the reader's language
+        found = candidate_review(sessions, actor, season_id, candidate_id, run)
     context = {"found": found} | list_context(ListQuery(), None, locale)
     return render_page(request, "season_candidate.html", locale, context)
 
