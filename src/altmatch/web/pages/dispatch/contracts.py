@@ -446,15 +446,16 @@ def roster_alt_checklist(
 ) -> Response:
     """Tick an item with its date; a form without a date clears it."""
     data = _form(form)
-    errors = _attempt(
+    return _edit_alt(
+        request,
+        actor,
+        sessions,
         locale,
+        alt_id,
         lambda: tick_checklist(
             sessions, actor, alt_id, ChecklistTick.model_validate(data), locale=locale
         ),
     )
-    if not errors:
-        return _see_other(f"/dispatch/roster/{alt_id}")
-    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors)
 
 
 @router.post("/dispatch/roster/{alt_id}/renewal", response_class=HTMLResponse)
@@ -467,15 +468,16 @@ def roster_alt_renewal(
     form: PostedForm,
 ) -> Response:
     data = _form(form)
-    errors = _attempt(
+    return _edit_alt(
+        request,
+        actor,
+        sessions,
         locale,
+        alt_id,
         lambda: set_renewal_intention(
             sessions, actor, alt_id, RenewalEdit.model_validate(data), locale=locale
         ),
     )
-    if not errors:
-        return _see_other(f"/dispatch/roster/{alt_id}")
-    return _alt_page(request, actor, sessions, locale, alt_id, errors=errors)
 
 
 @router.post("/dispatch/roster/{alt_id}/compliance-dates", response_class=HTMLResponse)
@@ -489,12 +491,29 @@ def roster_alt_compliance_dates(
 ) -> Response:
     """The compliance watch's dates; an empty field clears its date."""
     data = _form(form)
-    errors = _attempt(
+    return _edit_alt(
+        request,
+        actor,
+        sessions,
         locale,
+        alt_id,
         lambda: set_compliance_dates(
             sessions, actor, alt_id, ComplianceDatesEdit.model_validate(data), locale=locale
         ),
     )
+
+
+def _edit_alt(
+    request: Request,
+    actor: Actor,
+    sessions: SessionsDep,
+    locale: str,
+    alt_id: int,
+    edit: Callable[[], object],
+) -> Response:
+    """One edit of an ALT's roster entry: back to the ALT's page when it is made, the same page
+    with its errors when it is refused."""
+    errors = _attempt(locale, edit)
     if not errors:
         return _see_other(f"/dispatch/roster/{alt_id}")
     return _alt_page(request, actor, sessions, locale, alt_id, errors=errors)
