@@ -17,6 +17,7 @@ from tests.season_world import (
 )
 
 from altmatch.db import Sessions
+from altmatch.rulebook.prefectures import load_prefectures
 from altmatch.services.season.imports import import_candidates, import_requests
 from altmatch.services.season.publish import publish_run
 from altmatch.services.season.runs import run_season_chances, run_season_match
@@ -237,6 +238,9 @@ def test_a_candidate_sees_the_outcome_on_my_application_in_japanese(
     assert 'id="outcome"' in after.text and "あなたの結果" in after.text
     assert f'data-stage="{twin["application"]["stage"]}"' in after.text
     assert 'id="preferences-form"' not in after.text  # published: preferences are final
+    # placed: the prefecture reads in Japanese, not as stored ("Hyogo")
+    place = load_prefectures().find(twin["outcome"]["prefecture"])
+    assert place is not None and place.ja in after.text and place.en not in after.text
 
 
 def test_signed_in_staff_and_candidates_find_the_seasons_in_the_header(
