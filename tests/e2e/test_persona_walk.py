@@ -74,6 +74,7 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/seasons/{season}/runs/{run}",
         "/seasons/{season}/runs/{run}/publish",
         "/seasons/{season}/candidates/{candidate}",
+        "/seasons/{season}/interviews",
         "/support/metrics",
     ),
     "kobe_boe_staff": (
@@ -92,6 +93,7 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/dispatch/roster",
         "/dispatch/tenders",
         "/dispatch/transfers",
+        "/dispatch/compliance",
     ),
     "alt_james": ("/", "/my/placement", "/my/transfers", "/my/cases", "/my/notifications"),
     "candidate_emily": ("/", "/seasons/{season}/application", "/my/applications", "/postings"),
