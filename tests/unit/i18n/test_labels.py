@@ -21,8 +21,10 @@ from altmatch.web.pages.templating import _env
 
 # Enums no reader sees as words: permissions are checked, not shown; contract types are named by
 # the rulebook; a hard requirement and an eligibility check's outcome are shown as the rule's own
-# sentence; a plan step's kind, branch and date precision are shown as the step's sentence.
+# sentence; a plan step's kind, branch and date precision are shown as the step's sentence; an
+# interview score's adjustment is shown as the sentence explaining it.
 UNLABELLED = {
+    "Adjustment",
     "Permission",
     "ContractType",
     "Requirement",
