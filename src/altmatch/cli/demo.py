@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from altmatch.cli.season.options import FORCE, fail, refuse_existing, save
+from altmatch.cli.exits import fail
+from altmatch.cli.season.options import FORCE, refuse_existing, save
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
 from altmatch.demo import DEMO_PASSWORD, DemoSeason, generate_demo, write_demo_season

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from altmatch.cli.exits import require_locale
 from altmatch.i18n import gettext as _
 from altmatch.i18n import use_locale
 from altmatch.io.profile_file import ProfileFileError, read_profile_file
@@ -24,9 +25,7 @@ def advise_command(
 ) -> None:
     """Compare JET, dispatch and direct hire for the profile in PROFILE."""
     err = Console(stderr=True)
-    if lang not in ("en", "ja"):
-        err.print(f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})")
-        raise typer.Exit(2)
+    require_locale(lang)
     try:
         data = read_profile_file(profile)
         parsed = ProfileInput.model_validate(data)

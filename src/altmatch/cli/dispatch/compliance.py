@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from altmatch.cli.exits import require_locale
 from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import gettext as _
@@ -39,9 +40,7 @@ def compliance_command(
     company's staff acknowledge them on the compliance page; acknowledged ones are listed
     with the time they were acknowledged."""
     err = Console(stderr=True)
-    if lang not in ("en", "ja"):
-        err.print(f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})")
-        raise typer.Exit(2)
+    require_locale(lang)
     with cli_sessions() as sessions:
         try:
             found = companies_compliance(

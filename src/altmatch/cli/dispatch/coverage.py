@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from altmatch.cli.exits import require_locale
 from altmatch.cli.sessions import cli_sessions
 from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.i18n import gettext as _
@@ -49,9 +50,7 @@ def coverage_command(
     """Positions against expected coverage per month and region, hiring targets per start
     month, and the ALTs at risk, over the rulebook's horizon."""
     err = Console(stderr=True)
-    if lang not in ("en", "ja"):
-        err.print(f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})")
-        raise typer.Exit(2)
+    require_locale(lang)
     with cli_sessions() as sessions:
         try:
             found = dispatch_coverage(

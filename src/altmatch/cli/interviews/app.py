@@ -7,12 +7,12 @@ line on stderr, before anything is written; the outputs appear all at once or no
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from altmatch.cli.exits import fail, require_locale
 from altmatch.config import Settings
 from altmatch.domain.interview_calibration import MIN_CANDIDATES_PER_ASSESSOR, Calibration
 from altmatch.i18n import gettext as _
@@ -29,12 +29,6 @@ interviews_app = typer.Typer(
     help="Interview panels: calibrate assessors' severities so candidates compare on one scale.",
     no_args_is_help=True,
 )
-
-
-def _fail(problems: list[str], code: int = 2) -> NoReturn:
-    for problem in problems:
-        typer.echo(problem, err=True)
-    raise typer.Exit(code)
 
 
 @interviews_app.command("calibrate")
@@ -60,20 +54,19 @@ def calibrate_command(
     standard error. Writes calibrated.csv, assessors.csv and summary.json to DIR; with panels
     that share no assessor, it warns and suggests which assessor could sit on which panel.
     """
-    if lang not in ("en", "ja"):
-        _fail([f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})"])
+    require_locale(lang)
     if out.exists() and not force:
-        _fail([f"{out}: already exists (use --force to replace it)"])
+        fail([f"{out}: already exists (use --force to replace it)"])
     try:
         calibration = calibrate_scores_file(
             scores, limits=ImportLimits.from_settings(Settings()), min_candidates=min_candidates
         )
     except ScoresFileError as exc:
-        _fail([f"{e.file}:{e.row}:{e.column}: {e.localized(lang)}" for e in exc.errors])
+        fail([f"{e.file}:{e.row}:{e.column}: {e.localized(lang)}" for e in exc.errors])
     try:
         save_calibration(calibration, out, force=force, locale=lang)
     except OutputError as exc:
-        _fail([str(exc)], code=1)
+        fail([str(exc)], code=1)
     with use_locale(lang):
         _print(calibration, out, lang)
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from altmatch.cli.season.options import fail
+from altmatch.cli.exits import fail, require_locale
 from altmatch.cli.sessions import cli_sessions
 from altmatch.config import Settings
 from altmatch.domain.access import OPERATOR, AccessDeniedError
@@ -68,8 +68,7 @@ def calibrate_interviews_command(
     draft run made before can no longer be published. Refused once the season's outcome is
     published.
     """
-    if lang not in ("en", "ja"):
-        fail([f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})"])
+    require_locale(lang)
     limits = ImportLimits.from_settings(Settings())
     content = _read(scores, limits)
     with cli_sessions() as sessions:

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from altmatch.cli.exits import fail
 from altmatch.cli.season.options import (
     C_RANKS,
     CANDIDATES,
@@ -17,7 +18,6 @@ from altmatch.cli.season.options import (
     R_RANKS,
     REQUESTS,
     SEASON,
-    fail,
     load,
     refuse_existing,
     save,

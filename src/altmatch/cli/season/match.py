@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from altmatch.cli.exits import fail
 from altmatch.cli.season.options import (
     C_RANKS,
     CANDIDATES,
@@ -23,7 +24,6 @@ from altmatch.cli.season.options import (
     R_RANKS,
     REQUESTS,
     SEASON,
-    fail,
     load,
     refuse_existing,
     save,

@@ -3,12 +3,12 @@ overwrite, and failing with exit code 2 and one problem per line."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 
+from altmatch.cli.exits import fail
 from altmatch.config import Settings
 from altmatch.io.limits import ImportLimits
 from altmatch.io.outputs import OutputError
@@ -21,12 +21,6 @@ C_RANKS = typer.Option(None, "--candidate-ranks", help="Candidates' ranked reque
 R_RANKS = typer.Option(None, "--request-ranks", help="Requests' ranked candidates file.")
 COUPLES = typer.Option(None, "--couples", help="Couples file (default SEASON/couples.*).")
 FORCE = typer.Option(False, "--force", help="Replace OUTDIR if it already exists.")
-
-
-def fail(problems: Iterable[str], code: int = 2) -> NoReturn:
-    for problem in problems:
-        typer.echo(problem, err=True)
-    raise typer.Exit(code)
 
 
 def refuse_existing(out: Path, force: bool) -> None:

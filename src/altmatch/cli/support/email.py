@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from altmatch.cli.exits import require_locale
 from altmatch.cli.sessions import cli_sessions
 from altmatch.config import Settings
 from altmatch.domain.access import OPERATOR, NotFoundError
@@ -49,9 +50,7 @@ def metrics_command(
     """Support quality per employer: closed cases, median first response in business hours,
     share resolved within target, reopen rate (no figures below the rulebook's minimum)."""
     err = Console(stderr=True)
-    if lang not in ("en", "ja"):
-        err.print(f"error: --lang: choose one of: 'en', 'ja' (you gave {lang!r})")
-        raise typer.Exit(2)
+    require_locale(lang)
     with cli_sessions() as sessions:
         try:
             found = employer_support_metrics(sessions, OPERATOR, organisation_id=org, locale=lang)
