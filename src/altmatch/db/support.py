@@ -322,12 +322,6 @@ def organisations_by_id(session: Session, ids: Collection[int]) -> dict[int, Org
     return {o.id: o for o in session.scalars(query)}
 
 
-def timelines_by_path(session: Session) -> list[tuple[str, CaseTimeline]]:
-    """(hiring path, timeline) of every case."""
-    rows = session.execute(select(SupportCase.path, *_TIMELINE))
-    return [(path, (o, f, r, fd, rd, n)) for path, o, f, r, fd, rd, n in rows]
-
-
 # --- the queue a page at a time --------------------------------------------------------------
 
 # Filters' allowed values are the services' (the vocabulary is theirs): None here.

@@ -201,13 +201,9 @@ def link_measured_support(
     measured figures are shown beside it, because a path-wide median over whoever happens to
     use altmatch is not yet comparable across paths on the rating's 0-5 scale.
     """
-    from altmatch.services.support.metrics import (
-        measured_support_by_employer,
-        measured_support_by_path,
-    )
+    from altmatch.services.support.metrics import measured_support
 
-    measured = measured_support_by_path(sessions, locale=locale, rulebook=rulebook)
-    by_employer = measured_support_by_employer(sessions, locale=locale, rulebook=rulebook)
+    measured, by_employer = measured_support(sessions, locale=locale, rulebook=rulebook)
     for path in out.paths:
         path.measured_support = measured.get(path.path)
         path.measured_support_by_employer = by_employer.get(path.path, [])

@@ -10,7 +10,7 @@ Who sees what: BoE and company staff see their own organisation; coordinators ev
 their programme; administrators and the operator every employer.
 
 The path advisor gets the same figures per hiring path, over every employer's cases on it, once
-there are `support.metrics.min_cases_for_advisor` closed cases (`measured_support_by_path`).
+there are `support.metrics.min_cases_for_advisor` closed cases (`measured_support`).
 """
 
 from __future__ import annotations
@@ -109,25 +109,16 @@ def measured_support_by_path(
 ) -> dict[HiringPath, MeasuredSupportOut]:
     """Each hiring path with at least `min_cases_for_advisor` closed cases across its
     employers, with its figures; paths with fewer are left out."""
-    book = rulebook or load_rulebook()
-    calendar = BusinessCalendar.from_rules(book.support.business_hours)
-    minimum = book.support.metrics.min_cases_for_advisor
-    with sessions() as session:
-        outcomes = _outcomes_by_path(session)
-    measured: dict[HiringPath, MeasuredSupportOut] = {}
-    for path in HiringPath:
-        figures = support_metrics(outcomes.get(path.value, []), calendar, min_cases=minimum)
-        if figures is not None:
-            measured[path] = _measured_out(figures, locale)
-    return measured
+    return measured_support(sessions, locale=locale, rulebook=rulebook)[0]
 
 
-def measured_support_by_employer(
+def measured_support(
     sessions: Sessions, *, locale: str = "en", rulebook: Rulebook | None = None
-) -> dict[HiringPath, list[EmployerMeasuredOut]]:
-    """Per hiring path, each BoE or company with enough closed cases on it, by name: the
-    supervisor and the office behind them matter more than the path (issue 18), so a
-    candidate sees who answers well where altmatch has the figures."""
+) -> tuple[dict[HiringPath, MeasuredSupportOut], dict[HiringPath, list[EmployerMeasuredOut]]]:
+    """What the advisor shows of support, from one read of the cases' timelines: each path's
+    figures across its employers, and per path each BoE or company with enough closed cases
+    on it, by name (the supervisor and the office behind them matter more than the path,
+    issue 18). Only paths and employers with `min_cases_for_advisor` closed cases appear."""
     book = rulebook or load_rulebook()
     calendar = BusinessCalendar.from_rules(book.support.business_hours)
     minimum = book.support.metrics.min_cases_for_advisor
@@ -136,21 +127,27 @@ def measured_support_by_employer(
         for employer_id, path, timeline in repo.timelines_by_employer_and_path(session):
             grouped[(employer_id, path)].append(_outcome(timeline))
         organisations = repo.organisations_by_id(session, {e for e, _ in grouped})
-    found: dict[HiringPath, list[EmployerMeasuredOut]] = defaultdict(list)
+    by_path: dict[HiringPath, MeasuredSupportOut] = {}
+    for path in HiringPath:
+        outcomes = [o for (_, p), found in grouped.items() if p == path.value for o in found]
+        figures = support_metrics(outcomes, calendar, min_cases=minimum)
+        if figures is not None:
+            by_path[path] = _measured_out(figures, locale)
+    by_employer: dict[HiringPath, list[EmployerMeasuredOut]] = defaultdict(list)
     for (employer_id, path), outcomes in grouped.items():
         figures = support_metrics(outcomes, calendar, min_cases=minimum)
         org = organisations.get(employer_id)
         if figures is None or org is None or path not in set(HiringPath):
             continue
         name = org.name_ja if locale == "ja" else org.name_en
-        found[HiringPath(path)].append(
+        by_employer[HiringPath(path)].append(
             EmployerMeasuredOut(
                 organisation_id=org.id, name=name, measured=_measured_out(figures, locale)
             )
         )
-    return {
+    return by_path, {
         path: sorted(rows, key=lambda r: (r.name, r.organisation_id))
-        for path, rows in found.items()
+        for path, rows in by_employer.items()
     }
 
 
@@ -223,14 +220,6 @@ def _outcomes_by_employer(session: Session, ids: list[int]) -> dict[int, list[Ca
     grouped: dict[int, list[CaseOutcome]] = defaultdict(list)
     for employer_id, timeline in repo.timelines_by_employer(session, ids):
         grouped[employer_id].append(_outcome(timeline))
-    return grouped
-
-
-def _outcomes_by_path(session: Session) -> dict[str, list[CaseOutcome]]:
-    """Every case's timeline per hiring path, across employers."""
-    grouped: dict[str, list[CaseOutcome]] = defaultdict(list)
-    for path, timeline in repo.timelines_by_path(session):
-        grouped[path].append(_outcome(timeline))
     return grouped
 
 
