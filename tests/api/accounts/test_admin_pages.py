@@ -40,10 +40,16 @@ def test_each_list_page_shows_what_its_twin_lists(
     page = client.get("/admin/organisations?kind=boe")
     assert _ids(page.text, "organisation") == [r["id"] for r in organisations["rows"]]
     audit = client.get("/api/v1/admin/audit?action=user.created").json()
-    page = client.get("/admin/audit?action=user.created&since=&until=&actor_id=")
+    page = client.get("/admin/audit?action=user.created&since=&until=&actor_id=&lang=en")
     assert page.status_code == 200
     assert _ids(page.text, "audit") == [r["id"] for r in audit["rows"]]
     assert audit["total"] == len(Role)
+    # The log names each action in words (the code stays beside it, and in the JSON twin).
+    assert audit["rows"][0]["action"] == "user.created"
+    assert 'data-action="user.created">New account created<br>' in page.text
+    page = client.get("/admin/audit?action=user.created&lang=ja")
+    assert 'data-action="user.created">アカウントを新規作成<br>' in page.text
+    assert '<option value="user.created" selected>アカウントを新規作成</option>' in page.text
 
 
 def test_an_admin_changes_a_role_after_confirming(

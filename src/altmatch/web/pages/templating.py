@@ -21,6 +21,7 @@ from altmatch.domain.support import Breach, CaseStatus, RouteRole
 from altmatch.i18n import LOCALES, Language, get_locale, gettext, label, ngettext, use_locale
 from altmatch.i18n.formats import BABEL_LOCALES, day, tokyo_time
 from altmatch.rulebook.vocabulary import Area, CaseCategory, Jlpt, SchoolLevel, Urgency
+from altmatch.services.admin.audit_actions import action_label
 from altmatch.services.notifications import unread_count
 from altmatch.web.auth import signed_in_user
 from altmatch.web.deps import request_sessions
@@ -72,6 +73,7 @@ _templates.env.filters["yen_short"] = _yen_short
 _templates.env.filters["tokyo"] = _tokyo_time
 _templates.env.filters["day"] = _day
 _templates.env.globals["label"] = _label
+_templates.env.globals["audit_action"] = action_label  # an audit code in words
 _templates.env.filters["prefecture"] = prefecture  # a place in the reader's language
 _templates.env.globals["local_name"] = local_name  # name_en / name_ja by the reader's language
 # Enums a template lists or names, for values that reach it as plain strings.
