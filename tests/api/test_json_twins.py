@@ -38,6 +38,8 @@ PAGE_TWINS: dict[str, str | None] = {
     "/boe/schools": None,  # a redirect to the BoE's own schools page
     "/advisor": "/api/v1/advice/options",
     "/advisor/saved/{token}": "/api/v1/advice/saved/{token}",
+    "/paths": "/api/v1/paths",
+    "/paths/{path}": "/api/v1/paths/{path}",
     "/sign-up": "/api/v1/signup",
     "/verify-email": "/api/v1/verify-email",
     "/account": "/api/v1/me",

@@ -65,7 +65,16 @@ MAX_REPORTED = (
 # Sakura company's and one of its contracts' ids; `{run}` a draft match run of the season and
 # `{candidate}` one of its applications.
 WALK: Mapping[str, tuple[str, ...]] = {
-    "anonymous": ("/", "/advisor", "/postings", "/postings/{posting}", "/sign-in"),
+    "anonymous": (
+        "/",
+        "/advisor",
+        "/paths",
+        "/paths/jet",
+        "/paths/dispatch",
+        "/postings",
+        "/postings/{posting}",
+        "/sign-in",
+    ),
     "programme_coordinator": (
         "/",
         "/seasons/{season}",

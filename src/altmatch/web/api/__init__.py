@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from altmatch.web.api import home
 from altmatch.web.api.accounts import admin, email, me, schools, session
 from altmatch.web.api.administration import screens as admin_screens
-from altmatch.web.api.advice import advice
+from altmatch.web.api.advice import advice, paths
 from altmatch.web.api.direct_hire import postings
 from altmatch.web.api.dispatch import assignment as dispatch_assignment
 from altmatch.web.api.dispatch import compliance as dispatch_compliance
@@ -27,6 +27,7 @@ from altmatch.web.api.support import metrics as support_metrics
 api_router = APIRouter(responses=ERROR_RESPONSES)
 api_router.include_router(home.router)
 api_router.include_router(advice.router)
+api_router.include_router(paths.router)
 api_router.include_router(session.router)
 api_router.include_router(me.router)
 api_router.include_router(email.router)

@@ -9,7 +9,7 @@ from altmatch.web.pages.accounts import account, email, schools, sign_in
 from altmatch.web.pages.administration import audit as admin_audit
 from altmatch.web.pages.administration import organisations as admin_organisations
 from altmatch.web.pages.administration import users as admin_users
-from altmatch.web.pages.advice import advisor
+from altmatch.web.pages.advice import advisor, paths
 from altmatch.web.pages.direct_hire import postings
 from altmatch.web.pages.dispatch import assignment as dispatch_assignment
 from altmatch.web.pages.dispatch import compliance as dispatch_compliance
@@ -30,6 +30,7 @@ from altmatch.web.pages.support import cases as support_cases
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(home.router)
 pages_router.include_router(advisor.router)
+pages_router.include_router(paths.router)
 pages_router.include_router(admin_users.router)
 pages_router.include_router(admin_organisations.router)
 pages_router.include_router(admin_audit.router)

@@ -20,7 +20,14 @@ from altmatch.domain.application import ApplicationStage
 from altmatch.domain.support import Breach, CaseStatus, RouteRole
 from altmatch.i18n import LOCALES, Language, get_locale, gettext, label, ngettext, use_locale
 from altmatch.i18n.formats import BABEL_LOCALES, day, tokyo_time
-from altmatch.rulebook.vocabulary import Area, CaseCategory, Jlpt, SchoolLevel, Urgency
+from altmatch.rulebook.vocabulary import (
+    Area,
+    CaseCategory,
+    HiringPath,
+    Jlpt,
+    SchoolLevel,
+    Urgency,
+)
 from altmatch.services.admin.audit_actions import action_label
 from altmatch.services.notifications import unread_count
 from altmatch.web.auth import signed_in_user
@@ -86,6 +93,7 @@ _templates.env.globals.update(
             Breach,
             CaseCategory,
             CaseStatus,
+            HiringPath,
             Jlpt,
             Language,
             RouteRole,
