@@ -12,7 +12,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 
-from altmatch.services.advice.advisor import PathOut, YearPayOut, give_advice
+from altmatch.services.advice.advisor import PathOut, PensionRefundOut, YearPayOut, give_advice
 from altmatch.services.advice.profile_input import ProfileInput
 
 GRADUATE = {"degree": "bachelor", "citizenship": "GB", "english": "native"}
@@ -65,6 +65,13 @@ def table(years: Sequence[YearPayOut], keys: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def refund(title: str, r: PensionRefundOut) -> str:
+    return (
+        f"{title} ({r.scheme.value}, {r.months} months): {r.base:,} x {r.multiplier:g} = "
+        f"{r.amount:,}; withheld {r.withheld:,}; paid {r.after_withholding:,}"
+    )
+
+
 def describe(title: str, path: PathOut) -> str:
     basis = path.pay_basis
     parts = [f"### {title}"]
@@ -76,9 +83,15 @@ def describe(title: str, path: PathOut) -> str:
             + ("leaves Japan after year 5" if basis.departure_assumed else "stays in Japan")
         )
     parts.append(table(path.pay, EMPLOYEE))
+    if path.pension_refund:
+        parts.append(refund("Pension refund on leaving", path.pension_refund))
     if path.pay_without_employee_insurance:
         parts.append("Without employees' insurance:")
         parts.append(table(path.pay_without_employee_insurance, NATIONAL))
+    if path.pension_refund_without_employee_insurance:
+        parts.append(
+            refund("National pension refund", path.pension_refund_without_employee_insurance)
+        )
     return "\n\n".join(parts)
 
 

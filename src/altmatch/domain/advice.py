@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from altmatch.domain.eligibility import Caveat, assess
+from altmatch.domain.pension_refund import PensionRefund
 from altmatch.domain.profile import Priorities, Profile
 from altmatch.domain.take_home import PayBasis, PayEstimate, YearPay, estimate_pay
 from altmatch.domain.timeline import NextStep, months_between, next_step
@@ -38,6 +39,10 @@ class PathAdvice:
     pay_basis: PayBasis | None = None  # what the pay estimate assumed
     # Dispatch: the same pay under national health insurance and pension (None elsewhere).
     pay_without_employee_insurance: tuple[YearPay, ...] | None = None
+    # What leaving Japan after the years shown gives back of the pension premiums, under the
+    # path's scheme and (dispatch) under the national pension; None when nothing is claimable.
+    pension_refund: PensionRefund | None = None
+    pension_refund_without_employee_insurance: PensionRefund | None = None
 
     @property
     def eligible(self) -> bool:
@@ -92,6 +97,7 @@ def advise(
         for path, info in rulebook.paths.items()
     }
     pays = {path: estimate.years for path, estimate in estimates.items()}
+    japanese = profile.japanese_national or profile.citizenship == "JP"
     assessments = {
         path: assess(info, profile, start=steps[path].start)
         for path, info in rulebook.paths.items()
@@ -119,6 +125,11 @@ def advise(
             next_step=steps[path],
             pay_basis=estimates[path].basis,
             pay_without_employee_insurance=estimates[path].without_employee_insurance,
+            # Only foreign nationals can claim one: none for a Japanese or dual national.
+            pension_refund=None if japanese else estimates[path].refund,
+            pension_refund_without_employee_insurance=(
+                None if japanese else estimates[path].refund_without_employee_insurance
+            ),
         )
         for path, info in rulebook.paths.items()
     ]

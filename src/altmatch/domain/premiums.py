@@ -119,6 +119,15 @@ def employee_premiums(
     return out
 
 
+def pension_grades(
+    contract: Sequence[PayMonth], rules: SocialInsurance, *, enrolment_pay: Fraction
+) -> list[int]:
+    """The welfare pension's standard monthly remuneration for each contract month (what its
+    premiums were charged on, and what a pension refund averages)."""
+    basis = grade_basis(contract, enrolment_pay=enrolment_pay, review=rules.review)
+    return [grade_amount(rules.pension.grades, basis[m.month]) for m in contract]
+
+
 def national_premiums(
     contract: Sequence[PayMonth],
     rules: NationalInsurance,

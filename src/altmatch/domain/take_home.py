@@ -50,12 +50,14 @@ from altmatch.domain.pay_calendar import (
     regular_pay,
     with_outside_months,
 )
+from altmatch.domain.pension_refund import PensionRefund, employees_refund, national_refund
 from altmatch.domain.premiums import (
     EMPLOYEE_KEYS,
     NATIONAL_KEYS,
     Premiums,
     employee_premiums,
     national_premiums,
+    pension_grades,
 )
 from altmatch.domain.yen import band, exact, floor, floor_to, spread
 from altmatch.rulebook.schema import (
@@ -123,6 +125,10 @@ class PayEstimate:
     # The same pay under national health insurance and pension, for paths where employers
     # may not enrol their ALTs in employees' insurance; None otherwise.
     without_employee_insurance: tuple[YearPay, ...] | None = None
+    # What someone leaving Japan after the last year can claim back of their pension
+    # premiums (None: staying, or too little cover); and the same under the national scheme.
+    refund: PensionRefund | None = None
+    refund_without_employee_insurance: PensionRefund | None = None
 
 
 def health_rate(rules: TakeHome, prefecture: str | None) -> tuple[str | None, float]:
@@ -167,6 +173,11 @@ def estimate_pay(
         contract, social, enrolment_pay=regular_pay(pay, 1), health_rate=exact(rate), ages=ages
     )
     result = _by_year(contract, months, employee, EMPLOYEE_KEYS, rules, departs=not resident)
+    leaving = rules.lump_sum_withdrawal
+    refund = refund_without = None
+    if not resident:
+        grades = pension_grades(contract, social, enrolment_pay=regular_pay(pay, 1))
+        refund = employees_refund(grades, social.pension.rate, leaving)
     without = None
     if isinstance(pay, RangePay) and pay.employee_insurance_varies:
         national = national_premiums(
@@ -177,6 +188,10 @@ def estimate_pay(
             income_of=_income_of(months, rules.employment_income_deduction),
         )
         without = _by_year(contract, months, national, NATIONAL_KEYS, rules, departs=not resident)
+        if not resident:
+            paid = sum(1 for m in contract if national[m.month]["national_pension"] > 0)
+            monthly = rules.national_insurance.pension.monthly
+            refund_without = national_refund(paid, monthly, leaving)
     care = social.nursing_care
     basis = PayBasis(
         start=first,
@@ -191,7 +206,7 @@ def estimate_pay(
         departs=not resident,
         reduced_months=dict(pay.month_factors) if isinstance(pay, RangePay) else {},
     )
-    return PayEstimate(result, basis, without)
+    return PayEstimate(result, basis, without, refund, refund_without)
 
 
 # --- adding up -----------------------------------------------------------------------------

@@ -552,12 +552,33 @@ class NationalInsurance(Frozen):
     pension: NationalPension
 
 
+class LumpSumWithdrawal(Sourced):
+    """What a foreign national who leaves Japan before qualifying for a pension can claim back
+    (脱退一時金): employees' pension pays the average standard remuneration times a payment
+    rate (the premium rate x 1/2 x the counted months, to `rate_decimals` places); the
+    national pension pays half the last fiscal year's monthly premium times the counted
+    months. Counted months are the months covered, in whole bands, up to a cap."""
+
+    min_months: int = Field(gt=0, description="Fewer months covered: nothing is paid.")
+    band_months: int = Field(gt=0, description="Months covered count in whole bands of this.")
+    max_months: int = Field(gt=0, description="Months beyond this add nothing.")
+    pension_months: int = Field(
+        gt=0, description="Covered this long, the person qualifies for a pension instead."
+    )
+    rate_decimals: int = Field(ge=0)
+    withholding_rate: float = Field(
+        ge=0, le=1, description="Income tax withheld from the employees' pension payment."
+    )
+    claim_within_years: int = Field(gt=0)
+
+
 class TakeHome(Frozen):
     income_tax: IncomeTax
     employment_income_deduction: EmploymentIncomeDeduction
     resident_tax: ResidentTax
     social_insurance: SocialInsurance
     national_insurance: NationalInsurance
+    lump_sum_withdrawal: LumpSumWithdrawal
 
 
 class Reasoned(Frozen):

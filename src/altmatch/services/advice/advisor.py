@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from altmatch.clock import today_in_japan
 from altmatch.domain.advice import Advice, PathAdvice, advise
 from altmatch.domain.direct_hire import Declared
+from altmatch.domain.pension_refund import PensionRefund, PensionScheme
 from altmatch.domain.take_home import YearPay
 from altmatch.i18n import label, render
 from altmatch.rulebook import Rulebook, load_rulebook
@@ -99,6 +100,21 @@ class SourceOut(BaseModel):
     estimate: bool
 
 
+class PensionRefundOut(BaseModel):
+    """A lump-sum withdrawal (脱退一時金): `base` x `multiplier` = `amount`, of which
+    `withheld` is income tax (reclaimable by filing a return through a tax representative)."""
+
+    scheme: PensionScheme
+    months: int
+    counted_months: int
+    base: int
+    multiplier: float
+    amount: int
+    withheld: int
+    after_withholding: int
+    claim_within_years: int
+
+
 class PathOut(BaseModel):
     path: HiringPath
     name: str
@@ -114,6 +130,10 @@ class PathOut(BaseModel):
     # Dispatch only: the same pay without employees' insurance, under national health
     # insurance and the national pension (some companies do not enrol their ALTs).
     pay_without_employee_insurance: list[YearPayOut] | None = None
+    # Leaving Japan after the years shown (a foreign national): the lump-sum withdrawal of
+    # pension premiums, under the path's scheme and (dispatch) under the national pension.
+    pension_refund: PensionRefundOut | None = None
+    pension_refund_without_employee_insurance: PensionRefundOut | None = None
     score: float
     dimension_scores: dict[Dimension, float]
     reasons: list[str]
@@ -264,6 +284,22 @@ def _pay_basis_out(p: PathAdvice, locale: str, rulebook: Rulebook) -> PayBasisOu
     )
 
 
+def _refund_out(refund: PensionRefund | None, rulebook: Rulebook) -> PensionRefundOut | None:
+    if refund is None:
+        return None
+    return PensionRefundOut(
+        scheme=refund.scheme,
+        months=refund.months,
+        counted_months=refund.counted_months,
+        base=refund.base,
+        multiplier=float(refund.multiplier),
+        amount=refund.amount,
+        withheld=refund.withheld,
+        after_withholding=refund.after_withholding,
+        claim_within_years=rulebook.take_home.lump_sum_withdrawal.claim_within_years,
+    )
+
+
 def _path_out(p: PathAdvice, locale: str, rulebook: Rulebook) -> PathOut:
     step = p.next_step
     return PathOut(
@@ -292,6 +328,10 @@ def _path_out(p: PathAdvice, locale: str, rulebook: Rulebook) -> PathOut:
             None
             if p.pay_without_employee_insurance is None
             else [_year_out(y) for y in p.pay_without_employee_insurance]
+        ),
+        pension_refund=_refund_out(p.pension_refund, rulebook),
+        pension_refund_without_employee_insurance=_refund_out(
+            p.pension_refund_without_employee_insurance, rulebook
         ),
         pay_is_estimate=p.info.pay.estimate,
         score=p.score,
