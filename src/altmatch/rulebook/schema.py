@@ -835,6 +835,7 @@ class PersonalDataRules(Frozen):
 # Imported here rather than at the top: guidance.py builds on Frozen, Sourced and Text above.
 from altmatch.rulebook.compliance import DispatchCompliance  # noqa: E402
 from altmatch.rulebook.guidance import Guidance, InterviewRubric  # noqa: E402
+from altmatch.rulebook.interview_scheduling import InterviewScheduling  # noqa: E402
 
 
 class Rulebook(Frozen):
@@ -853,6 +854,7 @@ class Rulebook(Frozen):
     guidance: Guidance
     interview_rubric: InterviewRubric
     dispatch_compliance: DispatchCompliance
+    interview_scheduling: InterviewScheduling
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:
