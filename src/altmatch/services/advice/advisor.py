@@ -7,6 +7,7 @@ it with --json, and the pages render it, so all three always agree.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
@@ -287,16 +288,14 @@ def _pay_basis_out(p: PathAdvice, locale: str, rulebook: Rulebook) -> PayBasisOu
 def _refund_out(refund: PensionRefund | None, rulebook: Rulebook) -> PensionRefundOut | None:
     if refund is None:
         return None
+    facts = {f.name: getattr(refund, f.name) for f in fields(refund)}
     return PensionRefundOut(
-        scheme=refund.scheme,
-        months=refund.months,
-        counted_months=refund.counted_months,
-        base=refund.base,
-        multiplier=float(refund.multiplier),
-        amount=refund.amount,
-        withheld=refund.withheld,
-        after_withholding=refund.after_withholding,
-        claim_within_years=rulebook.take_home.lump_sum_withdrawal.claim_within_years,
+        **facts
+        | {
+            "multiplier": float(refund.multiplier),
+            "after_withholding": refund.after_withholding,
+            "claim_within_years": rulebook.take_home.lump_sum_withdrawal.claim_within_years,
+        }
     )
 
 
