@@ -87,6 +87,7 @@ PAGE_TWINS: dict[str, str | None] = {
     "/support/metrics": "/api/v1/support/metrics",
     "/seasons/{season_id}/stages": "/api/v1/seasons/{season_id}/stages",
     "/seasons/{season_id}/interviews": "/api/v1/seasons/{season_id}/interviews",
+    "/seasons/{season_id}/shortlist": "/api/v1/seasons/{season_id}/shortlist",
     "/seasons/{season_id}/requests/new": "/api/v1/seasons/{season_id}/requests/new",
     "/admin/users": "/api/v1/admin/users",
     "/admin/users/{user_id}": "/api/v1/admin/users/{user_id}",

@@ -84,6 +84,7 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/seasons/{season}/runs/{run}/publish",
         "/seasons/{season}/candidates/{candidate}",
         "/seasons/{season}/interviews",
+        "/seasons/{season}/shortlist",
         "/support/metrics",
     ),
     "kobe_boe_staff": (

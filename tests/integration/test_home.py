@@ -51,10 +51,11 @@ def test_a_coordinator_sees_the_open_seasons_checklist(
     assert requests.status is StepStatus.WAITING  # imported, and the deadline is ahead
     assert f"{seeded.requests_imported} requests" in requests.detail
     candidates = steps[f"season-{season}-candidates"]
-    assert candidates.detail == "Imported: 60. Still submitted or screened: 60."
-    # Some are still to screen: the step opens the stage board, where they are moved on.
-    assert candidates.status is StepStatus.TO_DO
-    assert candidates.href == f"/seasons/{season}/stages"
+    # The demo's panels heard all 60 and the shortlist decided them (demo.shortlist_round):
+    # none is left to screen, so the step is done and opens the season.
+    assert candidates.detail == "Imported: 60. Still submitted or screened: 0."
+    assert candidates.status is StepStatus.DONE
+    assert candidates.href == f"/seasons/{season}"
     assert steps[f"season-{season}-runs"].title.endswith("run the match")
     assert steps[f"season-{season}-publish"].status is StepStatus.WAITING
 
@@ -121,7 +122,8 @@ def test_a_candidate_and_an_alt_see_their_own_steps_in_japanese(
     emily = _steps(
         home(sessions, _as(sessions, "candidate_emily"), locale="ja", today=TODAY, now=SEEDED_AT)
     )
-    assert emily[f"season-{season}-application"].detail == "段階：応募済み"
+    # the demo shortlisted her from the calibrated interview scores (demo.shortlist_round)
+    assert emily[f"season-{season}-application"].detail == "段階：最終候補"
     assert emily[f"season-{season}-application"].status is StepStatus.WAITING
     assert emily[f"season-{season}-preferences"].status is StepStatus.TO_DO
     assert emily["advisor"].title == "進路を比較する" and emily["advisor"].status is None

@@ -118,6 +118,15 @@ def _print_logins(demo: DemoSeason, report: SeedReport) -> None:
             markup=False,
             soft_wrap=True,
         )
+    if report.interview_decisions:
+        console.print(
+            _(
+                "Interview decisions: {count} candidates shortlisted, listed as alternates or not "
+                "selected (season {season}'s shortlist page)."
+            ).format(count=f"{report.interview_decisions:,}", season=report.season_id),
+            markup=False,
+            soft_wrap=True,
+        )
     typer.echo(_("Demo logins (password: {password}):").format(password=DEMO_PASSWORD))
     width = max(len(p.key) for p in demo.personas)
     for person in demo.personas:

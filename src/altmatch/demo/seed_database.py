@@ -23,6 +23,7 @@ from altmatch.demo.dispatch_records import persona_contract_term
 from altmatch.demo.interview_panels import InterviewRound, interview_round
 from altmatch.demo.seed_operations import OperationsSeeded, seed_demo_operations
 from altmatch.demo.seed_support import seed_demo_support
+from altmatch.demo.shortlist_round import decide_demo_shortlist
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
 from altmatch.io.season_files import COLUMNS, UPLOAD_COLUMNS
 from altmatch.rulebook import load_rulebook
@@ -56,6 +57,7 @@ class SeedReport:
     candidates_imported: int
     operations: OperationsSeeded = field(default_factory=OperationsSeeded)
     interview_scores: int = 0  # rubric scores calibrated (demo.interview_panels)
+    interview_decisions: int = 0  # candidates shortlisted or not (demo.shortlist_round)
 
 
 def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
@@ -96,8 +98,17 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
             )
         )
     scores = _calibrate(sessions, coordinator, season_id, interviews)
+    decided = decide_demo_shortlist(sessions, coordinator, season_id)
     return SeedReport(
-        season_id, added_orgs, added_schools, added_users, requests, candidates, operations, scores
+        season_id,
+        added_orgs,
+        added_schools,
+        added_users,
+        requests,
+        candidates,
+        operations,
+        scores,
+        decided,
     )
 
 

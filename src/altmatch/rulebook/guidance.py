@@ -115,12 +115,21 @@ class RubricCriterion(Sourced):
         return next(a for a in self.anchors if a.score == score)
 
 
+class ShortlistPolicy(Sourced):
+    """How many candidates the interview round shortlists, and lists as alternates, per place
+    the season's BoEs requested: the defaults a coordinator starts from."""
+
+    places_per_request_place: float = Field(gt=0)
+    alternates_per_request_place: float = Field(ge=0)
+
+
 class InterviewRubric(Sourced):
     """Criteria scored on one ordinal scale, each with an anchor for every score."""
 
     min_score: int = Field(ge=0)
     max_score: int
     criteria: list[RubricCriterion] = Field(min_length=1)
+    shortlist: ShortlistPolicy
 
     @model_validator(mode="after")
     def _scale(self) -> InterviewRubric:

@@ -38,6 +38,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "placements_changed",  # a BoE's placements changed by a published upgrade
         "requests_locked",  # a BoE's requests are read-only: the request deadline passed
         "stage_changed",  # a candidate's application moved to another screening stage
+        "interview_decided",  # a candidate's interview result: shortlisted, alternate or not
     ),
     "transfers": ("transfer_decided", "transfer_effective", "hired", "not_hired"),
     "compliance": ("compliance_due",),  # a dispatch company's legal deadline is near

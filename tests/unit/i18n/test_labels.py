@@ -32,6 +32,7 @@ UNLABELLED = {
     "StepKind",
     "Branch",
     "Precision",
+    "ShortlistReason",
 }
 # Written the same in both languages.
 SAME_IN_JAPANESE = {"N5", "N4", "N3", "N2", "N1"}

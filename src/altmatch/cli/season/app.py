@@ -4,6 +4,8 @@
 calibrated scores as the season's current calibration (services.season.interview_calibration),
 as the coordinator's page does. A bad file exits with code 2 and prints every problem as
 `file:row:column: message` on stderr; nothing is stored unless every row is right.
+`altmatch season shortlist SEASON_ID` previews (and with --commit applies) the interview round's
+shortlist from those scores (cli/season/shortlist.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from altmatch.cli.exits import fail, require_locale
+from altmatch.cli.season.shortlist import shortlist_command
 from altmatch.cli.sessions import cli_sessions
 from altmatch.config import Settings
 from altmatch.domain.access import OPERATOR, AccessDeniedError
@@ -123,3 +126,6 @@ def _print(result: CalibrationUploadOut, check: bool) -> None:
     if not check:
         done = _("Stored as calibration {id}: the next match run reads these scores.")
         console.print(done.format(id=found.id), markup=False, soft_wrap=True)
+
+
+season_app.command("shortlist")(shortlist_command)

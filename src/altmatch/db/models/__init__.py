@@ -27,6 +27,7 @@ from altmatch.db.models.interview_calibration import (
     CalibratedCandidate,
     InterviewCalibration,
 )
+from altmatch.db.models.interview_decision import InterviewDecision
 from altmatch.db.models.jobs import Job, JobFile
 from altmatch.db.models.retention import RetainedRecord
 from altmatch.db.models.schools import School
@@ -72,6 +73,7 @@ __all__ = [
     "EmploymentContract",
     "ImmutableRunError",
     "InterviewCalibration",
+    "InterviewDecision",
     "Job",
     "JobFile",
     "LoginAttempt",

@@ -46,6 +46,7 @@ AUDIT_ACTIONS: Mapping[str, str] = {
     "season.candidates_imported": N_("Candidates imported"),
     "season.requests_imported": N_("Requests imported"),
     "season.interviews_calibrated": N_("Interview scores calibrated"),
+    "season.shortlist_decided": N_("Shortlist and alternates decided"),
     "request.filed": N_("Request filed"),
     "request.edited": N_("Request edited"),
     "run.created": N_("Match run made"),

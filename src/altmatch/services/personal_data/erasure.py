@@ -43,6 +43,7 @@ from altmatch.db import Sessions
 from altmatch.db import accounts as accounts_repo
 from altmatch.db import direct_hire as direct_hire_repo
 from altmatch.db import dispatch as dispatch_repo
+from altmatch.db import interview_decisions as decisions_repo
 from altmatch.db import personal_data as repo
 from altmatch.db import support as support_repo
 from altmatch.db.models import (
@@ -264,6 +265,8 @@ class _Erasure:
                 )
                 candidate.stage = "withdrawn"
             self.kept["season_application"] += 1
+        # the interview round's decision about a person is not part of a run's inputs: it goes
+        decisions_repo.delete_decisions(self.session, [c.id for c in applications if c.id in used])
         self.session.flush()
 
     # -- the employment record ------------------------------------------------------------

@@ -32,6 +32,7 @@ from altmatch.db import accounts as accounts_repo
 from altmatch.db import direct_hire as direct_hire_repo
 from altmatch.db import dispatch as dispatch_repo
 from altmatch.db import interview_calibration as calibration_repo
+from altmatch.db import interview_decisions as decisions_repo
 from altmatch.db import personal_data as repo
 from altmatch.db import season as season_repo
 from altmatch.db import support as support_repo
@@ -243,6 +244,7 @@ def _application(
         },
         "interview_score": row.interview_score,
         "interview_calibration": _calibrated(session, row),
+        "interview_decision": _interview_decision(session, row),
         "stage": row.stage,
         "stage_history": [
             {
@@ -272,6 +274,26 @@ def _calibrated(session: Session, row: SeasonCandidate) -> dict[str, Any] | None
         "standard_error": found.se,
         "assessors": found.assessors,
         "match_score": found.match_score,
+    }
+
+
+def _interview_decision(session: Session, row: SeasonCandidate) -> dict[str, Any] | None:
+    """The interview round's decision on the application, with the figures it was made on."""
+    found = decisions_repo.decision_of(session, row.id)
+    if found is None:
+        return None
+    return {
+        "decision": found.decision,
+        "alternate_position": found.alternate_position,
+        "position": found.position,
+        "raw_mean": found.raw_mean,
+        "calibrated_score": found.score,
+        "standard_error": found.se,
+        "cut": found.cut,
+        "alternate_cut": found.alternate_cut,
+        "reasons": list(found.reasons),
+        "calibration_id": found.calibration_id,
+        "decided_at": _iso(found.decided_at),
     }
 
 

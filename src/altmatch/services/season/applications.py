@@ -37,6 +37,7 @@ from altmatch.services.season.interview_report import (
     CalibratedInterviewOut,
     calibrated_interview,
 )
+from altmatch.services.season.interview_result import InterviewResultOut, interview_result
 from altmatch.services.season.reasons_store import read_explanation
 
 
@@ -82,6 +83,8 @@ class SeasonApplicationOut(BaseModel):
     outcome: OutcomeOut | None  # None until a run is published
     # with the outcome: the calibrated interview score the match read, and how it was adjusted
     interview: CalibratedInterviewOut | None = None
+    # once the interview round has decided: shortlisted, alternate or not selected, and why
+    interview_result: InterviewResultOut | None = None
 
 
 def my_application(sessions: Sessions, actor: Actor, season_id: int) -> SeasonApplicationOut:
@@ -131,6 +134,7 @@ def _application(
         # Told with the outcome: a published outcome's calibration no longer changes
         # (services.season.interview_calibration refuses one after publication).
         interview=calibrated_interview(session, row, own=own) if outcome else None,
+        interview_result=interview_result(session, row, own=own),
     )
 
 

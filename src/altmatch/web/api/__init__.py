@@ -20,6 +20,7 @@ from altmatch.web.api.season import jobs as season_jobs
 from altmatch.web.api.season import publication as season_publication
 from altmatch.web.api.season import runs as season_runs
 from altmatch.web.api.season import seasons
+from altmatch.web.api.season import shortlist as season_shortlist
 from altmatch.web.api.season import stages as season_stages
 from altmatch.web.api.support import cases as support_cases
 from altmatch.web.api.support import metrics as support_metrics
@@ -39,6 +40,7 @@ api_router.include_router(season_publication.router)
 api_router.include_router(season_jobs.router)
 api_router.include_router(season_stages.router)
 api_router.include_router(season_interviews.router)
+api_router.include_router(season_shortlist.router)
 api_router.include_router(schools.router)
 api_router.include_router(dispatch_contracts.router)
 api_router.include_router(dispatch_assignment.router)

@@ -23,6 +23,7 @@ from altmatch.web.pages.season import jobs as season_jobs
 from altmatch.web.pages.season import publication as season_publication
 from altmatch.web.pages.season import request_new as season_request_new
 from altmatch.web.pages.season import seasons
+from altmatch.web.pages.season import shortlist as season_shortlist
 from altmatch.web.pages.season import stages as season_stages
 from altmatch.web.pages.support import admin as support_admin
 from altmatch.web.pages.support import cases as support_cases
@@ -42,6 +43,7 @@ pages_router.include_router(season_request_new.router)  # before /requests/{id}
 pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)
 pages_router.include_router(season_interviews.router)
+pages_router.include_router(season_shortlist.router)
 pages_router.include_router(season_jobs.router)
 pages_router.include_router(season_publication.router)
 pages_router.include_router(season_stages.router)

@@ -2,12 +2,14 @@
 // labelled with its column's header, read here from the table's own header row, so no template
 // repeats its headers. Without this script the table scrolls sideways within itself instead of
 // widening the page. Tables whose header spans columns keep scrolling: their labels would lie.
+// A long list of short figures (class "compact") keeps scrolling too: one line a row is far
+// shorter than a card a row.
 (function () {
   "use strict";
 
   function asCards(table) {
     var head = table.tHead && table.tHead.rows.length === 1 ? table.tHead.rows[0] : null;
-    if (!head || table.classList.contains("cards")) {
+    if (!head || table.classList.contains("cards") || table.classList.contains("compact")) {
       return;
     }
     var cells = Array.prototype.slice.call(head.cells);
