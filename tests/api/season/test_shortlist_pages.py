@@ -199,6 +199,15 @@ def test_the_candidate_reads_their_own_result_with_reasons_and_no_one_elses(
         assert reason.replace("'", "&#39;") in page.text
     liam = next(r for r in twin["rows"] if r["candidate_id"] == "C02")
     assert client.get(f"{API}/{season}/candidates/{liam['id']}").status_code == 404
+    # The coordinator's view of Emily shows the same decision, about her.
+    sign_in(client, COORDINATOR)
+    emily = next(r for r in twin["rows"] if r["candidate_id"] == "C01")
+    review = client.get(f"{API}/{season}/candidates/{emily['id']}").json()["interview_result"]
+    assert (review["decision"], review["alternate_position"]) == ("alternate", 2)
+    page = client.get(f"/seasons/{season}/candidates/{emily['id']}?lang={lang}")
+    assert 'id="interview-decision" data-decision="alternate"' in page.text
+    number = "補欠2番" if lang == "ja" else "Alternate number 2"
+    assert number in page.text
 
 
 def test_once_published_the_page_offers_no_decision_and_the_api_answers_409(

@@ -34,6 +34,7 @@ from altmatch.services.season.interview_report import (
     CalibratedInterviewOut,
     calibrated_interview,
 )
+from altmatch.services.season.interview_result import InterviewResultOut, interview_result
 from altmatch.services.season.listings import unplaced_reason
 from altmatch.services.season.reasons_store import read_explanation, unpack_reasons
 
@@ -84,6 +85,8 @@ class CandidateReviewOut(BaseModel):
     # the interview score the next match reads, from the season's current calibration (None:
     # not calibrated), and how calibration adjusted it (in the reader's language)
     interview: CalibratedInterviewOut | None = None
+    # the interview round's decision (None: not decided yet), told about the candidate
+    interview_result: InterviewResultOut | None = None
     alternates_depth: int = ALTERNATES_STORED
 
 
@@ -111,6 +114,7 @@ def candidate_review(
             outcome=_outcome(session, run, row) if run else None,
             partner=_partner(session, season, run, row),
             interview=calibrated_interview(session, row, own=False),
+            interview_result=interview_result(session, row, own=False),
         )
 
 
