@@ -163,10 +163,11 @@ def test_preferences_default_to_email_and_are_chosen_on_the_account_page_and_its
         ("season", True),
         ("transfers", True),
         ("compliance", True),
+        ("retention", True),
         ("support", True),
         ("account", True),
     ]
-    assert [p["always"] for p in start] == [False, False, False, False, True]
+    assert [p["always"] for p in start] == [False, False, False, False, False, True]
     page = client.get("/account?lang=ja").text
     assert 'id="email-season"' in page and "シーズンの結果" in page
 
@@ -179,6 +180,7 @@ def test_preferences_default_to_email_and_are_chosen_on_the_account_page_and_its
         "season": False,
         "transfers": False,
         "compliance": False,
+        "retention": False,
         "support": True,
         "account": True,
     }

@@ -104,8 +104,17 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/dispatch/tenders",
         "/dispatch/transfers",
         "/dispatch/compliance",
+        "/dispatch/contract-health",
+        "/dispatch/retention",
     ),
-    "alt_james": ("/", "/my/placement", "/my/transfers", "/my/cases", "/my/notifications"),
+    "alt_james": (
+        "/",
+        "/my/placement",
+        "/my/transfers",
+        "/my/renewal",
+        "/my/cases",
+        "/my/notifications",
+    ),
     "candidate_emily": ("/", "/seasons/{season}/application", "/my/applications", "/postings"),
     "administrator": (
         "/",

@@ -13,6 +13,7 @@ from altmatch.cli.sessions import cli_sessions
 from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.services.dispatch.compliance import remind_compliance
+from altmatch.services.dispatch.renewal_asks import ask_renewals
 from altmatch.services.dispatch.transfers import apply_due_transfers
 from altmatch.services.personal_data import purge_expired
 from altmatch.services.season.notices import announce_locked_requests
@@ -27,6 +28,7 @@ def periodic_tasks(sessions: Sessions) -> Sequence[tuple[str, Callable[[], objec
         ("request deadline notices", lambda: announce_locked_requests(sessions)),
         ("transfers taking effect", lambda: apply_due_transfers(sessions)),
         ("compliance reminders", lambda: remind_compliance(sessions)),
+        ("renewal intentions and contract renewals", lambda: ask_renewals(sessions)),
     )
 
 
@@ -38,8 +40,9 @@ def sweep_command(
     """Run the periodic work once (deadline notices, due transfers, escalation, e-mail), for cron.
 
     In order: purge expired records, announce passed request deadlines, apply due transfers,
-    remind dispatch companies of compliance deadlines, escalate overdue cases, then e-mail
-    pending notices. Safe to repeat."""
+    remind dispatch companies of compliance deadlines, ask dispatch ALTs whether they renew
+    (and tell companies of unanswered asks and contract renewals), escalate overdue cases, then
+    e-mail pending notices. Safe to repeat."""
     day = None
     if on is not None:
         try:
@@ -52,9 +55,15 @@ def sweep_command(
         told = announce_locked_requests(sessions)
         moved = apply_due_transfers(sessions, on=day)
         reminded = remind_compliance(sessions)
+        renewals = ask_renewals(sessions)
         found = sweep_support(sessions, settings)
     typer.echo(f"privacy purge: {purged.total} kept record(s) erased")
     typer.echo(f"request deadlines announced to {told} Board(s) of Education")
     typer.echo(f"transfers: {moved.applied} applied, {moved.lapsed} returned to pending")
     typer.echo(f"compliance: {reminded} alert(s) reminded to dispatch companies")
+    typer.echo(
+        f"renewals: {renewals.asked} ALT(s) asked, {renewals.reminded} reminded, "
+        f"{renewals.unanswered} unanswered and {renewals.contracts} contract renewal(s) "
+        "told to companies"
+    )
     typer.echo(f"support: {found.escalated} case(s) escalated, {found.emailed} notice(s) e-mailed")

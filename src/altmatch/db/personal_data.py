@@ -29,6 +29,7 @@ from altmatch.db.models import (
     Posting,
     PostingApplication,
     PostingStageChange,
+    RenewalAsk,
     RetainedRecord,
     RosterAlt,
     RosterAssignment,
@@ -197,6 +198,14 @@ def delete_acknowledgements_of_alt(session: Session, alt_id: int) -> int:
         delete(ComplianceAcknowledgement)
         .where(ComplianceAcknowledgement.alt_id == alt_id)
         .returning(ComplianceAcknowledgement.id)
+    )
+    return len(gone.all())
+
+
+def delete_renewal_asks_of_alt(session: Session, alt_id: int) -> int:
+    """Delete the renewal questions asked of a roster ALT with their answers; how many."""
+    gone = session.scalars(
+        delete(RenewalAsk).where(RenewalAsk.alt_id == alt_id).returning(RenewalAsk.id)
     )
     return len(gone.all())
 

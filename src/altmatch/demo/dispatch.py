@@ -28,6 +28,7 @@ from altmatch.demo.dispatch_records import (
     next_date,
     persona_contract_term,
 )
+from altmatch.demo.dispatch_retention import add_retention
 from altmatch.demo.dispatch_transfers import build_transfers
 from altmatch.demo.draw import Draw
 from altmatch.demo.model import Boe, Company, DemoSchool, DemoSeason
@@ -107,6 +108,7 @@ def generate_dispatch(demo: DemoSeason, today: date, rulebook: Rulebook) -> Demo
     roster, assignments, acknowledgements = add_compliance(
         contracts, roster, assignments, transfers, today, rulebook
     )
+    roster, renewal_asks = add_retention(contracts, roster, assignments, transfers, today, rulebook)
     return DemoDispatch(
         tuple(contracts),
         tuple(tenders),
@@ -114,6 +116,7 @@ def generate_dispatch(demo: DemoSeason, today: date, rulebook: Rulebook) -> Demo
         tuple(assignments),
         tuple(transfers),
         tuple(acknowledgements),
+        tuple(renewal_asks),
     )
 
 

@@ -121,6 +121,23 @@ class DemoAcknowledgement:
 
 
 @dataclass(frozen=True)
+class DemoRenewalAsk:
+    """That the company asked an ALT whether they renew (their contract ending `contract_end`),
+    and their answer if they gave one (see demo/dispatch_retention.py)."""
+
+    company_id: str
+    alt_external_id: str
+    contract_end: date
+    deadline: date
+    asked_at: datetime
+    reminded_at: datetime | None
+    answered_at: datetime | None
+    answer: RenewalIntention | None
+    reason: str
+    answered_by_persona: str | None
+
+
+@dataclass(frozen=True)
 class DemoDispatch:
     contracts: tuple[DemoContract, ...]
     tenders: tuple[DemoTender, ...]
@@ -128,6 +145,7 @@ class DemoDispatch:
     assignments: tuple[DemoAssignment, ...]
     transfers: tuple[DemoTransfer, ...]
     acknowledgements: tuple[DemoAcknowledgement, ...] = ()
+    renewal_asks: tuple[DemoRenewalAsk, ...] = ()
 
     @property
     def positions(self) -> int:

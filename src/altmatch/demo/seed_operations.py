@@ -26,6 +26,7 @@ from altmatch.db.models import (
     Posting,
     PostingApplication,
     PostingStageChange,
+    RenewalAsk,
     RosterAlt,
     RosterAssignment,
     School,
@@ -52,6 +53,7 @@ class OperationsSeeded:
     assignments: int = 0
     transfers: int = 0
     acknowledgements: int = 0
+    renewal_asks: int = 0
     postings: int = 0
     applications: int = 0
     applicant_accounts: int = 0
@@ -239,6 +241,21 @@ def _write_dispatch(
                 note=ack.note,
             )
         )
+    for ask in data.renewal_asks:
+        session.add(
+            RenewalAsk(
+                company_id=orgs[ask.company_id],
+                alt_id=alt_rows[ask.company_id, ask.alt_external_id].id,
+                contract_end=ask.contract_end,
+                deadline=ask.deadline,
+                asked_at=ask.asked_at,
+                reminded_at=ask.reminded_at,
+                answered_at=ask.answered_at,
+                answer=ask.answer.value if ask.answer else None,
+                reason=ask.reason,
+                answered_by=_user(users, ask.answered_by_persona),
+            )
+        )
     session.flush()
     return {
         "contracts": len(data.contracts),
@@ -248,6 +265,7 @@ def _write_dispatch(
         "assignments": len(data.assignments),
         "transfers": len(data.transfers),
         "acknowledgements": len(data.acknowledgements),
+        "renewal_asks": len(data.renewal_asks),
     }
 
 

@@ -18,15 +18,25 @@ The rules, month by month over the horizon (month 0 is the month of `today`):
 - **Released**: ALTs assigned today to a contract that has ended before the month and who are
   not at risk themselves: staff to redeploy, shown but not netted against gaps.
 
-Hiring targets, per region: hires start only in the start months (e.g. April, August,
-September). For each start month within the horizon, in order, the target is the gap open in
-that month less the hires already targeted for earlier start months of the horizon (never
-below zero): a gap that opens in July is for the August intake, and an ALT hired for April
-still counts in August. Totals are the sums over regions.
+Hiring targets, per region (where released ALTs can be redeployed) and start month: hires
+start only in the start months (e.g. April, August, September). For each start month within the
+horizon, in order, the need is netted:
+
+    gross need        = positions − assigned (posts nobody works today)
+    − redeployable    = released ALTs (their contract ended, they are not leaving)
+    + expected leavers = ALTs who said they are leaving + ⌈undecided_leaving_share × the
+                         undecided⌉, among those whose own contract has ended by then
+    = net need (never below zero)
+
+and the target is the net need less the hires already targeted for earlier start months of the
+horizon (never below zero): a gap that opens in July is for the August intake, and an ALT hired
+for April still counts in August. Totals are the sums over regions. (Before this netting,
+targets were the gap and ignored the ALTs released by ended contracts.)
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,6 +51,7 @@ class CoverageRules:
     horizon_months: int
     undecided_counts_as_at_risk: bool
     start_months: tuple[int, ...]
+    undecided_leaving_share: float = 1.0  # of the undecided, the share targets expect to leave
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class Tally:
     assigned: int = 0
     at_risk: int = 0
     released: int = 0
+    leaving: int = 0  # assigned ALTs gone by the month who said they are leaving
+    undecided: int = 0  # assigned ALTs whose contract has ended by the month, still undecided
 
     @property
     def expected_covered(self) -> int:
@@ -90,6 +103,8 @@ class Tally:
             self.assigned + other.assigned,
             self.at_risk + other.at_risk,
             self.released + other.released,
+            self.leaving + other.leaving,
+            self.undecided + other.undecided,
         )
 
 
@@ -105,9 +120,13 @@ class MonthCoverage:
 class HiringTarget:
     region: str
     start_month: date
-    gap: int  # the region's gap in the start month
+    gap: int  # the region's gap in the start month (as the series shows it)
     already_targeted: int  # hires targeted for earlier start months of the horizon
     hires: int
+    gross_need: int = 0  # posts nobody works today
+    redeployable: int = 0  # released ALTs to place before hiring
+    expected_leavers: int = 0  # leaving, plus the rulebook's share of the undecided
+    net_need: int = 0  # gross need − redeployable + expected leavers (never below zero)
 
 
 @dataclass(frozen=True)
@@ -179,7 +198,10 @@ def _contract_tally(
     if not active_in(contract, first):
         released = len(filled) - leaving if contract.end < first else 0
         return Tally(released=released)
-    return Tally(len(contract.positions), len(filled), leaving)
+    ended = [alts[a] for a in filled if a in alts and alts[a].contract_end < first]
+    said_leaving = sum(1 for a in ended if a.intention is RenewalIntention.LEAVING)
+    undecided = sum(1 for a in ended if a.intention is RenewalIntention.UNDECIDED)
+    return Tally(len(contract.positions), len(filled), leaving, 0, said_leaving, undecided)
 
 
 def _sum(tallies: Iterable[Tally]) -> Tally:
@@ -189,8 +211,46 @@ def _sum(tallies: Iterable[Tally]) -> Tally:
     return total
 
 
+def expected_leavers(tally: Tally, undecided_share: float) -> int:
+    """Those who said they are leaving, and the share of the undecided rounded up."""
+    return tally.leaving + math.ceil(round(undecided_share * tally.undecided, 9))
+
+
+@dataclass(frozen=True)
+class ContractNeed:
+    """One contract's part of a start month's need: its posts nobody works, and its ALTs
+    expected to have left (redeployable ALTs are pooled per region, so they are not split)."""
+
+    start_month: date
+    gross_need: int
+    expected_leavers: int
+
+
+def contract_needs(
+    result: CoverageForecast, undecided_share: float
+) -> dict[int, tuple[ContractNeed, ...]]:
+    """Per contract, its need in each start month of the horizon (see `ContractNeed`)."""
+    starts = set(result.start_months)
+    needs: dict[int, list[ContractNeed]] = {}
+    for month in result.series:
+        if month.month not in starts:
+            continue
+        for contract_id, tally in month.by_contract.items():
+            needs.setdefault(contract_id, []).append(
+                ContractNeed(
+                    month.month,
+                    tally.positions - tally.assigned,
+                    expected_leavers(tally, undecided_share),
+                )
+            )
+    return {c: tuple(n) for c, n in needs.items()}
+
+
 def hiring_targets(
-    series: Sequence[MonthCoverage], start_months: Iterable[int], regions: Iterable[str]
+    series: Sequence[MonthCoverage],
+    start_months: Iterable[int],
+    regions: Iterable[str],
+    undecided_share: float = 1.0,
 ) -> tuple[HiringTarget, ...]:
     """Per region, the hires for each start month in the series (see the module docstring)."""
     starts = set(start_months)
@@ -200,9 +260,24 @@ def hiring_targets(
         if month.month.month not in starts:
             continue
         for region in sorted(targeted):
-            gap = month.by_region.get(region, Tally()).gap
-            hires = max(0, gap - targeted[region])
-            targets.append(HiringTarget(region, month.month, gap, targeted[region], hires))
+            tally = month.by_region.get(region, Tally())
+            gross = tally.positions - tally.assigned
+            leavers = expected_leavers(tally, undecided_share)
+            net = max(0, gross - tally.released + leavers)
+            hires = max(0, net - targeted[region])
+            targets.append(
+                HiringTarget(
+                    region,
+                    month.month,
+                    tally.gap,
+                    targeted[region],
+                    hires,
+                    gross_need=gross,
+                    redeployable=tally.released,
+                    expected_leavers=leavers,
+                    net_need=net,
+                )
+            )
             targeted[region] += hires
     return tuple(targets)
 
@@ -227,7 +302,7 @@ def forecast(
     return CoverageForecast(
         months=months,
         series=tuple(series),
-        targets=hiring_targets(series, rules.start_months, regions),
+        targets=hiring_targets(series, rules.start_months, regions, rules.undecided_leaving_share),
         at_risk=_at_risk(contracts, by_id, months, rules),
         start_months=tuple(m for m in months if m.month in rules.start_months),
     )

@@ -37,7 +37,17 @@ COVERAGE_HEADER = (
     "gap",
     "released",
 )
-TARGETS_HEADER = ("region", "start_month", "gap", "already_targeted", "hires")
+TARGETS_HEADER = (
+    "region",
+    "start_month",
+    "gap",
+    "already_targeted",
+    "hires",
+    "gross_need",
+    "redeployable",
+    "expected_leavers",
+    "net_need",
+)
 TOTAL = "total"  # the region column of the rows summing every region
 
 
@@ -60,6 +70,10 @@ class TargetRow:
     gap: int
     already_targeted: int
     hires: int
+    gross_need: int = 0
+    redeployable: int = 0
+    expected_leavers: int = 0
+    net_need: int = 0
 
 
 def coverage_csv(rows: Iterable[CoverageRow]) -> str:
@@ -87,7 +101,17 @@ def targets_csv(rows: Iterable[TargetRow]) -> str:
     return csv_text(
         TARGETS_HEADER,
         (
-            (neutralise(r.region), f"{r.start_month:%Y-%m}", r.gap, r.already_targeted, r.hires)
+            (
+                neutralise(r.region),
+                f"{r.start_month:%Y-%m}",
+                r.gap,
+                r.already_targeted,
+                r.hires,
+                r.gross_need,
+                r.redeployable,
+                r.expected_leavers,
+                r.net_need,
+            )
             for r in rows
         ),
     )

@@ -836,6 +836,7 @@ class PersonalDataRules(Frozen):
 from altmatch.rulebook.compliance import DispatchCompliance  # noqa: E402
 from altmatch.rulebook.guidance import Guidance, InterviewRubric  # noqa: E402
 from altmatch.rulebook.interview_scheduling import InterviewScheduling  # noqa: E402
+from altmatch.rulebook.retention import DispatchRetention  # noqa: E402
 
 
 class Rulebook(Frozen):
@@ -855,6 +856,7 @@ class Rulebook(Frozen):
     interview_rubric: InterviewRubric
     dispatch_compliance: DispatchCompliance
     interview_scheduling: InterviewScheduling
+    dispatch_retention: DispatchRetention
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

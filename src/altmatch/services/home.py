@@ -27,7 +27,10 @@ from altmatch.domain.direct_hire import PostingStage
 from altmatch.domain.support import CaseStatus
 from altmatch.i18n import N_, Message, label, register_labels, render
 from altmatch.services.dispatch.compliance import company_compliance
+from altmatch.services.dispatch.contract_health import company_contract_health
 from altmatch.services.dispatch.coverage import dispatch_coverage
+from altmatch.services.dispatch.renewal_asks import my_renewal
+from altmatch.services.dispatch.retention import company_retention
 from altmatch.services.my_placement import my_placement
 from altmatch.services.notifications import unread_count
 from altmatch.services.season.access import requests_locked
@@ -400,6 +403,7 @@ def _company_staff(
         )
     if coverage is not None:
         _compliance(sessions, actor, steps, today)
+        _contract_health(sessions, actor, steps, today)
         with sessions() as session:
             transfers = dispatch_repo.transfers_of_company(session, coverage.company_id)
             pending = sum(1 for t in transfers if t.status == dispatch_repo.TRANSFER_PENDING)
@@ -412,6 +416,22 @@ def _company_staff(
         )
     _handled_cases(sessions, actor, steps, now)
     _notifications(sessions, actor, steps, "/my/notifications")
+
+
+def _contract_health(sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date) -> None:
+    """The company's contracts at risk or to watch, and renewal questions not answered."""
+    health = company_contract_health(sessions, actor, today=today)
+    retention = company_retention(sessions, actor, today=today)
+    steps.add(
+        "contract_health",
+        Message(N_("Contract health")),
+        Message(
+            N_("At risk: {at_risk}, to watch: {watch}. Renewal questions not answered: {n}."),
+            {"at_risk": health.at_risk, "watch": health.watch, "n": retention.unanswered},
+        ),
+        "/dispatch/contract-health",
+        StepStatus.TO_DO if health.at_risk else StepStatus.DONE,
+    )
 
 
 def _compliance(sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date) -> None:
@@ -478,6 +498,7 @@ def _alt(sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: d
         transfers = dispatch_repo.transfers_of_alt(session, alt.id) if alt else []
         pending = sum(1 for t in transfers if t.status == dispatch_repo.TRANSFER_PENDING)
     if alt is not None:
+        _renewal(sessions, actor, steps)
         steps.add(
             "transfers",
             Message(N_("Your transfer requests")),
@@ -486,6 +507,23 @@ def _alt(sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: d
             StepStatus.WAITING if pending else None,
         )
     _direct_hire_applications(sessions, actor, steps)
+
+
+def _renewal(sessions: Sessions, actor: Actor, steps: _Steps) -> None:
+    """A dispatch ALT's renewal question, once their company has asked it."""
+    renewal = my_renewal(sessions, actor)
+    if not renewal.asked:
+        return
+    if renewal.answer is None:
+        detail = Message(
+            N_("Your company asks you to answer by {deadline}."), {"deadline": renewal.deadline}
+        )
+        status, due = StepStatus.TO_DO, renewal.deadline
+    else:
+        detail = Message(N_("You answered: {answer}."), {"answer": Message(label(renewal.answer))})
+        status, due = StepStatus.DONE, None
+    title = Message(N_("Will you renew your contract?"))
+    steps.add("renewal", title, detail, "/my/renewal", status, due)
 
 
 # -- administrators -------------------------------------------------------------------------------

@@ -42,6 +42,13 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "transfers": ("transfer_decided", "transfer_effective", "hired", "not_hired"),
     "compliance": ("compliance_due",),  # a dispatch company's legal deadline is near
+    "retention": (
+        "renewal_asked",  # an ALT is asked whether they will renew
+        "renewal_reminder",  # and reminded once before the deadline
+        "renewal_answered",  # a company's ALT answered
+        "renewal_unanswered",  # a company's ALT did not answer by the deadline
+        "contract_renewal_due",  # a company's contract comes up for renewal
+    ),
     "support": (
         "case_opened",
         "case_message",  # the ALT wrote on a case its handlers hold
@@ -63,6 +70,7 @@ GROUP_LABELS: dict[str, str] = {
     "season": N_("Season outcomes"),
     "transfers": N_("Transfers and hires"),
     "compliance": N_("Compliance deadlines"),
+    "retention": N_("Renewal intentions and contract renewals"),
     "support": N_("Support cases"),
     "account": N_("Account and security"),
 }
@@ -271,7 +279,7 @@ class EmailPreferencesOut(BaseModel):
     preferences: list[EmailPreferenceOut]
 
 
-Group = Literal["season", "transfers", "compliance", "support", "account"]
+Group = Literal["season", "transfers", "compliance", "retention", "support", "account"]
 assert set(get_args(Group)) == set(GROUPS)  # one list of groups
 
 

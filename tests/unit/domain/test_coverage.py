@@ -66,7 +66,7 @@ def test_three_positions_two_assigned_one_leaving_in_july() -> None:
     assert gaps(result.series) == [1] * 8 + [2] * 4
     july = result.series[8]
     assert july.month == date(2027, 7, 1)
-    assert july.total == Tally(positions=3, assigned=2, at_risk=1)
+    assert july.total == Tally(positions=3, assigned=2, at_risk=1, leaving=1)
     assert july.total.expected_covered == 1
     # April closes the gap of 1; August the one that opened in July; September nothing more.
     targets = [(t.start_month, t.gap, t.already_targeted, t.hires) for t in result.targets]
@@ -191,3 +191,73 @@ def test_a_longer_horizon_meets_each_start_month_twice() -> None:
     ]
     # The contract ends March 2028: one hire for April 2027 covers it all.
     assert [t.hires for t in result.targets] == [1, 0, 0, 0, 0, 0]
+
+
+def test_hiring_targets_subtract_alts_released_by_ended_contracts() -> None:
+    """Hyogo: contract 1 (ALTs 1 and 2, both renewing) ends 31 March 2027; contract 2 starts
+    1 April 2027 with 3 empty posts. April: gross need 3 − redeployable 2 + leavers 0 = hire 1.
+    The code before the netting hired 3 (the gap) and left ALTs 1 and 2 idle."""
+    alts = [AltTerm(1, date(2028, 3, 31), RENEWING), AltTerm(2, date(2028, 3, 31), RENEWING)]
+    contracts = [
+        contract(1, [1, 2], end=date(2027, 3, 31)),
+        contract(2, [None, None, None], start=date(2027, 4, 1)),
+    ]
+    result = forecast(contracts, alts, TODAY, RULES)
+    april = result.targets[0]
+    assert april.start_month == date(2027, 4, 1)
+    assert (april.gross_need, april.redeployable, april.expected_leavers) == (3, 2, 0)
+    assert (april.net_need, april.hires, april.gap) == (1, 1, 3)
+    assert [t.hires for t in result.targets] == [1, 0, 0]
+
+
+def test_hiring_targets_add_leavers_and_half_of_the_undecided_rounded_up() -> None:
+    """One contract, 4 posts all filled, ALTs' contracts end 31 July 2027: ALT 1 leaving, ALTs
+    2, 3 and 4 undecided, share 0.5. August: gross 0 − redeployable 0 + leavers (1 + ⌈0.5 × 3⌉
+    = 1 + 2) = 3 hires; the series still counts all three undecided at risk (gap 4)."""
+    alts = [
+        AltTerm(1, date(2027, 7, 31), LEAVING),
+        AltTerm(2, date(2027, 7, 31), UNDECIDED),
+        AltTerm(3, date(2027, 7, 31), UNDECIDED),
+        AltTerm(4, date(2027, 7, 31), UNDECIDED),
+    ]
+    rules = CoverageRules(12, True, (4, 8, 9), undecided_leaving_share=0.5)
+    result = forecast([contract(1, [1, 2, 3, 4])], alts, TODAY, rules)
+    by = {t.start_month.month: t for t in result.targets}
+    assert (by[4].expected_leavers, by[4].hires) == (0, 0)
+    august = by[8]
+    assert (august.gross_need, august.redeployable, august.expected_leavers) == (0, 0, 3)
+    assert (august.net_need, august.hires, august.gap) == (3, 3, 4)
+    assert by[9].hires == 0  # already targeted for August
+
+
+def test_redeployable_alts_never_make_a_target_negative() -> None:
+    """Two renewing ALTs released in April, one empty post: net need max(0, 1 − 2) = 0."""
+    alts = [AltTerm(1, date(2028, 3, 31), RENEWING), AltTerm(2, date(2028, 3, 31), RENEWING)]
+    contracts = [
+        contract(1, [1, 2], end=date(2027, 3, 31)),
+        contract(2, [None], start=date(2027, 4, 1)),
+    ]
+    april = forecast(contracts, alts, TODAY, RULES).targets[0]
+    assert (april.gross_need, april.redeployable, april.net_need, april.hires) == (1, 2, 0, 0)
+
+
+def test_each_contract_shows_its_own_part_of_a_start_months_need() -> None:
+    """Contract 1: posts [ALT 1 leaving 31 Jul 2027, empty]; contract 2: [ALT 2 undecided
+    31 Jul 2027]; share 0.5. April: contract 1 has 1 unfilled and nobody gone; August: contract
+    1 has 1 unfilled + 1 leaver, contract 2 has 0 unfilled + ⌈0.5 × 1⌉ = 1 leaver."""
+    from altmatch.domain.coverage import contract_needs
+
+    alts = [AltTerm(1, date(2027, 7, 31), LEAVING), AltTerm(2, date(2027, 7, 31), UNDECIDED)]
+    rules = CoverageRules(12, True, (4, 8, 9), undecided_leaving_share=0.5)
+    result = forecast([contract(1, [1, None]), contract(2, [2])], alts, TODAY, rules)
+    needs = contract_needs(result, 0.5)
+    assert [(n.start_month.month, n.gross_need, n.expected_leavers) for n in needs[1]] == [
+        (4, 1, 0),
+        (8, 1, 1),
+        (9, 1, 1),
+    ]
+    assert [(n.start_month.month, n.gross_need, n.expected_leavers) for n in needs[2]] == [
+        (4, 0, 0),
+        (8, 0, 1),
+        (9, 0, 1),
+    ]

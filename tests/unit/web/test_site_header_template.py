@@ -107,6 +107,7 @@ def test_the_menu_button_reads_menu_in_japanese() -> None:
                 "nav-assignment",
                 "nav-coverage",
                 "nav-compliance",
+                "nav-contract-health",
                 "nav-transfers",
                 "nav-cases",
                 "nav-notifications",

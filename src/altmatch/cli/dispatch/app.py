@@ -7,6 +7,7 @@ import typer
 
 from altmatch.cli.dispatch import assign as dispatch_assign
 from altmatch.cli.dispatch import compliance as dispatch_compliance
+from altmatch.cli.dispatch import contract_health as dispatch_contract_health
 from altmatch.cli.dispatch import coverage as dispatch_coverage
 from altmatch.cli.dispatch import roster as dispatch_roster
 from altmatch.cli.dispatch import transfers as dispatch_transfers
@@ -21,5 +22,6 @@ for module in (
     dispatch_coverage,
     dispatch_transfers,
     dispatch_compliance,
+    dispatch_contract_health,
 ):
     module.register(dispatch_app)

@@ -146,6 +146,36 @@ def _print(found: CoverageOut, console: Console, lang: str) -> None:
     targets.add_row(_("Total"), *[str(t.hires) for t in found.target_totals])
     console.print(targets)
 
+    netting = Table(title=_("How each target is netted"))
+    for head in (
+        _("Region"),
+        _("Start month"),
+        _("Gross need"),
+        _("− Redeployable"),
+        _("+ Expected leavers"),
+        _("= Net need"),
+        _("− Already targeted"),
+        _("= Hires"),
+    ):
+        netting.add_column(head)
+    for t in found.targets:
+        netting.add_row(
+            t.region or "-",
+            f"{t.start_month:%Y-%m}",
+            *[
+                str(v)
+                for v in (
+                    t.gross_need,
+                    t.redeployable,
+                    t.expected_leavers,
+                    t.net_need,
+                    t.already_targeted,
+                    t.hires,
+                )
+            ],
+        )
+    console.print(netting)
+
     contracts = Table(title=_("By contract"))
     contracts.add_column(_("Contract"))
     contracts.add_column(_("Region"))

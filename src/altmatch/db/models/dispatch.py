@@ -236,3 +236,29 @@ class ComplianceAcknowledgement(Base):
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     acknowledged_at: Mapped[datetime] = mapped_column(default=utc_now)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class RenewalAsk(Base):
+    """That an ALT was asked whether they will renew their contract ending `contract_end`, by
+    `deadline`; reminded once; and their answer with an optional reason, who gave it and when.
+    One per ALT and contract end: asking twice, even at the same moment, keeps the first."""
+
+    __tablename__ = "renewal_asks"
+    __table_args__ = (
+        UniqueConstraint("alt_id", "contract_end", name="uq_renewal_asks_term"),
+        CheckConstraint(f"answer IS NULL OR {_in('answer', RENEWAL_INTENTIONS)}", name="answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    alt_id: Mapped[int] = mapped_column(
+        ForeignKey("roster_alts.id", ondelete="CASCADE"), index=True
+    )
+    contract_end: Mapped[date]
+    deadline: Mapped[date]
+    asked_at: Mapped[datetime] = mapped_column(default=utc_now)
+    reminded_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -71,6 +71,7 @@ AUDIT_ACTIONS: Mapping[str, str] = {
     "roster_alt.checklist_ticked": N_("Onboarding checklist item ticked"),
     "roster_alt.compliance_dates_set": N_("Compliance dates set"),
     "roster_alt.renewal_intention_set": N_("Renewal intention recorded"),
+    "roster_alt.renewal_answered": N_("The ALT answered whether they renew"),
     "assignment.committed": N_("Assignment committed"),
     "tender.recorded": N_("Tender recorded"),
     "tender.outcome_set": N_("Tender outcome recorded"),

@@ -24,11 +24,13 @@ from altmatch.db.models import DispatchContract, Organisation, RosterAlt
 from altmatch.domain.access import Actor, NotFoundError, OrgKind
 from altmatch.domain.coverage import (
     AltTerm,
+    ContractNeed,
     ContractTerm,
     CoverageForecast,
     CoverageRules,
     PositionTerm,
     Tally,
+    contract_needs,
     forecast,
     month_end,
 )
@@ -54,6 +56,12 @@ class MonthOut(BaseModel):
     regions: dict[str, TallyOut]
 
 
+class ContractNeedOut(BaseModel):
+    start_month: dt.date
+    gross_need: int  # the contract's posts nobody works
+    expected_leavers: int  # its ALTs expected to have left (leaving, share of the undecided)
+
+
 class ContractCoverageOut(BaseModel):
     contract_id: int
     reference: str
@@ -67,6 +75,7 @@ class ContractCoverageOut(BaseModel):
     renewal_passed: bool  # the renewal date is behind us, yet the contract still ends soon
     now: TallyOut
     at_horizon: TallyOut
+    needs: list[ContractNeedOut]  # per start month; redeployable ALTs are netted per region
 
 
 class TargetOut(BaseModel):
@@ -74,7 +83,11 @@ class TargetOut(BaseModel):
     start_month: dt.date
     gap: int
     already_targeted: int
-    hires: int
+    hires: int  # net_need − already_targeted, never below zero
+    gross_need: int  # posts nobody works today
+    redeployable: int  # ALTs released by ended contracts, placed before anyone is hired
+    expected_leavers: int  # leaving, plus the rulebook's share of the undecided
+    net_need: int  # gross_need − redeployable + expected_leavers, never below zero
 
 
 class StartMonthTotalOut(BaseModel):
@@ -99,6 +112,7 @@ class AtRiskAltOut(BaseModel):
 class CoverageRuleOut(BaseModel):
     horizon_months: int
     undecided_counts_as_at_risk: bool
+    undecided_leaving_share: float  # of the undecided, the share hiring targets count as leaving
     start_months: list[int]
     rationale: str
     sources: list[str]
@@ -130,6 +144,7 @@ def coverage_rules(book: Rulebook) -> CoverageRules:
         horizon_months=coverage.horizon_months,
         undecided_counts_as_at_risk=coverage.undecided_counts_as_at_risk,
         start_months=tuple(book.paths[HiringPath.DISPATCH].timeline.start_months),
+        undecided_leaving_share=book.dispatch_retention.leavers.undecided_share,
     )
 
 
@@ -138,6 +153,7 @@ def _rule_out(book: Rulebook) -> CoverageRuleOut:
     return CoverageRuleOut(
         horizon_months=coverage.horizon_months,
         undecided_counts_as_at_risk=coverage.undecided_counts_as_at_risk,
+        undecided_leaving_share=book.dispatch_retention.leavers.undecided_share,
         start_months=sorted(book.paths[HiringPath.DISPATCH].timeline.start_months),
         rationale=coverage.rationale,
         sources=[str(s) for s in coverage.sources],
@@ -236,7 +252,12 @@ def dispatch_coverage(
                 )
                 for m in result.series
             ],
-            contracts=_contracts_out(result, rows, today),
+            contracts=_contracts_out(
+                result,
+                rows,
+                today,
+                contract_needs(result, coverage_rules(book).undecided_leaving_share),
+            ),
             targets=[TargetOut.model_validate(t, from_attributes=True) for t in result.targets],
             target_totals=[
                 StartMonthTotalOut(start_month=m, hires=h)
@@ -271,6 +292,7 @@ def _contracts_out(
     result: CoverageForecast,
     rows: list[tuple[DispatchContract, Organisation]],
     today: dt.date,
+    needs: dict[int, tuple[ContractNeed, ...]],
 ) -> list[ContractCoverageOut]:
     first, last = result.series[0], result.series[-1]
     horizon_end = result.months[-1]
@@ -293,6 +315,10 @@ def _contracts_out(
                 and contract.renewal_date < today,
                 now=_tally(first.by_contract[contract.id]),
                 at_horizon=_tally(last.by_contract[contract.id]),
+                needs=[
+                    ContractNeedOut.model_validate(n, from_attributes=True)
+                    for n in needs.get(contract.id, ())
+                ],
             )
         )
     return out

@@ -13,7 +13,8 @@ same to people):
   application: kept as the employment record, unlinked and stripped of everything else (name,
   home, skills, preferences, checklist, the compliance watch's dates, cover note), until the
   rulebook's period after the employment ends; current assignments end today; the company's
-  acknowledgements of compliance alerts about the person are deleted;
+  acknowledgements of compliance alerts about the person, and the renewal questions asked of
+  them with their answers, are deleted;
 - transfer requests and applications that did not lead to a hire: deleted;
 - support cases: kept without the ALT's words (subject, description, their messages and files
   erased), closed if open, until the rulebook's period after they closed;
@@ -303,6 +304,9 @@ class _Erasure:
         acknowledged = repo.delete_acknowledgements_of_alt(self.session, alt.id)
         if acknowledged:
             self.deleted["compliance_acknowledgement"] += acknowledged
+        answered = repo.delete_renewal_asks_of_alt(self.session, alt.id)
+        if answered:
+            self.deleted["renewal_ask"] += answered
         if not self._keep("roster_alt", alt.id, RetainedKind.EMPLOYMENT_RECORD, alt.contract_end):
             self.session.delete(alt)
             self.deleted["roster_alt"] += 1

@@ -34,6 +34,7 @@ from altmatch.db import dispatch as dispatch_repo
 from altmatch.db import interview_calibration as calibration_repo
 from altmatch.db import interview_decisions as decisions_repo
 from altmatch.db import personal_data as repo
+from altmatch.db import retention_watch as retention_repo
 from altmatch.db import season as season_repo
 from altmatch.db import support as support_repo
 from altmatch.db.models import SeasonCandidate, User
@@ -433,6 +434,18 @@ def _employment(session: Session, user: User, candidate_ids: Sequence[int]) -> l
                     }
                     for a in dispatch_repo.acknowledgements_of_alt(session, alt.id)
                 ],
+                "renewal_asks": [
+                    {
+                        "contract_end": _iso(r.contract_end),
+                        "deadline": _iso(r.deadline),
+                        "asked_at": _iso(r.asked_at),
+                        "reminded_at": _iso(r.reminded_at),
+                        "answered_at": _iso(r.answered_at),
+                        "answer": r.answer,
+                        "reason": r.reason,
+                    }
+                    for r in retention_repo.asks_of_alt(session, alt.id)
+                ],
                 "created_at": _iso(alt.created_at),
             }
         )
@@ -481,12 +494,13 @@ def _employment(session: Session, user: User, candidate_ids: Sequence[int]) -> l
         ),
         Section(
             "roster_entries",
-            ("roster_alts", "compliance_acknowledgements"),
+            ("roster_alts", "compliance_acknowledgements", "renewal_asks"),
             N_(
                 "Your entry on a dispatch company's roster: staff number, home, experience, "
                 "skills, contract end, renewal intention, onboarding checklist, the dates its "
                 "compliance watch uses (when your first contract began, when your residence "
-                "card expires) and the company's acknowledgements of those deadlines."
+                "card expires), the company's acknowledgements of those deadlines, and its "
+                "questions whether you will renew with your answers."
             ),
             entries,
         ),

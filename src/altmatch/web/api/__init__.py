@@ -11,8 +11,10 @@ from altmatch.web.api.advice import advice, paths
 from altmatch.web.api.direct_hire import postings
 from altmatch.web.api.dispatch import assignment as dispatch_assignment
 from altmatch.web.api.dispatch import compliance as dispatch_compliance
+from altmatch.web.api.dispatch import contract_health as dispatch_contract_health
 from altmatch.web.api.dispatch import contracts as dispatch_contracts
 from altmatch.web.api.dispatch import coverage as dispatch_coverage
+from altmatch.web.api.dispatch import renewal as dispatch_renewal
 from altmatch.web.api.dispatch import transfers
 from altmatch.web.api.errors import ERROR_RESPONSES
 from altmatch.web.api.season import interviews as season_interviews
@@ -46,6 +48,8 @@ api_router.include_router(dispatch_contracts.router)
 api_router.include_router(dispatch_assignment.router)
 api_router.include_router(dispatch_coverage.router)
 api_router.include_router(dispatch_compliance.router)
+api_router.include_router(dispatch_contract_health.router)
+api_router.include_router(dispatch_renewal.router)
 api_router.include_router(transfers.router)
 api_router.include_router(postings.router)
 api_router.include_router(support_cases.router)

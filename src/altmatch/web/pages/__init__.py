@@ -13,8 +13,10 @@ from altmatch.web.pages.advice import advisor, paths
 from altmatch.web.pages.direct_hire import postings
 from altmatch.web.pages.dispatch import assignment as dispatch_assignment
 from altmatch.web.pages.dispatch import compliance as dispatch_compliance
+from altmatch.web.pages.dispatch import contract_health as dispatch_contract_health
 from altmatch.web.pages.dispatch import contracts as dispatch_contracts
 from altmatch.web.pages.dispatch import coverage as dispatch_coverage
+from altmatch.web.pages.dispatch import renewal as dispatch_renewal
 from altmatch.web.pages.dispatch import transfers
 from altmatch.web.pages.season import boe as season_boe
 from altmatch.web.pages.season import candidate as season_candidate
@@ -53,6 +55,8 @@ pages_router.include_router(dispatch_contracts.router)
 pages_router.include_router(dispatch_assignment.router)
 pages_router.include_router(dispatch_coverage.router)
 pages_router.include_router(dispatch_compliance.router)
+pages_router.include_router(dispatch_contract_health.router)
+pages_router.include_router(dispatch_renewal.router)
 pages_router.include_router(transfers.router)
 pages_router.include_router(postings.router)
 pages_router.include_router(support_cases.router)
