@@ -4,13 +4,16 @@ refusals for everyone but the company's own staff."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from tests.api.helpers import PASSWORD, MakeAccount, sign_in
 from tests.dispatch_coverage_world import TODAY, CoverageWorld, build_coverage_world
 
+from altmatch.clock import JAPAN
 from altmatch.db import Sessions
 from altmatch.domain.access import OPERATOR, OrgKind, Role
 from altmatch.services.accounts.users import create_user
@@ -139,3 +142,16 @@ def test_everyone_but_company_staff_is_refused(
 def test_signed_out_visitors_are_refused(client: TestClient, world: CoverageWorld) -> None:
     assert client.get(API).status_code == 401
     assert client.get(PAGE, follow_redirects=False).status_code in {303, 401}
+
+
+def test_the_roster_entry_shows_the_alts_retention_risk(
+    client: TestClient, world: CoverageWorld, clock: time_machine.TimeMachineFixture
+) -> None:
+    clock.move_to(dt.datetime.combine(TODAY, dt.time(9), tzinfo=JAPAN), tick=False)
+    sign_in(client, "company_staff@example.org")
+    ada = next(a for a in client.get(RETENTION_API).json()["alts"] if a["external_id"] == "A-ada")
+    entry = client.get(f"/api/v1/dispatch/roster/{ada['alt_id']}").json()
+    assert entry["retention"] == ada
+    page = client.get(f"/dispatch/roster/{ada['alt_id']}?lang=en").text
+    assert '<section id="retention" data-level="high">' in page
+    assert "Said they are leaving: +6" in page

@@ -346,6 +346,19 @@ def alt_risk_out(row: AltRetention, school: str | None, locale: str) -> AltRiskO
     )
 
 
+def alt_risk(
+    session: Session, alt: RosterAlt, locale: str, *, today: dt.date | None = None
+) -> AltRiskOut | None:
+    """One roster entry's retention risk with its reasons (None once their contract has
+    ended): what the roster entry shows beside the company-wide list."""
+    day = today or today_in_japan()
+    rows = alt_retention(session, alt.company_id, day, load_rulebook())
+    row = next((r for r in rows if r.alt.id == alt.id), None)
+    if row is None:
+        return None
+    return alt_risk_out(row, named(row.school, locale) if row.school else None, locale)
+
+
 def company_retention(
     sessions: Sessions,
     actor: Actor,

@@ -38,6 +38,7 @@ from altmatch.services.dispatch.contracts import (
     import_out,
     named,
 )
+from altmatch.services.dispatch.retention import AltRiskOut, alt_risk
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.kernel.imports import ImportOut
@@ -101,6 +102,7 @@ class RosterAltOut(BaseModel):
 class RosterAltDetailOut(RosterAltOut):
     checklist: list[ChecklistItemOut]
     history: list[RosterAssignmentOut]
+    retention: AltRiskOut | None = None  # None once their contract with the company has ended
 
 
 class RosterFilters(BaseModel):
@@ -308,6 +310,7 @@ def _detail(session: Session, row: RosterAlt, locale: str) -> RosterAltDetailOut
             for i in items
         ],
         history=history,
+        retention=alt_risk(session, row, locale),
     )
 
 
