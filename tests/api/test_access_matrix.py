@@ -42,7 +42,7 @@ from altmatch.web.auth import SESSION_COOKIE, PermissionGate, StaffGate
 # signing in, up and out, links mailed to an address, and the open direct-hire postings (a
 # public jobs board).
 # Anything else that appears in the app must demand a session.
-PUBLIC_PREFIXES = ("/advisor", "/api/v1/advice", "/static")
+PUBLIC_PREFIXES = ("/advisor", "/api/v1/advice", "/paths", "/api/v1/paths", "/static")
 PUBLIC = {
     ("GET", "/"),
     ("GET", "/api/v1/openapi.json"),
@@ -67,6 +67,12 @@ PUBLIC = {
     ("POST", "/verify-email/account"),
     ("GET", "/api/v1/verify-email"),
     ("POST", "/api/v1/verify-email/account"),
+    # A dispatch company's termly survey, mailed to a school's contact or an ALT (the link's
+    # token is the credential; it opens that one form and nothing else).
+    ("GET", "/survey"),
+    ("POST", "/survey"),
+    ("GET", "/api/v1/survey"),
+    ("POST", "/api/v1/survey"),
     ("GET", "/postings"),
     ("GET", "/postings/{posting_id}"),
     ("GET", "/api/v1/postings"),

@@ -72,6 +72,8 @@ PAGE_TWINS: dict[str, str | None] = {
     "/dispatch/compliance": "/api/v1/dispatch/compliance",
     "/dispatch/contract-health": "/api/v1/dispatch/contract-health",
     "/dispatch/retention": "/api/v1/dispatch/retention",
+    "/dispatch/surveys": "/api/v1/dispatch/surveys",
+    "/survey": "/api/v1/survey",  # by the mailed link's token, no sign-in
     "/dispatch/transfers": "/api/v1/dispatch/transfers",
     "/dispatch/transfers/{transfer_id}": "/api/v1/dispatch/transfers/{transfer_id}",
     "/my/transfers": "/api/v1/me/transfers",

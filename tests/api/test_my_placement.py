@@ -100,6 +100,7 @@ def test_an_alt_never_sees_another_alts_contract(
         "contracts": [],
         "posts": [],
         "upcoming": [],
+        "surveys": [],
     }
     assert "Sakura Dispatch" not in client.get("/my/placement").text
 

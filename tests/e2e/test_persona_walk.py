@@ -106,6 +106,7 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/dispatch/compliance",
         "/dispatch/contract-health",
         "/dispatch/retention",
+        "/dispatch/surveys",
     ),
     "alt_james": (
         "/",

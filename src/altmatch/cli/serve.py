@@ -88,7 +88,7 @@ def serve_command(
             sessions,
             settings,
             settings.support_sweep_minutes,
-            also=periodic_tasks(sessions),
+            also=periodic_tasks(sessions, settings),
         )
         sweeper.start()
     mail_sweeper = None

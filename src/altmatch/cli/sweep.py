@@ -14,21 +14,26 @@ from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.services.dispatch.compliance import remind_compliance
 from altmatch.services.dispatch.renewal_asks import ask_renewals
+from altmatch.services.dispatch.survey_links import send_survey_mail
 from altmatch.services.dispatch.transfers import apply_due_transfers
 from altmatch.services.personal_data import purge_expired
 from altmatch.services.season.notices import announce_locked_requests
 from altmatch.services.support.sweep import sweep_support
 
 
-def periodic_tasks(sessions: Sessions) -> Sequence[tuple[str, Callable[[], object]]]:
+def periodic_tasks(
+    sessions: Sessions, settings: Settings | None = None
+) -> Sequence[tuple[str, Callable[[], object]]]:
     """The periodic work besides the support sweep, by name: one list for `serve` and `sweep`.
     They run before the support sweep's e-mail, so the notices they write go out at once."""
+    mail_settings = settings or Settings()
     return (
         ("privacy purge", lambda: purge_expired(sessions)),
         ("request deadline notices", lambda: announce_locked_requests(sessions)),
         ("transfers taking effect", lambda: apply_due_transfers(sessions)),
         ("compliance reminders", lambda: remind_compliance(sessions)),
         ("renewal intentions and contract renewals", lambda: ask_renewals(sessions)),
+        ("survey e-mails and reminders", lambda: send_survey_mail(sessions, mail_settings)),
     )
 
 
@@ -41,8 +46,8 @@ def sweep_command(
 
     In order: purge expired records, announce passed request deadlines, apply due transfers,
     remind dispatch companies of compliance deadlines, ask dispatch ALTs whether they renew
-    (and tell companies of unanswered asks and contract renewals), escalate overdue cases, then
-    e-mail pending notices. Safe to repeat."""
+    (and tell companies of unanswered asks and contract renewals), send survey e-mails and their
+    reminders, escalate overdue cases, then e-mail pending notices. Safe to repeat."""
     day = None
     if on is not None:
         try:
@@ -56,6 +61,7 @@ def sweep_command(
         moved = apply_due_transfers(sessions, on=day)
         reminded = remind_compliance(sessions)
         renewals = ask_renewals(sessions)
+        surveys = send_survey_mail(sessions, settings)
         found = sweep_support(sessions, settings)
     typer.echo(f"privacy purge: {purged.total} kept record(s) erased")
     typer.echo(f"request deadlines announced to {told} Board(s) of Education")
@@ -65,5 +71,6 @@ def sweep_command(
         f"renewals: {renewals.asked} ALT(s) asked, {renewals.reminded} reminded, "
         f"{renewals.unanswered} unanswered and {renewals.contracts} contract renewal(s) "
         "told to companies"
+        f"surveys: {surveys.sent} sent, {surveys.reminders} reminded, {len(surveys.failed)} failed"
     )
     typer.echo(f"support: {found.escalated} case(s) escalated, {found.emailed} notice(s) e-mailed")

@@ -38,6 +38,7 @@ from altmatch.db.models import (
     SeasonRequest,
     SeasonRow,
     SupportCase,
+    SurveyInvitation,
     TransferRequest,
     User,
 )
@@ -208,6 +209,26 @@ def delete_renewal_asks_of_alt(session: Session, alt_id: int) -> int:
         delete(RenewalAsk).where(RenewalAsk.alt_id == alt_id).returning(RenewalAsk.id)
     )
     return len(gone.all())
+
+
+def delete_surveys_of_alt(session: Session, alt_id: int) -> int:
+    """Delete every survey about a roster ALT (the ALT's own answers about their schools and
+    the schools' answers about them, whose comments may say anything about the person); how
+    many."""
+    gone = session.scalars(
+        delete(SurveyInvitation)
+        .where(SurveyInvitation.alt_id == alt_id)
+        .returning(SurveyInvitation.id)
+    )
+    return len(gone.all())
+
+
+def own_survey_answers(session: Session, alt_id: int) -> list[SurveyInvitation]:
+    """The roster ALT's own surveys of their schools (answered or not), oldest first."""
+    query = select(SurveyInvitation).where(
+        SurveyInvitation.alt_id == alt_id, SurveyInvitation.kind == "alt"
+    )
+    return list(session.scalars(query.order_by(SurveyInvitation.id)))
 
 
 def end_open_assignments(session: Session, alt_id: int, on: date) -> None:

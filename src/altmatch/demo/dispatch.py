@@ -29,6 +29,7 @@ from altmatch.demo.dispatch_records import (
     persona_contract_term,
 )
 from altmatch.demo.dispatch_retention import add_retention
+from altmatch.demo.dispatch_surveys import add_surveys
 from altmatch.demo.dispatch_transfers import build_transfers
 from altmatch.demo.draw import Draw
 from altmatch.demo.model import Boe, Company, DemoSchool, DemoSeason
@@ -117,6 +118,7 @@ def generate_dispatch(demo: DemoSeason, today: date, rulebook: Rulebook) -> Demo
         tuple(transfers),
         tuple(acknowledgements),
         tuple(renewal_asks),
+        add_surveys(contracts, roster, assignments, today, rulebook),
     )
 
 

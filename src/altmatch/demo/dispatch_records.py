@@ -138,6 +138,51 @@ class DemoRenewalAsk:
 
 
 @dataclass(frozen=True)
+class DemoContact:
+    """The company's contact at a position's school, whom its survey goes to."""
+
+    company_id: str
+    position_external_id: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class DemoSurveyInvitation:
+    """One survey of a round: `kind` school or alt; answered when `answered_at` is set."""
+
+    kind: str
+    alt_external_id: str
+    position_external_id: str
+    email: str
+    recipient_name: str
+    locale: str
+    sent_at: datetime | None
+    answered_at: datetime | None
+    answers: Mapping[str, int] | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class DemoSurveyRound:
+    company_id: str
+    academic_year: int
+    term: int
+    opens_on: date
+    closes_on: date
+    remind_on: date
+    opened_at: datetime
+    opened_by_persona: str | None
+    invitations: tuple[DemoSurveyInvitation, ...]
+
+
+@dataclass(frozen=True)
+class DemoSurveys:
+    contacts: tuple[DemoContact, ...] = ()
+    rounds: tuple[DemoSurveyRound, ...] = ()
+
+
+@dataclass(frozen=True)
 class DemoDispatch:
     contracts: tuple[DemoContract, ...]
     tenders: tuple[DemoTender, ...]
@@ -146,6 +191,7 @@ class DemoDispatch:
     transfers: tuple[DemoTransfer, ...]
     acknowledgements: tuple[DemoAcknowledgement, ...] = ()
     renewal_asks: tuple[DemoRenewalAsk, ...] = ()
+    surveys: DemoSurveys = DemoSurveys()
 
     @property
     def positions(self) -> int:

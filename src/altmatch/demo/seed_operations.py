@@ -30,6 +30,8 @@ from altmatch.db.models import (
     RosterAlt,
     RosterAssignment,
     School,
+    SurveyInvitation,
+    SurveyRound,
     Tender,
     TransferEvent,
     TransferRequest,
@@ -39,6 +41,7 @@ from altmatch.demo.direct_hire import DemoDirectHire
 from altmatch.demo.dispatch_records import DemoDispatch
 from altmatch.domain.access import Actor, Role, require_operator
 from altmatch.services.accounts.users import add_user_in
+from altmatch.services.dispatch.surveys import expires_at as survey_expiry
 from altmatch.services.kernel.audit import record_audit
 
 
@@ -54,6 +57,7 @@ class OperationsSeeded:
     transfers: int = 0
     acknowledgements: int = 0
     renewal_asks: int = 0
+    survey_rounds: int = 0
     postings: int = 0
     applications: int = 0
     applicant_accounts: int = 0
@@ -257,7 +261,9 @@ def _write_dispatch(
             )
         )
     session.flush()
+    _write_surveys(session, data, orgs, position_rows, alt_rows, users)
     return {
+        "survey_rounds": len(data.surveys.rounds),
         "contracts": len(data.contracts),
         "positions": data.positions,
         "tenders": len(data.tenders),
@@ -267,6 +273,58 @@ def _write_dispatch(
         "acknowledgements": len(data.acknowledgements),
         "renewal_asks": len(data.renewal_asks),
     }
+
+
+def _write_surveys(
+    session: Session,
+    data: DemoDispatch,
+    orgs: Mapping[str, int],
+    positions: Mapping[tuple[str, str], ContractPosition],
+    alts: Mapping[tuple[str, str], RosterAlt],
+    users: Mapping[str, int],
+) -> None:
+    """The contacts at the schools, and the survey rounds with their invitations and answers."""
+    for contact in data.surveys.contacts:
+        position = positions[contact.company_id, contact.position_external_id]
+        position.contact_name = contact.name
+        position.contact_email = contact.email
+    for r in data.surveys.rounds:
+        round_ = SurveyRound(
+            company_id=orgs[r.company_id],
+            academic_year=r.academic_year,
+            term=r.term,
+            opens_on=r.opens_on,
+            closes_on=r.closes_on,
+            remind_on=r.remind_on,
+            opened_by=_user(users, r.opened_by_persona),
+            opened_at=r.opened_at,
+        )
+        session.add(round_)
+        session.flush()
+        for i in r.invitations:
+            position = positions[r.company_id, i.position_external_id]
+            session.add(
+                SurveyInvitation(
+                    round_id=round_.id,
+                    company_id=orgs[r.company_id],
+                    kind=i.kind,
+                    alt_id=alts[r.company_id, i.alt_external_id].id,
+                    school_id=position.school_id,
+                    position_id=position.id,
+                    email=i.email,
+                    recipient_name=i.recipient_name,
+                    locale=i.locale,
+                    expires_at=survey_expiry(r.closes_on),
+                    created_at=r.opened_at,
+                    # A pending invitation is left unsent: the sweep sends it (with its link)
+                    # once the round opens.
+                    sent_at=i.sent_at if i.answered_at is not None else None,
+                    answered_at=i.answered_at,
+                    answers=dict(i.answers) if i.answers is not None else None,
+                    comment=i.comment,
+                )
+            )
+    session.flush()
 
 
 def _write_direct_hire(

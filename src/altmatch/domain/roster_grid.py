@@ -6,7 +6,7 @@ Pure: the rulebook's commute model and weights come in as arguments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -78,6 +78,9 @@ class Breakdown:
     preference_bonus: float
     total: float
     experienced: bool  # the ALT has taught at this school level before
+    # Minutes taken off for the pair's satisfaction when the company asked for it (positive:
+    # a well-matched pair kept; negative: a poorly matched one's penalty); 0 otherwise.
+    satisfaction_bonus: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,9 @@ class Grid:
     commute_ok: BoolMatrix
     continuity: NDArray[np.float64]
     preference: NDArray[np.float64]
+    # satisfaction[i, j]: minutes off the cost of ALT i staying at their current position j
+    # (see altmatch.domain.satisfaction); None when satisfaction is not used.
+    satisfaction: NDArray[np.float64] | None = None
 
     @cached_property
     def allowed(self) -> BoolMatrix:
@@ -114,7 +120,13 @@ class Grid:
     @cached_property
     def cost(self) -> NDArray[np.float64]:
         out: NDArray[np.float64] = self.minutes - self.continuity - self.preference
+        if self.satisfaction is not None:
+            out = out - self.satisfaction
         return out
+
+    def satisfaction_at(self, i: int, j: int) -> float:
+        """The satisfaction minutes of ALT i at position j (0.0 when not used)."""
+        return 0.0 if self.satisfaction is None else float(self.satisfaction[i, j])
 
     def breakdown(self, i: int, j: int) -> Breakdown:
         level = self.positions[j].school_level
@@ -125,6 +137,7 @@ class Grid:
             preference_bonus=float(self.preference[i, j]),
             total=round(float(self.cost[i, j]), 1),
             experienced=level in self.alts[i].school_experience,
+            satisfaction_bonus=self.satisfaction_at(i, j),
         )
 
 
@@ -133,8 +146,14 @@ def evaluate(
     positions: Sequence[PositionInput],
     weights: Weights,
     model: CommuteModel,
+    *,
+    stay_adjustment: Mapping[int, float] | None = None,
 ) -> Grid:
-    """Evaluate every pair: distance, estimated minutes, hard requirements, bonuses."""
+    """Evaluate every pair: distance, estimated minutes, hard requirements, bonuses.
+
+    `stay_adjustment` maps ALT ids to minutes taken off the cost of that ALT keeping their
+    current position (their pair's satisfaction: positive keeps, negative moves); None or an
+    ALT left out: no effect."""
     n, m = len(alts), len(positions)
     located = np.array(
         [p.latitude is not None and p.longitude is not None for p in positions], dtype=bool
@@ -160,9 +179,12 @@ def evaluate(
     continuity = np.zeros((n, m))
     preference = np.zeros((n, m))
     prefectures = np.array([p.prefecture for p in positions], dtype=object)
+    satisfaction = None if stay_adjustment is None else np.zeros((n, m))
     for i, alt in enumerate(alts):
         if alt.current_position in index:
             continuity[i, index[alt.current_position]] = weights.continuity_bonus_minutes
+            if satisfaction is not None and stay_adjustment is not None:
+                satisfaction[i, index[alt.current_position]] = stay_adjustment.get(alt.id, 0.0)
         if alt.preferred_prefectures and m:
             wanted = np.isin(prefectures, list(alt.preferred_prefectures))
             preference[i, wanted] = weights.preference_bonus_minutes
@@ -178,6 +200,7 @@ def evaluate(
         commute_ok.reshape(n, m),
         continuity,
         preference,
+        satisfaction,
     )
 
 

@@ -84,6 +84,8 @@ class Move:
     alt_id: int
     from_position: int | None
     to_position: int | None
+    # The ALT leaves a pair the surveys showed poorly matched, and that weighed on the move.
+    poor_fit: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,12 +197,14 @@ def _assemble(
             slots.append(Slot(pos.id, grid.alts[i].id, grid.breakdown(i, j), j in pinned, was != i))
     position_of = {int(i): grid.positions[j].id for j, i in enumerate(alt_of_position) if i >= 0}
     known = {p.id for p in grid.positions}
+    pos_index = {p.id: j for j, p in enumerate(grid.positions)}
     moves = []
     for i, alt in enumerate(grid.alts):
         before = alt.current_position if alt.current_position in known else None
         after = position_of.get(i)
         if before != after:
-            moves.append(Move(alt.id, before, after))
+            poor = before is not None and grid.satisfaction_at(i, pos_index[before]) < 0
+            moves.append(Move(alt.id, before, after, poor))
     filled = [s.breakdown for s in slots if s.breakdown is not None]
     return RosterPlan(
         slots=tuple(slots),

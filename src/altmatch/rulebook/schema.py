@@ -837,6 +837,7 @@ from altmatch.rulebook.compliance import DispatchCompliance  # noqa: E402
 from altmatch.rulebook.guidance import Guidance, InterviewRubric  # noqa: E402
 from altmatch.rulebook.interview_scheduling import InterviewScheduling  # noqa: E402
 from altmatch.rulebook.retention import DispatchRetention  # noqa: E402
+from altmatch.rulebook.surveys import DispatchSurveys  # noqa: E402
 
 
 class Rulebook(Frozen):
@@ -857,6 +858,7 @@ class Rulebook(Frozen):
     dispatch_compliance: DispatchCompliance
     interview_scheduling: InterviewScheduling
     dispatch_retention: DispatchRetention
+    dispatch_surveys: DispatchSurveys
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

@@ -31,6 +31,7 @@ from altmatch.services.dispatch.contract_health import company_contract_health
 from altmatch.services.dispatch.coverage import dispatch_coverage
 from altmatch.services.dispatch.renewal_asks import my_renewal
 from altmatch.services.dispatch.retention import company_retention
+from altmatch.services.dispatch.surveys import company_surveys
 from altmatch.services.my_placement import my_placement
 from altmatch.services.notifications import unread_count
 from altmatch.services.season.access import requests_locked
@@ -404,6 +405,7 @@ def _company_staff(
     if coverage is not None:
         _compliance(sessions, actor, steps, today)
         _contract_health(sessions, actor, steps, today)
+        _surveys(sessions, actor, steps, today)
         with sessions() as session:
             transfers = dispatch_repo.transfers_of_company(session, coverage.company_id)
             pending = sum(1 for t in transfers if t.status == dispatch_repo.TRANSFER_PENDING)
@@ -431,6 +433,35 @@ def _contract_health(sessions: Sessions, actor: Actor, steps: _Steps, today: dt.
         ),
         "/dispatch/contract-health",
         StepStatus.TO_DO if health.at_risk else StepStatus.DONE,
+    )
+
+
+def _surveys(sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date) -> None:
+    """This term's satisfaction survey round: to open once its window has begun, then how
+    many have answered until it closes."""
+    found = company_surveys(sessions, actor, today=today)
+    term = found.next_round
+    current = next((r for r in found.rounds if r.term_key == term.term_key), None)
+    if current is None:
+        steps.add(
+            "surveys",
+            Message(N_("Satisfaction surveys")),
+            Message(N_("This term's round opens on {day}."), {"day": term.opens_on}),
+            "/dispatch/surveys",
+            StepStatus.TO_DO if today >= term.opens_on else StepStatus.DONE,
+            term.opens_on,
+        )
+        return
+    steps.add(
+        "surveys",
+        Message(N_("Satisfaction surveys")),
+        Message(
+            N_("This term's round: answered {answered} of {invited}."),
+            {"answered": current.answered, "invited": current.invited},
+        ),
+        "/dispatch/surveys",
+        StepStatus.WAITING if current.answered < current.invited else StepStatus.DONE,
+        current.closes_on if current.answered < current.invited else None,
     )
 
 

@@ -6,7 +6,8 @@ contracts (those linked to their user) are ever read; nobody else's can be asked
 For a dispatch ALT the roster is the truth about where they work: each school today comes with
 the BoE whose contract it is under, the BoE they work for is that one (after a transfer, the new
 school's BoE, not the one recorded when they were hired), and an approved transfer not yet in
-effect shows as a move to come ("moving to X on {date}").
+effect shows as a move to come ("moving to X on {date}"). A survey of their school that their
+company e-mailed them and they have not answered is listed too (where the link went, by when).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from datetime import date
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from altmatch.clock import today_in_japan
+from altmatch.clock import today_in_japan, utc_now
 from altmatch.db import Sessions
 from altmatch.db import dispatch as dispatch_repo
 from altmatch.db import season as repo
-from altmatch.db.models import EmploymentContract, Organisation, RosterAlt, User
+from altmatch.db import surveys as surveys_repo
+from altmatch.db.models import EmploymentContract, Organisation, RosterAlt, School, User
 from altmatch.domain.access import Actor, Permission, Role, require, require_operator
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.vocabulary import ContractType, HiringPath
@@ -69,10 +71,37 @@ class UpcomingMoveOut(BaseModel):
     leaves_school: bool  # False: the move takes them off their post without a new one
 
 
+class MySurveyOut(BaseModel):
+    """A survey of their school that the ALT's company e-mailed them and they have not
+    answered: where the link went, and by when (the link itself is only in the e-mail)."""
+
+    school: str
+    school_ja: str
+    sent_to: str
+    closes_on: date
+
+
 class MyPlacementOut(BaseModel):
     contracts: list[MyContractOut]  # earliest start first
     posts: list[SchoolPostOut] = []  # a dispatch ALT's schools today (from the company roster)
     upcoming: list[UpcomingMoveOut] = []  # approved moves to come, earliest first
+    surveys: list[MySurveyOut] = []  # the company's surveys waiting for the ALT's answers
+
+
+def _surveys(session: Session, alt: RosterAlt) -> list[MySurveyOut]:
+    out = []
+    for invitation, round_ in surveys_repo.waiting_for_alt(session, alt.id, utc_now()):
+        school = session.get(School, invitation.school_id)
+        if school is not None:
+            out.append(
+                MySurveyOut(
+                    school=school.name_en,
+                    school_ja=school.name_ja,
+                    sent_to=invitation.email,
+                    closes_on=round_.closes_on,
+                )
+            )
+    return out
 
 
 def _org(o: Organisation) -> OrganisationNameOut:
@@ -166,6 +195,7 @@ def my_placement(sessions: Sessions, actor: Actor) -> MyPlacementOut:
             ],
             posts=posts,
             upcoming=_upcoming(session, alt) if alt is not None else [],
+            surveys=_surveys(session, alt) if alt is not None else [],
         )
 
 

@@ -9,6 +9,7 @@ from altmatch.config import Settings
 from altmatch.db import Sessions
 from altmatch.services.accounts.mail import send_account_mail
 from altmatch.services.accounts.users import normalise_email
+from altmatch.services.dispatch.survey_links import send_survey_mail
 
 
 def send_account_mail_after(request: Request, background: BackgroundTasks, email: str) -> None:
@@ -17,3 +18,10 @@ def send_account_mail_after(request: Request, background: BackgroundTasks, email
     sessions: Sessions = request.app.state.sessions
     settings: Settings = request.app.state.settings
     background.add_task(send_account_mail, sessions, settings, email=normalise_email(email))
+
+
+def send_survey_mail_after(request: Request, background: BackgroundTasks) -> None:
+    """After the answer, send the survey e-mails a round just queued."""
+    sessions: Sessions = request.app.state.sessions
+    settings: Settings = request.app.state.settings
+    background.add_task(send_survey_mail, sessions, settings)

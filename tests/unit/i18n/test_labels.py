@@ -33,6 +33,8 @@ UNLABELLED = {
     "Branch",
     "Precision",
     "ShortlistReason",
+    "StayEffect",
+    "SurveyKind",
 }
 # Written the same in both languages.
 SAME_IN_JAPANESE = {"N5", "N4", "N3", "N2", "N1"}

@@ -108,6 +108,7 @@ def test_the_menu_button_reads_menu_in_japanese() -> None:
                 "nav-coverage",
                 "nav-compliance",
                 "nav-contract-health",
+                "nav-surveys",
                 "nav-transfers",
                 "nav-cases",
                 "nav-notifications",

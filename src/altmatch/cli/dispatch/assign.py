@@ -67,7 +67,10 @@ def _print(plan: PlanOut, title: str) -> None:
     for v in plan.unfilled:
         console.print(f"unfilled {v.position}: {v.headline} ({'; '.join(v.reasons)})")
     for m in plan.moves:
-        console.print(f"move {m.alt}: {m.from_position or '-'} -> {m.to_position or '-'}")
+        why = " (the surveys showed a poor match)" if m.poor_fit else ""
+        console.print(f"move {m.alt}: {m.from_position or '-'} -> {m.to_position or '-'}{why}")
+    if plan.satisfaction_used:
+        console.print("The termly surveys were weighed (rulebook: dispatch_surveys.weights).")
 
 
 def _write(plan: PlanOut, out: Path) -> None:
@@ -104,6 +107,11 @@ def assign(
     commit: bool = typer.Option(False, "--commit", help="Write the plan as the new roster."),
     out: Path | None = typer.Option(None, "--out", help="Write the plan to FILE.csv or .xlsx."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    satisfaction: bool = typer.Option(
+        False,
+        "--satisfaction",
+        help="Weigh the termly surveys: keep well-matched pairs, move poorly matched ones.",
+    ),
 ) -> None:
     """Plan a company's roster assignment (least commute, continuity, preferences)."""
     try:
@@ -132,7 +140,7 @@ def assign(
             if alt not in alts:
                 _fail(f"--exclude {alt}: no such ALT on the roster")
             excluded.append(alts[alt])
-        request = PlanRequest(on=day, pins=pins, excluded=excluded)
+        request = PlanRequest(on=day, pins=pins, excluded=excluded, use_satisfaction=satisfaction)
         try:
             result = plan_assignment(sessions, OPERATOR, request, company_id=company)
             plan = result.proposed

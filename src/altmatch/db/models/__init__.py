@@ -57,6 +57,7 @@ from altmatch.db.models.support import (
     SupportCaseHandler,
     SupportRoute,
 )
+from altmatch.db.models.surveys import SurveyInvitation, SurveyRound
 
 __all__ = [
     "ApplicationStageChange",
@@ -104,6 +105,8 @@ __all__ = [
     "SupportCase",
     "SupportCaseHandler",
     "SupportRoute",
+    "SurveyInvitation",
+    "SurveyRound",
     "Tender",
     "TransferEvent",
     "TransferRequest",

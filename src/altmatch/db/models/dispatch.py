@@ -80,6 +80,10 @@ class ContractPosition(Base):
     days_per_week: Mapped[int]
     requires_driving_licence: Mapped[bool] = mapped_column(default=False)
     min_jlpt: Mapped[str] = mapped_column(String(4), default="none")
+    # Whom the company sends the school's termly survey to (NULL: nobody recorded yet): the
+    # company's own contact at the school for this position, so companies never share one.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
 
 class Tender(Base):

@@ -67,6 +67,8 @@ AUDIT_ACTIONS: Mapping[str, str] = {
     "contract.record": N_("Dispatch contract changed"),
     "contract.positions_imported": N_("Contract posts imported"),
     "position.added": N_("Post added"),
+    "position.contact": N_("School contact recorded for a post"),
+    "survey_round.opened": N_("Satisfaction survey round opened"),
     "roster.imported": N_("Roster imported"),
     "roster_alt.checklist_ticked": N_("Onboarding checklist item ticked"),
     "roster_alt.compliance_dates_set": N_("Compliance dates set"),

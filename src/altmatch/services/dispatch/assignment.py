@@ -37,8 +37,10 @@ from altmatch.services.dispatch.assignment_data import (
     plan_out,
     resolve_company,
     solve_with_engine,
+    stay_adjustments,
     weights_for,
 )
+from altmatch.services.dispatch.surveys import pair_satisfaction
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.bounds import RowId
 from altmatch.services.kernel.errors import RuleError, stale_record
@@ -84,6 +86,11 @@ class PlanRequest(BaseModel):
     pins: list[PinIn] = []
     excluded: list[RowId] = []
     weights: WeightsIn = WeightsIn()
+    use_satisfaction: bool = Field(
+        default=False,
+        description="Weigh the termly surveys: keep well-matched ALT × school pairs and move "
+        "poorly matched ones (the rulebook's dispatch_surveys.weights).",
+    )
 
 
 class CommitRequest(PlanRequest):
@@ -125,14 +132,24 @@ def current_assignment(
         )
 
 
-def _plan(data: RosterData, request: PlanRequest) -> tuple[RosterPlan, RosterPlan, Weights]:
-    """The current roster and the proposed plan (RuleError for bad pins or exclusions)."""
+def _stay(session: Session, data: RosterData, request: PlanRequest) -> dict[int, float] | None:
+    """The satisfaction minutes of each ALT staying put, when the request asks for them."""
+    if not request.use_satisfaction:
+        return None
+    return stay_adjustments(data, pair_satisfaction(session, data.company_id, on=data.on))
+
+
+def _plan(
+    data: RosterData, request: PlanRequest, stay: dict[int, float] | None = None
+) -> tuple[RosterPlan, RosterPlan, Weights]:
+    """The current roster and the proposed plan (RuleError for bad pins or exclusions);
+    `stay`: the satisfaction minutes of each ALT keeping their position (None: not used)."""
     unknown = [a for a in request.excluded if a not in data.alt_rows]
     if unknown:
         message = Message(N_("Exclude: there is no ALT {alt} on this roster."), {"alt": unknown[0]})
         raise RuleError(message, "excluded")
     weights = weights_for(request.weights)
-    grid = grid_for(data, weights)
+    grid = grid_for(data, weights, stay)
     try:
         proposed = plan_roster(
             grid,
@@ -157,10 +174,18 @@ def plan_assignment(
     with sessions() as session:
         company = resolve_company(session, actor, company_id)
         data = load_roster(session, company, request.on or today_in_japan())
-        now, proposed, weights = _plan(data, request)
+        stay = _stay(session, data, request)
+        now, proposed, weights = _plan(data, request, stay)
         return PlanResultOut(
             current=plan_out(data, now, weights_for(WeightsIn()), locale),
-            proposed=plan_out(data, proposed, weights, locale),
+            proposed=plan_out(
+                data,
+                proposed,
+                weights,
+                locale,
+                satisfaction_used=request.use_satisfaction,
+                stay=stay,
+            ),
             request=request.model_copy(update={"on": data.on}),
         )
 
@@ -200,9 +225,10 @@ def commit_assignment(
         company = resolve_company(session, actor, company_id)
         lock_company(session, company)
         data = load_roster(session, company, request.on or today_in_japan())
-        if data.fingerprint() != request.fingerprint:
+        stay = _stay(session, data, request)
+        if data.fingerprint(stay) != request.fingerprint:
             raise stale_record()
-        now, proposed, weights = _plan(data, request)
+        now, proposed, weights = _plan(data, request, stay)
         apply_moves(
             session,
             data,
@@ -216,7 +242,18 @@ def commit_assignment(
             "roster_assignment",
             company,
             {"roster": dict(roster_map(now))},
-            {"roster": dict(roster_map(proposed)), "on": data.on.isoformat()},
+            {
+                "roster": dict(roster_map(proposed)),
+                "on": data.on.isoformat(),
+                "use_satisfaction": request.use_satisfaction,
+            },
             tenant_id=company,
         )
-        return plan_out(data, proposed, weights, locale)
+        return plan_out(
+            data,
+            proposed,
+            weights,
+            locale,
+            satisfaction_used=request.use_satisfaction,
+            stay=stay,
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -38,6 +39,7 @@ from altmatch.domain.roster_plan import (
     Weights,
     evaluate,
 )
+from altmatch.domain.satisfaction import PairSatisfaction
 from altmatch.engine import assign_roster
 from altmatch.i18n import render
 from altmatch.rulebook import load_rulebook
@@ -76,6 +78,7 @@ class BreakdownOut(BaseModel):
     preference_bonus: float
     total: float
     experienced: bool
+    satisfaction_bonus: float = 0.0
 
 
 class SlotOut(BaseModel):
@@ -105,6 +108,7 @@ class MoveOut(BaseModel):
     from_position: str | None
     to_position_id: int | None
     to_position: str | None
+    poor_fit: bool = False  # the surveys showed the ALT's pair poorly matched, and that counted
 
 
 class VacancyOut(BaseModel):
@@ -134,6 +138,7 @@ class PlanOut(BaseModel):
     moves: list[MoveOut]
     unfilled: list[VacancyOut]
     unassigned_alts: list[AltBrief]
+    satisfaction_used: bool = False
 
 
 @dataclass
@@ -148,13 +153,18 @@ class RosterData:
     position_info: dict[int, tuple[ContractPosition, DispatchContract, School]]
     open_rows: dict[int, list[RosterAssignment]] = field(default_factory=dict)
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, stay: Mapping[int, float] | None = None) -> str:
+        """What the plan was computed from; `stay` (the satisfaction minutes, when the plan
+        weighs the surveys) is part of it, so a new answer makes a shown plan stale."""
+        parts: list[object] = [
+            self.on.isoformat(),
+            [asdict(a) for a in self.alts],
+            [asdict(p) for p in self.positions],
+        ]
+        if stay is not None:
+            parts.append(sorted(stay.items()))
         blob = json.dumps(
-            [
-                self.on.isoformat(),
-                [asdict(a) for a in self.alts],
-                [asdict(p) for p in self.positions],
-            ],
+            parts,
             default=lambda v: sorted(v) if isinstance(v, frozenset) else str(v),
             sort_keys=True,
         )
@@ -249,12 +259,38 @@ def weights_for(overrides: WeightsIn) -> Weights:
     )
 
 
-def grid_for(data: RosterData, weights: Weights) -> Grid:
+def grid_for(data: RosterData, weights: Weights, stay: Mapping[int, float] | None = None) -> Grid:
+    """Every pair evaluated; `stay` maps ALT ids to the satisfaction minutes of keeping their
+    current position (None: satisfaction not used)."""
     model = load_rulebook().dispatch_operations.commute
-    return evaluate(data.alts, data.positions, weights, model)
+    return evaluate(data.alts, data.positions, weights, model, stay_adjustment=stay)
 
 
-def plan_out(data: RosterData, plan: RosterPlan, weights: Weights, locale: str) -> PlanOut:
+def stay_adjustments(
+    data: RosterData, pairs: Mapping[tuple[int, int], PairSatisfaction]
+) -> dict[int, float]:
+    """Each currently placed ALT's satisfaction minutes for staying, by the rulebook's
+    weights, from the pair's latest surveys (ALTs without answers: 0)."""
+    weights = load_rulebook().dispatch_surveys.weights
+    out: dict[int, float] = {}
+    for alt in data.alts:
+        if alt.current_position is None or alt.current_position not in data.position_info:
+            continue
+        school = data.position_info[alt.current_position][2]
+        pair = pairs.get((alt.id, school.id))
+        out[alt.id] = pair.stay_adjustment(weights) if pair is not None else 0.0
+    return out
+
+
+def plan_out(
+    data: RosterData,
+    plan: RosterPlan,
+    weights: Weights,
+    locale: str,
+    *,
+    satisfaction_used: bool = False,
+    stay: Mapping[int, float] | None = None,
+) -> PlanOut:
     """The plan as the read model both the page and the API show."""
     labels = {p.id: p.label for p in data.positions}
 
@@ -295,6 +331,7 @@ def plan_out(data: RosterData, plan: RosterPlan, weights: Weights, locale: str) 
             from_position=labels.get(m.from_position) if m.from_position else None,
             to_position_id=m.to_position,
             to_position=labels.get(m.to_position) if m.to_position else None,
+            poor_fit=m.poor_fit,
         )
         for m in plan.moves
     ]
@@ -310,7 +347,7 @@ def plan_out(data: RosterData, plan: RosterPlan, weights: Weights, locale: str) 
     ]
     return PlanOut(
         on=data.on,
-        fingerprint=data.fingerprint(),
+        fingerprint=data.fingerprint(stay),
         weights=asdict(weights),
         positions=len(plan.slots),
         filled=plan.filled,
@@ -321,6 +358,7 @@ def plan_out(data: RosterData, plan: RosterPlan, weights: Weights, locale: str) 
         moves=moves,
         unfilled=unfilled,
         unassigned_alts=[alt_brief(data.alt_rows[a]) for a in plan.unassigned_alts],
+        satisfaction_used=satisfaction_used,
     )
 
 

@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -42,31 +41,22 @@ from altmatch.domain.retention_risk import (
     ask_dates,
     retention_risk,
 )
+from altmatch.domain.satisfaction import PairSatisfaction
 from altmatch.i18n import N_, label, register_labels, render
 from altmatch.rulebook import Rulebook, load_rulebook
 from altmatch.rulebook.vocabulary import RenewalIntention
 from altmatch.services.dispatch.contracts import company_for, named
+from altmatch.services.dispatch.surveys import pair_satisfaction
 
 RETENTION_LINK = "/dispatch/retention"
 
 
-class PairScores(Protocol):
-    """What the survey service gives per (roster ALT id, school id): mean scores from 1 to 5."""
-
-    @property
-    def school_score(self) -> float | None: ...  # the school's score of the ALT
-
-    @property
-    def alt_score(self) -> float | None: ...  # the ALT's score of the school
-
-
 def _satisfaction(
     session: Session, company_id: int, *, on: dt.date
-) -> Mapping[tuple[int, int], PairScores]:
-    """The latest satisfaction per (roster ALT id, school id) of the company on `on`; a pair
-    without a survey is absent (or has None scores), never 0."""
-    # wired at merge to services.dispatch.surveys.pair_satisfaction
-    return {}
+) -> Mapping[tuple[int, int], PairSatisfaction]:
+    """The latest satisfaction per (roster ALT id, school id) of the company on `on`, from its
+    termly surveys; a pair without a survey is absent (or has None scores), never 0."""
+    return pair_satisfaction(session, company_id, on=on)
 
 
 @dataclass(frozen=True)

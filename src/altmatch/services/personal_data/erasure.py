@@ -13,8 +13,9 @@ same to people):
   application: kept as the employment record, unlinked and stripped of everything else (name,
   home, skills, preferences, checklist, the compliance watch's dates, cover note), until the
   rulebook's period after the employment ends; current assignments end today; the company's
-  acknowledgements of compliance alerts about the person, and the renewal questions asked of
-  them with their answers, are deleted;
+  acknowledgements of compliance alerts about the person, the renewal questions asked of them
+  with their answers, and the termly surveys about them (their own answers and the schools')
+  are deleted;
 - transfer requests and applications that did not lead to a hire: deleted;
 - support cases: kept without the ALT's words (subject, description, their messages and files
   erased), closed if open, until the rulebook's period after they closed;
@@ -298,7 +299,8 @@ class _Erasure:
         """The company's roster entry: the staff number, contract end and assignment history
         stay; the ALT's person goes. Transfer requests (their wishes and reasons) are deleted:
         the moves that were made are in the assignment history. So are the acknowledgements of
-        compliance alerts about them (their notes may say anything about the person)."""
+        compliance alerts about them (their notes may say anything about the person), and the
+        termly surveys about them (theirs of their schools, and the schools' of them)."""
         repo.delete_transfers_of_alt(self.session, alt.id)
         self.deleted["transfer_request"] += len(self.records["transfer_request"])
         acknowledged = repo.delete_acknowledgements_of_alt(self.session, alt.id)
@@ -307,6 +309,9 @@ class _Erasure:
         answered = repo.delete_renewal_asks_of_alt(self.session, alt.id)
         if answered:
             self.deleted["renewal_ask"] += answered
+        surveys = repo.delete_surveys_of_alt(self.session, alt.id)
+        if surveys:
+            self.deleted["survey"] += surveys
         if not self._keep("roster_alt", alt.id, RetainedKind.EMPLOYMENT_RECORD, alt.contract_end):
             self.session.delete(alt)
             self.deleted["roster_alt"] += 1

@@ -446,6 +446,17 @@ def _employment(session: Session, user: User, candidate_ids: Sequence[int]) -> l
                     }
                     for r in retention_repo.asks_of_alt(session, alt.id)
                 ],
+                "your_surveys_of_your_schools": [
+                    {
+                        "school_id": i.school_id,
+                        "sent_to": i.email,
+                        "sent_at": _iso(i.sent_at),
+                        "answered_at": _iso(i.answered_at),
+                        "answers": dict(i.answers or {}),
+                        "comment": i.comment,
+                    }
+                    for i in repo.own_survey_answers(session, alt.id)
+                ],
                 "created_at": _iso(alt.created_at),
             }
         )
@@ -494,13 +505,14 @@ def _employment(session: Session, user: User, candidate_ids: Sequence[int]) -> l
         ),
         Section(
             "roster_entries",
-            ("roster_alts", "compliance_acknowledgements", "renewal_asks"),
+            ("roster_alts", "compliance_acknowledgements", "renewal_asks", "survey_invitations"),
             N_(
                 "Your entry on a dispatch company's roster: staff number, home, experience, "
                 "skills, contract end, renewal intention, onboarding checklist, the dates its "
                 "compliance watch uses (when your first contract began, when your residence "
-                "card expires), the company's acknowledgements of those deadlines, and its "
-                "questions whether you will renew with your answers."
+                "card expires), the company's acknowledgements of those deadlines, its questions "
+                "whether you will renew with your answers, and your answers to its termly surveys "
+                "of your schools."
             ),
             entries,
         ),

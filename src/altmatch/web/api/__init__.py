@@ -15,6 +15,7 @@ from altmatch.web.api.dispatch import contract_health as dispatch_contract_healt
 from altmatch.web.api.dispatch import contracts as dispatch_contracts
 from altmatch.web.api.dispatch import coverage as dispatch_coverage
 from altmatch.web.api.dispatch import renewal as dispatch_renewal
+from altmatch.web.api.dispatch import surveys as dispatch_surveys
 from altmatch.web.api.dispatch import transfers
 from altmatch.web.api.errors import ERROR_RESPONSES
 from altmatch.web.api.season import interviews as season_interviews
@@ -50,6 +51,7 @@ api_router.include_router(dispatch_coverage.router)
 api_router.include_router(dispatch_compliance.router)
 api_router.include_router(dispatch_contract_health.router)
 api_router.include_router(dispatch_renewal.router)
+api_router.include_router(dispatch_surveys.router)
 api_router.include_router(transfers.router)
 api_router.include_router(postings.router)
 api_router.include_router(support_cases.router)

@@ -17,6 +17,8 @@ from altmatch.web.pages.dispatch import contract_health as dispatch_contract_hea
 from altmatch.web.pages.dispatch import contracts as dispatch_contracts
 from altmatch.web.pages.dispatch import coverage as dispatch_coverage
 from altmatch.web.pages.dispatch import renewal as dispatch_renewal
+from altmatch.web.pages.dispatch import survey_answer as dispatch_survey_answer
+from altmatch.web.pages.dispatch import surveys as dispatch_surveys
 from altmatch.web.pages.dispatch import transfers
 from altmatch.web.pages.season import boe as season_boe
 from altmatch.web.pages.season import candidate as season_candidate
@@ -57,6 +59,8 @@ pages_router.include_router(dispatch_coverage.router)
 pages_router.include_router(dispatch_compliance.router)
 pages_router.include_router(dispatch_contract_health.router)
 pages_router.include_router(dispatch_renewal.router)
+pages_router.include_router(dispatch_surveys.router)
+pages_router.include_router(dispatch_survey_answer.router)
 pages_router.include_router(transfers.router)
 pages_router.include_router(postings.router)
 pages_router.include_router(support_cases.router)

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
+from altmatch.rulebook import load_rulebook
 from altmatch.services.dispatch.assignment import (
     CommitRequest,
     PlanRequest,
@@ -35,7 +36,7 @@ router = APIRouter()
 
 def plan_request(form: dict[str, list[str]]) -> dict[str, Any]:
     """Form fields → a PlanRequest's data: pins as `alt:position` (plus one chosen pair),
-    excluded ALT ids, a continuity bonus, a date."""
+    excluded ALT ids, a continuity bonus, a date, whether to weigh the surveys."""
     first = {k: (v[0].strip() if v else "") for k, v in form.items()}
     pins = [p for p in form.get("pin", []) if p]
     if first.get("pin_alt") and first.get("pin_position"):
@@ -56,6 +57,8 @@ def plan_request(form: dict[str, list[str]]) -> dict[str, Any]:
         data["on"] = first["on"]
     if first.get("fingerprint"):
         data["fingerprint"] = first["fingerprint"]
+    if first.get("use_satisfaction"):
+        data["use_satisfaction"] = True
     return data
 
 
@@ -75,6 +78,7 @@ def _page(
         "result": result,
         "errors": errors,
         "committed": request.query_params.get("committed") == "1",
+        "satisfaction_weights": load_rulebook().dispatch_surveys.weights,
     }
     status = errors.status_code if errors else 200
     return render_page(request, "dispatch_assignment.html", locale, context, status_code=status)
