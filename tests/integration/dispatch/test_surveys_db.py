@@ -38,6 +38,8 @@ from altmatch.services.dispatch.assignment import (
     commit_assignment,
     plan_assignment,
 )
+from altmatch.services.dispatch.contract_health import company_contract_health
+from altmatch.services.dispatch.retention import company_retention
 from altmatch.services.dispatch.survey_links import (
     SurveyAnswerIn,
     SurveyLinkError,
@@ -431,3 +433,26 @@ def test_a_weighed_plan_goes_stale_when_a_new_answer_arrives_and_commits_when_fr
         assert {r.alt_id: r.position_id for r in open_rows}[world.alts["A1"]] != world.positions[
             "P1"
         ]
+
+
+def test_the_answers_reach_retention_risk_and_contract_health(
+    sessions: Sessions, world: SurveyWorld, mail_settings: Settings
+) -> None:
+    """Through the database, not a stand-in: A1 scored their school 1.0 and S1 scored A1 2.0,
+    both below 3, so A1's risk gains both reasons (3 + 2 points); A2's school gave 5.0. The
+    contract's school satisfaction is the mean of its surveyed ALTs' school scores:
+    (2.0 + 5.0) / 2 = 3.5 (A3's school did not answer)."""
+    _answered_round(sessions, world, mail_settings)
+    retention = company_retention(sessions, world.staff, today=ON)
+    by_alt = {a.external_id: a for a in retention.alts}
+    a1 = by_alt["A1"]
+    assert (a1.own_satisfaction, a1.school_satisfaction) == (1.0, 2.0)
+    reasons = {r.reason.value: r.points for r in a1.reasons}
+    assert reasons["low_own_satisfaction"] == 3 and reasons["low_school_satisfaction"] == 2
+    assert by_alt["A2"].school_satisfaction == 5.0
+    assert all(
+        r.reason.value not in {"low_own_satisfaction", "low_school_satisfaction"}
+        for r in by_alt["A2"].reasons
+    )
+    health = company_contract_health(sessions, world.staff, today=ON)
+    assert [(c.reference, c.school_satisfaction) for c in health.contracts] == [("K-1", 3.5)]
