@@ -77,6 +77,12 @@ PUBLIC = {
     ("GET", "/postings/{posting_id}"),
     ("GET", "/api/v1/postings"),
     ("GET", "/api/v1/postings/{posting_id}"),
+    # A referee's upload link (issue 19): no account, the link's single-use token is the
+    # credential.
+    ("GET", "/references/{token}"),
+    ("POST", "/references/{token}"),
+    ("GET", "/api/v1/references/{token}"),
+    ("POST", "/api/v1/references/{token}"),
 }
 # Mounted apps (no routes of ours inside): our static files and Swagger UI's installed files.
 MOUNTS = {"/static", "/api/v1/docs/assets"}

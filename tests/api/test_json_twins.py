@@ -103,6 +103,15 @@ PAGE_TWINS: dict[str, str | None] = {
     "/admin/organisations/new": "/api/v1/admin/organisations",  # the programmes to choose from
     "/admin/organisations/{organisation_id}": "/api/v1/admin/organisations/{organisation_id}",
     "/admin/audit": "/api/v1/admin/audit",
+    "/apply": "/api/v1/me/applications/online",
+    "/seasons/{season_id}/apply": "/api/v1/seasons/{season_id}/online-application",
+    "/seasons/{season_id}/apply/confirm": "/api/v1/seasons/{season_id}/online-application",
+    "/references/{token}": "/api/v1/references/{token}",
+    "/offices": "/api/v1/offices",
+    "/offices/{office_id}/queue": "/api/v1/offices/{office_id}/queue",
+    "/offices/{office_id}/applications/{application_id}": (
+        "/api/v1/offices/{office_id}/applications/{application_id}"
+    ),
 }
 
 

@@ -35,7 +35,14 @@ from sqlalchemy import select
 
 from altmatch.config import Settings
 from altmatch.db import Sessions, make_engine, session_factory
-from altmatch.db.models import DispatchContract, Posting, SeasonCandidate, User
+from altmatch.db.models import (
+    DispatchContract,
+    OnlineApplication,
+    Posting,
+    RecruitingOffice,
+    SeasonCandidate,
+    User,
+)
 from altmatch.demo import DEMO_PASSWORD, generate_demo
 from altmatch.demo.personas import persona
 from altmatch.demo.seed_database import seed_demo_database
@@ -86,6 +93,9 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/seasons/{season}/interviews",
         "/seasons/{season}/shortlist",
         "/support/metrics",
+        "/offices",
+        "/offices/{office}/queue",
+        "/offices/{office}/applications/{online}",
     ),
     "kobe_boe_staff": (
         "/",
@@ -116,7 +126,14 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/my/cases",
         "/my/notifications",
     ),
-    "candidate_emily": ("/", "/seasons/{season}/application", "/my/applications", "/postings"),
+    "candidate_emily": (
+        "/",
+        "/seasons/{season}/application",
+        "/my/applications",
+        "/postings",
+        "/apply",
+        "/seasons/{intake}/apply",
+    ),
     "administrator": (
         "/",
         "/admin/users",
@@ -184,8 +201,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             .where(SeasonCandidate.season_id == report.season_id)
             .order_by(SeasonCandidate.id)
         ).first()
+        # the online intake (demo.seed_recruitment): Washington's queue, which the coordinator
+        # persona screens for, and one application submitted there
+        office = session.scalar(
+            select(RecruitingOffice.id).where(RecruitingOffice.code == "washington")
+        )
+        online = session.scalars(
+            select(OnlineApplication)
+            .where(OnlineApplication.office_id == office, OnlineApplication.status == "submitted")
+            .order_by(OnlineApplication.id)
+        ).first()
     engine.dispose()
     assert posting and company and contract, "the demo seeds postings, companies and contracts"
+    assert office and online, "the demo seeds recruiting offices and online applications"
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"
@@ -210,6 +238,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         "contract": contract,
         "run": run,
         "candidate": candidate or 0,
+        "office": office,
+        "online": online.id,
+        "intake": online.season_id,
     }
     yield Demo(url, ids)
     server.should_exit = True

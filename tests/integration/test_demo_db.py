@@ -36,6 +36,7 @@ from altmatch.db.models import (
     User,
 )
 from altmatch.demo import DEMO_PASSWORD, generate_demo, persona, personas
+from altmatch.demo import seed_recruitment as online
 from altmatch.demo.direct_hire import APPLICANTS, generate_direct_hire
 from altmatch.demo.dispatch import generate_dispatch
 from altmatch.demo.seed_database import seed_demo_database
@@ -81,8 +82,11 @@ def test_seeding_twice_adds_nothing_the_second_time_and_prints_the_logins(
 
     assert first.exit_code == 0, first.stderr
     assert persona("kobe_boe_staff").login in first.stdout and DEMO_PASSWORD in first.stdout
-    assert counts[0] == 381 and counts[2] == 1 and counts[4] == 60
-    assert counts[1] == len(personas()) + APPLICANTS  # applicants to the demo postings
+    # the demo season and the online intake (demo.seed_recruitment), whose submitted
+    # applications are season applications too
+    assert counts[0] == 381 and counts[2] == 2 and counts[4] == 60 + online.SUBMITTED
+    # applicants to the demo postings; the offices' screeners and the online applicants
+    assert counts[1] == len(personas()) + APPLICANTS + online.NEW_ACCOUNTS
     assert second.exit_code == 0 and _counts(settings) == counts
 
 

@@ -90,6 +90,9 @@ def test_the_export_holds_every_section_of_a_person_with_data_everywhere(
     counts = _sections(data)
     assert counts.pop("saved_advice") == 0  # comparisons are not linked to accounts
     assert counts.pop("account_emails") == 0  # her address was vouched for: no link mailed
+    # she was imported, not applying online (tests/integration/season/
+    # test_online_application_personal_data.py exports an online application)
+    assert counts.pop("online_applications") == 0
     assert all(n >= 1 for n in counts.values()), counts
     assert set(counts) == {
         "account",

@@ -127,6 +127,16 @@ def _print_logins(demo: DemoSeason, report: SeedReport) -> None:
             markup=False,
             soft_wrap=True,
         )
+
+    if report.online_applications:
+        console.print(
+            _(
+                "Online intake: {n} applications across eight recruiting offices (screeners "
+                "sign in as screener_<office>@demo.altmatch.example; /offices)."
+            ).format(n=report.online_applications),
+            markup=False,
+            soft_wrap=True,
+        )
     typer.echo(_("Demo logins (password: {password}):").format(password=DEMO_PASSWORD))
     width = max(len(p.key) for p in demo.personas)
     for person in demo.personas:

@@ -22,6 +22,7 @@ from altmatch.demo import (
 from altmatch.demo.dispatch_records import persona_contract_term
 from altmatch.demo.interview_panels import InterviewRound, interview_round
 from altmatch.demo.seed_operations import OperationsSeeded, seed_demo_operations
+from altmatch.demo.seed_recruitment import seed_demo_recruitment
 from altmatch.demo.seed_support import seed_demo_support
 from altmatch.demo.shortlist_round import decide_demo_shortlist
 from altmatch.domain.access import OPERATOR, Actor, OrgKind, Role
@@ -58,6 +59,8 @@ class SeedReport:
     operations: OperationsSeeded = field(default_factory=OperationsSeeded)
     interview_scores: int = 0  # rubric scores calibrated (demo.interview_panels)
     interview_decisions: int = 0  # candidates shortlisted or not (demo.shortlist_round)
+    online_applications: int = 0  # added to the online intake (demo.seed_recruitment)
+    online_season_id: int | None = None  # next year's intake, open for online applications
 
 
 def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
@@ -99,6 +102,14 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
         )
     scores = _calibrate(sessions, coordinator, season_id, interviews)
     decided = decide_demo_shortlist(sessions, coordinator, season_id)
+    online = seed_demo_recruitment(
+        sessions,
+        orgs[demo.programme.id],
+        next(p.login for p in demo.personas if p.role is Role.COORDINATOR),
+        seed=demo.seed,
+        contract_start=_next_year(_jet_start()),
+        deadline=_deadline(),
+    )
     return SeedReport(
         season_id,
         added_orgs,
@@ -109,6 +120,8 @@ def seed_demo_database(sessions: Sessions, demo: DemoSeason) -> SeedReport:
         operations,
         scores,
         decided,
+        online.applications,
+        online.season_id,
     )
 
 
@@ -305,6 +318,11 @@ def _jet_start() -> date:
     today = utc_now().date()
     upcoming = [w.starts for w in windows if w.starts >= today]
     return min(upcoming) if upcoming else max(w.starts for w in windows)
+
+
+def _next_year(start: date) -> date:
+    """The same start a year on: the intake recruiting now, for next year's season."""
+    return start.replace(year=start.year + 1) if (start.month, start.day) != (2, 29) else start
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:

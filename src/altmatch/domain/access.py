@@ -98,6 +98,8 @@ class Permission(StrEnum):
     CASE_HANDLE = "case.handle"  # cases routed to the handler's organisation (and to them)
     SUPPORT_ROUTING_MANAGE = "support.routing_manage"  # an organisation's routing table
     SUPPORT_METRICS_VIEW = "support.metrics_view"  # anonymised support figures per employer
+    # Recruiting offices and their screeners (issue 19); an office's queue needs membership too.
+    OFFICES_MANAGE = "offices.manage"
 
 
 PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
@@ -127,6 +129,7 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
     Permission.SUPPORT_METRICS_VIEW: frozenset(
         {Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF, Role.COMPANY_STAFF}
     ),
+    Permission.OFFICES_MANAGE: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

@@ -836,6 +836,7 @@ class PersonalDataRules(Frozen):
 from altmatch.rulebook.compliance import DispatchCompliance  # noqa: E402
 from altmatch.rulebook.guidance import Guidance, InterviewRubric  # noqa: E402
 from altmatch.rulebook.interview_scheduling import InterviewScheduling  # noqa: E402
+from altmatch.rulebook.recruitment import Recruitment  # noqa: E402
 from altmatch.rulebook.retention import DispatchRetention  # noqa: E402
 from altmatch.rulebook.surveys import DispatchSurveys  # noqa: E402
 
@@ -859,6 +860,7 @@ class Rulebook(Frozen):
     interview_scheduling: InterviewScheduling
     dispatch_retention: DispatchRetention
     dispatch_surveys: DispatchSurveys
+    recruitment: Recruitment
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

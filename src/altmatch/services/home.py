@@ -35,6 +35,7 @@ from altmatch.services.dispatch.surveys import company_surveys
 from altmatch.services.my_placement import my_placement
 from altmatch.services.notifications import unread_count
 from altmatch.services.season.access import requests_locked
+from altmatch.services.season.application_reads import open_seasons
 from altmatch.services.support.case_reads import list_my_cases, list_queue
 
 
@@ -134,6 +135,7 @@ def _candidate(
     with sessions() as session:
         for season in season_repo.seasons_of_candidate_user(session, actor.own_user_id()):
             _application(session, actor, steps, season)
+    _online_applications(sessions, actor, steps)
     steps.add(
         "advisor",
         Message(N_("Compare paths")),
@@ -180,6 +182,23 @@ def _application(session: Session, actor: Actor, steps: _Steps, season: SeasonRo
             Message(N_("{season}: check where you want to go"), params),
             Message(N_("You can change your location preferences until the outcome is published.")),
             f"{href}#preferences",
+            StepStatus.TO_DO,
+        )
+
+
+def _online_applications(sessions: Sessions, actor: Actor, steps: _Steps) -> None:
+    """Each season taking online applications that the candidate has not submitted to yet."""
+    for found in open_seasons(sessions, actor):
+        mine = found.application
+        if mine is not None and mine.status == "submitted":
+            continue  # followed on its own page; the season's application step above
+        steps.add(
+            f"online-{found.season_id}",
+            Message(N_("{season}: apply online"), {"season": found.season_name}),
+            Message(N_("Not started."))
+            if mine is None
+            else Message(N_("Draft: {n} things still needed."), {"n": len(mine.missing)}),
+            f"/seasons/{found.season_id}/apply",
             StepStatus.TO_DO,
         )
 

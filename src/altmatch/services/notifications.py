@@ -39,6 +39,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "requests_locked",  # a BoE's requests are read-only: the request deadline passed
         "stage_changed",  # a candidate's application moved to another screening stage
         "interview_decided",  # a candidate's interview result: shortlisted, alternate or not
+        "application_received",  # an online application's receipt (issue 19)
+        "application_screened",  # a screener's decision on it, with the reason
+        "office_staff",  # a coordinator added to or removed from a recruiting office's screeners
     ),
     "transfers": ("transfer_decided", "transfer_effective", "hired", "not_hired"),
     "compliance": ("compliance_due",),  # a dispatch company's legal deadline is near

@@ -35,6 +35,7 @@ UNLABELLED = {
     "ShortlistReason",
     "StayEffect",
     "SurveyKind",
+    "Question",  # the application form's questions: worded by the rulebook (recruitment)
 }
 # Written the same in both languages.
 SAME_IN_JAPANESE = {"N5", "N4", "N3", "N2", "N1"}

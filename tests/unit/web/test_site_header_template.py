@@ -120,6 +120,7 @@ def test_the_menu_button_reads_menu_in_japanese() -> None:
             [
                 "nav-home",
                 "nav-advisor",
+                "nav-offices",
                 "nav-admin-users",
                 "nav-admin-organisations",
                 "nav-admin-audit",

@@ -30,6 +30,14 @@ from altmatch.db.models.interview_calibration import (
 )
 from altmatch.db.models.interview_decision import InterviewDecision
 from altmatch.db.models.jobs import Job, JobFile
+from altmatch.db.models.recruitment import (
+    ApplicationDocument,
+    ApplicationReference,
+    OfficeStaff,
+    OnlineApplication,
+    RecruitingOffice,
+    ScreeningDecision,
+)
 from altmatch.db.models.retention import RetainedRecord
 from altmatch.db.models.schools import School
 from altmatch.db.models.season import (
@@ -60,6 +68,8 @@ from altmatch.db.models.support import (
 from altmatch.db.models.surveys import SurveyInvitation, SurveyRound
 
 __all__ = [
+    "ApplicationDocument",
+    "ApplicationReference",
     "ApplicationStageChange",
     "AssessorSeverityRow",
     "AuditEntry",
@@ -83,11 +93,14 @@ __all__ = [
     "NoticeMarker",
     "Notification",
     "NotificationPreference",
+    "OfficeStaff",
+    "OnlineApplication",
     "Organisation",
     "Posting",
     "PostingApplication",
     "PostingStageChange",
     "RecoveryCode",
+    "RecruitingOffice",
     "RenewalAsk",
     "RetainedRecord",
     "RosterAlt",
@@ -97,6 +110,7 @@ __all__ = [
     "RunPlacement",
     "SavedAdvice",
     "School",
+    "ScreeningDecision",
     "SeasonCandidate",
     "SeasonCouple",
     "SeasonRequest",

@@ -57,6 +57,16 @@ AUDIT_ACTIONS: Mapping[str, str] = {
     "application.stage_set": N_("Application stage set"),
     "application.stage_moved": N_("Applications moved to another stage"),
     "employment_contract.created": N_("Employment contract recorded"),
+    # recruitment: online applications and screening
+    "application.draft_saved": N_("Online application draft saved"),
+    "application.document_uploaded": N_("Application document uploaded"),
+    "application.referee_requested": N_("Reference requested from a referee"),
+    "application.reference_received": N_("Reference letter received"),
+    "application.submitted": N_("Online application submitted"),
+    "application.screened": N_("Application screened"),
+    "office.added": N_("Recruiting office added"),
+    "office.staff_added": N_("Screener added to a recruiting office"),
+    "office.staff_removed": N_("Screener removed from a recruiting office"),
     # direct hire
     "posting.created": N_("Posting published"),
     "posting.closed": N_("Posting closed"),

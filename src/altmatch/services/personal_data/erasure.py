@@ -6,6 +6,8 @@ same to people):
 
 - account, sessions, second-factor rows, sign-in attempts, notifications and account e-mails
   (confirmation links, invitations to their applications' address): deleted;
+- online applications (answers, statement of purpose, documents, referees and their letters,
+  screening decisions): deleted;
 - season applications: deleted when no match run used them; otherwise pseudonymised in place
   (name "Deleted applicant #<id>", no e-mail, no account link) and withdrawn if still active,
   because published runs are immutable and were computed from them;
@@ -64,6 +66,7 @@ from altmatch.rulebook.vocabulary import RetainedKind
 from altmatch.services.accounts.users import normalise_email
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
+from altmatch.services.personal_data.online_applications import delete_online_applications
 from altmatch.services.personal_data.retention import keep_until
 from altmatch.services.support.notifications import notify
 
@@ -194,6 +197,8 @@ class _Erasure:
         }
         self._tell_employers(contracts)
         self._audit_entries()
+        # before the season applications they point at; their files and references go too
+        self.deleted["online_application"] += delete_online_applications(session, user.id)
         self._season_applications(applications)
         self._contracts(contracts)
         if roster is not None:

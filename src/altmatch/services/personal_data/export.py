@@ -42,6 +42,11 @@ from altmatch.domain.access import Actor, NotFoundError
 from altmatch.i18n import N_, Message, render
 from altmatch.io.export import ExportCell, export_rows
 from altmatch.services.accounts.users import user_out
+from altmatch.services.personal_data.online_applications import (
+    ApplicationFile,
+    application_file_bytes,
+    online_application_records,
+)
 from altmatch.services.season.reasons_store import read_explanation
 
 FORMAT = "altmatch.personal-data-export"
@@ -170,6 +175,7 @@ class _Collected:
     user_id: int
     sections: list[Section] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    application_files: list[ApplicationFile] = field(default_factory=list)
 
 
 def _account(session: Session, user: User) -> Section:
@@ -754,6 +760,24 @@ def _collect(session: Session, actor: Actor) -> _Collected:
     found.sections.append(_direct_hire(session, user))
     support, found.attachments = _support(session, user)
     found.sections.append(support)
+    online, found.application_files = online_application_records(session, user.id)
+    found.sections.append(
+        Section(
+            "online_applications",
+            (
+                "online_applications",
+                "application_documents",
+                "application_references",
+                "screening_decisions",
+            ),
+            N_(
+                "Your online applications: your answers and statement of purpose, the office, "
+                "the receipt, your documents and the references your referees uploaded (the "
+                "files are under applications/), and each screening decision with its reason."
+            ),
+            online,
+        )
+    )
 
     def ids(name: str, key: str) -> list[int]:
         section = next(s for s in found.sections if s.name == name)
@@ -840,4 +864,6 @@ def write_export_archive(
             archive.writestr(section.file, data)
         for attachment, data in _attachment_bytes(session, found):
             archive.writestr(attachment.file, data)
+        for application_file, data in application_file_bytes(session, found.application_files):
+            archive.writestr(application_file.file, data)
         archive.writestr("index.json", _json(_index(found, now or utc_now())))

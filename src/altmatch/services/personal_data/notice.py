@@ -25,6 +25,10 @@ DELETED = (
         "codes, and the record of sign-ins and sign-ups made with your e-mail address."
     ),
     N_("Your notifications, and the account e-mails written to your confirmed address."),
+    N_(
+        "Your online applications: answers, statement of purpose, documents, your referees' "
+        "names, addresses and letters, and the screening decisions."
+    ),
     N_("Season applications that no match run was computed from, with their history."),
     N_("Your transfer requests and their history."),
     N_("Direct-hire applications that did not lead to a hire, with their history."),

@@ -21,6 +21,7 @@ from altmatch.web.api.errors import ERROR_RESPONSES
 from altmatch.web.api.season import interviews as season_interviews
 from altmatch.web.api.season import jobs as season_jobs
 from altmatch.web.api.season import publication as season_publication
+from altmatch.web.api.season import recruitment as season_recruitment
 from altmatch.web.api.season import runs as season_runs
 from altmatch.web.api.season import seasons
 from altmatch.web.api.season import shortlist as season_shortlist
@@ -44,6 +45,7 @@ api_router.include_router(season_jobs.router)
 api_router.include_router(season_stages.router)
 api_router.include_router(season_interviews.router)
 api_router.include_router(season_shortlist.router)
+api_router.include_router(season_recruitment.router)
 api_router.include_router(schools.router)
 api_router.include_router(dispatch_contracts.router)
 api_router.include_router(dispatch_assignment.router)

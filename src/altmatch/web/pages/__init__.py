@@ -25,7 +25,9 @@ from altmatch.web.pages.season import candidate as season_candidate
 from altmatch.web.pages.season import interviews as season_interviews
 from altmatch.web.pages.season import jobs as season_jobs
 from altmatch.web.pages.season import publication as season_publication
+from altmatch.web.pages.season import recruitment as season_recruitment
 from altmatch.web.pages.season import request_new as season_request_new
+from altmatch.web.pages.season import screening as season_screening
 from altmatch.web.pages.season import seasons
 from altmatch.web.pages.season import shortlist as season_shortlist
 from altmatch.web.pages.season import stages as season_stages
@@ -51,6 +53,8 @@ pages_router.include_router(season_shortlist.router)
 pages_router.include_router(season_jobs.router)
 pages_router.include_router(season_publication.router)
 pages_router.include_router(season_stages.router)
+pages_router.include_router(season_recruitment.router)
+pages_router.include_router(season_screening.router)
 pages_router.include_router(schools.router)
 pages_router.include_router(my_placement.router)
 pages_router.include_router(dispatch_contracts.router)
