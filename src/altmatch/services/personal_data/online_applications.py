@@ -15,15 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from altmatch.db import recruitment as repo
 from altmatch.db.models import (
-    ApplicationDocument,
-    ApplicationReference,
-    OnlineApplication,
     RecruitingOffice,
-    ScreeningDecision,
     SeasonRow,
 )
 
@@ -48,25 +44,15 @@ def _safe(name: str) -> str:
 def online_application_records(
     session: Session, user_id: int
 ) -> tuple[list[dict[str, Any]], list[ApplicationFile]]:
-    rows = session.scalars(
-        select(OnlineApplication)
-        .where(OnlineApplication.user_id == user_id)
-        .order_by(OnlineApplication.id)
-    ).all()
+    rows = repo.applications_of_user(session, user_id)
     records: list[dict[str, Any]] = []
     files: list[ApplicationFile] = []
     for row in rows:
         season = session.get(SeasonRow, row.season_id)
         office = session.get(RecruitingOffice, row.office_id) if row.office_id else None
-        documents = session.scalars(
-            select(ApplicationDocument).where(ApplicationDocument.application_id == row.id)
-        ).all()
-        references = session.scalars(
-            select(ApplicationReference).where(ApplicationReference.application_id == row.id)
-        ).all()
-        decisions = session.scalars(
-            select(ScreeningDecision).where(ScreeningDecision.application_id == row.id)
-        ).all()
+        documents = repo.documents_of(session, row.id)
+        references = repo.references_of(session, row.id)
+        decisions = repo.screening_decisions_of(session, row.id)
         doc_files = {
             d.id: ApplicationFile(
                 f"applications/{row.id}/{d.kind}-{_safe(d.filename)}", "application_documents", d.id
@@ -140,20 +126,10 @@ def application_file_bytes(
 ) -> Iterator[tuple[ApplicationFile, bytes]]:
     """Each file with its bytes, read one at a time."""
     for f in files:
-        model = ApplicationDocument if f.table == "application_documents" else ApplicationReference
-        data = session.scalar(select(model.data).where(model.id == f.row_id))
-        yield f, data or b""
+        yield f, repo.file_data(session, f.table, f.row_id)
         session.expire_all()
 
 
 def delete_online_applications(session: Session, user_id: int) -> int:
     """Delete the person's online applications with their files, references and decisions."""
-    ids = list(
-        session.scalars(select(OnlineApplication.id).where(OnlineApplication.user_id == user_id))
-    )
-    if not ids:
-        return 0
-    for model in (ApplicationDocument, ApplicationReference, ScreeningDecision):
-        session.execute(delete(model).where(model.application_id.in_(ids)))
-    session.execute(delete(OnlineApplication).where(OnlineApplication.id.in_(ids)))
-    return len(ids)
+    return repo.delete_online_applications(session, user_id)

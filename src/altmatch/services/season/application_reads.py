@@ -13,11 +13,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
+from altmatch.db import recruitment as repo
 from altmatch.db.models import (
     ApplicationDocument,
     ApplicationReference,
@@ -212,11 +212,7 @@ def _season(session: Session, actor: Actor, season_id: int) -> SeasonRow:
 
 
 def _own(session: Session, actor: Actor, season: SeasonRow) -> OnlineApplication | None:
-    query = select(OnlineApplication).where(
-        OnlineApplication.season_id == season.id,
-        OnlineApplication.user_id == actor.own_user_id(),
-    )
-    return session.scalars(query).one_or_none()
+    return repo.own_application(session, season.id, actor.own_user_id())
 
 
 def _own_required(session: Session, actor: Actor, season: SeasonRow) -> OnlineApplication:
@@ -241,9 +237,7 @@ def open_seasons(sessions: Sessions, actor: Actor) -> list[ApplicationPageOut]:
     """Seasons taking online applications, with the candidate's own application in each."""
     require(actor, Permission.APPLICATION_EDIT_OWN)
     with sessions() as session:
-        seasons = session.scalars(
-            select(SeasonRow).where(SeasonRow.status == "open").order_by(SeasonRow.id)
-        )
+        seasons = repo.open_seasons(session)
         out = []
         for season in seasons:
             if not programme_offices(session, season.programme_id):
@@ -307,13 +301,11 @@ def _status(ref: ApplicationReference, now: datetime) -> ReferenceStatus:
 
 
 def _documents(session: Session, row: OnlineApplication) -> list[ApplicationDocument]:
-    query = select(ApplicationDocument).where(ApplicationDocument.application_id == row.id)
-    return list(session.scalars(query.order_by(ApplicationDocument.kind)))
+    return repo.documents_of(session, row.id)
 
 
 def _references(session: Session, row: OnlineApplication) -> list[ApplicationReference]:
-    query = select(ApplicationReference).where(ApplicationReference.application_id == row.id)
-    return list(session.scalars(query.order_by(ApplicationReference.slot)))
+    return repo.references_of(session, row.id)
 
 
 def _office(session: Session, season: SeasonRow, citizenship: str) -> RecruitingOffice | None:
@@ -345,12 +337,7 @@ def application_out(
     body = answers_in(row)
     office = session.get(RecruitingOffice, row.office_id) if row.office_id else None
     candidate = session.get(SeasonCandidate, row.candidate_id) if row.candidate_id else None
-    decision = session.scalars(
-        select(ScreeningDecision)
-        .where(ScreeningDecision.application_id == row.id)
-        .order_by(ScreeningDecision.id.desc())
-        .limit(1)
-    ).first()
+    decision = repo.latest_screening_decision(session, row.id)
     references = _references(session, row)
     return OnlineApplicationOut(
         id=row.id,

@@ -16,11 +16,11 @@ import secrets
 from datetime import timedelta
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
+from altmatch.db import recruitment as repo
 from altmatch.db.models import (
     ApplicationDocument,
     ApplicationReference,
@@ -167,11 +167,7 @@ def upload_document(
         row = _own_required(session, actor, season)
         _editable(row)
         expect_version(row, version)
-        old = session.scalars(
-            select(ApplicationDocument).where(
-                ApplicationDocument.application_id == row.id, ApplicationDocument.kind == kind
-            )
-        ).one_or_none()
+        old = repo.document_of(session, row.id, kind)
         if old is not None:
             session.delete(old)
             session.flush()
@@ -237,12 +233,7 @@ def name_referee(
         if row.status != "draft" and not rules.may_follow:
             _editable(row)
         expect_version(row, version)
-        ref = session.scalars(
-            select(ApplicationReference).where(
-                ApplicationReference.application_id == row.id,
-                ApplicationReference.slot == body.slot,
-            )
-        ).one_or_none()
+        ref = repo.reference_of(session, row.id, body.slot)
         if ref is not None and ref.requests_sent >= rules.max_requests:
             raise RuleError(
                 Message(
@@ -368,11 +359,7 @@ def _season_candidate(
     session: Session, actor: Actor, season: SeasonRow, row: OnlineApplication, body: ApplicationIn
 ) -> SeasonCandidate:
     user = session.get(User, row.user_id)
-    candidate = session.scalars(
-        select(SeasonCandidate).where(
-            SeasonCandidate.season_id == season.id, SeasonCandidate.user_id == row.user_id
-        )
-    ).one_or_none()
+    candidate = repo.season_candidate_of_user(session, season.id, row.user_id)
     before = candidate.stage if candidate else None
     if candidate is None:
         candidate = SeasonCandidate(

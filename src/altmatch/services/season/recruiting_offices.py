@@ -13,14 +13,13 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
+from altmatch.db import recruitment as repo
 from altmatch.db.models import (
     OfficeStaff,
-    OnlineApplication,
     Organisation,
     RecruitingOffice,
     User,
@@ -75,8 +74,7 @@ def office_domain(row: RecruitingOffice) -> Office:
 
 
 def programme_offices(session: Session, programme_id: int) -> list[RecruitingOffice]:
-    query = select(RecruitingOffice).where(RecruitingOffice.programme_id == programme_id)
-    return list(session.scalars(query.order_by(RecruitingOffice.code)))
+    return repo.programme_offices(session, programme_id)
 
 
 def is_staff(session: Session, actor: Actor, office: RecruitingOffice) -> bool:
@@ -108,29 +106,15 @@ def list_offices(
         if actor.role is Role.COORDINATOR and actor.programme_id is not None:
             rows = programme_offices(session, actor.programme_id)
         elif actor.is_operator or actor.role is Role.ADMIN:
-            query = select(RecruitingOffice).order_by(
-                RecruitingOffice.programme_id, RecruitingOffice.code
-            )
-            if programme_id is not None:
-                query = query.where(RecruitingOffice.programme_id == programme_id)
-            rows = list(session.scalars(query))
+            rows = repo.offices(session, programme_id)
         else:
             raise AccessDeniedError("offices")
         return [_out(session, actor, o) for o in rows]
 
 
 def _out(session: Session, actor: Actor, office: RecruitingOffice) -> OfficeOut:
-    staff = session.execute(
-        select(User.id, User.display_name, User.email)
-        .join(OfficeStaff, OfficeStaff.user_id == User.id)
-        .where(OfficeStaff.office_id == office.id)
-        .order_by(User.display_name)
-    ).all()
-    submitted = session.scalar(
-        select(func.count())
-        .select_from(OnlineApplication)
-        .where(OnlineApplication.office_id == office.id, OnlineApplication.status == "submitted")
-    )
+    staff = repo.office_screeners(session, office.id)
+    submitted = repo.submitted_to(session, office.id)
     return OfficeOut(
         id=office.id,
         programme_id=office.programme_id,
@@ -141,19 +125,12 @@ def _out(session: Session, actor: Actor, office: RecruitingOffice) -> OfficeOut:
         time_zone=office.time_zone,
         email=office.email,
         staff=[OfficeStaffOut(user_id=i, name=n, email=e) for i, n, e in staff],
-        submitted=int(submitted or 0),
+        submitted=submitted,
         screens=is_staff(session, actor, office),
         addable=[
             OfficeStaffOut(user_id=i, name=n, email=e)
-            for i, n, e in session.execute(
-                select(User.id, User.display_name, User.email)
-                .where(
-                    User.organisation_id == office.programme_id,
-                    User.role == Role.COORDINATOR.value,
-                    User.disabled.is_(False),
-                    User.id.not_in([row[0] for row in staff]),
-                )
-                .order_by(User.display_name)
+            for i, n, e in repo.coordinators_not_in(
+                session, office.programme_id, [row[0] for row in staff]
             )
         ],
     )

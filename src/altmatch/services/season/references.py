@@ -10,12 +10,12 @@ import smtplib
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.config import Settings
 from altmatch.db import Sessions
+from altmatch.db import recruitment as repo
 from altmatch.db.models import ApplicationReference, OnlineApplication, SeasonRow
 from altmatch.i18n import N_, Message
 from altmatch.services.accounts.authentication import token_hash
@@ -49,9 +49,7 @@ class ReferenceLinkOut(BaseModel):
 def _live(session: Session, token: str, now: datetime) -> ApplicationReference | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    row = session.scalars(
-        select(ApplicationReference).where(ApplicationReference.token_hash == token_hash(token))
-    ).one_or_none()
+    row = repo.reference_by_token(session, token_hash(token))
     if row is None or row.received_at is not None or row.expires_at is None:
         return None
     return row if row.expires_at > now else None
@@ -94,24 +92,15 @@ def upload_reference(
             raise StaleError(
                 Message(N_("This link is not valid: it is used, expired or unknown.")), "token"
             )
-        spent = session.execute(
-            update(ApplicationReference)
-            .where(
-                ApplicationReference.id == ref.id,
-                ApplicationReference.token_hash == ref.token_hash,
-                ApplicationReference.received_at.is_(None),
-            )
-            .values(
-                token_hash=None,
-                received_at=now,
-                filename=_safe_name(upload.filename),
-                content_type=content_type,
-                size=len(upload.data),
-                data=upload.data,
-            )
-            .execution_options(synchronize_session=False)
+        spent = repo.receive_reference(
+            session,
+            ref,
+            at=now,
+            filename=_safe_name(upload.filename),
+            content_type=content_type,
+            data=upload.data,
         )
-        if spent.rowcount != 1:  # type: ignore[attr-defined]
+        if not spent:
             raise StaleError(
                 Message(N_("This link is not valid: it is used, expired or unknown.")), "token"
             )

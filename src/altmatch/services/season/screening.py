@@ -14,15 +14,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
-from altmatch.db.listing import Column, ListQuery, ListSpec, paged, search_clause
+from altmatch.db import recruitment as repo
+from altmatch.db.listing import ListQuery, ListSpec
 from altmatch.db.models import (
-    ApplicationDocument,
-    ApplicationReference,
     OnlineApplication,
     RecruitingOffice,
     ScreeningDecision,
@@ -87,39 +85,8 @@ def screening_queue(sessions: Sessions, actor: Actor, office_id: int, lq: ListQu
     require(actor, Permission.SEASON_MANAGE)
     with sessions() as session:
         office = access_office(session, actor, office_id)
-        received = (
-            select(func.count())
-            .select_from(ApplicationReference)
-            .where(
-                ApplicationReference.application_id == OnlineApplication.id,
-                ApplicationReference.received_at.is_not(None),
-            )
-            .correlate(OnlineApplication)
-            .scalar_subquery()
-        )
-        query = (
-            select(OnlineApplication, SeasonCandidate.name, SeasonCandidate.stage, received)
-            .join(SeasonCandidate, SeasonCandidate.id == OnlineApplication.candidate_id)
-            .join(SeasonRow, SeasonRow.id == OnlineApplication.season_id)
-            .where(
-                OnlineApplication.office_id == office.id,
-                OnlineApplication.status == "submitted",
-                SeasonRow.programme_id == office.programme_id,
-            )
-        )
-        if lq.get("stage"):
-            query = query.where(SeasonCandidate.stage == lq.get("stage"))
-        if lq.q:
-            query = query.where(
-                search_clause(lq.q, [SeasonCandidate.name, OnlineApplication.reference_number])
-            )
-        sorts: dict[str, Column] = {
-            "submitted": OnlineApplication.submitted_at,
-            "name": SeasonCandidate.name,
-            "reference": OnlineApplication.reference_number,
-        }
-        page = paged(
-            session, query, lq, sorts=sorts, spec=QUEUE_SPEC, tiebreak=OnlineApplication.id
+        page = repo.screening_queue_page(
+            session, office, lq, spec=QUEUE_SPEC, stage=lq.get("stage") or None
         )
         items = [
             QueueItemOut(
@@ -177,20 +144,11 @@ def screening_file(
     with sessions() as session:
         _, row, _ = _queued(session, actor, office_id, application_id)
         if kind.startswith("reference-") and kind[len("reference-") :].isdigit():
-            ref = session.scalars(
-                select(ApplicationReference).where(
-                    ApplicationReference.application_id == row.id,
-                    ApplicationReference.slot == int(kind[len("reference-") :]),
-                )
-            ).one_or_none()
+            ref = repo.reference_of(session, row.id, int(kind[len("reference-") :]))
             if ref is None or ref.data is None:
                 raise NotFoundError("file")
             return ref.filename or "reference", ref.content_type or "", ref.data
-        doc = session.scalars(
-            select(ApplicationDocument).where(
-                ApplicationDocument.application_id == row.id, ApplicationDocument.kind == kind
-            )
-        ).one_or_none()
+        doc = repo.document_of(session, row.id, kind)
         if doc is None:
             raise NotFoundError("file")
         return doc.filename, doc.content_type, doc.data
