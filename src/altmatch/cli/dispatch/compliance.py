@@ -4,20 +4,17 @@ JSON or compliance.csv."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from altmatch.cli.exits import require_locale
-from altmatch.cli.sessions import cli_sessions
-from altmatch.domain.access import OPERATOR, NotFoundError
+from altmatch.cli.dispatch.company_report import company_report
+from altmatch.domain.access import OPERATOR
 from altmatch.i18n import gettext as _
-from altmatch.i18n import label, use_locale
+from altmatch.i18n import label
 from altmatch.io.compliance_export import COMPLIANCE, ComplianceRow, compliance_csv
-from altmatch.io.outputs import OutputError, write_folder
 from altmatch.services.dispatch.compliance import ComplianceOut, companies_compliance
 
 
@@ -39,38 +36,20 @@ def compliance_command(
     Alerts show from each rule's lead time before their date and stay, overdue, until a
     company's staff acknowledge them on the compliance page; acknowledged ones are listed
     with the time they were acknowledged."""
-    err = Console(stderr=True)
-    require_locale(lang)
-    with cli_sessions() as sessions:
-        try:
-            found = companies_compliance(
-                sessions,
-                OPERATOR,
-                company_id=company,
-                today=today.date() if today else None,
-                locale=lang,
-            )
-        except NotFoundError as exc:
-            err.print(
-                f"error: --company: no dispatch company with ID {company}",
-                markup=False,
-                soft_wrap=True,
-            )
-            raise typer.Exit(2) from exc
-    if out is not None:
-        try:
-            write_folder(out, {COMPLIANCE: compliance_file(found)}, force=force)
-        except OutputError as exc:
-            err.print(f"error: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(1) from exc
-    if as_json:
-        data = [c.model_dump(mode="json") for c in found]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    with use_locale(lang):
-        _print(found, Console(width=160))
-        if out is not None:
-            Console().print(_("Wrote {path}").format(path=out), markup=False)
+    company_report(
+        lambda sessions, company_id, day, locale: companies_compliance(
+            sessions, OPERATOR, company_id=company_id, today=day, locale=locale
+        ),
+        company=company,
+        today=today,
+        lang=lang,
+        out=out,
+        filename=COMPLIANCE,
+        to_file=compliance_file,
+        force=force,
+        as_json=as_json,
+        show=_print,
+    )
 
 
 def compliance_file(found: list[ComplianceOut]) -> str:

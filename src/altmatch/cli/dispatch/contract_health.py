@@ -5,24 +5,20 @@ contract_health.csv."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from altmatch.cli.exits import require_locale
-from altmatch.cli.sessions import cli_sessions
-from altmatch.domain.access import OPERATOR, NotFoundError
+from altmatch.cli.dispatch.company_report import company_report
+from altmatch.domain.access import OPERATOR
 from altmatch.i18n import gettext as _
-from altmatch.i18n import use_locale
 from altmatch.io.contract_health_export import (
     CONTRACT_HEALTH,
     ContractHealthRow,
     contract_health_csv,
 )
-from altmatch.io.outputs import OutputError, write_folder
 from altmatch.services.dispatch.contract_health import (
     ContractHealthOut,
     companies_contract_health,
@@ -44,38 +40,20 @@ def contract_health_command(
     """Contract health: for each running contract, coverage (posts filled today), the schools'
     satisfaction, the retention risk of its ALTs, open support cases, renewal and tender dates,
     and a status (ok, watch, at risk) with the reasons."""
-    err = Console(stderr=True)
-    require_locale(lang)
-    with cli_sessions() as sessions:
-        try:
-            found = companies_contract_health(
-                sessions,
-                OPERATOR,
-                company_id=company,
-                today=today.date() if today else None,
-                locale=lang,
-            )
-        except NotFoundError as exc:
-            err.print(
-                f"error: --company: no dispatch company with ID {company}",
-                markup=False,
-                soft_wrap=True,
-            )
-            raise typer.Exit(2) from exc
-    if out is not None:
-        try:
-            write_folder(out, {CONTRACT_HEALTH: contract_health_file(found)}, force=force)
-        except OutputError as exc:
-            err.print(f"error: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(1) from exc
-    if as_json:
-        data = [c.model_dump(mode="json") for c in found]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    with use_locale(lang):
-        _print(found, Console(width=160))
-        if out is not None:
-            Console().print(_("Wrote {path}").format(path=out), markup=False)
+    company_report(
+        lambda sessions, company_id, day, locale: companies_contract_health(
+            sessions, OPERATOR, company_id=company_id, today=day, locale=locale
+        ),
+        company=company,
+        today=today,
+        lang=lang,
+        out=out,
+        filename=CONTRACT_HEALTH,
+        to_file=contract_health_file,
+        force=force,
+        as_json=as_json,
+        show=_print,
+    )
 
 
 def contract_health_file(found: list[ContractHealthOut]) -> str:
