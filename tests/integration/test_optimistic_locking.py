@@ -29,6 +29,7 @@ from altmatch.db.models import (
     CaseEvent,
     CaseMessage,
     DispatchContract,
+    OnlineApplication,
     Posting,
     PostingApplication,
     RosterAlt,
@@ -82,6 +83,7 @@ VERSIONED = {
     Posting,
     PostingApplication,
     SupportCase,
+    OnlineApplication,
 }
 
 
