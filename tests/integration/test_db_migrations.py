@@ -8,6 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from altmatch.config import Settings
 from altmatch.db import (
@@ -85,3 +86,41 @@ def test_sqlite_data_dir_is_created_and_connections_are_tuned(tmp_path: Path) ->
     assert (tmp_path / "not" / "yet" / "there").is_dir()
     assert foreign_keys == 1
     assert journal_mode == "wal"
+
+
+def test_adding_the_assessor_role_keeps_every_row_that_refers_to_a_user(settings: Settings) -> None:
+    """m14 rebuilds `users` on SQLite; with foreign keys on, dropping it would cascade."""
+    upgrade_database(settings, "m12_recruitment")
+    engine = make_engine(settings)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, display_name, password_hash, role, locale,"
+                    " created_at, disabled) VALUES (7, 'a@example.org', 'A', 'x', 'candidate',"
+                    " 'en', '2026-12-01 00:00:00', false)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO recovery_codes (user_id, code_hash, created_at)"
+                    " VALUES (7, 'h', '2026-12-01 00:00:00')"
+                )
+            )
+    finally:
+        engine.dispose()
+
+    upgrade_database(settings)
+
+    engine = make_engine(settings)
+    try:
+        with engine.begin() as connection:
+            kept = connection.execute(text("SELECT count(*) FROM recovery_codes")).scalar_one()
+            connection.execute(text("UPDATE users SET role = 'assessor' WHERE id = 7"))
+            with pytest.raises(IntegrityError), connection.begin_nested():
+                connection.execute(text("UPDATE users SET role = 'nobody' WHERE id = 7"))
+    finally:
+        engine.dispose()
+    assert kept == 1
+    with pytest.raises(RuntimeError, match="assessor accounts exist"):
+        downgrade_database(settings, "m12_recruitment")

@@ -22,6 +22,10 @@ class Role(StrEnum):
     COMPANY_STAFF = "company_staff"
     CANDIDATE = "candidate"
     ALT = "alt"
+    # Sits on interview panels (an officer, a former participant, an educator): sees only the
+    # candidates of the panels they sit on (recorded panel membership), scores them, declares
+    # conflicts of interest. Belongs to a programme.
+    ASSESSOR = "assessor"
 
 
 register_labels(
@@ -33,6 +37,7 @@ register_labels(
         Role.COMPANY_STAFF: N_("Dispatch company staff"),
         Role.CANDIDATE: N_("Candidate"),
         Role.ALT: N_("Assistant Language Teacher"),
+        Role.ASSESSOR: N_("Interview assessor"),
     },
 )
 
@@ -63,6 +68,7 @@ ROLE_ORG_KIND: Mapping[Role, OrgKind | None] = {
     Role.COMPANY_STAFF: OrgKind.COMPANY,
     Role.CANDIDATE: None,
     Role.ALT: None,
+    Role.ASSESSOR: OrgKind.PROGRAMME,
 }
 
 
@@ -100,6 +106,10 @@ class Permission(StrEnum):
     SUPPORT_METRICS_VIEW = "support.metrics_view"  # anonymised support figures per employer
     # Recruiting offices and their screeners (issue 19); an office's queue needs membership too.
     OFFICES_MANAGE = "offices.manage"
+    # The interview round: an office's staff plan panels, sessions and slots (membership of the
+    # office needed too); assessors score the candidates of their own panels (panel membership).
+    INTERVIEWS_PLAN = "interviews.plan"
+    INTERVIEWS_SCORE = "interviews.score"
 
 
 PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
@@ -130,6 +140,8 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
         {Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF, Role.COMPANY_STAFF}
     ),
     Permission.OFFICES_MANAGE: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.INTERVIEWS_PLAN: frozenset({Role.COORDINATOR}),
+    Permission.INTERVIEWS_SCORE: frozenset({Role.ASSESSOR, Role.COORDINATOR}),
 }
 
 

@@ -29,6 +29,14 @@ from altmatch.db.models.interview_calibration import (
     InterviewCalibration,
 )
 from altmatch.db.models.interview_decision import InterviewDecision
+from altmatch.db.models.interviews import (
+    InterviewConflict,
+    InterviewPanel,
+    InterviewSession,
+    InterviewSlot,
+    PanelAssessor,
+    ScoreSheet,
+)
 from altmatch.db.models.jobs import Job, JobFile
 from altmatch.db.models.recruitment import (
     ApplicationDocument,
@@ -85,7 +93,11 @@ __all__ = [
     "EmploymentContract",
     "ImmutableRunError",
     "InterviewCalibration",
+    "InterviewConflict",
     "InterviewDecision",
+    "InterviewPanel",
+    "InterviewSession",
+    "InterviewSlot",
     "Job",
     "JobFile",
     "LoginAttempt",
@@ -96,6 +108,7 @@ __all__ = [
     "OfficeStaff",
     "OnlineApplication",
     "Organisation",
+    "PanelAssessor",
     "Posting",
     "PostingApplication",
     "PostingStageChange",
@@ -110,6 +123,7 @@ __all__ = [
     "RunPlacement",
     "SavedAdvice",
     "School",
+    "ScoreSheet",
     "ScreeningDecision",
     "SeasonCandidate",
     "SeasonCouple",

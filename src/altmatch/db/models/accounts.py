@@ -42,7 +42,8 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('admin', 'coordinator', 'boe_staff', 'company_staff', 'candidate', 'alt')",
+            "role IN ('admin', 'coordinator', 'boe_staff', 'company_staff', 'candidate', 'alt', "
+            "'assessor')",
             name="role",
         ),
     )
