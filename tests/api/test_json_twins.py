@@ -112,6 +112,13 @@ PAGE_TWINS: dict[str, str | None] = {
     "/offices/{office_id}/applications/{application_id}": (
         "/api/v1/offices/{office_id}/applications/{application_id}"
     ),
+    "/offices/{office_id}/interviews": "/api/v1/offices/{office_id}/interviews",
+    "/offices/{office_id}/interviews/assign": "/api/v1/offices/{office_id}/interviews/assignment",
+    # the move step shows the planner's read model: the booking held and the free slots
+    "/offices/{office_id}/interviews/move": "/api/v1/offices/{office_id}/interviews",
+    "/seasons/{season_id}/apply/interview": (
+        "/api/v1/seasons/{season_id}/online-application/interview"
+    ),
 }
 
 

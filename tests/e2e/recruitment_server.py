@@ -8,7 +8,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +41,10 @@ class Server:
         ]
 
 
-def serve(tmp: Path) -> Iterator[Server]:
+def serve(
+    tmp: Path, build: Callable[[Sessions], RecruitWorld] = build_recruitment
+) -> Iterator[Server]:
+    """A server over the world `build` makes (tests/recruitment_world.py's by default)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -49,7 +52,7 @@ def serve(tmp: Path) -> Iterator[Server]:
     prepare_installation(settings)
     engine = make_engine(settings)
     sessions = session_factory(engine)
-    world = build_recruitment(sessions)
+    world = build(sessions)
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )

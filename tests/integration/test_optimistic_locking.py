@@ -29,10 +29,13 @@ from altmatch.db.models import (
     CaseEvent,
     CaseMessage,
     DispatchContract,
+    InterviewPanel,
+    InterviewSlot,
     OnlineApplication,
     Posting,
     PostingApplication,
     RosterAlt,
+    ScoreSheet,
     SeasonCandidate,
     SeasonRequest,
     SupportCase,
@@ -84,6 +87,11 @@ VERSIONED = {
     PostingApplication,
     SupportCase,
     OnlineApplication,
+    # the interview round (m14): a slot is booked, moved and reminded by conditional UPDATEs
+    # that compare its version (tests/integration/season/test_interview_round_db.py)
+    InterviewPanel,
+    InterviewSlot,
+    ScoreSheet,
 }
 
 

@@ -17,6 +17,7 @@ from altmatch.services.dispatch.renewal_asks import ask_renewals
 from altmatch.services.dispatch.survey_links import send_survey_mail
 from altmatch.services.dispatch.transfers import apply_due_transfers
 from altmatch.services.personal_data import purge_expired
+from altmatch.services.season.interview_booking import remind_interviews
 from altmatch.services.season.notices import announce_locked_requests
 from altmatch.services.support.sweep import sweep_support
 
@@ -34,6 +35,7 @@ def periodic_tasks(
         ("compliance reminders", lambda: remind_compliance(sessions)),
         ("renewal intentions and contract renewals", lambda: ask_renewals(sessions)),
         ("survey e-mails and reminders", lambda: send_survey_mail(sessions, mail_settings)),
+        ("interview reminders", lambda: remind_interviews(sessions)),
     )
 
 
@@ -47,7 +49,8 @@ def sweep_command(
     In order: purge expired records, announce passed request deadlines, apply due transfers,
     remind dispatch companies of compliance deadlines, ask dispatch ALTs whether they renew
     (and tell companies of unanswered asks and contract renewals), send survey e-mails and their
-    reminders, escalate overdue cases, then e-mail pending notices. Safe to repeat."""
+    reminders, remind candidates of their interviews, escalate overdue cases, then e-mail
+    pending notices. Safe to repeat."""
     day = None
     if on is not None:
         try:
@@ -62,6 +65,7 @@ def sweep_command(
         reminded = remind_compliance(sessions)
         renewals = ask_renewals(sessions)
         surveys = send_survey_mail(sessions, settings)
+        interviews = remind_interviews(sessions)
         found = sweep_support(sessions, settings)
     typer.echo(f"privacy purge: {purged.total} kept record(s) erased")
     typer.echo(f"request deadlines announced to {told} Board(s) of Education")
@@ -73,4 +77,5 @@ def sweep_command(
         "told to companies"
         f"surveys: {surveys.sent} sent, {surveys.reminders} reminded, {len(surveys.failed)} failed"
     )
+    typer.echo(f"interviews: {interviews} candidate(s) reminded")
     typer.echo(f"support: {found.escalated} case(s) escalated, {found.emailed} notice(s) e-mailed")

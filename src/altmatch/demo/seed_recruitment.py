@@ -18,6 +18,7 @@ from sqlalchemy import select
 from altmatch.db import Sessions
 from altmatch.db.models import OfficeStaff, RecruitingOffice, User
 from altmatch.demo.draw import Draw
+from altmatch.demo.interview_round import new_accounts, seed_demo_interview_round
 from altmatch.demo.personas import DEMO_PASSWORD, LOGIN_DOMAIN
 from altmatch.demo.recruiting_offices import OFFICES
 from altmatch.domain.access import OPERATOR, Actor, Role
@@ -85,7 +86,12 @@ APPLICANTS = tuple(
     for number, office in enumerate(OFFICES * 2, start=1)
 )
 SUBMITTED = sum(1 for _, _, state in APPLICANTS if state != "draft")
-NEW_ACCOUNTS = len(OFFICES) + len(APPLICANTS)  # a screener per office, and the applicants
+# The offices that interview (demo.interview_round): those with a screened-in applicant.
+INTERVIEWING = tuple(
+    dict.fromkeys(office.code for _, office, state in APPLICANTS if state == "screened_in")
+)
+# a screener per office, the applicants, and the interview round's assessors
+NEW_ACCOUNTS = len(OFFICES) + len(APPLICANTS) + new_accounts(len(INTERVIEWING))
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,7 @@ def seed_demo_recruitment(
     added = 0
     for number, office, state in APPLICANTS:
         added += _applicant(sessions, draw, season_id, number, office.countries[0], state, codes)
+    seed_demo_interview_round(sessions, programme_id, season_id, INTERVIEWING)
     return RecruitmentSeeded(season_id, len(codes), added)
 
 

@@ -249,3 +249,70 @@ def reminders_due(
         and (nearest_sent is None or h < nearest_sent)
     ]
     return tuple(due[:1])
+
+
+def reminders_passed(
+    slot: Slot, *, now: dt.datetime, rules: InterviewScheduling
+) -> tuple[int, ...]:
+    """The reminders (hours before) whose time has already come when a slot is booked or moved
+    to at `now`: recorded as sent, because the booking's own notice already gives the time and
+    a "reminder" a minute later would only repeat it."""
+    return tuple(
+        sorted(
+            (h for h in rules.reminders.hours_before if now >= slot.starts - dt.timedelta(hours=h)),
+            reverse=True,
+        )
+    )
+
+
+def candidate_zone(answer: object, office_zone: str) -> str:
+    """Where a candidate is: the time zone they gave on their application if it is a real zone
+    name, else their recruiting office's (they apply through the office serving their country,
+    so that is the likely clock)."""
+    if isinstance(answer, str) and answer.strip():
+        try:
+            ZoneInfo(answer.strip())
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            return office_zone
+        return answer.strip()
+    return office_zone
+
+
+class Unseated(StrEnum):
+    """Why an assignment left a candidate without a slot."""
+
+    NO_OPEN_SLOT = "no_open_slot"  # every free slot has a conflicted assessor or odd hours
+    ALL_TAKEN = "all_taken"  # slots open to them exist, but others needed them
+
+
+register_labels(
+    Unseated,
+    {
+        Unseated.NO_OPEN_SLOT: N_(
+            "No free slot is open to this candidate (a declared conflict of interest, or outside "
+            "their local hours): plan a session with another panel or at other hours."
+        ),
+        Unseated.ALL_TAKEN: N_(
+            "The free slots open to this candidate are needed by others: plan another session."
+        ),
+    },
+)
+
+
+def why_unseated(
+    candidate: Candidate,
+    free: Sequence[Slot],
+    panels: Mapping[str, Collection[str]],
+    conflicts: Collection[Conflict],
+    rules: InterviewScheduling,
+) -> Unseated:
+    """The reason `assign` left `candidate` out, for the office's preview."""
+    if any(open_to(candidate, s, panels, conflicts, rules) for s in free):
+        return Unseated.ALL_TAKEN
+    return Unseated.NO_OPEN_SLOT
+
+
+def clashes(new: Sequence[Slot], taken: Sequence[Slot]) -> tuple[Slot, ...]:
+    """The slots of `taken` that overlap any of `new`: a panel, or an assessor sitting on two
+    panels, cannot hear two candidates at once."""
+    return tuple(t for t in taken if any(n.starts < t.ends and t.starts < n.ends for n in new))

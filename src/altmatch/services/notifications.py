@@ -42,6 +42,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "application_received",  # an online application's receipt (issue 19)
         "application_screened",  # a screener's decision on it, with the reason
         "office_staff",  # a coordinator added to or removed from a recruiting office's screeners
+        "interview_booked",  # a candidate's interview slot booked (by them or the office)
+        "interview_moved",  # their booking moved (by them, or rescheduled by the office)
+        "interview_reminder",  # the reminders before the interview (rulebook hours)
+        "interview_panel",  # an assessor added to or removed from an interview panel
     ),
     "transfers": ("transfer_decided", "transfer_effective", "hired", "not_hired"),
     "compliance": ("compliance_due",),  # a dispatch company's legal deadline is near

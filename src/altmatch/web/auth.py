@@ -116,6 +116,7 @@ OwnApplicationDep = Annotated[Actor, Depends(PermissionGate(Permission.APPLICATI
 OwnAccountDeleterDep = Annotated[Actor, Depends(PermissionGate(Permission.ACCOUNT_DELETE_OWN))]
 SeasonManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.SEASON_MANAGE))]
 SeasonViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.SEASON_VIEW))]
+InterviewsPlanDep = Annotated[Actor, Depends(PermissionGate(Permission.INTERVIEWS_PLAN))]
 RequestEditorDep = Annotated[Actor, Depends(PermissionGate(Permission.REQUEST_EDIT))]
 RequestViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.REQUEST_VIEW))]
 PlacementViewerDep = Annotated[Actor, Depends(PermissionGate(Permission.PLACEMENT_VIEW))]

@@ -130,4 +130,5 @@ def _print(result: CalibrationUploadOut, check: bool) -> None:
 
 season_app.command("shortlist")(shortlist_command)
 # Registered on season_app when this module loads (kept apart to stay small).
+from altmatch.cli.season import interview_assign as _interview_assign  # noqa: E402, F401
 from altmatch.cli.season import offices as _offices  # noqa: E402, F401

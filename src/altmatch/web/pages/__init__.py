@@ -22,6 +22,7 @@ from altmatch.web.pages.dispatch import surveys as dispatch_surveys
 from altmatch.web.pages.dispatch import transfers
 from altmatch.web.pages.season import boe as season_boe
 from altmatch.web.pages.season import candidate as season_candidate
+from altmatch.web.pages.season import interview_round as season_interview_round
 from altmatch.web.pages.season import interviews as season_interviews
 from altmatch.web.pages.season import jobs as season_jobs
 from altmatch.web.pages.season import publication as season_publication
@@ -49,6 +50,7 @@ pages_router.include_router(season_request_new.router)  # before /requests/{id}
 pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)
 pages_router.include_router(season_interviews.router)
+pages_router.include_router(season_interview_round.router)
 pages_router.include_router(season_shortlist.router)
 pages_router.include_router(season_jobs.router)
 pages_router.include_router(season_publication.router)

@@ -28,6 +28,7 @@ from altmatch.services.season.application_reads import (
     open_seasons,
     recruitment_rules,
 )
+from altmatch.services.season.interview_booking import my_interview
 from altmatch.services.season.online_application import (
     RefereeIn,
     name_referee,
@@ -111,6 +112,10 @@ def _apply(
     context = {
         "found": found,
         "me": me,
+        # the interview booked (or to book) once screened in: its own page is /apply/interview
+        "interview": my_interview(sessions, actor, season_id)
+        if me and me.status == "submitted"
+        else None,
         "values": values,
         "errors": errors or FormErrors(),
         "notice": notice,
