@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     TableClause,
     Text,
+    Time,
     cast,
     column,
     select,
@@ -36,7 +37,9 @@ from sqlalchemy.types import TypeEngine
 from altmatch.db import models  # noqa: F401  (registers every table on Base.metadata)
 from altmatch.db.base import Base, UTCDateTime
 
-Kind = Literal["int", "float", "decimal", "str", "bool", "datetime", "date", "json", "bytes"]
+Kind = Literal[
+    "int", "float", "decimal", "str", "bool", "datetime", "date", "time", "json", "bytes"
+]
 KINDS: tuple[Kind, ...] = (
     "int",
     "float",
@@ -45,6 +48,7 @@ KINDS: tuple[Kind, ...] = (
     "bool",
     "datetime",
     "date",
+    "time",
     "json",
     "bytes",
 )
@@ -77,6 +81,8 @@ def column_kind(type_: TypeEngine[Any]) -> Kind:
         return "datetime"
     if isinstance(type_, Date):
         return "date"
+    if isinstance(type_, Time):
+        return "time"
     if isinstance(type_, Boolean):
         return "bool"
     if isinstance(type_, JSON):
@@ -102,6 +108,7 @@ _TYPES: Mapping[Kind, TypeEngine[Any]] = {
     "bool": Boolean(),
     "datetime": UTCDateTime(),
     "date": Date(),
+    "time": Time(),
     "json": JSON(none_as_null=True),  # SQL NULL stays NULL; JSON null is written as JSON.NULL
     "bytes": LargeBinary(),
 }
@@ -128,7 +135,7 @@ def encode(kind: Kind, value: Any) -> Any:
             return bool(value)
         case "datetime":
             return value.astimezone(UTC).isoformat()
-        case "date":
+        case "date" | "time":
             return value.isoformat()
         case "bytes":
             return base64.b64encode(bytes(value)).decode("ascii")
@@ -149,6 +156,8 @@ def decode(kind: Kind, value: Any) -> Any:
             return datetime.fromisoformat(value)
         case "date":
             return date.fromisoformat(value)
+        case "time":
+            return time.fromisoformat(value)
         case "bytes":
             return base64.b64decode(value, validate=True)
         case "decimal":

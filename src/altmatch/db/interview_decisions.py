@@ -86,3 +86,28 @@ def delete_decisions(session: Session, candidate_ids: Collection[int]) -> None:
         session.execute(
             delete(InterviewDecision).where(InterviewDecision.candidate_id.in_(list(candidate_ids)))
         )
+
+
+def decisions_by_candidate(
+    session: Session, season_id: int
+) -> dict[int, tuple[str, int | None, list[str]]]:
+    """(decision, alternate position, reason codes) of each application the round decided,
+    by application row id; empty when it has not decided."""
+    d = InterviewDecision
+    query = select(d.candidate_id, d.decision, d.alternate_position, d.reasons).where(
+        d.season_id == season_id
+    )
+    return {
+        c: (decision, alt, list(reasons)) for c, decision, alt, reasons in session.execute(query)
+    }
+
+
+def undecided_count(session: Session, season_id: int) -> int:
+    """Applications still in the season (not withdrawn) that the round's decision did not
+    cover: added, or moved into the season's review, since it decided."""
+    s = SeasonCandidate
+    decided = select(InterviewDecision.candidate_id).where(InterviewDecision.season_id == season_id)
+    query = select(func.count()).where(
+        s.season_id == season_id, s.stage != "withdrawn", s.id.not_in(decided)
+    )
+    return int(session.scalar(query) or 0)

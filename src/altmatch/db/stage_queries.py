@@ -8,7 +8,12 @@ from collections.abc import Collection
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from altmatch.db.models import ApplicationStageChange, AuditEntry, SeasonCandidate
+from altmatch.db.models import (
+    ApplicationStageChange,
+    AuditEntry,
+    OnlineApplication,
+    SeasonCandidate,
+)
 
 IDS_PER_QUERY = 900  # bound parameters per query: under SQLite's oldest limit (999)
 
@@ -83,3 +88,17 @@ def stage_audit_entries(
         )
         found.extend(session.scalars(query))
     return sorted(found, key=lambda e: e.id)
+
+
+def online_offices(session: Session, candidate_ids: Collection[int]) -> dict[int, int | None]:
+    """The recruiting office of each of these applications that came in online (by the
+    season application's row id); imported ones are left out."""
+    wanted = sorted(set(candidate_ids))
+    found: dict[int, int | None] = {}
+    o = OnlineApplication
+    for start in range(0, len(wanted), IDS_PER_QUERY):
+        query = select(o.candidate_id, o.office_id).where(
+            o.candidate_id.in_(wanted[start : start + IDS_PER_QUERY])
+        )
+        found.update((int(c), office) for c, office in session.execute(query) if c is not None)
+    return found

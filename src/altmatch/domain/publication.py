@@ -27,7 +27,7 @@ register_labels(
     PublicationCheck,
     {
         PublicationCheck.DEADLINE_PASSED: N_("The request deadline has passed"),
-        PublicationCheck.APPLICATIONS_DECIDED: N_("Every application has been shortlisted"),
+        PublicationCheck.APPLICATIONS_DECIDED: N_("Every application has been decided"),
         PublicationCheck.INPUTS_UNCHANGED: N_("The season is unchanged since this run"),
         PublicationCheck.STABLE: N_("The outcome is stable"),
     },
@@ -49,10 +49,13 @@ class PublicationFacts:
 
     now: datetime
     request_deadline: datetime
-    undecided: int  # applications still in a review stage before shortlisting
+    # Without an interview decision: applications still in a review stage before shortlisting.
+    # With one (`interview_decided`): applications it did not cover (domain.shortlist).
+    undecided: int
     inputs_changed: bool
     blocking_pairs: int
     upgrade: bool  # an upgrade publishes a change to an outcome already published
+    interview_decided: bool = False  # the interview round's decision binds the match
 
 
 @dataclass(frozen=True)
@@ -86,15 +89,7 @@ def publication_checks(facts: PublicationFacts) -> tuple[CheckResult, ...]:
             _result(
                 PublicationCheck.APPLICATIONS_DECIDED,
                 facts.undecided == 0,
-                Message(
-                    N_(
-                        "{count} applications are still submitted, screened or interviewed: "
-                        "publishing places them as if they had been shortlisted."
-                    ),
-                    {"count": facts.undecided},
-                )
-                if facts.undecided
-                else Message(N_("No application is waiting for screening or an interview.")),
+                _decided_detail(facts),
             )
         )
         results.append(
@@ -127,6 +122,34 @@ def publication_checks(facts: PublicationFacts) -> tuple[CheckResult, ...]:
         )
     )
     return tuple(results)
+
+
+def _decided_detail(facts: PublicationFacts) -> Message:
+    if facts.interview_decided and facts.undecided:
+        return Message(
+            N_(
+                "{count} applications were added or came back after the interview round "
+                "decided: publishing places them as if they had been shortlisted, ahead of "
+                "every alternate. Decide the shortlist again, or give a reason."
+            ),
+            {"count": facts.undecided},
+        )
+    if facts.interview_decided:
+        return Message(
+            N_(
+                "The interview round decided every application: the match left out those not "
+                "selected and placed the shortlisted before any alternate."
+            )
+        )
+    if facts.undecided:
+        return Message(
+            N_(
+                "{count} applications are still submitted, screened or interviewed: "
+                "publishing places them as if they had been shortlisted."
+            ),
+            {"count": facts.undecided},
+        )
+    return Message(N_("No application is waiting for screening or an interview."))
 
 
 def _result(check: PublicationCheck, passed: bool, detail: Message) -> CheckResult:

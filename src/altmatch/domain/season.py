@@ -74,6 +74,9 @@ class Candidate:
     school_experience: frozenset[SchoolLevel] = frozenset()
     interview_score: int = 0  # 0-100
     preferences: LocationPreferences = LocationPreferences()
+    # Every request list ranks lower tiers first, then by fit (domain.shortlist.match_tier:
+    # the interview round's shortlisted 0, alternate number p p); 0 for everyone otherwise.
+    tier: int = 0
 
 
 @dataclass(frozen=True)

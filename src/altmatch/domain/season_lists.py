@@ -2,8 +2,12 @@
 
 A request's derived list holds the candidates who listed it and meet every hard requirement,
 best fit first (`season.fit_points`); equal fits share a rank number (competition ranking:
-1, 1, 3), and the engine's seeded lottery breaks the tie. Leaving out candidates who did not
-list the request changes nothing: the engine only places a candidate on a request both list.
+1, 1, 3), and the engine's seeded lottery breaks the tie. A candidate's `tier` comes before the
+fit: every request ranks tier 0 (say, the interview round's shortlisted) above tier 1 (its
+first alternate) whatever their fits, and so on; equal fits tie only within a tier. Given
+request ranks are reordered the same way, tier first, their rank numbers within it. Leaving
+out candidates who did not list the request changes nothing: the engine only places a
+candidate on a request both list.
 
 A candidate's derived list holds the requests in their preferred prefectures, in the order they
 named the prefectures, that agree with their area and school-level wishes (within one
@@ -15,7 +19,7 @@ fit, then file order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from itertools import chain
 
@@ -103,6 +107,7 @@ class _Arrays:
     c_licence: Int64s
     c_levels: Int64s
     c_interview: Int64s
+    c_tier: Int64s
     r_min_jlpt: Int64s
     r_min_years: Int64s
     r_licence: Int64s
@@ -133,6 +138,7 @@ class _Arrays:
             c_licence=col([int(c.driving_licence) for c in candidates]),
             c_levels=col([_levels_mask(c.school_experience) for c in candidates]),
             c_interview=col([c.interview_score for c in candidates]),
+            c_tier=col([c.tier for c in candidates]),
             r_min_jlpt=col([r.requirements.min_jlpt.rank for r in requests]),
             r_min_years=col([r.requirements.min_teaching_years for r in requests]),
             r_licence=col([int(r.requirements.driving_licence) for r in requests]),
@@ -366,13 +372,38 @@ def _competition_ranks(group: Int64s, value: Int64s) -> Int64s:
 def _given_request_prefs(season: Season) -> tuple[Csr, Int64s]:
     ranks = season.request_ranks or {}
     candidate_index = {cand.id: i for i, cand in enumerate(season.candidates)}
+    tier = {cand.id: cand.tier for cand in season.candidates if cand.tier}
     lists = [sorted(ranks.get(q.id, ()), key=lambda e: e[1]) for q in season.requests]
+    if tier:
+        lists = [_tiered_ranks(entries, tier) for entries in lists]
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     total = int(lengths.sum())
     flat = chain.from_iterable(lists)
     who = np.fromiter((candidate_index[cid] for cid, _ in flat), dtype=np.int64, count=total)
     rank = np.fromiter((r for _, r in chain.from_iterable(lists)), dtype=np.int64, count=total)
     return _csr(lengths, who), rank
+
+
+def _tiered_ranks(
+    entries: Sequence[tuple[str, int]], tier: Mapping[str, int]
+) -> list[tuple[str, int]]:
+    """One given request list (best first) with lower tiers first, then the given rank;
+    competition rank numbers again, so equal given ranks tie only within a tier."""
+    keys = sorted(((tier.get(cid, 0), rank), i, cid) for i, (cid, rank) in enumerate(entries))
+    out: list[tuple[str, int]] = []
+    for n, (key, _, cid) in enumerate(keys):
+        tied = n > 0 and keys[n - 1][0] == key
+        out.append((cid, out[-1][1] if tied else n + 1))
+    return out
+
+
+def _tiered_fit(fit: Int64s, tier: Int64s) -> Int64s:
+    """One value per entry that orders as (lowest tier, then best fit): the fit less a whole
+    span of fits per tier. The fit itself when every tier is 0 (the usual season)."""
+    if not len(fit) or not tier.any():
+        return fit
+    span = int(fit.max()) - int(fit.min()) + 1
+    return np.asarray(fit - tier * span, dtype=np.int64)
 
 
 def _bit_fields(*sizes: int) -> list[int] | None:
@@ -422,7 +453,8 @@ def derive_lists(season: Season) -> SeasonLists:
         request_prefs, ranks = _given_request_prefs(season)
     else:
         eligible = pairs.unmet == 0
-        e_r, e_c, e_fit = pairs.r[eligible], pairs.c[eligible], pairs.fit[eligible]
+        e_r, e_c = pairs.r[eligible], pairs.c[eligible]
+        e_fit = _tiered_fit(pairs.fit[eligible], arrays.c_tier[e_c])
         e_r, e_c, e_fit = _by_request_then_fit(e_r, e_c, e_fit, n_c)
         request_prefs = _csr(np.bincount(e_r, minlength=n_r).astype(np.int64), e_c)
         ranks = _competition_ranks(e_r, e_fit)

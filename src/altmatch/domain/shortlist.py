@@ -20,7 +20,16 @@ with the nearest candidate on the other side: i and j are a statistical tie when
 
 that is, when the difference is within the 95% margin of the two estimates. Tied candidates are
 flagged, not reordered: the point estimate is the best estimate there is, and the lottery only
-breaks exact ties. A missing SE counts as 0. Pure: no clock, no database.
+breaks exact ties. A missing SE counts as 0.
+
+**The decision binds the match** (`match_tier`). Once the round has decided, a not-selected
+application is left out of the match; every other one gets a *tier* that every request list
+puts ahead of the score order: the shortlisted are tier 0, alternate number *p* is tier *p*.
+So an alternate is placed only where the shortlisted do not fill a request, alternates are
+called in their order, and within the shortlisted the usual order (fit, then the lottery)
+holds. An application the decision did not cover (added since) is ranked as if shortlisted,
+which the publication check "Every application has been decided" warns about. Pure: no
+clock, no database.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from altmatch.domain.calibrated_scores import TIE
-from altmatch.i18n import N_, register_labels
+from altmatch.i18n import N_, Message, register_labels
 
 Z = 1.96  # two-sided 95% normal quantile: the margin of a difference of two estimates
 
@@ -117,6 +126,31 @@ class Shortlist:
 
     def count(self, decision: ShortlistDecision) -> int:
         return sum(1 for p in self.placed if p.decision is decision)
+
+
+SHORTLISTED_TIER = 0  # the shortlisted, and applications the decision did not cover
+
+
+def match_tier(decision: ShortlistDecision | None, alternate_position: int | None) -> int | None:
+    """Where the interview decision puts an application on every request list (lower tiers
+    first, module docstring); None: not selected, left out of the match. `decision` None is an
+    application the decision did not cover: ranked as if shortlisted."""
+    if decision is ShortlistDecision.NOT_SELECTED:
+        return None
+    if decision is ShortlistDecision.ALTERNATE:
+        if alternate_position is None or alternate_position < 1:
+            raise ValueError("an alternate has a position: 1 or more")
+        return alternate_position
+    return SHORTLISTED_TIER
+
+
+def tier_message(tier: int | None) -> Message:
+    """A tier as the run's pages show it: "Shortlisted", "Alternate 3" or "Not selected"."""
+    if tier is None:
+        return Message(N_("Not selected at interview"))
+    if tier == SHORTLISTED_TIER:
+        return Message(N_("Shortlisted"))
+    return Message(N_("Alternate {position}"), {"position": tier})
 
 
 def _order(entries: Sequence[Entry], value: str) -> list[int]:

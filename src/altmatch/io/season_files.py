@@ -9,7 +9,7 @@ Values are checked here, against the file format; the domain turns the records i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
@@ -123,6 +123,9 @@ class SeasonFiles:
     request_ranks: dict[str, tuple[tuple[str, int], ...]] | None  # request -> (candidate, rank)
     couples: tuple[tuple[str, str], ...]
     sources: tuple[SourceFile, ...]
+    # candidate -> tier on every request list (domain.season.Candidate.tier); a stored season
+    # with interview decisions gives them, files never do
+    tiers: Mapping[str, int] = field(default_factory=dict)
 
 
 class SeasonFilesError(ValueError):

@@ -32,6 +32,7 @@ from altmatch.services.kernel.errors import RuleError, StaleError, stale_record
 from altmatch.services.kernel.locking import stale_guard
 from altmatch.services.notifications import notify
 from altmatch.services.season.access import SeasonOut, access_season, season_out
+from altmatch.services.season.applications import refuse_unscreened
 
 PER_PAGE = 50
 MAX_MOVE = 500  # applications in one bulk move
@@ -64,6 +65,7 @@ class BoardRowOut(BaseModel):
     name: str
     stage: ApplicationStage
     version: int
+    online: bool = False  # came in online: leaves submitted only through its office's queue
     moves: list[ApplicationStage]  # where it may be moved by hand
     history: list[StageChangeOut]
 
@@ -138,6 +140,7 @@ def _rows(
     session: Session, season: SeasonRow, rows: Sequence[SeasonCandidate]
 ) -> list[BoardRowOut]:
     histories = _histories(session, [r.id for r in rows])
+    online = repo.online_offices(session, [r.id for r in rows])
     is_open = _season_open(season)
     return [
         BoardRowOut(
@@ -146,7 +149,10 @@ def _rows(
             name=r.name,
             stage=ApplicationStage(r.stage),
             version=r.version,
-            moves=list(allowed_moves(ApplicationStage(r.stage), season_open=is_open)),
+            online=r.id in online,
+            moves=list(
+                allowed_moves(ApplicationStage(r.stage), season_open=is_open, online=r.id in online)
+            ),
             history=histories.get(r.id, []),
         )
         for r in rows
@@ -234,8 +240,8 @@ def plan_move(
         season = access_season(session, actor, season_id)
         rows = _rows(session, season, _selected(session, season, items))
         is_open = _season_open(season)
-        ok = [r for r in rows if may_move(r.stage, to_stage, season_open=is_open)]
-        refused = [r for r in rows if not may_move(r.stage, to_stage, season_open=is_open)]
+        ok = [r for r in rows if may_move(r.stage, to_stage, season_open=is_open, online=r.online)]
+        refused = [r for r in rows if r not in ok]
         return MovePlanOut(
             season=season_out(season), to_stage=to_stage, applications=ok, refused=refused
         )
@@ -274,7 +280,9 @@ def move_stages(
         rows = _selected(session, season, items)
         versions = {i.id: i.version for i in items}
         is_open = _season_open(season)
+        online = repo.online_offices(session, [r.id for r in rows])
         for row in rows:
+            refuse_unscreened(row, online)
             if not may_move(ApplicationStage(row.stage), to_stage, season_open=is_open):
                 raise RuleError(
                     Message(

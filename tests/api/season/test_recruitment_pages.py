@@ -330,3 +330,70 @@ def test_a_coordinator_adds_and_removes_a_screener_on_the_offices_page(
     client.cookies.clear()
     sign_in(client, EMILY)
     assert client.get("/offices").status_code == 403
+
+
+def test_when_the_referees_e_mail_fails_the_page_says_so_and_sending_again_works(
+    client: TestClient, rw: RecruitWorld, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mail server is down: the page tells the truth (as the API's `sent: false`), and
+    "Send the link again" sends it once the server is back."""
+    import contextlib
+    from collections.abc import Iterator
+
+    from altmatch.services.season import references
+
+    @contextlib.contextmanager
+    def down(_settings: Settings) -> Iterator[None]:
+        raise OSError("connection refused")
+        yield
+
+    sign_in(client, EMILY)
+    base = f"/seasons/{rw.season_id}/apply"
+    client.post(base, data={**FORM, "version": ""}, headers=SAME_ORIGIN)
+    referee = {"slot": "1", "referee_name": "Referee 1", "referee_email": "ref1@example.net"}
+    monkeypatch.setattr(references, "connect", down)
+    done = client.post(
+        f"{base}/referees",
+        data={**referee, "version": _version(client.get(base).text)},
+        headers=SAME_ORIGIN,
+        follow_redirects=False,
+    )
+    assert done.headers["location"].endswith("done=unsent")
+    page = client.get(done.headers["location"])
+    assert "data-unsent" in page.text and "has been sent their link" not in page.text
+    assert 'id="referee-1-submit"' in page.text and _links(settings) == []
+    ja = client.get(done.headers["location"] + "&lang=ja")
+    assert "data-unsent" in ja.text and "could not be sent" not in ja.text
+    monkeypatch.undo()
+    again = client.post(
+        f"{base}/referees",
+        data={**referee, "version": _version(page.text)},
+        headers=SAME_ORIGIN,
+        follow_redirects=False,
+    )
+    assert again.headers["location"].endswith("done=requested")
+    assert len(_links(settings)) == 1
+
+
+def test_a_coordinator_outside_the_office_sees_the_season_row_but_not_the_files(
+    client: TestClient, rw: RecruitWorld, sessions: Sessions
+) -> None:
+    """The season's coordinators run the match, so they see the season application (stage,
+    preferences); the documents, statement and references stay with the office's staff: the
+    office's application page, its twin and every file answer 404 to them."""
+    from altmatch.db.models import OnlineApplication
+
+    app_id = _submitted(sessions, rw)
+    with sessions() as session:
+        candidate = session.get_one(OnlineApplication, app_id).candidate_id
+    sign_in(client, "coordinator@example.org")
+    row = client.get(f"/api/v1/seasons/{rw.season_id}/candidates/{candidate}/review")
+    assert row.status_code == 200 and row.json()["application"]["name"] == "Emily Carter"
+    assert STATEMENT[:40] not in row.text and "statement" not in row.json()["application"]
+    page = client.get(f"/seasons/{rw.season_id}/candidates/{candidate}")
+    assert page.status_code == 200 and STATEMENT[:40] not in page.text
+    detail = f"/offices/{rw.london}/applications/{app_id}"
+    assert client.get(detail).status_code == 404
+    assert client.get(f"/api/v1{detail}").status_code == 404
+    for kind in ("degree", "transcript", "reference-1", "reference-2"):
+        assert client.get(f"/api/v1{detail}/files/{kind}").status_code == 404

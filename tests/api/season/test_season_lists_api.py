@@ -62,19 +62,20 @@ def test_long_lists_stay_small_and_agree_with_their_twins(client: TestClient, bi
             assert html.status_code == 200, page
             assert len(html.content) < MAX_PAGE_BYTES, (page, lang, len(html.content))
 
-    query = "outcome=unplaced&couple=yes&sort=name&dir=desc&per_page=7&page=2"
+    # the demo's interview round binds its match: few couples stay unplaced, so pages of 3
+    query = "outcome=unplaced&couple=yes&sort=name&dir=desc&per_page=3&page=2"
     html = client.get(f"/seasons/{s}/runs/{r}?{query}").text
     data = client.get(f"/api/v1/seasons/{s}/runs/{r}?{query}").json()
     ids = [p["candidate_id"] for p in data["placements"]]
-    assert 0 < len(ids) <= 7 and all(
+    assert 0 < len(ids) <= 3 and all(
         p["couple"] and not p["request_id"] for p in data["placements"]
     )
     assert _candidate_links(html) == ids
     assert data["listing"] | {"filters": None} == {
         "total": data["listing"]["total"],
         "page": 2,
-        "per_page": 7,
-        "pages": -(-data["listing"]["total"] // 7),
+        "per_page": 3,
+        "pages": -(-data["listing"]["total"] // 3),
         "sort": "name",
         "dir": "desc",
         "q": "",

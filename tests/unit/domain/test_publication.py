@@ -75,3 +75,17 @@ def test_a_reason_overrides_a_failed_check_but_never_changed_inputs() -> None:
     changed = publication_checks(PublicationFacts(**{**ALL_WELL.__dict__, "inputs_changed": True}))
     blocked = refusal(changed, {check.value: "please" for check in PublicationCheck})
     assert blocked is not None and blocked.blocked == (PublicationCheck.INPUTS_UNCHANGED,)
+
+
+def test_after_an_interview_decision_the_uncovered_applications_need_a_reason() -> None:
+    """With a decision, `undecided` counts what it did not cover; the detail says so and says
+    how to fix it; none left, the check passes and says the decision bound the match."""
+    decided = PublicationFacts(**{**ALL_WELL.__dict__, "interview_decided": True})
+    check = PublicationCheck.APPLICATIONS_DECIDED
+    passed = next(r for r in publication_checks(decided) if r.check is check)
+    assert passed.passed and "left out those not selected" in passed.detail.template
+    late = PublicationFacts(**{**decided.__dict__, "undecided": 2})
+    failed = next(r for r in publication_checks(late) if r.check is check)
+    assert not failed.passed and failed.overridable and failed.detail.params == {"count": 2}
+    assert "Decide the shortlist again" in failed.detail.template
+    assert refusal(publication_checks(late), {check.value: "late applicants"}) is None

@@ -329,3 +329,35 @@ def test_the_anywhere_tails_scored_in_blocks_agree_with_the_reference(
         monkeypatch.setattr(season_lists, "_bit_fields", lambda *sizes: None)
     season = _random_season(1000 + seed)
     _agrees_with_the_reference(season)
+
+
+def test_a_lower_tier_ranks_first_whatever_the_fit_and_fits_tie_only_within_a_tier() -> None:
+    """Tier 0 (the interview round's shortlisted) before tier 1 and tier 2 (its alternates in
+    order), then fit: S2's 50 ranks above A1's 99, A1 above A2 although A2's fit is higher."""
+    r = request("R")
+    season = Season(
+        (r,),
+        (
+            Candidate("A2", interview_score=99, tier=2, preferences=wants("Hyogo")),
+            Candidate("S1", interview_score=70, preferences=wants("Hyogo")),
+            Candidate("A1", interview_score=60, tier=1, preferences=wants("Hyogo")),
+            Candidate("S2", interview_score=50, preferences=wants("Hyogo")),
+            Candidate("A1B", interview_score=60, tier=1, preferences=wants("Hyogo")),
+            Candidate("S3", interview_score=60, preferences=wants("Hyogo")),
+        ),
+    )
+    lists = derive_lists(season)
+    assert request_lists(lists) == ((1, 5, 3, 2, 4, 0),)
+    # S3 (60, tier 0) does not tie with A1 and A1B (60, tier 1); A1 and A1B tie
+    assert request_ranks(lists) == ((1, 2, 3, 4, 4, 6),)
+
+
+def test_given_request_ranks_put_a_lower_tier_first_too() -> None:
+    season = Season(
+        (request("R"),),
+        (Candidate("A"), Candidate("B", tier=1), Candidate("C"), Candidate("D")),
+        request_ranks={"R": (("B", 1), ("A", 2), ("C", 2), ("D", 9))},
+    )
+    lists = derive_lists(season)
+    assert request_lists(lists) == ((0, 2, 3, 1),)
+    assert request_ranks(lists) == ((1, 1, 3, 4),)

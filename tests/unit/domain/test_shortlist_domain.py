@@ -13,7 +13,9 @@ from altmatch.domain.shortlist import (
     ShortlistDecision,
     ShortlistReason,
     decide,
+    match_tier,
     statistical_tie,
+    tier_message,
 )
 
 D = ShortlistDecision
@@ -155,3 +157,27 @@ def test_properties(people: list[Entry], places: int, alternates: int) -> None:
     numbers = [p.alternate_position for p in result.placed if p.decision is D.ALTERNATE]
     assert numbers == list(range(1, len(numbers) + 1))
     assert decide(people, places, alternates) == result
+
+
+def test_the_decision_gives_each_application_its_tier_in_the_match() -> None:
+    """Shortlisted 0, alternate number p tier p, not selected left out (None), and an
+    application the decision did not cover ranked as if shortlisted."""
+    assert match_tier(D.SHORTLISTED, None) == 0
+    assert [match_tier(D.ALTERNATE, p) for p in (1, 2, 7)] == [1, 2, 7]
+    assert match_tier(D.NOT_SELECTED, None) is None
+    assert match_tier(None, None) == 0
+    with pytest.raises(ValueError, match="position"):
+        match_tier(D.ALTERNATE, None)
+    with pytest.raises(ValueError, match="position"):
+        match_tier(D.ALTERNATE, 0)
+
+
+def test_every_decided_shortlist_ranks_its_shortlisted_ahead_of_its_alternates_in_order() -> None:
+    """The tiers of a decision, sorted, give its order: shortlisted, then alternates by
+    position; nobody not selected enters."""
+    decided = decide(FIVE, places=2, alternates=2)
+    tiers = {p.entry.key: match_tier(p.decision, p.alternate_position) for p in decided.placed}
+    assert tiers == {2: 0, 3: 0, 1: 1, 4: 2, 5: None}
+    assert tier_message(0).template == "Shortlisted"
+    assert tier_message(3).params == {"position": 3}
+    assert tier_message(None).template == "Not selected at interview"

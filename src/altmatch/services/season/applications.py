@@ -7,6 +7,7 @@ The outcome appears only once a run is published, never from a draft.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,11 +15,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
-from altmatch.db import Sessions
+from altmatch.db import Sessions, stage_queries
 from altmatch.db import season as repo
-from altmatch.db.models import ApplicationStageChange, SeasonCandidate, SeasonRequest, SeasonRow
+from altmatch.db.models import (
+    ApplicationStageChange,
+    MatchRun,
+    SeasonCandidate,
+    SeasonRequest,
+    SeasonRow,
+)
 from altmatch.domain.access import Actor, Permission, Role, require
 from altmatch.domain.application import REVIEW_STAGES, ApplicationStage
+from altmatch.domain.stage_moves import screened_by_office
 from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import Area, SchoolLevel
 from altmatch.services.kernel.audit import record_audit
@@ -38,7 +46,9 @@ from altmatch.services.season.interview_report import (
     calibrated_interview,
 )
 from altmatch.services.season.interview_result import InterviewResultOut, interview_result
+from altmatch.services.season.interview_tiers import left_out_text
 from altmatch.services.season.reasons_store import read_explanation
+from altmatch.services.season.snapshot import run_interview_decisions
 
 
 class PreferencesIn(BaseModel):
@@ -73,6 +83,8 @@ class OutcomeOut(BaseModel):
     chance: float | None  # placed in this share of simulated seasons (when chances were run)
     chance_low: float | None
     chance_high: float | None
+    # left out of the match: the interview round did not select them (`text` says why)
+    not_selected_at_interview: bool = False
 
 
 class SeasonApplicationOut(BaseModel):
@@ -145,8 +157,10 @@ def _preferences_open(season: SeasonRow, row: SeasonCandidate) -> bool:
 def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> OutcomeOut | None:
     run = repo.latest_published_run(session, season.id)
     placement = repo.placement_of(session, run.id, row.id) if run else None
-    if run is None or placement is None:
+    if run is None:
         return None
+    if placement is None:
+        return _left_out(session, run, row)
     request = session.get(SeasonRequest, placement.request_id) if placement.request_id else None
     boe = repo.organisations(session, {request.boe_id}).get(request.boe_id) if request else None
     waits = placement.alternate_request_id
@@ -169,6 +183,33 @@ def _outcome(session: Session, season: SeasonRow, row: SeasonCandidate) -> Outco
         chance=placement.chance,
         chance_low=placement.chance_low,
         chance_high=placement.chance_high,
+    )
+
+
+def _left_out(session: Session, run: MatchRun, row: SeasonCandidate) -> OutcomeOut | None:
+    """The outcome of an application the interview round left out of the published run;
+    None for one the run did not hold for another reason (withdrawn before it)."""
+    decided = run_interview_decisions(repo.run_inputs(session, run))
+    if decided is None or row.external_id not in decided[1]:
+        return None
+    return OutcomeOut(
+        run_id=run.id,
+        published_at=run.published_at,
+        placed=False,
+        request_id=None,
+        boe=None,
+        boe_ja=None,
+        prefecture=None,
+        choice=None,
+        text=left_out_text(session, row),
+        why_not=[],
+        alternate_request_id=None,
+        alternate_position=None,
+        anywhere=None,
+        chance=None,
+        chance_low=None,
+        chance_high=None,
+        not_selected_at_interview=True,
     )
 
 
@@ -241,6 +282,7 @@ def set_stage(
                 Message(N_("This application's outcome is decided; its stage is final.")),
                 "stage",
             )
+        refuse_unscreened(row, stage_queries.online_offices(session, [row.id]))
         expect_version(row, version)
         before = {"stage": row.stage}
         change_stage(session, actor, row, stage)
@@ -255,6 +297,29 @@ def set_stage(
             {"stage": stage.value},
         )
         return _application(session, season, row, own=False)
+
+
+def refuse_unscreened(row: SeasonCandidate, online: Mapping[int, int | None]) -> None:
+    """A RuleError when `row` came in online and is still submitted: its recruiting office
+    screens it in its queue (a decision with a reason), never a hand move."""
+    if not screened_by_office(ApplicationStage(row.stage), online=row.id in online):
+        return
+    office = online[row.id]
+    raise RuleError(
+        Message(
+            N_(
+                "{name} ({id}) applied online: a submitted online application moves on only "
+                "through its recruiting office's screening queue ({queue}), with a decision "
+                "and a reason."
+            ),
+            {
+                "name": row.name,
+                "id": row.external_id,
+                "queue": f"/offices/{office}/queue" if office else "/offices",
+            },
+        ),
+        "stage",
+    )
 
 
 def change_stage(

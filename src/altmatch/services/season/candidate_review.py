@@ -35,8 +35,10 @@ from altmatch.services.season.interview_report import (
     calibrated_interview,
 )
 from altmatch.services.season.interview_result import InterviewResultOut, interview_result
+from altmatch.services.season.interview_tiers import tier_labels
 from altmatch.services.season.listings import unplaced_reason
 from altmatch.services.season.reasons_store import read_explanation, unpack_reasons
+from altmatch.services.season.snapshot import run_interview_decisions
 
 
 class WaitOut(BaseModel):
@@ -87,6 +89,10 @@ class CandidateReviewOut(BaseModel):
     interview: CalibratedInterviewOut | None = None
     # the interview round's decision (None: not decided yet), told about the candidate
     interview_result: InterviewResultOut | None = None
+    # the candidate's interview tier in the run shown ("Shortlisted", "Alternate 3", "Not
+    # selected at interview": left out of it); None when the run was made without a decision
+    run_interview: str | None = None
+    left_out: bool = False  # not selected at interview: the run shown left them out
     alternates_depth: int = ALTERNATES_STORED
 
 
@@ -115,7 +121,19 @@ def candidate_review(
             partner=_partner(session, season, run, row),
             interview=calibrated_interview(session, row, own=False),
             interview_result=interview_result(session, row, own=False),
+            **_tier(session, run, row),
         )
+
+
+def _tier(session: Session, run: MatchRun | None, row: SeasonCandidate) -> dict[str, Any]:
+    """The candidate's interview tier in `run`, and whether it left them out."""
+    snapshot = repo.run_inputs(session, run) if run else {}
+    labels = tier_labels(snapshot) if run else None
+    decided = run_interview_decisions(snapshot) if run else None
+    return {
+        "run_interview": labels.get(row.external_id) if labels else None,
+        "left_out": bool(decided and row.external_id in decided[1]),
+    }
 
 
 def _outcome(session: Session, run: MatchRun, row: SeasonCandidate) -> RunOutcomeOut | None:

@@ -37,6 +37,7 @@ from altmatch.services.season.access import (
     season_out,
 )
 from altmatch.services.season.alternates import alternate_lists
+from altmatch.services.season.interview_tiers import RunInterviewOut, run_interview, tier_labels
 from altmatch.services.season.placement_report import COUPLE, FILLED, HARD_REQUIREMENT
 from altmatch.services.season.reasons_store import unpack_reasons
 from altmatch.services.season.setup import SeasonOverviewOut, season_overview
@@ -119,9 +120,15 @@ class RunExplainedOut(BaseModel):
     couples: CouplesOut
 
 
-def explain_run(session: Session, season: SeasonRow, run: MatchRun) -> RunExplainedOut:
+def explain_run(
+    session: Session, season: SeasonRow, run: MatchRun, snapshot: dict[str, Any] | None = None
+) -> RunExplainedOut:
     """Counts by reason from the run's stored reasons: each unplaced candidate once under their
-    main reason, each unplaced couple once under the first reason either partner has."""
+    main reason, each unplaced couple once under the first reason either partner has. A couple
+    with a partner the interview round left out of the run is not one in the run (its summary
+    does not count it either): the other partner matched alone."""
+    decided = (snapshot or {}).get("interview_decisions") or {}
+    left_out = set(decided.get("not_selected_ids", {}).values())
     reasons: dict[int, str] = {}
     waiting = 0
     for candidate, alternate, packed in repo.unplaced_reasons(session, run.id):
@@ -132,7 +139,9 @@ def explain_run(session: Session, season: SeasonRow, run: MatchRun) -> RunExplai
         by_reason[reason] += 1
     together = 0
     apart = dict.fromkeys(COUPLE_REASONS, 0)
-    couples = repo.couple_outcomes(session, season.id, run.id)
+    couples = [
+        c for c in repo.couple_outcomes(session, season.id, run.id) if not {c[0], c[1]} & left_out
+    ]
     for a, b, at_a, at_b, has_a, has_b in couples:
         if at_a is not None and at_b is not None:
             together += 1
@@ -167,6 +176,9 @@ class OutcomeRowOut(BaseModel):
     chance: float | None
     chance_low: float | None
     chance_high: float | None
+    # the interview round's tier in this run ("Shortlisted", "Alternate 3", "Not decided");
+    # None when the run was made without an interview decision
+    interview: str | None = None
 
 
 class RunReviewPageOut(BaseModel):
@@ -178,6 +190,7 @@ class RunReviewPageOut(BaseModel):
     chances: dict[str, Any] | None
     explained: RunExplainedOut
     placements: list[OutcomeRowOut]  # the page of outcomes asked for
+    interview: RunInterviewOut | None = None  # what the interview decision did to the run
     placements_total: int  # every outcome of the run
     listing: ListMetaOut  # the query, and how many outcomes match it
     choices: ChoicesOut
@@ -192,6 +205,8 @@ def review_page(
         season = access_season(session, actor, season_id)
         run = access_run(session, actor, season, run_id)
         page = repo.outcome_page(session, run.id, lq)
+        snapshot = repo.run_inputs(session, run)
+        tiers = tier_labels(snapshot) or {}
         rows = [
             OutcomeRowOut(
                 candidate=cid,
@@ -209,6 +224,7 @@ def review_page(
                 chance_low=low,
                 chance_high=high,
                 couple=bool(couple),
+                interview=tiers.get(external),
             )
             for (
                 cid,
@@ -233,11 +249,12 @@ def review_page(
             run=run_out(run),
             summary=run.summary,
             chances=run.chances,
-            explained=explain_run(session, season, run),
+            explained=explain_run(session, season, run, snapshot),
             placements=rows,
             placements_total=repo.outcome_count(session, run.id),
             listing=list_meta(page, OUTCOMES),
             choices=_choices(session, season),
+            interview=run_interview(snapshot),
         )
 
 

@@ -70,6 +70,7 @@ def to_season(files: SeasonFiles) -> Season:
                 school_levels=levels(c.preferred_school_levels),
                 anywhere=c.accepts_anywhere,
             ),
+            tier=files.tiers.get(c.id, 0),
         )
         for c in files.candidates
     )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
+from altmatch.db import interview_decisions as decisions_repo
 from altmatch.db import season as repo
 from altmatch.db.models import MatchRun, SeasonRow
 from altmatch.domain.access import Actor, Permission, require
@@ -37,6 +38,7 @@ from altmatch.services.season.access import (
     run_out,
     season_out,
 )
+from altmatch.services.season.interview_tiers import RunInterviewOut, run_interview
 from altmatch.services.season.snapshot import snapshot_season, snapshot_sha256
 
 # Applications the coordinator has not yet shortlisted (a match places them all the same).
@@ -67,6 +69,8 @@ class PublicationOut(BaseModel):
     couples_placed: int
     candidates_told: int  # applications linked to an account, notified in the app
     boes_told: int  # Boards of Education with requests in the season
+    # what the interview round's decision did to the run (None: made without one)
+    interview: RunInterviewOut | None = None
 
 
 def publication_of(sessions: Sessions, actor: Actor, season_id: int, run_id: int) -> PublicationOut:
@@ -93,6 +97,7 @@ def publication_of(sessions: Sessions, actor: Actor, season_id: int, run_id: int
             couples_placed=int(counts.get("couples_placed", 0)),
             candidates_told=repo.linked_candidate_count(session, season.id),
             boes_told=len({r.boe_id for r in repo.requests(session, season.id)}),
+            interview=run_interview(repo.run_inputs(session, run)),
         )
 
 
@@ -107,10 +112,19 @@ def checks_for(session: Session, season: SeasonRow, run: MatchRun) -> tuple[Chec
             snapshot_season(session, season)
         )
     stability = run.summary.get("stability", {})
+    # Once the interview round has decided, it binds the match: what it did not cover is
+    # undecided, whatever the stage (its alternates and not selected stay interviewed).
+    decided = decisions_repo.latest_decision(session, season.id) is not None
+    undecided = (
+        decisions_repo.undecided_count(session, season.id)
+        if decided
+        else sum(stages.get(stage.value, 0) for stage in UNDECIDED)
+    )
     facts = PublicationFacts(
         now=utc_now(),
         request_deadline=season.request_deadline,
-        undecided=sum(stages.get(stage.value, 0) for stage in UNDECIDED),
+        undecided=undecided,
+        interview_decided=decided,
         inputs_changed=changed,
         blocking_pairs=len(stability.get("blocking_pairs", [])),
         upgrade=upgrade,

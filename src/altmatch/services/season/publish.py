@@ -27,6 +27,7 @@ from altmatch.services.season.applications import change_stage
 from altmatch.services.season.notices import announce_outcomes
 from altmatch.services.season.publication import checks_for, refuse_unless
 from altmatch.services.season.runs import RunReviewOut, draft_only, review_of
+from altmatch.services.season.snapshot import run_interview_decisions
 
 CONTRACT_PATH = "jet"  # a programme's placements are contracts with the BoE itself
 
@@ -87,7 +88,8 @@ def publish_run(
 def _apply_outcomes(
     session: Session, actor: Actor, season: SeasonRow, run: MatchRun, previous: MatchRun | None
 ) -> int:
-    """Set every application's stage from `run`, and redo the contracts of those whose
+    """Set every application's stage from `run` (not selected for those the interview round
+    left out of it), and redo the contracts of those whose
     placement changed since `previous` (all placed candidates for a first publication)."""
     placements = {p.candidate_id: p for p in repo.placements(session, run.id)}
     before = {}
@@ -96,6 +98,8 @@ def _apply_outcomes(
     candidates = repo.candidates(session, season.id)
     gone = set(run.summary.get("withdrawn", []))
     withdrawn = {c.id for c in candidates if c.external_id in gone}
+    decided = run_interview_decisions(repo.run_inputs(session, run))
+    left_out = set(decided[1]) if decided else set()  # not selected at interview
     requests = {r.id: r for r in repo.requests(session, season.id)}
     changed: list[SeasonCandidate] = []
     moved = 0
@@ -103,6 +107,8 @@ def _apply_outcomes(
         placement = placements.get(candidate.id)
         if candidate.id in withdrawn:
             stage, now_at = ApplicationStage.WITHDRAWN, None
+        elif candidate.external_id in left_out:  # told when the round decided
+            stage, now_at = ApplicationStage.NOT_SELECTED, None
         elif placement is not None:
             now_at = placement.request_id
             stage = outcome_stage(now_at is not None, placement.alternate_request_id is not None)

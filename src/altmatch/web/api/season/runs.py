@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from altmatch.i18n import use_locale
 from altmatch.io.export import Format
 from altmatch.services.season.exports import export_applications, export_requests
 from altmatch.services.season.listings import (
@@ -35,6 +36,7 @@ from altmatch.web.auth import (
 )
 from altmatch.web.deps import SessionsDep
 from altmatch.web.listing import ListQuery, list_query
+from altmatch.web.locale import LocaleDep
 
 router = APIRouter(prefix="/seasons", tags=["season"])
 FormatQuery = Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx")]
@@ -64,11 +66,18 @@ def post_run(
 
 @router.get("/{season_id}/runs/{run_id}", response_model=RunReviewPageOut)
 def get_run(
-    season_id: Id, run_id: Id, actor: SeasonManagerDep, sessions: SessionsDep, lq: OutcomesQuery
+    season_id: Id,
+    run_id: Id,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    lq: OutcomesQuery,
+    locale: LocaleDep,
 ) -> RunReviewPageOut:
     """The run's summary, its unplaced candidates and couples counted by reason, and one page
-    of its outcomes: searched (candidate id or name), filtered, sorted and paged as asked."""
-    return review_page(sessions, actor, season_id, run_id, lq)
+    of its outcomes: searched (candidate id or name), filtered, sorted and paged as asked;
+    each candidate's interview tier (when the round decided) in the reader's language."""
+    with use_locale(locale):
+        return review_page(sessions, actor, season_id, run_id, lq)
 
 
 @router.get("/{season_id}/requests/export", response_class=Response, responses=FILE_RESPONSES)

@@ -134,7 +134,7 @@ def apply_page(
     locale: LocaleDep,
     done: str = "",
 ) -> HTMLResponse:
-    notice = done if done in ("saved", "uploaded", "requested", "submitted") else ""
+    notice = done if done in ("saved", "uploaded", "requested", "unsent", "submitted") else ""
     return _apply(request, sessions, actor, locale, season_id, notice=notice)
 
 
@@ -228,8 +228,8 @@ def apply_referee(
     except (ValidationError, RuleError) as exc:
         errors = FormErrors.from_error(exc, locale)
         return _apply(request, sessions, actor, locale, season_id, errors=errors)
-    send_referee_letter(settings, letter)
-    return RedirectResponse(f"/seasons/{season_id}/apply?done=requested", status_code=303)
+    done = "requested" if send_referee_letter(settings, letter) else "unsent"
+    return RedirectResponse(f"/seasons/{season_id}/apply?done={done}", status_code=303)
 
 
 @router.get("/seasons/{season_id}/apply/confirm", response_class=HTMLResponse)
