@@ -92,6 +92,8 @@ PAGE_TWINS: dict[str, str | None] = {
     "/support/metrics": "/api/v1/support/metrics",
     "/seasons/{season_id}/stages": "/api/v1/seasons/{season_id}/stages",
     "/seasons/{season_id}/interviews": "/api/v1/seasons/{season_id}/interviews",
+    "/assessing": "/api/v1/assessing",
+    "/assessing/candidates/{candidate_id}": "/api/v1/assessing/candidates/{candidate_id}",
     "/seasons/{season_id}/shortlist": "/api/v1/seasons/{season_id}/shortlist",
     "/seasons/{season_id}/requests/new": "/api/v1/seasons/{season_id}/requests/new",
     "/admin/users": "/api/v1/admin/users",

@@ -134,6 +134,9 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/apply",
         "/seasons/{intake}/apply",
     ),
+    # an assessor persona sits on no panel unless the demo's interview round seats them: the
+    # page then says so
+    "assessor_hiroshi": ("/", "/assessing"),
     "administrator": (
         "/",
         "/admin/users",

@@ -88,7 +88,8 @@ VERSIONED = {
     SupportCase,
     OnlineApplication,
     # the interview round (m14): a slot is booked, moved and reminded by conditional UPDATEs
-    # that compare its version (tests/integration/season/test_interview_round_db.py)
+    # that compare its version (tests/integration/season/test_interview_round_db.py); a score
+    # sheet is saved with its version compared (test_interview_scoring_db.py)
     InterviewPanel,
     InterviewSlot,
     ScoreSheet,

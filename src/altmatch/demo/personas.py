@@ -51,6 +51,14 @@ _PERSONAS = (
         "鈴木 真理子",
         organisation_id=PROGRAMME_ID,
     ),
+    # A former participant who sits on interview panels: sees only their panels' candidates.
+    Persona(
+        "assessor_hiroshi",
+        Role.ASSESSOR,
+        "Hiroshi Nakamura",
+        "中村 浩",
+        organisation_id=PROGRAMME_ID,
+    ),
     Persona(
         "kobe_boe_staff",
         Role.BOE_STAFF,

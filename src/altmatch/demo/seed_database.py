@@ -235,7 +235,7 @@ def _accounts(sessions: Sessions, people: Sequence[Persona], orgs: Mapping[str, 
     for person in people:
         if person.login in existing:
             continue
-        staff = person.role in (Role.COORDINATOR, Role.BOE_STAFF, Role.COMPANY_STAFF)
+        staff = person.role in (Role.COORDINATOR, Role.BOE_STAFF, Role.COMPANY_STAFF, Role.ASSESSOR)
         create_user(
             sessions,
             actor=OPERATOR,

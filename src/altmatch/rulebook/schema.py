@@ -835,6 +835,7 @@ class PersonalDataRules(Frozen):
 # Imported here rather than at the top: guidance.py builds on Frozen, Sourced and Text above.
 from altmatch.rulebook.compliance import DispatchCompliance  # noqa: E402
 from altmatch.rulebook.guidance import Guidance, InterviewRubric  # noqa: E402
+from altmatch.rulebook.interview_conflicts import InterviewConflicts  # noqa: E402
 from altmatch.rulebook.interview_scheduling import InterviewScheduling  # noqa: E402
 from altmatch.rulebook.recruitment import Recruitment  # noqa: E402
 from altmatch.rulebook.retention import DispatchRetention  # noqa: E402
@@ -861,6 +862,7 @@ class Rulebook(Frozen):
     dispatch_retention: DispatchRetention
     dispatch_surveys: DispatchSurveys
     recruitment: Recruitment
+    interview_conflicts: InterviewConflicts
 
     @model_validator(mode="after")
     def _all_paths(self) -> Rulebook:

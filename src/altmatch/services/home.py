@@ -24,6 +24,7 @@ from altmatch.db.models import SeasonRow
 from altmatch.domain.access import AccessDeniedError, Actor, Role
 from altmatch.domain.application import ApplicationStage
 from altmatch.domain.direct_hire import PostingStage
+from altmatch.domain.interview_sheets import SheetStatus
 from altmatch.domain.support import CaseStatus
 from altmatch.i18n import N_, Message, label, register_labels, render
 from altmatch.services.dispatch.compliance import company_compliance
@@ -36,6 +37,7 @@ from altmatch.services.my_placement import my_placement
 from altmatch.services.notifications import unread_count
 from altmatch.services.season.access import requests_locked
 from altmatch.services.season.application_reads import open_seasons
+from altmatch.services.season.interview_scoring import my_panels
 from altmatch.services.support.case_reads import list_my_cases, list_queue
 
 
@@ -121,6 +123,7 @@ def home(
         Role.COMPANY_STAFF: _company_staff,
         Role.ALT: _alt,
         Role.ADMIN: _admin,
+        Role.ASSESSOR: _assessor,
     }
     build[actor.role](sessions, actor, steps, day, moment)
     return HomeOut(role=actor.role, steps=steps.steps)
@@ -574,6 +577,28 @@ def _renewal(sessions: Sessions, actor: Actor, steps: _Steps) -> None:
         status, due = StepStatus.DONE, None
     title = Message(N_("Will you renew your contract?"))
     steps.add("renewal", title, detail, "/my/renewal", status, due)
+
+
+# -- interview assessors ---------------------------------------------------------------------------
+
+
+def _assessor(
+    sessions: Sessions, actor: Actor, steps: _Steps, today: dt.date, now: dt.datetime
+) -> None:
+    panels = my_panels(sessions, actor).panels
+    slots = [slot for panel in panels for slot in panel.slots]
+    due = [s for s in slots if s.sheet is not SheetStatus.SUBMITTED and s.starts_at <= now]
+    steps.add(
+        "assessing",
+        Message(N_("Score your interviews")),
+        Message(
+            N_("Panels: {panels}. Candidates: {candidates}. Heard and not yet submitted: {due}."),
+            {"panels": len(panels), "candidates": len(slots), "due": len(due)},
+        ),
+        "/assessing",
+        StepStatus.TO_DO if due else StepStatus.DONE,
+    )
+    _notifications(sessions, actor, steps, "/my/notifications")
 
 
 # -- administrators -------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "interview_moved",  # their booking moved (by them, or rescheduled by the office)
         "interview_reminder",  # the reminders before the interview (rulebook hours)
         "interview_panel",  # an assessor added to or removed from an interview panel
+        "interview_conflict",  # an assessor declared a conflict of interest with a candidate
     ),
     "transfers": ("transfer_decided", "transfer_effective", "hired", "not_hired"),
     "compliance": ("compliance_due",),  # a dispatch company's legal deadline is near

@@ -281,6 +281,27 @@ def test_a_candidate_sees_only_their_offices_slots_open_to_them(
         book_interview(sessions, rw.emily, rw.season_id, BookIn(slot_id=iw.slots[0]))
 
 
+def test_a_booking_heard_by_a_conflicted_panel_is_flagged_on_the_planner(
+    sessions: Sessions, iw: InterviewWorld
+) -> None:
+    rw = iw.rw
+    book_interview(sessions, rw.emily, rw.season_id, BookIn(slot_id=iw.slots[0]))
+    flagged = [s.id for s in planner(sessions, rw.london_screener, rw.london).slots if s.conflicted]
+    assert flagged == []
+    with sessions.begin() as session:  # declared after she booked: the office must move her
+        educator = user_by_email(session, "teacher@example.org")
+        assert educator is not None
+        session.add(
+            InterviewConflict(
+                assessor_id=educator.id,
+                candidate_id=iw.candidates["Emily Carter"],
+                reason="former_student",
+            )
+        )
+    flagged = [s.id for s in planner(sessions, rw.london_screener, rw.london).slots if s.conflicted]
+    assert flagged == [iw.slots[0]]
+
+
 def test_assignment_previews_then_books_everyone_it_can_and_says_why_others_wait(
     sessions: Sessions, iw: InterviewWorld
 ) -> None:

@@ -96,6 +96,21 @@ def test_the_menu_button_reads_menu_in_japanese() -> None:
     ("role", "ids"),
     [
         (None, ["nav-advisor", "nav-postings", "nav-sign-in"]),
+        # an assessor scores their panels' candidates and reads their notices; nothing else
+        ("assessor", ["nav-home", "nav-advisor", "nav-assessing", "nav-notifications", "nav-user"]),
+        (
+            "coordinator",
+            [
+                "nav-home",
+                "nav-advisor",
+                "nav-seasons",
+                "nav-offices",
+                "nav-assessing",  # a coordinator may sit on a panel too
+                "nav-support-metrics",
+                "nav-notifications",
+                "nav-user",
+            ],
+        ),
         (
             "company_staff",
             [
@@ -159,3 +174,11 @@ def test_no_badge_without_unread_notifications(extra: dict[str, Any]) -> None:
     header = _header("/", "alt", **extra)
     assert 'id="nav-notifications">Notifications</a>' in header
     assert 'class="count"' not in header
+
+
+def test_the_assessors_link_reads_in_japanese() -> None:
+    header = _header("/assessing/candidates/3", "assessor", "ja")
+    assert (
+        '<a href="/assessing" id="nav-assessing" aria-current="page">担当する面接パネル</a>'
+        in header
+    )

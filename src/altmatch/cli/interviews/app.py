@@ -13,7 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from altmatch.cli.exits import fail, require_locale
+from altmatch.cli.sessions import cli_sessions
 from altmatch.config import Settings
+from altmatch.domain.access import OPERATOR, NotFoundError
 from altmatch.domain.interview_calibration import MIN_CANDIDATES_PER_ASSESSOR, Calibration
 from altmatch.i18n import gettext as _
 from altmatch.i18n import render, use_locale
@@ -24,6 +26,8 @@ from altmatch.services.interviews.calibration import (
     calibrate_scores_file,
     save_calibration,
 )
+from altmatch.services.kernel.errors import RuleError
+from altmatch.services.season.interview_calibration import fit_sheets
 
 interviews_app = typer.Typer(
     help="Interview panels: calibrate assessors' severities so candidates compare on one scale.",
@@ -33,10 +37,18 @@ interviews_app = typer.Typer(
 
 @interviews_app.command("calibrate")
 def calibrate_command(
-    scores: Path = typer.Option(
-        ...,
+    scores: Path | None = typer.Option(
+        None,
         "--scores",
         help="CSV or XLSX with the columns candidate_id, panel_id, assessor_id, criterion, score.",
+    ),
+    season: int | None = typer.Option(
+        None, "--season", min=1, help="The season whose score sheets to read (with --from-sheets)."
+    ),
+    from_sheets: bool = typer.Option(
+        False,
+        "--from-sheets",
+        help="Read the season's submitted score sheets from the database instead of a file.",
     ),
     out: Path = typer.Option(..., "--out", help="Output folder to create (DIR)."),
     force: bool = typer.Option(False, "--force", help="Replace DIR if it already exists."),
@@ -50,25 +62,45 @@ def calibrate_command(
 ) -> None:
     """Estimate assessors' severities and candidates' calibrated scores from overlapping panels.
 
+    The scores come from a file (--scores) or from a season's submitted score sheets in the
+    database (--season N --from-sheets, read as the operator; assessors are named A<user id>).
+
     Each candidate's score is what an assessor of average severity would give them, with a
     standard error. Writes calibrated.csv, assessors.csv and summary.json to DIR; with panels
     that share no assessor, it warns and suggests which assessor could sit on which panel.
     """
     require_locale(lang)
+    if (scores is None) == (not from_sheets) or (from_sheets and season is None):
+        fail(["error: give --scores FILE, or --season N --from-sheets"])
     if out.exists() and not force:
         fail([f"{out}: already exists (use --force to replace it)"])
-    try:
-        calibration = calibrate_scores_file(
-            scores, limits=ImportLimits.from_settings(Settings()), min_candidates=min_candidates
-        )
-    except ScoresFileError as exc:
-        fail([f"{e.file}:{e.row}:{e.column}: {e.localized(lang)}" for e in exc.errors])
+    if scores is not None:
+        try:
+            calibration = calibrate_scores_file(
+                scores, limits=ImportLimits.from_settings(Settings()), min_candidates=min_candidates
+            )
+        except ScoresFileError as exc:
+            fail([f"{e.file}:{e.row}:{e.column}: {e.localized(lang)}" for e in exc.errors])
+    else:
+        assert season is not None
+        calibration = _from_sheets(season, min_candidates, lang)
     try:
         save_calibration(calibration, out, force=force, locale=lang)
     except OutputError as exc:
         fail([str(exc)], code=1)
     with use_locale(lang):
         _print(calibration, out, lang)
+
+
+def _from_sheets(season: int, min_candidates: int, lang: str) -> Calibration:
+    """The season's submitted sheets, calibrated; exit 2 for an unknown season or no sheet."""
+    with cli_sessions() as sessions:
+        try:
+            return fit_sheets(sessions, OPERATOR, season, min_candidates=min_candidates)
+        except NotFoundError:
+            fail([f"error: --season: no season with ID {season}"])
+        except RuleError as exc:
+            fail([f"error: --season: {render(exc.message, lang)}"])
 
 
 def _print(calibration: Calibration, out: Path, lang: str) -> None:

@@ -47,6 +47,10 @@ ROLE_NOTICES = {
     ),
     Role.CANDIDATE: N_("An administrator changed your role: you are now a candidate."),
     Role.ALT: N_("An administrator changed your role: you are now an Assistant Language Teacher."),
+    Role.ASSESSOR: N_(
+        "An administrator changed your role: you are now an interview assessor. You see the "
+        "candidates of the panels you sit on."
+    ),
 }
 RESET_NOTICE = N_(
     "An administrator turned off two-factor sign-in on your account. Sign in with your "

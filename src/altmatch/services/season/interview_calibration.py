@@ -9,6 +9,11 @@ facets model (domain.interview_calibration) puts every assessor's severity and e
 candidate's ability on one scale, and the result is stored in one transaction as the season's
 current calibration, audited. The previous calibrations stay as history.
 
+The assessors' own score sheets (services.season.interview_scoring) are the other way in:
+`calibrate_from_sheets` reads the season's submitted sheets as the same rows (the filename
+"score sheets", the SHA-256 of the rows written as a scores file) and `store_calibration`,
+which both paths share, fits and stores them: equal scores calibrate equally either way.
+
 The match then reads each calibrated application's score, mapped onto the season's 0-100
 (domain.calibrated_scores), instead of its imported interview score (services.season.snapshot),
 so a draft run made before no longer matches the season and cannot be published until the
@@ -18,7 +23,7 @@ outcome stands, and its upgrades replay its own inputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -36,6 +41,7 @@ from altmatch.domain.interview_calibration import (
     ScoreRow,
     calibrate,
 )
+from altmatch.domain.interview_sheets import ScoresIn
 from altmatch.i18n import N_, Message, use_locale
 from altmatch.io.errors import RowError, file_error
 from altmatch.io.interview_scores import ScoresFile, read_scores_upload
@@ -43,7 +49,7 @@ from altmatch.io.limits import DEFAULT_LIMITS, ImportLimits
 from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.guidance import InterviewRubric
 from altmatch.services.kernel.audit import record_audit
-from altmatch.services.kernel.errors import StaleError
+from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.services.kernel.imports import ImportOut, import_result
 from altmatch.services.season.access import access_season
 from altmatch.services.season.interview_report import (
@@ -53,8 +59,20 @@ from altmatch.services.season.interview_report import (
     summary_out,
     warning_records,
 )
+from altmatch.services.season.interview_scoring import (
+    SheetsSummaryOut,
+    submitted_scores,
+    summary_of,
+)
 
 Ids = Mapping[str, tuple[int, str]]  # application id in the file -> (row id, stage)
+# What changed inside the storing transaction since the caller's read: problems by row and
+# column (nothing is stored), or a StaleError raised.
+Recheck = Callable[[Session, Ids], list[RowError]]
+NO_SHEETS = N_("No score sheet of this season has been submitted yet.")
+SHEETS_CHANGED = N_(
+    "Score sheets were submitted or corrected since you checked them: check again, then store."
+)
 
 
 class CalibrationUploadOut(ImportOut):
@@ -84,36 +102,144 @@ def calibrate_season(
     upload = read_scores_upload(content, filename, rubric.min_score, rubric.max_score, limits)
     # Checked and fitted outside any transaction: only storing takes the write lock.
     with sessions() as session:
-        season = _season(session, actor, season_id)
-        _refuse_unless_open(session, season)
+        season = calibrated_season(session, actor, season_id)
         ids = calibrations.candidate_ids(session, season.id)
     errors = [*upload.errors, *_season_problems(upload, ids, rubric, filename)]
     if errors:
-        return _report(upload, errors, None, committed=False, locale=locale)
-    rows = [
-        ScoreRow(r.candidate_id, r.panel_id, r.assessor_id, r.criterion, float(r.score))
-        for r in upload.records
-    ]
-    fitted = calibrate(rows, min_candidates=min_candidates)
-    row = _calibration_row(season, fitted, upload, filename, rubric, actor)
+        return _report(len(upload.records), upload.sha256, errors, None, False, locale)
+    scores = ScoresIn(
+        rows=tuple(
+            ScoreRow(r.candidate_id, r.panel_id, r.assessor_id, r.criterion, float(r.score))
+            for r in upload.records
+        ),
+        filename=filename,
+        sha256=upload.sha256,
+        records=len(upload.records),
+    )
+
+    def erased(session: Session, ids: Ids) -> list[RowError]:
+        return _season_problems(upload, ids, rubric, filename)
+
+    return store_calibration(
+        sessions,
+        actor,
+        season_id,
+        scores,
+        ids,
+        recheck=erased,
+        commit=commit,
+        locale=locale,
+        min_candidates=min_candidates,
+    )
+
+
+def calibrate_from_sheets(
+    sessions: Sessions,
+    actor: Actor,
+    season_id: int,
+    *,
+    commit: bool = True,
+    sha256: str | None = None,
+    locale: str = "en",
+    min_candidates: int = MIN_CANDIDATES_PER_ASSESSOR,
+) -> CalibrationUploadOut:
+    """Calibrate the season's submitted score sheets (services.season.interview_scoring) as an
+    upload of the same scores would be, and with `commit` store it the same way. `sha256`, the
+    preview's, makes storing a compare-and-swap: sheets submitted or corrected since the
+    coordinator checked them refuse the commit (409) rather than store what they did not see."""
+    require(actor, Permission.SEASON_MANAGE)
+    with sessions() as session:
+        season = calibrated_season(session, actor, season_id)
+        ids = calibrations.candidate_ids(session, season.id)
+        scores = submitted_scores(session, season.id)
+    if not scores.rows:
+        raise RuleError(Message(NO_SHEETS), "sheets")
+    if commit and sha256 is not None and sha256 != scores.sha256:
+        raise StaleError(Message(SHEETS_CHANGED), "sha256")
+
+    def changed(session: Session, ids: Ids) -> list[RowError]:
+        if submitted_scores(session, season_id).sha256 != scores.sha256:
+            raise StaleError(Message(SHEETS_CHANGED), "sha256")
+        return []
+
+    return store_calibration(
+        sessions,
+        actor,
+        season_id,
+        scores,
+        ids,
+        recheck=changed,
+        commit=commit,
+        locale=locale,
+        min_candidates=min_candidates,
+    )
+
+
+def sheets_summary(sessions: Sessions, actor: Actor, season_id: int) -> SheetsSummaryOut:
+    """How many sheets are submitted, by how many assessors for how many candidates, and how
+    many are drafts or left out for a conflict: what the coordinator reads before calibrating
+    from them."""
+    require(actor, Permission.SEASON_MANAGE)
+    with sessions() as session:
+        season = _season(session, actor, season_id)
+        return summary_of(session, season.id)
+
+
+def fit_sheets(
+    sessions: Sessions,
+    actor: Actor,
+    season_id: int,
+    *,
+    min_candidates: int = MIN_CANDIDATES_PER_ASSESSOR,
+) -> Calibration:
+    """Calibrate the season's submitted score sheets without storing anything: what
+    `altmatch interviews calibrate --from-sheets` writes as files. RuleError with no sheet."""
+    require(actor, Permission.SEASON_MANAGE)
+    with sessions() as session:
+        season = _season(session, actor, season_id)
+        scores = submitted_scores(session, season.id)
+    if not scores.rows:
+        raise RuleError(Message(NO_SHEETS), "sheets")
+    return calibrate(list(scores.rows), min_candidates=min_candidates)
+
+
+def store_calibration(
+    sessions: Sessions,
+    actor: Actor,
+    season_id: int,
+    scores: ScoresIn,
+    ids: Ids,
+    *,
+    recheck: Recheck,
+    commit: bool,
+    locale: str,
+    min_candidates: int,
+) -> CalibrationUploadOut:
+    """Fit `scores` (checked against the season by the caller, whose read gave `ids`) and,
+    with `commit`, store the result as the season's current calibration in one transaction,
+    audited: what an upload and the score sheets share. `recheck` runs inside that
+    transaction and answers what changed since the caller's read (problems, or StaleError)."""
+    rubric = load_rulebook().interview_rubric
+    fitted = calibrate(list(scores.rows), min_candidates=min_candidates)
+    row = _calibration_row(season_id, fitted, scores, rubric, actor)
     if not commit:
         with use_locale(locale):
             summary = summary_out(row, None, _left_out(ids, fitted))
-        return _report(upload, [], summary, committed=False, locale=locale)
+        return _report(scores.records, scores.sha256, [], summary, False, locale)
     with sessions.begin() as session:
-        season = _season(session, actor, season_id)
-        _refuse_unless_open(session, season)
+        season = calibrated_season(session, actor, season_id)
         ids = calibrations.candidate_ids(session, season.id)
-        gone = _season_problems(upload, ids, rubric, filename)  # erased meanwhile
+        gone = recheck(session, ids)
         if gone:
-            return _report(upload, gone, None, committed=False, locale=locale)
+            return _report(scores.records, scores.sha256, gone, None, False, locale)
         previous = calibrations.current_calibration(session, season.id)
         stored = calibrations.add_calibration(
             session, row, _candidate_rows(fitted, ids, rubric), _assessor_rows(fitted)
         )
         after = {
             "calibration_id": stored.id,
-            "sha256": upload.sha256,
+            "filename": stored.filename,
+            "sha256": scores.sha256,
             "scores": fitted.scores,
             "candidates": len(fitted.candidates),
             "assessors": len(fitted.assessors),
@@ -133,7 +259,15 @@ def calibrate_season(
         with use_locale(locale):
             history = calibrations.calibration_history(session, season.id)
             summary = stored_summary(session, stored, history[0][1])
-        return _report(upload, [], summary, committed=True, locale=locale)
+        return _report(scores.records, scores.sha256, [], summary, True, locale)
+
+
+def calibrated_season(session: Session, actor: Actor, season_id: int) -> SeasonRow:
+    """The season, as the season's access rules allow (the operator, the server's command
+    line, reaches every season), while its interview scores may still change (else 409)."""
+    season = _season(session, actor, season_id)
+    _refuse_unless_open(session, season)
+    return season
 
 
 def _season(session: Session, actor: Actor, season_id: int) -> SeasonRow:
@@ -182,19 +316,18 @@ def _season_problems(
 
 
 def _calibration_row(
-    season: SeasonRow,
+    season_id: int,
     fitted: Calibration,
-    upload: ScoresFile,
-    filename: str,
+    scores: ScoresIn,
     rubric: InterviewRubric,
     actor: Actor,
 ) -> InterviewCalibration:
     design = fitted.design
     return InterviewCalibration(
-        season_id=season.id,
+        season_id=season_id,
         model=fitted.model,
-        filename=filename[:255],
-        sha256=upload.sha256,
+        filename=scores.filename[:255],
+        sha256=scores.sha256,
         low=rubric.min_score,
         high=rubric.max_score,
         scores=fitted.scores,
@@ -273,12 +406,12 @@ def _left_out(ids: Ids, fitted: Calibration) -> int:
 
 
 def _report(
-    upload: ScoresFile,
+    records: int,
+    sha256: str,
     errors: Sequence[RowError],
     summary: CalibrationSummaryOut | None,
-    *,
     committed: bool,
     locale: str,
 ) -> CalibrationUploadOut:
-    base = import_result(len(upload.records), errors, upload.sha256, committed, locale)
+    base = import_result(records, errors, sha256, committed, locale)
     return CalibrationUploadOut(**base.model_dump(), calibration=summary)

@@ -50,6 +50,7 @@ from altmatch.domain.interview_schedule import (
     booking_refusal,
     candidate_zone,
     clashes,
+    conflicted,
     open_to,
     reminders_passed,
     slots,
@@ -158,6 +159,8 @@ class GridSlotOut(BaseModel):
     reference_number: str | None
     moves: int
     version: int
+    # an assessor of this panel declared a conflict with the booked candidate: move them
+    conflicted: bool = False
 
 
 class WaitingOut(BaseModel):
@@ -325,6 +328,8 @@ def _planner_out(session: Session, r: Round) -> PlannerOut:
             reference_number=names.get(s.candidate_id, ("", ""))[1] if s.candidate_id else None,
             moves=s.moves,
             version=s.version,
+            conflicted=s.candidate_id is not None
+            and bool(conflicted(r.assessors[str(s.panel_id)], s.candidate_id, r.conflicts)),
         )
         for s in r.slots
     ]

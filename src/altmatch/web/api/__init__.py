@@ -18,6 +18,7 @@ from altmatch.web.api.dispatch import renewal as dispatch_renewal
 from altmatch.web.api.dispatch import surveys as dispatch_surveys
 from altmatch.web.api.dispatch import transfers
 from altmatch.web.api.errors import ERROR_RESPONSES
+from altmatch.web.api.season import assessing as season_assessing
 from altmatch.web.api.season import interview_round as season_interview_round
 from altmatch.web.api.season import interviews as season_interviews
 from altmatch.web.api.season import jobs as season_jobs
@@ -46,6 +47,7 @@ api_router.include_router(season_jobs.router)
 api_router.include_router(season_stages.router)
 api_router.include_router(season_interviews.router)
 api_router.include_router(season_interview_round.router)
+api_router.include_router(season_assessing.router)
 api_router.include_router(season_shortlist.router)
 api_router.include_router(season_recruitment.router)
 api_router.include_router(schools.router)

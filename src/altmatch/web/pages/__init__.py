@@ -20,6 +20,7 @@ from altmatch.web.pages.dispatch import renewal as dispatch_renewal
 from altmatch.web.pages.dispatch import survey_answer as dispatch_survey_answer
 from altmatch.web.pages.dispatch import surveys as dispatch_surveys
 from altmatch.web.pages.dispatch import transfers
+from altmatch.web.pages.season import assessing as season_assessing
 from altmatch.web.pages.season import boe as season_boe
 from altmatch.web.pages.season import candidate as season_candidate
 from altmatch.web.pages.season import interview_round as season_interview_round
@@ -51,6 +52,7 @@ pages_router.include_router(season_boe.router)
 pages_router.include_router(season_candidate.router)
 pages_router.include_router(season_interviews.router)
 pages_router.include_router(season_interview_round.router)
+pages_router.include_router(season_assessing.router)
 pages_router.include_router(season_shortlist.router)
 pages_router.include_router(season_jobs.router)
 pages_router.include_router(season_publication.router)

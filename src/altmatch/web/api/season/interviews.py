@@ -1,4 +1,5 @@
-"""A season's interview calibration as JSON: the report, and uploading the panels' scores."""
+"""A season's interview calibration as JSON: the report, uploading the panels' scores, and
+calibrating from the assessors' submitted score sheets."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from fastapi.responses import JSONResponse
 from altmatch.i18n import use_locale
 from altmatch.services.season.interview_calibration import (
     CalibrationUploadOut,
+    calibrate_from_sheets,
     calibrate_season,
+    sheets_summary,
 )
 from altmatch.services.season.interview_report import (
     CALIBRATED,
     InterviewsPageOut,
     interviews_page,
 )
+from altmatch.services.season.interview_scoring import SheetsSummaryOut
 from altmatch.web.api.files import IMPORT_RESPONSES, import_response
 from altmatch.web.api.params import Id
 from altmatch.web.auth import SeasonManagerDep
@@ -82,5 +86,44 @@ def post_calibration(
         commit=commit,
         limits=limits,
         locale=locale,
+    )
+    return import_response(result, commit)
+
+
+@router.get("/{season_id}/interviews/sheets", response_model=SheetsSummaryOut)
+def get_sheets_summary(
+    season_id: Id, actor: SeasonManagerDep, sessions: SessionsDep
+) -> SheetsSummaryOut:
+    """What calibrating from the assessors' score sheets would read: submitted sheets, their
+    candidates and assessors, drafts (not read) and sheets left out for a declared conflict,
+    and the SHA-256 of the rows, to send back when storing."""
+    return sheets_summary(sessions, actor, season_id)
+
+
+@router.post(
+    "/{season_id}/interviews/calibration/sheets",
+    response_model=CalibrationUploadOut,
+    responses=IMPORT_RESPONSES,
+)
+def post_sheets_calibration(
+    season_id: Id,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    commit: Commit = False,
+    sha256: Annotated[
+        str,
+        Query(
+            max_length=64,
+            description="the sha256 of the summary or preview you read: storing is refused (409) "
+            "if sheets were submitted or corrected since",
+        ),
+    ] = "",
+) -> JSONResponse:
+    """Calibrate the season's submitted score sheets exactly as an upload of the same scores
+    (the report shows what would be stored); with commit=true store it. 409 once the season's
+    outcome is published or when the sheets changed since `sha256`; 422 with no sheet."""
+    result = calibrate_from_sheets(
+        sessions, actor, season_id, commit=commit, sha256=sha256 or None, locale=locale
     )
     return import_response(result, commit)

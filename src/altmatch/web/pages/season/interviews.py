@@ -4,8 +4,10 @@ table, candidates a page at a time).
 
 Storing a calibration replaces the current one and changes the next run's inputs, so the form
 asks the coordinator to confirm, and the server stores nothing unless the box is ticked
-("Check the file" never stores). JSON twin: GET /api/v1/seasons/{id}/interviews; the upload is
-POST /api/v1/seasons/{id}/interviews/calibration.
+("Check the file" never stores). The assessors' submitted score sheets are the other source:
+the page counts them (GET /api/v1/seasons/{id}/interviews/sheets) and calibrates from them the
+same way. JSON twin: GET /api/v1/seasons/{id}/interviews; the upload is POST
+/api/v1/seasons/{id}/interviews/calibration, the sheets' .../calibration/sheets.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from altmatch.i18n import N_, use_locale
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.season.interview_calibration import (
     CalibrationUploadOut,
+    calibrate_from_sheets,
     calibrate_season,
+    sheets_summary,
 )
 from altmatch.services.season.interview_report import CALIBRATED, interviews_page
 from altmatch.web.auth import SeasonManagerDep
@@ -48,11 +52,14 @@ def _page(
     lq: ListQuery,
     *,
     upload: CalibrationUploadOut | None = None,
+    from_sheets: CalibrationUploadOut | None = None,
     errors: FormErrors | None = None,
+    sheet_errors: FormErrors | None = None,
     stored: bool = False,
 ) -> HTMLResponse:
     with use_locale(locale):
         found = interviews_page(sessions, actor, season_id, lq)
+    sheets = sheets_summary(sessions, actor, season_id)
     context: dict[str, Any] = {
         "found": found,
         "lq": lq,
@@ -61,10 +68,15 @@ def _page(
         "upload": upload,
         "errors": errors or FormErrors(),
         "stored": stored,
+        "sheets": sheets,
+        "from_sheets": from_sheets,
+        "sheet_errors": sheet_errors or FormErrors(),
     }
     status = 200
     if errors:
         status = errors.status_code
+    elif sheet_errors:
+        status = sheet_errors.status_code
     elif upload is not None and upload.errors:
         status = 422
     return render_page(request, "season_interviews.html", locale, context, status_code=status)
@@ -124,3 +136,38 @@ def interviews_upload(
     if result.committed:
         return RedirectResponse(f"/seasons/{season_id}/interviews?stored=1", status_code=303)
     return _page(request, sessions, actor, locale, season_id, lq, upload=result)
+
+
+@router.post("/seasons/{season_id}/interviews/sheets", response_class=HTMLResponse)
+def interviews_from_sheets(
+    request: Request,
+    season_id: Id,
+    actor: SeasonManagerDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    action: Annotated[str, Form()] = "preview",
+    confirm: Annotated[str, Form()] = "",
+    sha256: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Calibrate from the assessors' submitted score sheets: `preview` stores nothing;
+    `commit` stores, once the box is ticked, exactly the sheets counted on the page (`sha256`;
+    sheets changed since are refused with 409)."""
+    commit = action == "commit"
+    lq = ListQuery()
+    if commit and confirm != "yes":
+        message = N_(
+            "Tick the box to confirm that storing replaces the current calibration and the "
+            "interview scores of the next run."
+        )
+        errors = FormErrors.of(message, locale, "sheets_confirm")
+        return _page(request, sessions, actor, locale, season_id, lq, sheet_errors=errors)
+    try:
+        result = calibrate_from_sheets(
+            sessions, actor, season_id, commit=commit, sha256=sha256 or None, locale=locale
+        )
+    except RuleError as exc:
+        errors = FormErrors.from_rule(exc, locale)
+        return _page(request, sessions, actor, locale, season_id, lq, sheet_errors=errors)
+    if result.committed:
+        return RedirectResponse(f"/seasons/{season_id}/interviews?stored=1", status_code=303)
+    return _page(request, sessions, actor, locale, season_id, lq, from_sheets=result)
