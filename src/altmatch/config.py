@@ -98,8 +98,8 @@ class Settings(BaseSettings):
     staff_two_factor: Literal["optional", "required"] = Field(
         default="optional",
         description="TOTP second factor for staff (administrators, coordinators, BoE and "
-        "company staff): `optional` lets each turn it on; `required` lets a staff member "
-        "without it do nothing but set it up.",
+        "company staff) and interview assessors: `optional` lets each turn it on; "
+        "`required` lets one without it do nothing but set it up.",
     )
     import_max_bytes: int = Field(
         default=50 * 1024 * 1024,

@@ -2,9 +2,9 @@
 
 Routes added later are covered without touching this file: each non-public route must refuse
 anonymous visitors (401 from the API, a redirect to /sign-in from pages), and a route that
-declares a PermissionGate (or the StaffGate) must refuse (403) every role the permission table
-(or STAFF_ROLES) leaves out while admitting the others. Only the routes in PUBLIC may be used
-without signing in.
+declares a PermissionGate (or a StaffGate) must refuse (403) every role the permission table (or
+the StaffGate's roles) leaves out while admitting the others. Only the routes in PUBLIC may be
+used without signing in.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from altmatch.domain.access import (
 )
 from altmatch.services.accounts import passwords
 from altmatch.services.accounts.authentication import sign_in
-from altmatch.services.accounts.two_factor import STAFF_ROLES
 from altmatch.services.accounts.users import create_organisation, create_user
 from altmatch.services.setup import prepare_installation
 from altmatch.web.app import create_app
@@ -100,11 +99,15 @@ class Endpoint:
     method: str
     path: str
     permissions: frozenset[Permission]
-    staff_only: bool = False
+    roles: frozenset[Role] | None = None  # a StaffGate's roles, if the route has one
+
+    @property
+    def staff_only(self) -> bool:
+        return self.roles is not None
 
     def admits(self, role: Role) -> bool:
         by_permission = all(role in PERMISSIONS[p] for p in self.permissions)
-        return by_permission and (not self.staff_only or role in STAFF_ROLES)
+        return by_permission and (self.roles is None or role in self.roles)
 
     @property
     def public(self) -> bool:
@@ -125,11 +128,15 @@ def _gates(dependant: object) -> Iterator[Permission]:
         yield from _gates(dependency)
 
 
-def _staff_only(dependant: object) -> bool:
-    return any(
-        isinstance(dependency.call, StaffGate) or _staff_only(dependency)
-        for dependency in getattr(dependant, "dependencies", [])
-    )
+def _staff_roles(dependant: object) -> frozenset[Role] | None:
+    """The roles a StaffGate on the route (or its dependencies) admits; None without one."""
+    for dependency in getattr(dependant, "dependencies", []):
+        if isinstance(dependency.call, StaffGate):
+            return dependency.call.roles
+        found = _staff_roles(dependency)
+        if found is not None:
+            return found
+    return None
 
 
 def _flat_routes(app: FastAPI) -> Iterator[tuple[BaseRoute, str | None]]:
@@ -153,10 +160,10 @@ def endpoints(app: FastAPI) -> list[Endpoint]:
         assert path is not None, route
         api_route = isinstance(route, APIRoute)
         permissions = frozenset(_gates(route.dependant)) if api_route else frozenset()
-        staff_only = api_route and _staff_only(route.dependant)
+        staff_roles = _staff_roles(route.dependant) if api_route else None
         for method in sorted(getattr(route, "methods", None) or {"GET"}):
             if method != "HEAD":
-                found.append(Endpoint(method, path, permissions, staff_only))
+                found.append(Endpoint(method, path, permissions, staff_roles))
     return found
 
 

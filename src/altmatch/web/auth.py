@@ -11,7 +11,7 @@ from altmatch.domain.access import AccessDeniedError, Actor, Permission, Role, r
 from altmatch.i18n import gettext as _
 from altmatch.i18n import use_locale
 from altmatch.services.accounts.authentication import SignedIn, SignInPolicy, resolve_session
-from altmatch.services.accounts.two_factor import STAFF_ROLES, setup_owed
+from altmatch.services.accounts.two_factor import STAFF_ROLES, TWO_FACTOR_ROLES, setup_owed
 from altmatch.services.accounts.users import UserOut, get_me
 from altmatch.web.deps import SessionsDep, request_sessions
 from altmatch.web.locale import request_locale
@@ -50,7 +50,7 @@ def _check_two_factor_setup(request: Request, sessions: SessionsDep, actor: Acto
     path = request.url.path
     if (
         settings.staff_two_factor != "required"
-        or actor.role not in STAFF_ROLES
+        or actor.role not in TWO_FACTOR_ROLES
         or path.startswith(_SETUP_ALLOWED)
         or path in _SETUP_ALLOWED_EXACT
         or not setup_owed(sessions, actor)
@@ -93,10 +93,12 @@ class PermissionGate:
 
 
 class StaffGate:
-    """A dependency admitting only staff (administrators, coordinators, BoE and company staff);
-    403 for candidates and ALTs. The access matrix test reads it like a PermissionGate."""
+    """A dependency admitting only the given roles (by default staff: administrators,
+    coordinators, BoE and company staff); 403 for the others. The access matrix test reads its
+    roles like a PermissionGate's."""
 
-    roles: frozenset[Role] = STAFF_ROLES
+    def __init__(self, roles: frozenset[Role] = STAFF_ROLES) -> None:
+        self.roles = roles
 
     def __call__(self, actor: ActorDep) -> Actor:
         if actor.role not in self.roles:
@@ -104,10 +106,12 @@ class StaffGate:
         return actor
 
     def __repr__(self) -> str:
-        return "StaffGate()"
+        return f"StaffGate({sorted(self.roles)!r})"
 
 
 StaffDep = Annotated[Actor, Depends(StaffGate())]
+# Two-factor sign-in's own pages: staff, and assessors (TWO_FACTOR_ROLES).
+TwoFactorDep = Annotated[Actor, Depends(StaffGate(TWO_FACTOR_ROLES))]
 
 # One alias per permission a route needs: `def route(actor: UsersManagerDep)`.
 UsersManagerDep = Annotated[Actor, Depends(PermissionGate(Permission.USERS_MANAGE))]

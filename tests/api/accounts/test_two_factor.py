@@ -400,6 +400,20 @@ def test_required_mode_lets_staff_without_it_only_set_it_up(required: TestClient
     assert out.status_code == 303 and COOKIE not in client.cookies
 
 
+def test_required_mode_holds_assessors_too_who_read_applicants_statements(
+    required: TestClient,
+) -> None:
+    client = required
+    _account(client, Role.ASSESSOR, "panel@example.org")
+    sign_in(client, "panel@example.org")
+    response = client.get("/assessing", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/account/two-factor"
+    assert client.get("/api/v1/assessing").status_code == 403
+    enrol(client)
+    assert client.get("/api/v1/assessing").status_code == 200
+
+
 def test_required_mode_leaves_candidates_alone_and_allows_signing_out(
     required: TestClient,
 ) -> None:

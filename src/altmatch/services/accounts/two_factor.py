@@ -32,6 +32,10 @@ from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.BOE_STAFF, Role.COMPANY_STAFF})
+# Who may (or under `staff_two_factor=required`, must) sign in with a second factor: staff, and
+# assessors, who read applicants' statements of purpose and score them. Assessors are not staff
+# otherwise (StaffGate keeps them out of staff pages).
+TWO_FACTOR_ROLES = STAFF_ROLES | {Role.ASSESSOR}
 STEP_SECONDS = 30
 DRIFT_STEPS = 1  # a phone's clock a little fast or slow still works
 RECOVERY_CODE_COUNT = 10
@@ -71,7 +75,8 @@ class RecoveryCodesOut(BaseModel):
 
 
 def is_staff(role: Role) -> bool:
-    return role in STAFF_ROLES
+    """Whether the role signs in with a second factor (TWO_FACTOR_ROLES)."""
+    return role in TWO_FACTOR_ROLES
 
 
 def step_at(now: datetime) -> int:

@@ -27,7 +27,7 @@ from altmatch.services.accounts.two_factor import (
 from altmatch.services.accounts.users import UserOut
 from altmatch.web.auth import (
     SESSION_COOKIE,
-    StaffDep,
+    TwoFactorDep,
     clear_session_cookie,
     client_ip,
     set_session_cookie,
@@ -194,7 +194,7 @@ def _required(request: Request) -> bool:
 
 
 @router.get("/me/two-factor", response_model=TwoFactorOut)
-def get_two_factor(request: Request, actor: StaffDep, sessions: SessionsDep) -> TwoFactorOut:
+def get_two_factor(request: Request, actor: TwoFactorDep, sessions: SessionsDep) -> TwoFactorOut:
     """Staff: whether two-factor sign-in is on; while it is off, the secret to set it up (the
     same one until it is switched on). 403 for candidates and ALTs."""
     return two_factor_status(sessions, actor, required=_required(request))
@@ -202,7 +202,7 @@ def get_two_factor(request: Request, actor: StaffDep, sessions: SessionsDep) -> 
 
 @router.post("/me/two-factor", response_model=RecoveryCodesOut)
 def post_two_factor(
-    body: TwoFactorCodeIn, request: Request, actor: StaffDep, sessions: SessionsDep
+    body: TwoFactorCodeIn, request: Request, actor: TwoFactorDep, sessions: SessionsDep
 ) -> RecoveryCodesOut:
     """Switch two-factor sign-in on with a current code; answers the recovery codes, once.
     Every other session of the account ends; this one stays."""
@@ -212,7 +212,7 @@ def post_two_factor(
 
 @router.post("/me/two-factor/recovery-codes", response_model=RecoveryCodesOut)
 def post_recovery_codes(
-    body: TwoFactorProofIn, actor: StaffDep, sessions: SessionsDep
+    body: TwoFactorProofIn, actor: TwoFactorDep, sessions: SessionsDep
 ) -> RecoveryCodesOut:
     """New recovery codes (the old ones stop working); needs a current code from the app or an
     unused recovery code."""
@@ -221,7 +221,7 @@ def post_recovery_codes(
 
 @router.post("/me/two-factor/disable", response_model=TwoFactorOut)
 def post_two_factor_disable(
-    body: TwoFactorProofIn, request: Request, actor: StaffDep, sessions: SessionsDep
+    body: TwoFactorProofIn, request: Request, actor: TwoFactorDep, sessions: SessionsDep
 ) -> TwoFactorOut:
     """Turn two-factor sign-in off; needs a current code or an unused recovery code (the
     password alone is not enough)."""

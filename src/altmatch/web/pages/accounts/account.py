@@ -35,7 +35,7 @@ from altmatch.web.auth import (
     SESSION_COOKIE,
     ActorDep,
     OwnAccountDeleterDep,
-    StaffDep,
+    TwoFactorDep,
     clear_session_cookie,
 )
 from altmatch.web.deps import SessionsDep
@@ -222,14 +222,18 @@ def _two_factor_page(
 
 @router.get("/account/two-factor", response_class=HTMLResponse)
 def two_factor_page(
-    request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep
+    request: Request, actor: TwoFactorDep, sessions: SessionsDep, locale: LocaleDep
 ) -> HTMLResponse:
     return _two_factor_page(request, actor, sessions, locale)
 
 
 @router.post("/account/two-factor", response_class=HTMLResponse)
 def two_factor_enable(
-    request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep, code: FormText = ""
+    request: Request,
+    actor: TwoFactorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    code: FormText = "",
 ) -> HTMLResponse:
     try:
         keep = request.cookies.get(SESSION_COOKIE)
@@ -245,7 +249,7 @@ def two_factor_enable(
 @router.post("/account/two-factor/recovery-codes", response_class=HTMLResponse)
 def two_factor_renew(
     request: Request,
-    actor: StaffDep,
+    actor: TwoFactorDep,
     sessions: SessionsDep,
     locale: LocaleDep,
     code: FormText = "",
@@ -262,7 +266,11 @@ def two_factor_renew(
 
 @router.post("/account/two-factor/disable", response_class=HTMLResponse)
 def two_factor_disable(
-    request: Request, actor: StaffDep, sessions: SessionsDep, locale: LocaleDep, code: FormText = ""
+    request: Request,
+    actor: TwoFactorDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    code: FormText = "",
 ) -> HTMLResponse:
     try:
         disable_two_factor(sessions, actor, code=code)
