@@ -108,6 +108,13 @@ PAGE_TWINS: dict[str, str | None] = {
     "/apply": "/api/v1/me/applications/online",
     "/seasons/{season_id}/apply": "/api/v1/seasons/{season_id}/online-application",
     "/seasons/{season_id}/apply/confirm": "/api/v1/seasons/{season_id}/online-application",
+    # deleting the draft and withdrawing show what taking the application back would do
+    "/seasons/{season_id}/apply/delete": (
+        "/api/v1/seasons/{season_id}/online-application/withdrawal"
+    ),
+    "/seasons/{season_id}/apply/withdraw": (
+        "/api/v1/seasons/{season_id}/online-application/withdrawal"
+    ),
     "/references/{token}": "/api/v1/references/{token}",
     "/offices": "/api/v1/offices",
     "/offices/{office_id}/queue": "/api/v1/offices/{office_id}/queue",

@@ -1,9 +1,9 @@
 """The online application in Chromium on a 320-px phone, in English and in Japanese: an
 applicant fills the form (eligibility checked as they type), uploads their degree and
 transcript, names two referees, each referee uploads a letter through their own link without
-an account, and the applicant checks, confirms and submits, then reads the receipt. Nothing is
-wider than the phone, nothing on a Japanese page is untranslated, and axe finds nothing
-serious."""
+an account, and the applicant checks, confirms and submits, reads the receipt, and withdraws
+the application (a reason, a ticked confirmation). Nothing is wider than the phone, nothing on
+a Japanese page is untranslated, and axe finds nothing serious."""
 
 from __future__ import annotations
 
@@ -98,6 +98,20 @@ def test_an_applicant_applies_on_a_phone_and_referees_upload_by_link(
         expect(page.locator("#receipt")).to_be_visible()
         expect(page.locator("#reference-number")).to_contain_text("2027-")
         expect(page.locator("#stage")).to_have_attribute("data-stage", "submitted")
+        problems += _problems(page, server, base, locale)
+        # and then they withdraw it: the page says what happens and asks to confirm
+        page.click("#withdraw-link a")
+        expect(page.locator("#what-happens")).to_be_visible()
+        problems += _problems(page, server, base + "/withdraw", locale)
+        page.fill("#f-reason", "I accepted another post.")
+        page.click("#withdraw-application")  # without the box ticked: refused beside it
+        expect(page.locator("#e-confirm")).to_be_visible()
+        expect(page.locator("#f-reason")).to_have_value("I accepted another post.")
+        problems += _problems(page, server, base + "/withdraw", locale)
+        page.check("#f-confirm")
+        page.click("#withdraw-application")
+        expect(page.locator("#stage")).to_have_attribute("data-stage", "withdrawn")
+        expect(page.locator("#withdraw-link")).to_have_count(0)
         problems += _problems(page, server, base, locale)
     finally:
         context.close()

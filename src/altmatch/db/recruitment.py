@@ -186,6 +186,36 @@ def file_data(session: Session, table: str, row_id: int) -> bytes:
     return session.scalar(select(model.data).where(model.id == row_id)) or b""
 
 
+def delete_draft(session: Session, application_id: int, version: int) -> bool:
+    """Delete a draft with its documents and references, if it is still a draft at `version`:
+    one conditional UPDATE claims the row first (a racing save or upload waits for it, then
+    finds nothing), so a stale or submitted one deletes nothing (False)."""
+    claimed = session.execute(
+        update(OnlineApplication)
+        .where(
+            OnlineApplication.id == application_id,
+            OnlineApplication.version == version,
+            OnlineApplication.status == "draft",
+        )
+        .values(version=OnlineApplication.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(claimed, "rowcount", 0) or 0) != 1:
+        return False
+    for model in (ApplicationDocument, ApplicationReference):
+        session.execute(
+            delete(model)
+            .where(model.application_id == application_id)
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        delete(OnlineApplication)
+        .where(OnlineApplication.id == application_id)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
 def delete_online_applications(session: Session, user_id: int) -> int:
     """Delete the person's online applications with their files, references and decisions."""
     ids = list(

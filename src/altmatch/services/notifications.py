@@ -41,6 +41,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "interview_decided",  # a candidate's interview result: shortlisted, alternate or not
         "application_received",  # an online application's receipt (issue 19)
         "application_screened",  # a screener's decision on it, with the reason
+        "application_withdrawn",  # the applicant withdrew it (to them and the office's staff)
         "office_staff",  # a coordinator added to or removed from a recruiting office's screeners
         "interview_booked",  # a candidate's interview slot booked (by them or the office)
         "interview_moved",  # their booking moved (by them, or rescheduled by the office)

@@ -38,7 +38,9 @@ PER_PAGE = 50
 MAX_MOVE = 500  # applications in one bulk move
 MAX_REASON = 500
 MOVE_ACTION = "application.stage_moved"
-HAND_ACTIONS = (MOVE_ACTION, "application.stage_set")
+# the audit entries whose `reason` the board shows beside a stage change (the applicant's own
+# withdrawal included: services.season.application_withdrawal)
+HAND_ACTIONS = (MOVE_ACTION, "application.stage_set", "application.withdrawn")
 NOTICE_KIND = "stage_changed"  # in the "season" group of services.notifications
 # Notices keep plain parameters (they are stored as JSON): one sentence per stage.
 NOTICES = {

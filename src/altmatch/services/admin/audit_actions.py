@@ -67,6 +67,8 @@ AUDIT_ACTIONS: Mapping[str, str] = {
     "interview.sheet_submitted": N_("Interview score sheet submitted"),
     "interview.sheet_corrected": N_("Submitted interview score sheet corrected"),
     "interview.conflict_declared": N_("Conflict of interest with a candidate declared"),
+    "application.draft_deleted": N_("Online application draft deleted by the applicant"),
+    "application.withdrawn": N_("Application withdrawn by the applicant"),
     "office.added": N_("Recruiting office added"),
     "office.staff_added": N_("Screener added to a recruiting office"),
     "office.staff_removed": N_("Screener removed from a recruiting office"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from altmatch.config import Settings
@@ -23,6 +23,13 @@ from altmatch.services.season.application_reads import (
     check_answers,
     open_seasons,
     recruitment_rules,
+)
+from altmatch.services.season.application_withdrawal import (
+    WithdrawalOut,
+    WithdrawIn,
+    delete_draft,
+    withdraw_application,
+    withdrawal_preview,
 )
 from altmatch.services.season.online_application import (
     RefereeIn,
@@ -74,6 +81,10 @@ class ApplicationSave(ApplicationIn):
 
 
 class SubmitIn(BaseModel):
+    version: int = Field(description=VERSION)
+
+
+class OnlineWithdrawalIn(WithdrawIn):
     version: int = Field(description=VERSION)
 
 
@@ -177,6 +188,37 @@ def post_submit(
 ) -> OnlineApplicationOut:
     """Submit a complete, eligible application: the answer holds the receipt."""
     return submit_application(sessions, actor, season_id, version=body.version)
+
+
+@router.get("/seasons/{season_id}/online-application/withdrawal", response_model=WithdrawalOut)
+def get_withdrawal(season_id: Id, actor: OwnApplicationDep, sessions: SessionsDep) -> WithdrawalOut:
+    """What taking your application back would do: a draft's documents and reference requests
+    (deleted; links still out stop working), or a submitted one's interview booking (released)
+    and `refusal` when it can no longer be withdrawn."""
+    return withdrawal_preview(sessions, actor, season_id)
+
+
+@router.delete("/seasons/{season_id}/online-application", response_model=ApplicationPageOut)
+def delete_application(
+    season_id: Id,
+    version: Annotated[int, Query(description=VERSION)],
+    actor: OwnApplicationDep,
+    sessions: SessionsDep,
+) -> ApplicationPageOut:
+    """Delete your draft with its documents and reference requests; you may start again.
+    A submitted application is withdrawn instead (409)."""
+    return delete_draft(sessions, actor, season_id, version=version)
+
+
+@router.post("/seasons/{season_id}/online-application/withdraw", response_model=WithdrawalOut)
+def post_withdraw(
+    season_id: Id, body: OnlineWithdrawalIn, actor: OwnApplicationDep, sessions: SessionsDep
+) -> WithdrawalOut:
+    """Withdraw your submitted application (final): the office stops considering it, an
+    interview booking is released, references stay on file; 409 once the outcome is published
+    (contact the programme), when already withdrawn or not selected, or when stale."""
+    reason = WithdrawIn.model_validate(body.model_dump(exclude={"version"}))
+    return withdraw_application(sessions, actor, season_id, reason, version=body.version)
 
 
 # -- the referee (no account) -------------------------------------------------------------------

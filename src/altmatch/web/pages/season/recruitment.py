@@ -17,8 +17,9 @@ from pydantic import ValidationError
 
 from altmatch.db import Sessions
 from altmatch.domain.access import Actor
+from altmatch.domain.application import withdrawal_refusal
 from altmatch.domain.recruitment import DocumentKind
-from altmatch.i18n import N_
+from altmatch.i18n import N_, Message
 from altmatch.rulebook.vocabulary import Degree, English, Jlpt
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.season.application_reads import (
@@ -27,6 +28,12 @@ from altmatch.services.season.application_reads import (
     application_page,
     open_seasons,
     recruitment_rules,
+)
+from altmatch.services.season.application_withdrawal import (
+    WithdrawIn,
+    delete_draft,
+    withdraw_application,
+    withdrawal_preview,
 )
 from altmatch.services.season.interview_booking import my_interview
 from altmatch.services.season.online_application import (
@@ -116,6 +123,10 @@ def _apply(
         "interview": my_interview(sessions, actor, season_id)
         if me and me.status == "submitted"
         else None,
+        # the status page offers "Withdraw my application" while it may be withdrawn
+        "withdrawable": bool(
+            me and me.stage and withdrawal_refusal(me.stage, published=False) is None
+        ),
         "values": values,
         "errors": errors or FormErrors(),
         "notice": notice,
@@ -134,7 +145,8 @@ def apply_page(
     locale: LocaleDep,
     done: str = "",
 ) -> HTMLResponse:
-    notice = done if done in ("saved", "uploaded", "requested", "unsent", "submitted") else ""
+    notices = ("saved", "uploaded", "requested", "unsent", "submitted", "deleted", "withdrawn")
+    notice = done if done in notices else ""
     return _apply(request, sessions, actor, locale, season_id, notice=notice)
 
 
@@ -283,6 +295,111 @@ def apply_submit(
             template="apply_confirm.html",
         )
     return RedirectResponse(f"/seasons/{season_id}/apply?done=submitted", status_code=303)
+
+
+# -- taking it back: delete the draft, withdraw the submitted application ------------------------
+
+
+def _withdrawal(
+    request: Request,
+    sessions: Sessions,
+    actor: Actor,
+    locale: str,
+    season_id: int,
+    *,
+    mode: str,
+    errors: FormErrors | None = None,
+    reason: str = "",
+) -> HTMLResponse:
+    """The confirmation page: what deleting (`mode` delete) or withdrawing would do."""
+    context = {
+        "w": withdrawal_preview(sessions, actor, season_id),
+        "mode": mode,
+        "reason": reason,
+        "errors": errors or FormErrors(),
+    }
+    status = errors.status_code if errors else 200
+    return render_page(request, "apply_withdraw.html", locale, context, status_code=status)
+
+
+@router.get("/seasons/{season_id}/apply/delete", response_class=HTMLResponse)
+def apply_delete_page(
+    request: Request,
+    season_id: Id,
+    actor: OwnApplicationDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    """What deleting the draft removes, and the confirm box."""
+    return _withdrawal(request, sessions, actor, locale, season_id, mode="delete")
+
+
+@router.post("/seasons/{season_id}/apply/delete", response_class=HTMLResponse)
+def apply_delete(
+    request: Request,
+    season_id: Id,
+    actor: OwnApplicationDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    version: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        if confirm != "yes":
+            raise RuleError(Message(N_("Tick the box to confirm the deletion.")), "confirm")
+        delete_draft(sessions, actor, season_id, version=_version(version) or 0)
+    except RuleError as exc:
+        errors = FormErrors.from_rule(exc, locale)
+        return _withdrawal(
+            request, sessions, actor, locale, season_id, mode="delete", errors=errors
+        )
+    return RedirectResponse(f"/seasons/{season_id}/apply?done=deleted", status_code=303)
+
+
+@router.get("/seasons/{season_id}/apply/withdraw", response_class=HTMLResponse)
+def apply_withdraw_page(
+    request: Request,
+    season_id: Id,
+    actor: OwnApplicationDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> HTMLResponse:
+    """What withdrawing the submitted application does, a reason, and the confirm box."""
+    return _withdrawal(request, sessions, actor, locale, season_id, mode="withdraw")
+
+
+@router.post("/seasons/{season_id}/apply/withdraw", response_class=HTMLResponse)
+def apply_withdraw(
+    request: Request,
+    season_id: Id,
+    actor: OwnApplicationDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+    version: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        if confirm != "yes":
+            raise RuleError(
+                Message(N_("Tick the box to confirm that you withdraw the application.")),
+                "confirm",
+            )
+        body = WithdrawIn.model_validate({"reason": reason})
+        withdraw_application(sessions, actor, season_id, body, version=_version(version) or 0)
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
+        return _withdrawal(
+            request,
+            sessions,
+            actor,
+            locale,
+            season_id,
+            mode="withdraw",
+            errors=errors,
+            reason=reason,
+        )
+    return RedirectResponse(f"/seasons/{season_id}/apply?done=withdrawn", status_code=303)
 
 
 # -- the referee --------------------------------------------------------------------------------
