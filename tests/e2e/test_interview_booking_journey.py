@@ -1,6 +1,7 @@
 """The interview round in Chromium: London's screener plans a session and (after Emily has
 booked one slot herself, in Japanese on a 320 px phone) assigns the remaining applicant after a
-preview and a ticked confirmation; Emily then moves her booking and finds it on her status page.
+preview and a ticked confirmation; Emily then moves her booking, finds it on her status page,
+and says she will be in Los Angeles: the page tells her the booking now falls in her night.
 Axe finds nothing serious; the Japanese pages have nothing untranslated and fit 320 px."""
 
 from __future__ import annotations
@@ -98,6 +99,14 @@ def test_an_office_plans_and_assigns_and_a_candidate_books_and_moves_on_a_phone(
         assert page.locator("#booking").get_attribute("data-slot") != held
         problems += check_page(page, Axe(), status, "ja", 320)
         expect(page.locator("#interview")).to_have_attribute("data-booked", "yes")
+        page.goto(booking)  # she will be in Los Angeles: London's morning is her night
+        page.select_option("#f-time_zone", "America/Los_Angeles")
+        page.click("#zone-submit")
+        expect(page.locator("#notice")).to_have_attribute("data-done", "zone")
+        expect(page.locator("#remote")).to_be_visible()
+        expect(page.locator("#outside-hours")).to_be_visible()
+        expect(page.locator("#book-form")).to_have_count(0)  # no slot inside her hours
+        problems += check_page(page, Axe(), page.url, "ja", 320)
     finally:
         context.close()
     assert not problems, "\n".join(problems)

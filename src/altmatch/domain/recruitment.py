@@ -88,6 +88,7 @@ class Answers:
     years_in_japan_recent: int = 0
     preferred_prefectures: tuple[str, ...] = ()
     statement: str = ""
+    time_zone: str = ""  # IANA name; blank: the recruiting office's zone
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class Question(StrEnum):
     YEARS_IN_JAPAN = "years_in_japan_recent"
     PREFERRED_PREFECTURES = "preferred_prefectures"
     STATEMENT = "statement"
+    TIME_ZONE = "time_zone"  # where they will be for the interview: its clock and its hours
 
 
 class QuestionText(Frozen):

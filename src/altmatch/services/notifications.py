@@ -48,6 +48,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "interview_reminder",  # the reminders before the interview (rulebook hours)
         "interview_panel",  # an assessor added to or removed from an interview panel
         "interview_conflict",  # an assessor declared a conflict of interest with a candidate
+        "interview_zone_changed",  # a booked candidate will be in another time zone
     ),
     "transfers": ("transfer_decided", "transfer_effective", "hired", "not_hired"),
     "compliance": ("compliance_due",),  # a dispatch company's legal deadline is near

@@ -63,6 +63,7 @@ AUDIT_ACTIONS: Mapping[str, str] = {
     "application.referee_requested": N_("Reference requested from a referee"),
     "application.reference_received": N_("Reference letter received"),
     "application.submitted": N_("Online application submitted"),
+    "application.time_zone_changed": N_("Where the candidate will be for the interview changed"),
     "application.screened": N_("Application screened"),
     "interview.sheet_submitted": N_("Interview score sheet submitted"),
     "interview.sheet_corrected": N_("Submitted interview score sheet corrected"),

@@ -44,6 +44,7 @@ from altmatch.rulebook import load_rulebook
 from altmatch.rulebook.recruitment import Recruitment
 from altmatch.rulebook.vocabulary import Degree, English, HiringPath, Jlpt
 from altmatch.services.season.recruiting_offices import office_domain, programme_offices
+from altmatch.services.season.time_zones import TimeZoneChoicesOut, time_zone_choices
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 MAX_TOKEN_LENGTH = 128
@@ -67,6 +68,12 @@ class ApplicationIn(BaseModel):
     years_in_japan_recent: int = Field(default=0, ge=0, le=10)
     preferred_prefectures: list[str] = Field(default=[], max_length=47)
     statement: str = Field(default="", max_length=20000)
+    time_zone: str = Field(
+        default="",
+        max_length=64,
+        description="Where you will be for the interview, an IANA zone (Europe/London); "
+        "blank: the recruiting office's.",
+    )
 
     def answers(self) -> Answers:
         return Answers(
@@ -81,6 +88,7 @@ class ApplicationIn(BaseModel):
             years_in_japan_recent=self.years_in_japan_recent,
             preferred_prefectures=tuple(p.strip() for p in self.preferred_prefectures if p.strip()),
             statement=self.statement,
+            time_zone=self.time_zone.strip(),
         )
 
 
@@ -146,6 +154,7 @@ class ReceiptOut(BaseModel):
         str  # the moment in the office's time zone, e.g. "2026-12-06 10:15 (Europe/London)"
     )
     japan_time: str  # in Japan: "2026-12-06 19:15" (the label says which zone)
+    time_zone: str  # where the applicant will be for the interview: times are shown on it
     items: list[ReceiptItemOut]
 
 
@@ -180,6 +189,8 @@ class ApplicationPageOut(BaseModel):
     season_id: int
     season_name: str
     application: OnlineApplicationOut | None
+    # the form's choices for "where you will be for your interview" (its office's zones first)
+    time_zones: TimeZoneChoicesOut | None = None
 
 
 @dataclass(frozen=True)
@@ -226,10 +237,14 @@ def application_page(sessions: Sessions, actor: Actor, season_id: int) -> Applic
     with sessions() as session:
         season = _season(session, actor, season_id)
         row = _own(session, actor, season)
+        office = session.get(RecruitingOffice, row.office_id) if row and row.office_id else None
         return ApplicationPageOut(
             season_id=season.id,
             season_name=season.name,
             application=application_out(session, season, row) if row else None,
+            time_zones=time_zone_choices(
+                office.time_zone if office else None, list(office.countries) if office else []
+            ),
         )
 
 
@@ -422,5 +437,6 @@ def _receipt(
         submitted_at=row.submitted_at,
         office_time=local_time(row.submitted_at, office.time_zone) if office else "",
         japan_time=f"{row.submitted_at.astimezone(JAPAN):%Y-%m-%d %H:%M}",
+        time_zone=str(row.answers.get("time_zone") or (office.time_zone if office else "")),
         items=items,
     )

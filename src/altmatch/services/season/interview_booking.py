@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from altmatch.clock import utc_now
 from altmatch.db import Sessions
 from altmatch.db import interview_round as repo
+from altmatch.db import recruitment as recruitment_repo
 from altmatch.db.interview_round import Booked
 from altmatch.db.models import InterviewSlot, OnlineApplication, RecruitingOffice, SeasonRow, User
 from altmatch.domain.access import Actor, NotFoundError
@@ -32,10 +33,12 @@ from altmatch.domain.interview_schedule import (
     move_refusal,
     reminders_due,
     reminders_passed,
+    within_local_hours,
 )
 from altmatch.i18n import N_, Message, label
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError, StaleError, stale_record
+from altmatch.services.kernel.locking import expect_version, stale_guard
 from altmatch.services.notifications import notify
 from altmatch.services.season.application_reads import (
     OfficeBriefOut,
@@ -49,6 +52,11 @@ from altmatch.services.season.interview_planner import (
     load_round,
     rules,
     tell_booking,
+)
+from altmatch.services.season.time_zones import (
+    TimeZoneChoicesOut,
+    checked_zone,
+    time_zone_choices,
 )
 
 
@@ -87,6 +95,15 @@ class MyInterviewOut(BaseModel):
     move_refusal: BookingRefusal | None  # why the booking cannot move now, if it cannot
     closes_hours: int  # booking and moving close this many hours before a slot
     open_slots: list[BookingSlotOut]
+    remote: bool  # heard by video from another zone than the office's: only in their hours
+    outside_hours: bool  # the booking now falls outside their hours (they moved): move it
+    application_version: int  # to change where they will be (TimeZoneIn)
+    time_zones: TimeZoneChoicesOut
+
+
+class TimeZoneIn(BaseModel):
+    time_zone: str = Field(min_length=1, max_length=64, description="An IANA zone name.")
+    version: int = Field(description="The version of the application, as read.")
 
 
 def _mine(
@@ -137,6 +154,7 @@ def _out(
 ) -> MyInterviewOut:
     office = session.get(RecruitingOffice, row.office_id) if row.office_id else None
     zone_office = office.time_zone if office else "Asia/Tokyo"
+    zone = candidate_zone(row.answers.get("time_zone"), zone_office)
     book = rules()
     base = {
         "season_id": season.id,
@@ -146,19 +164,22 @@ def _out(
         "office": _office_brief(office) if office else None,
         "office_zone": zone_office,
         "closes_hours": book.booking_closes.hours,
+        "your_zone": zone,
+        "remote": zone != zone_office,
+        "application_version": row.version,
+        "time_zones": time_zone_choices(zone_office, list(office.countries) if office else []),
     }
     if r is None:
         return MyInterviewOut(
             **base,
-            your_zone=zone_office,
             screened_in=False,
             booking=None,
             moves_left=0,
             move_refusal=None,
             open_slots=[],
+            outside_hours=False,
         )
     now = utc_now()
-    zone = r.candidate(row).zone
     held = next((s for s in r.slots if s.candidate_id == row.candidate_id), None)
     offered = _offered(r, row, now)
     refusal = None
@@ -172,13 +193,19 @@ def _out(
         )
     return MyInterviewOut(
         **base,
-        your_zone=zone,
         screened_in=True,
+        outside_hours=_outside_hours(r, row, held),
         booking=_slot_out(r, held, zone) if held else None,
         moves_left=max(0, book.reschedules.count - held.moves) if held else book.reschedules.count,
         move_refusal=refusal,
         open_slots=[_slot_out(r, s, zone) for s in offered],
     )
+
+
+def _outside_hours(r: Round, row: OnlineApplication, held: InterviewSlot | None) -> bool:
+    """A remote candidate's booking outside their local hours (placed before they moved)."""
+    me = r.candidate(row)
+    return held is not None and me.remote and not within_local_hours(r.slot(held), me.zone, rules())
 
 
 def my_interview(sessions: Sessions, actor: Actor, season_id: int) -> MyInterviewOut:
@@ -317,6 +344,79 @@ def move_interview(
         session.expire_all()
         season, row, found = _mine(session, actor, season_id)
         return _out(session, season, row, found)
+
+
+@stale_guard()
+def change_time_zone(
+    sessions: Sessions, actor: Actor, season_id: int, body: TimeZoneIn
+) -> MyInterviewOut:
+    """Say where the candidate will now be for the interview (people move): a compare-and-swap
+    on their submitted application's version, audited. A booking stays where it is; when it
+    now falls outside their hours the page says so, and the office's staff are told."""
+    zone = checked_zone(body.time_zone) or ""
+    if not zone:
+        raise RuleError(Message(N_("Choose where you will be.")), "time_zone")
+    with sessions.begin() as session:
+        season, row, found = _mine(session, actor, season_id)
+        expect_version(row, body.version)
+        office = session.get(RecruitingOffice, row.office_id)
+        assert office is not None  # _mine found it
+        before = candidate_zone(row.answers.get("time_zone"), office.time_zone)
+        row.answers = {**row.answers, "time_zone": zone}
+        row.updated_at = utc_now()
+        session.flush()
+        record_audit(
+            session,
+            actor,
+            "application.time_zone_changed",
+            "online_application",
+            row.id,
+            {"time_zone": before},
+            {"time_zone": zone},
+            tenant_id=season.programme_id,
+        )
+        held = (
+            next((s for s in found.slots if s.candidate_id == row.candidate_id), None)
+            if found
+            else None
+        )
+        if found is not None and held is not None and zone != before:
+            _tell_office_of_zone(session, found, row, held, zone)
+        session.expire_all()
+        season, row, found = _mine(session, actor, season_id)
+        return _out(session, season, row, found)
+
+
+def _tell_office_of_zone(
+    session: Session, r: Round, row: OnlineApplication, held: InterviewSlot, zone: str
+) -> None:
+    """The office's staff hear that a booked candidate is now elsewhere, and whether their
+    booking now falls in their night (then someone should move it)."""
+    staff = [uid for uid, _, _ in recruitment_repo.office_screeners(session, r.office.id)]
+    outside = _outside_hours(r, row, held)
+    notify(
+        session,
+        staff,
+        kind="interview_zone_changed",
+        message=Message(
+            N_(
+                "Candidate {reference} will now be in {zone} for their interview at {office_time}"
+                " ({when} their time); this is outside their hours: move it."
+            )
+            if outside
+            else N_(
+                "Candidate {reference} will now be in {zone} for their interview at {office_time}"
+                " ({when} their time)."
+            ),
+            {
+                "reference": row.reference_number or str(row.id),
+                "zone": zone,
+                "office_time": f"{clock(held.starts_at, r.office.time_zone)}",
+                "when": clock(held.starts_at, zone),
+            },
+        ),
+        link=f"/offices/{r.office.id}/interviews?season={r.season.id}",
+    )
 
 
 # -- reminders (the periodic sweep) ---------------------------------------------------------------

@@ -60,6 +60,7 @@ from altmatch.services.season.application_reads import (
     eligibility_of,
     recruitment_rules,
 )
+from altmatch.services.season.time_zones import checked_zone
 
 # -- writing ------------------------------------------------------------------------------------
 
@@ -96,6 +97,7 @@ def save_draft(
             expect_version(row, version)
         data = body.model_dump(mode="json")
         data["preferred_prefectures"] = _prefectures(body.preferred_prefectures)
+        data["time_zone"] = checked_zone(body.time_zone)
         row.statement = data.pop("statement")
         row.answers = data
         office = _office(session, season, body.citizenship)
@@ -325,6 +327,8 @@ def submit_application(
         row.office_id = office.id
         row.submitted_at = now
         row.reference_number = reference_number(season.year, office.code, row.id)
+        if not body.time_zone.strip():  # the interview's clock: blank means the office's
+            row.answers = {**row.answers, "time_zone": office.time_zone}
         row.updated_at = now
         candidate = _season_candidate(session, actor, season, row, body)
         row.candidate_id = candidate.id

@@ -12,7 +12,7 @@
   function answers() {
     const data = new FormData(form);
     const body = {};
-    for (const name of ["name", "citizenship", "degree", "english", "jlpt", "statement"]) {
+    for (const name of ["name", "citizenship", "degree", "english", "jlpt", "statement", "time_zone"]) {
       body[name] = String(data.get(name) || "");
     }
     body.citizenship = body.citizenship.trim().toUpperCase();

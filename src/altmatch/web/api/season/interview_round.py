@@ -12,7 +12,9 @@ from altmatch.services.season.interview_booking import (
     BookIn,
     MoveBookingIn,
     MyInterviewOut,
+    TimeZoneIn,
     book_interview,
+    change_time_zone,
     move_interview,
     my_interview,
 )
@@ -181,3 +183,13 @@ def post_booking_move(
 ) -> MyInterviewOut:
     """Move your booking to another free slot (counts as one of your moves)."""
     return move_interview(sessions, actor, season_id, body)
+
+
+@router.put(
+    "/seasons/{season_id}/online-application/interview/time-zone", response_model=MyInterviewOut
+)
+def put_time_zone(
+    season_id: Id, body: TimeZoneIn, actor: OwnApplicationDep, sessions: SessionsDep
+) -> MyInterviewOut:
+    """Say where you will now be for your interview (the application's `version`, as read)."""
+    return change_time_zone(sessions, actor, season_id, body)

@@ -19,10 +19,13 @@ from altmatch.db import Sessions
 from altmatch.domain.access import Actor, NotFoundError
 from altmatch.i18n import N_, Message
 from altmatch.services.kernel.errors import RuleError
+from altmatch.services.season.application_reads import recruitment_rules
 from altmatch.services.season.interview_booking import (
     BookIn,
     MoveBookingIn,
+    TimeZoneIn,
     book_interview,
+    change_time_zone,
     move_interview,
     my_interview,
 )
@@ -357,7 +360,12 @@ def _booking(
     done: str = "",
 ) -> HTMLResponse:
     found = my_interview(sessions, actor, season_id)
-    context = {"me": found, "errors": errors or FormErrors(), "done": done}
+    context = {
+        "me": found,
+        "errors": errors or FormErrors(),
+        "done": done,
+        "rules": recruitment_rules(),  # the time-zone question's wording
+    }
     status = errors.status_code if errors else 200
     return render_page(request, "apply_interview.html", locale, context, status_code=status)
 
@@ -371,7 +379,7 @@ def booking_page(
     locale: LocaleDep,
     done: str = "",
 ) -> HTMLResponse:
-    notice = done if done in ("booked", "moved") else ""
+    notice = done if done in ("booked", "moved", "zone") else ""
     return _booking(request, sessions, actor, locale, season_id, done=notice)
 
 
@@ -401,6 +409,25 @@ def booking_book(
         return _booking(request, sessions, actor, locale, season_id, errors=errors)
     done = "booked" if version is None else "moved"
     return RedirectResponse(f"/seasons/{season_id}/apply/interview?done={done}", status_code=303)
+
+
+@router.post("/seasons/{season_id}/apply/interview/time-zone", response_class=HTMLResponse)
+def booking_time_zone(
+    request: Request,
+    season_id: Id,
+    form: PostedForm,
+    actor: OwnApplicationDep,
+    sessions: SessionsDep,
+    locale: LocaleDep,
+) -> Response:
+    """Say where you will now be: times are shown on that clock; a booking stays put."""
+    values = {"time_zone": str(form.get("time_zone") or ""), "version": form.get("version")}
+    try:
+        change_time_zone(sessions, actor, season_id, TimeZoneIn.model_validate(values))
+    except (ValidationError, RuleError) as exc:
+        errors = FormErrors.from_error(exc, locale)
+        return _booking(request, sessions, actor, locale, season_id, errors=errors)
+    return RedirectResponse(f"/seasons/{season_id}/apply/interview?done=zone", status_code=303)
 
 
 def _choose_message() -> Message:

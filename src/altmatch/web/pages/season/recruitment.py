@@ -67,6 +67,7 @@ ANSWER_FIELDS = (
     "prior_jet_years",
     "years_in_japan_recent",
     "statement",
+    "time_zone",
 )
 
 
