@@ -36,16 +36,18 @@ from altmatch.demo.personas import DEMO_PASSWORD, LOGIN_DOMAIN
 from altmatch.domain.access import OPERATOR, Role
 from altmatch.services.accounts.authentication import act_as
 from altmatch.services.accounts.users import create_user
+from altmatch.services.season.interview_assignment import (
+    confirm_assignment,
+    preview_assignment,
+)
 from altmatch.services.season.interview_booking import BookIn, book_interview, my_interview
 from altmatch.services.season.interview_planner import (
     MemberIn,
     PanelIn,
     SessionIn,
     add_panel,
-    confirm_assignment,
     plan_session,
     planner,
-    preview_assignment,
     set_member,
 )
 

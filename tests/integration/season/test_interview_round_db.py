@@ -25,6 +25,12 @@ from altmatch.db.models import (
 from altmatch.domain.access import OPERATOR, AccessDeniedError, NotFoundError
 from altmatch.domain.interview_schedule import Unseated
 from altmatch.services.kernel.errors import RuleError, StaleError
+from altmatch.services.season.interview_assignment import (
+    RescheduleIn,
+    confirm_assignment,
+    preview_assignment,
+    reschedule,
+)
 from altmatch.services.season.interview_booking import (
     BookIn,
     MoveBookingIn,
@@ -36,15 +42,11 @@ from altmatch.services.season.interview_booking import (
 from altmatch.services.season.interview_planner import (
     MemberIn,
     PanelIn,
-    RescheduleIn,
     SessionIn,
     add_panel,
-    confirm_assignment,
     delete_session,
     plan_session,
     planner,
-    preview_assignment,
-    reschedule,
     set_member,
 )
 

@@ -19,6 +19,9 @@ from altmatch.domain.access import NotFoundError
 from altmatch.rulebook import load_rulebook
 from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.services.season.application_reads import application_page
+from altmatch.services.season.interview_assignment import (
+    preview_assignment,
+)
 from altmatch.services.season.interview_booking import (
     BookIn,
     TimeZoneIn,
@@ -29,7 +32,6 @@ from altmatch.services.season.interview_booking import (
 from altmatch.services.season.interview_planner import (
     SessionIn,
     plan_session,
-    preview_assignment,
 )
 from altmatch.services.season.online_application import save_draft, submit_application
 

@@ -20,7 +20,7 @@ from altmatch.db.models import RecruitingOffice, SeasonRow
 from altmatch.domain.access import OPERATOR, AccessDeniedError
 from altmatch.i18n import label, render
 from altmatch.services.kernel.errors import RuleError
-from altmatch.services.season.interview_planner import (
+from altmatch.services.season.interview_assignment import (
     AssignmentOut,
     confirm_assignment,
     preview_assignment,

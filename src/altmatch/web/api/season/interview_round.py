@@ -8,6 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from altmatch.services.season.interview_assignment import (
+    AssignmentOut,
+    RescheduleIn,
+    confirm_assignment,
+    preview_assignment,
+    reschedule,
+)
 from altmatch.services.season.interview_booking import (
     BookIn,
     MoveBookingIn,
@@ -19,19 +26,14 @@ from altmatch.services.season.interview_booking import (
     my_interview,
 )
 from altmatch.services.season.interview_planner import (
-    AssignmentOut,
     MemberIn,
     PanelIn,
     PlannerOut,
-    RescheduleIn,
     SessionIn,
     add_panel,
-    confirm_assignment,
     delete_session,
     plan_session,
     planner,
-    preview_assignment,
-    reschedule,
     set_member,
 )
 from altmatch.web.api.params import Id

@@ -20,6 +20,12 @@ from altmatch.domain.access import Actor, NotFoundError
 from altmatch.i18n import N_, Message
 from altmatch.services.kernel.errors import RuleError
 from altmatch.services.season.application_reads import recruitment_rules
+from altmatch.services.season.interview_assignment import (
+    RescheduleIn,
+    confirm_assignment,
+    preview_assignment,
+    reschedule,
+)
 from altmatch.services.season.interview_booking import (
     BookIn,
     MoveBookingIn,
@@ -34,15 +40,11 @@ from altmatch.services.season.interview_planner import (
     MODES,
     MemberIn,
     PanelIn,
-    RescheduleIn,
     SessionIn,
     add_panel,
-    confirm_assignment,
     delete_session,
     plan_session,
     planner,
-    preview_assignment,
-    reschedule,
     set_member,
 )
 from altmatch.web.auth import InterviewsPlanDep, OwnApplicationDep
