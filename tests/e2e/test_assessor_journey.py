@@ -158,3 +158,29 @@ def test_an_assessor_scores_and_declares_a_conflict_and_the_coordinator_calibrat
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_an_assessor_reads_their_panel_and_a_sheet_in_english_at_a_desk(
+    browser: Browser, server: Server
+) -> None:
+    """The same pages in English, wide: h1 sees only panel PH, and the rubric's anchors."""
+    r = server.round
+    base = server.base_url
+    problems: list[str] = []
+    context, page = phone(browser, "en", 1280)
+    try:
+        _sign_in(page, server, "h1@example.org", "en")
+        problems += [
+            f"/assessing: {p}" for p in check_page(page, Axe(), f"{base}/assessing", "en", 1280)
+        ]
+        expect(page.locator("#panel-PH li")).to_have_count(4)
+        expect(page.locator("#panel-PL")).to_have_count(0)
+        page.click(f"#candidate-{r.candidates['B01']}")
+        expect(page.locator("h1")).to_be_visible()
+        expect(page.locator("main")).to_contain_text("Statement of purpose")
+        problems += [f"sheet: {p}" for p in check_page(page, Axe(), page.url, "en", 1280)]
+        response = page.goto(f"{base}/assessing/candidates/{r.candidates['A01']}")
+        assert response is not None and response.status == 404  # panel PL's candidate
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
