@@ -9,13 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from altmatch.cli import app
 from altmatch.config import Settings
 from altmatch.db import make_engine, session_factory
-from altmatch.db.models import AuditEntry, InterviewPanel, PanelAssessor, SeasonRow
+from altmatch.db.models import (
+    AuditEntry,
+    InterviewConflict,
+    InterviewPanel,
+    PanelAssessor,
+    SeasonRow,
+)
 from altmatch.demo import seed_recruitment as online
 from altmatch.demo.interview_round import booked_slots
 from altmatch.domain.access import OPERATOR
@@ -55,13 +61,19 @@ def test_the_demo_intake_interviews_every_screened_in_applicant_on_linked_panels
         assert _connected(on_panels, {p.id for p in panels})
         booked = booked_slots(sessions, season.id)
         assert {b.candidate_id for b in booked} and all(len(b.assessor_ids) == 3 for b in booked)
-        for panel in {p.office_id for p in panels}:
-            grid = planner(sessions, OPERATOR, panel, season.id)
+        flagged = []
+        for office in {p.office_id for p in panels}:
+            grid = planner(sessions, OPERATOR, office, season.id)
             assert grid.waiting == [] and grid.booked == grid.heard >= 1
+            flagged += [s.id for s in grid.slots if s.conflicted]
+        # the demo's one declared conflict sits on a booked panel: its planner asks to move it
+        assert len(flagged) == 1
         assert "interview.booked" in actions and "interview.assigned" in actions
         again = runner.invoke(app, ["demo", "--db", "--candidates", "30"])
         assert again.exit_code == 0, again.stderr
         assert len(booked_slots(sessions, season.id)) == len(booked)
+        with sessions() as session:
+            assert session.scalar(select(func.count()).select_from(InterviewConflict)) == 1
     finally:
         engine.dispose()
 

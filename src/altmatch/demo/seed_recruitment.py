@@ -15,10 +15,12 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from altmatch.clock import utc_now
 from altmatch.db import Sessions
 from altmatch.db.models import OfficeStaff, RecruitingOffice, User
 from altmatch.demo.draw import Draw
 from altmatch.demo.interview_round import new_accounts, seed_demo_interview_round
+from altmatch.demo.interview_sheets import seed_sheets
 from altmatch.demo.personas import DEMO_PASSWORD, LOGIN_DOMAIN
 from altmatch.demo.recruiting_offices import OFFICES
 from altmatch.domain.access import OPERATOR, Actor, Role
@@ -123,6 +125,10 @@ def seed_demo_recruitment(
     for number, office, state in APPLICANTS:
         added += _applicant(sessions, draw, season_id, number, office.countries[0], state, codes)
     seed_demo_interview_round(sessions, programme_id, season_id, INTERVIEWING)
+    # Sheets for the interviews heard by now (none yet on a fresh demo: seeding again after the
+    # interview days adds them) and one declared conflict, which the planner then flags.
+    with sessions.begin() as session:
+        seed_sheets(session, season_id, now=utc_now())
     return RecruitmentSeeded(season_id, len(codes), added)
 
 
