@@ -75,6 +75,8 @@ def sweep_command(
         f"renewals: {renewals.asked} ALT(s) asked, {renewals.reminded} reminded, "
         f"{renewals.unanswered} unanswered and {renewals.contracts} contract renewal(s) "
         "told to companies"
+    )
+    typer.echo(
         f"surveys: {surveys.sent} sent, {surveys.reminders} reminded, {len(surveys.failed)} failed"
     )
     typer.echo(f"interviews: {interviews} candidate(s) reminded")

@@ -134,6 +134,9 @@ def test_the_sweep_asks_each_alt_once(world: CoverageWorld, clock: TimeMachineFi
     first = runner.invoke(app, ["sweep"])
     assert first.exit_code == 0, first.output
     assert "renewals: 1 ALT(s) asked, 0 reminded" in first.output
+    lines = first.output.splitlines()  # one line per task
+    assert any(line.startswith("surveys: ") for line in lines)
+    assert any(line.startswith("interviews: ") for line in lines)
     again = runner.invoke(app, ["sweep"])
     assert "renewals: 0 ALT(s) asked" in again.output
 
