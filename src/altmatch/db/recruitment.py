@@ -74,6 +74,32 @@ def submitted_to(session: Session, office_id: int) -> int:
     return int(session.scalar(query) or 0)
 
 
+def offices_of_staff(session: Session, user_id: int) -> list[RecruitingOffice]:
+    """The offices a user screens for (and plans interviews of), by code."""
+    query = (
+        select(RecruitingOffice)
+        .join(OfficeStaff, OfficeStaff.office_id == RecruitingOffice.id)
+        .where(OfficeStaff.user_id == user_id)
+        .order_by(RecruitingOffice.code)
+    )
+    return list(session.scalars(query))
+
+
+def awaiting_screening(session: Session, office_id: int) -> int:
+    """The office's submitted applications still at stage submitted: its queue's waiting."""
+    query = (
+        select(func.count())
+        .select_from(OnlineApplication)
+        .join(SeasonCandidate, SeasonCandidate.id == OnlineApplication.candidate_id)
+        .where(
+            OnlineApplication.office_id == office_id,
+            OnlineApplication.status == "submitted",
+            SeasonCandidate.stage == "submitted",
+        )
+    )
+    return int(session.scalar(query) or 0)
+
+
 # --- applications -----------------------------------------------------------------------------
 
 

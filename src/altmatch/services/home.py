@@ -19,6 +19,7 @@ from altmatch.clock import today_in_japan, utc_now
 from altmatch.db import Sessions
 from altmatch.db import direct_hire as hire_repo
 from altmatch.db import dispatch as dispatch_repo
+from altmatch.db import recruitment as recruitment_repo
 from altmatch.db import season as season_repo
 from altmatch.db.models import SeasonRow
 from altmatch.domain.access import AccessDeniedError, Actor, Role
@@ -37,6 +38,8 @@ from altmatch.services.my_placement import my_placement
 from altmatch.services.notifications import unread_count
 from altmatch.services.season.access import requests_locked
 from altmatch.services.season.application_reads import open_seasons
+from altmatch.services.season.interview_booking import my_interview
+from altmatch.services.season.interview_planner import planner
 from altmatch.services.season.interview_scoring import my_panels
 from altmatch.services.support.case_reads import list_my_cases, list_queue
 
@@ -139,6 +142,7 @@ def _candidate(
         for season in season_repo.seasons_of_candidate_user(session, actor.own_user_id()):
             _application(session, actor, steps, season)
     _online_applications(sessions, actor, steps)
+    _interview(sessions, actor, steps, now)
     steps.add(
         "advisor",
         Message(N_("Compare paths")),
@@ -206,6 +210,51 @@ def _online_applications(sessions: Sessions, actor: Actor, steps: _Steps) -> Non
         )
 
 
+def _interview(sessions: Sessions, actor: Actor, steps: _Steps, now: dt.datetime) -> None:
+    """Each screened-in online application's interview: book one, or when it is (and whether
+    it now falls outside the candidate's hours). Once heard, the application's stage says the
+    rest."""
+    with sessions() as session:
+        seasons = [
+            a.season_id
+            for a in recruitment_repo.applications_of_user(session, actor.own_user_id())
+            if a.status == "submitted"
+        ]
+    for season_id in seasons:
+        try:
+            found = my_interview(sessions, actor, season_id)
+        except AccessDeniedError:  # not screened in through an office, or gone meanwhile
+            continue
+        if not found.screened_in:
+            continue
+        key, href = f"interview-{season_id}", f"/seasons/{season_id}/apply/interview"
+        params = {"season": found.season_name}
+        booking = found.booking
+        if booking is None:
+            steps.add(
+                key,
+                Message(N_("{season}: book your interview"), params),
+                Message(N_("Slots open to you: {n}."), {"n": len(found.open_slots)}),
+                href,
+                StepStatus.TO_DO,
+            )
+        elif booking.starts_at > now:
+            when = {"when": booking.your_time, "zone": found.your_zone}
+            detail = (
+                Message(N_("{when} ({zone}): outside your hours now. Move it."), when)
+                if found.outside_hours
+                else Message(N_("{when} ({zone})."), when)
+            )
+            steps.add(
+                key,
+                Message(N_("{season}: your interview"), params),
+                detail,
+                href,
+                StepStatus.TO_DO if found.outside_hours else StepStatus.WAITING,
+                due=booking.starts_at,
+            )
+
+
 def _direct_hire_applications(sessions: Sessions, actor: Actor, steps: _Steps) -> None:
     with sessions() as session:
         stages = [
@@ -242,6 +291,48 @@ def _coordinator(
             )
         for season in seasons:
             _season_checklist(session, steps, season, now)
+    _offices(sessions, actor, steps)
+
+
+def _offices(sessions: Sessions, actor: Actor, steps: _Steps) -> None:
+    """The recruiting offices the coordinator works for: applications waiting to be screened,
+    and the interview round of the newest open season (who still has no slot, and bookings a
+    panel's declared conflict means moving)."""
+    with sessions() as session:
+        offices = recruitment_repo.offices_of_staff(session, actor.own_user_id())
+        waiting = {o.id: recruitment_repo.awaiting_screening(session, o.id) for o in offices}
+    for office in offices:
+        name = {"office": steps.named(office.name_en, office.name_ja)}
+        steps.add(
+            f"office-{office.id}-queue",
+            Message(N_("{office}: screening"), name),
+            Message(N_("Waiting to be screened: {n}."), {"n": waiting[office.id]}),
+            f"/offices/{office.id}/queue",
+            StepStatus.TO_DO if waiting[office.id] else StepStatus.DONE,
+        )
+        try:
+            plan = planner(sessions, actor, office.id)
+        except AccessDeniedError:  # no open season
+            continue
+        unseated, to_move = len(plan.waiting), sum(1 for s in plan.slots if s.conflicted)
+        steps.add(
+            f"office-{office.id}-interviews",
+            Message(N_("{office}: interviews"), name),
+            Message(
+                N_(
+                    "Screened in: {heard}. Booked: {booked}. Waiting for a slot: {waiting}. "
+                    "To move for a conflict of interest: {conflicts}."
+                ),
+                {
+                    "heard": plan.heard,
+                    "booked": plan.booked,
+                    "waiting": unseated,
+                    "conflicts": to_move,
+                },
+            ),
+            f"/offices/{office.id}/interviews?season={plan.season.id}",
+            StepStatus.TO_DO if unseated or to_move else StepStatus.DONE,
+        )
 
 
 def _open_seasons(session: Session, actor: Actor) -> list[SeasonRow]:
