@@ -96,6 +96,8 @@ WALK: Mapping[str, tuple[str, ...]] = {
         "/offices",
         "/offices/{office}/queue",
         "/offices/{office}/applications/{online}",
+        "/offices/{london}/interviews?season={intake}",
+        "/offices/{london}/interviews/assign?season={intake}",
     ),
     "kobe_boe_staff": (
         "/",
@@ -209,6 +211,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         office = session.scalar(
             select(RecruitingOffice.id).where(RecruitingOffice.code == "washington")
         )
+        # London's interview round (demo.interview_round): the persona screens there too
+        london = session.scalar(
+            select(RecruitingOffice.id).where(RecruitingOffice.code == "london")
+        )
         online = session.scalars(
             select(OnlineApplication)
             .where(OnlineApplication.office_id == office, OnlineApplication.status == "submitted")
@@ -242,6 +248,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         "run": run,
         "candidate": candidate or 0,
         "office": office,
+        "london": london or 0,
         "online": online.id,
         "intake": online.season_id,
     }

@@ -111,7 +111,7 @@ def seed_demo_interview_round(
 ) -> InterviewRoundSeeded:
     """Accounts, panels, sessions and bookings of the demo intake's interview round, in the
     first three of `offices` (by code)."""
-    visitor = _account(sessions, programme_id, VISITOR, "Programme officer (Tokyo)")
+    visitor = _account(sessions, programme_id, VISITOR, "Kenji Yamada")
     panels = booked = 0
     with sessions() as session:
         rows = {
@@ -182,15 +182,38 @@ def seed_demo_interview_round(
     return InterviewRoundSeeded(panels, booked)
 
 
+# Made-up people: an assessor's name is a person's, as on a real panel (their background is
+# recorded on the panel, in the reader's language).
+PEOPLE: dict[str, dict[str, str]] = {
+    "london": {
+        "officer": "Sarah Whitfield",
+        "alumnus": "Tom Hughes",
+        "educator_a": "Priya Shah",
+        "educator_b": "Gareth Lloyd",
+    },
+    "canberra": {
+        "officer": "Megan O'Brien",
+        "alumnus": "Lachlan Reid",
+        "educator_a": "Chloe Nguyen",
+        "educator_b": "Daniel Morgan",
+    },
+    "manila": {
+        "officer": "Maria Santos",
+        "alumnus": "Paolo Reyes",
+        "educator_a": "Angela Cruz",
+        "educator_b": "Jose Mendoza",
+    },
+}
+FALLBACK = {  # an office the table does not name
+    "officer": "Alex Morgan",
+    "alumnus": "Sam Taylor",
+    "educator_a": "Jordan Lee",
+    "educator_b": "Casey Brown",
+}
+
+
 def _name(code: str, key: str) -> str:
-    role = {
-        "officer": "Embassy officer",
-        "alumnus": "Former participant",
-        "educator_a": "Educator",
-        "educator_b": "Educator",
-    }[key]
-    suffix = " B" if key == "educator_b" else ""
-    return f"{role}{suffix} ({code.title()})"
+    return PEOPLE.get(code, FALLBACK)[key]
 
 
 def _book(

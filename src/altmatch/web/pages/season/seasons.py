@@ -190,7 +190,8 @@ def run_page(
 ) -> HTMLResponse:
     """The run's summary and explanation, and its outcomes a page at a time (JSON twin: the
     same query string on /api/v1/seasons/{id}/runs/{run})."""
-    review = review_page(sessions, actor, season_id, run_id, lq)
+    with use_locale(locale):  # the interview tiers are words in the reader's language
+        review = review_page(sessions, actor, season_id, run_id, lq)
     context = {"review": review, "rows": review.placements, "listing": review.listing}
     context |= list_context(lq, review.choices, locale)
     return render_page(request, "season_run.html", locale, context)
