@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -34,38 +33,75 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+# A migration module setting this to True rebuilds a table other tables reference (SQLite drops
+# and re-creates a table to change a constraint). With SQLite's foreign keys on, that drop would
+# cascade into every referencing table, so such a migration runs with them off and checked after,
+# SQLite's own procedure. Every other migration runs with them on: some rely on their cascades.
+FOREIGN_KEYS_OFF = "sqlite_foreign_keys_off"
+
+
 def upgrade_database(settings: Settings, revision: str = "head") -> None:
     """Migrate the configured database up to `revision`, in one transaction where supported."""
-    _migrate(settings, lambda config: command.upgrade(config, revision))
+    _migrate(settings, revision, up=True)
 
 
 def downgrade_database(settings: Settings, revision: str) -> None:
     """Migrate the configured database down to `revision` (`"base"` removes every table)."""
-    _migrate(settings, lambda config: command.downgrade(config, revision))
+    _migrate(settings, revision, up=False)
 
 
-def _migrate(settings: Settings, run: Callable[[Config], None]) -> None:
-    """Run migrations over one connection. On SQLite, foreign keys are off for the run (SQLite's
-    own procedure for rebuilding a table: a rebuilt table is dropped, and with them on the drop
-    would cascade into every table that references it) and checked before they come back on."""
+def _migrate(settings: Settings, revision: str, *, up: bool) -> None:
     engine = make_engine(settings)
     try:
         with engine.connect() as connection:
-            if settings.is_sqlite:
-                # Outside any transaction, where SQLite honours the pragma.
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                connection.commit()
-            try:
-                with connection.begin():
-                    run(alembic_config(connection))
-                    if settings.is_sqlite:
-                        _check_foreign_keys(connection)
-            finally:
-                if settings.is_sqlite:
-                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    connection.commit()
+            legs = _legs(connection, revision, up=up) if settings.is_sqlite else None
+            for target, keys_off in legs or [(revision, False)]:
+                _leg(connection, target, up=up, keys_off=keys_off)
     finally:
         engine.dispose()
+
+
+def _legs(connection: Connection, revision: str, *, up: bool) -> list[tuple[str, bool]]:
+    """The way to `revision` in legs that each keep SQLite's foreign keys on or off: where each
+    leg ends, and whether they are off for it (FOREIGN_KEYS_OFF)."""
+    script = ScriptDirectory.from_config(alembic_config(connection))
+    current = MigrationContext.configure(connection).get_current_revision()
+    connection.commit()  # reading the revision began a transaction; a leg begins its own
+    if up:
+        steps = list(reversed(list(script.iterate_revisions(revision, current))))
+    elif current is None:
+        return []
+    else:
+        steps = list(script.iterate_revisions(current, revision))
+    legs: list[tuple[str, bool]] = []
+    for step in steps:
+        off = bool(getattr(step.module, FOREIGN_KEYS_OFF, False))
+        down = step.down_revision
+        end = step.revision if up else (down if isinstance(down, str) else "base")
+        if legs and legs[-1][1] == off:
+            legs[-1] = (end, off)
+        else:
+            legs.append((end, off))
+    return legs
+
+
+def _leg(connection: Connection, target: str, *, up: bool, keys_off: bool) -> None:
+    if keys_off:  # outside any transaction, where SQLite honours the pragma
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            config = alembic_config(connection)
+            if up:
+                command.upgrade(config, target)
+            else:
+                command.downgrade(config, target)
+            if keys_off:
+                _check_foreign_keys(connection)
+    finally:
+        if keys_off:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def _check_foreign_keys(connection: Connection) -> None:

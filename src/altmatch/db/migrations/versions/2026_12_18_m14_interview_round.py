@@ -9,10 +9,11 @@
 - `interview_score_sheets`: an assessor's rubric scores for an application, saved whole.
 
 Users may now have the role `assessor`: the role's CHECK is rebuilt. On SQLite that rebuilds
-`users`, which every table references, so the migration runner switches SQLite's foreign keys
-off for the run and checks them afterwards (altmatch.db.migrate); a DROP of `users` with them
-on would cascade. The downgrade refuses while any assessor account exists, rather than delete
-accounts.
+`users`, which every table references, so this migration asks the runner to switch SQLite's
+foreign keys off for it and check them afterwards (`sqlite_foreign_keys_off`,
+altmatch.db.migrate); a DROP of `users` with them on would cascade. The downgrade keeps assessor
+accounts (the audit log names them) but disables them, as candidates without an organisation, so
+nobody gains access by it.
 
 Plain Core on purpose: the models change later, this must not.
 
@@ -30,6 +31,7 @@ revision: str = "m14_interview_round"
 down_revision: str | Sequence[str] | None = "m12_recruitment"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+sqlite_foreign_keys_off = True
 
 
 OLD_ROLES = "role IN ('admin', 'coordinator', 'boe_staff', 'company_staff', 'candidate', 'alt')"
@@ -276,9 +278,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    assessors = op.get_bind().execute(sa.text("SELECT count(*) FROM users WHERE role = 'assessor'"))
-    if assessors.scalar_one():
-        raise RuntimeError("assessor accounts exist: disable and erase them before downgrading")
     with op.batch_alter_table("interview_slots", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_interview_slots_session_id"))
         batch_op.drop_index("ix_interview_slots_panel_start")
@@ -307,4 +306,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_interview_panels_office_id"))
 
     op.drop_table("interview_panels")
+    op.execute(
+        "UPDATE users SET role = 'candidate', disabled = true, organisation_id = NULL"
+        " WHERE role = 'assessor'"
+    )
     _roles(OLD_ROLES)
