@@ -1,8 +1,9 @@
 """The online intake's interview round (issue 19): for the recruiting offices that have
 screened-in applicants (demo.seed_recruitment), assessor accounts, two panels of three each
-(an embassy officer, a former participant, an educator), a morning session per panel a week
-from the day the demo is seeded, and a slot for every screened-in applicant: some booked by the
-candidates themselves, the others assigned by the office.
+(an embassy officer, a former participant, an educator), a morning session per panel from a week
+after the day the demo is seeded (one office after another, DAYS_AHEAD), and a slot for every
+screened-in applicant: some booked by the candidates themselves, the others assigned by the
+office.
 
 Membership overlaps so calibration is connected: in each office the former participant sits on
 both panels, and a programme officer from Tokyo sits on each office's first panel, which links
@@ -60,7 +61,10 @@ SEATS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("educator_b", "educator", (2,)),
 )
 MAX_OFFICES = 3
-DAYS_AHEAD = 7  # the first panel sits a week after seeding, the second a day later
+# The first office's first panel sits a week after seeding, its second a day later; each next
+# office two days after the one before: the Tokyo officer sits on every first panel, and
+# mornings in Canberra and Manila overlap in UTC while Canberra keeps standard time.
+DAYS_AHEAD = 7
 SESSION = (dt.time(9, 30), dt.time(12, 0), 30, 10)  # starts, ends, minutes, gap
 
 
@@ -171,7 +175,7 @@ def seed_demo_interview_round(
                     season_id,
                     SessionIn(
                         panel_id=panel.id,
-                        day=day + dt.timedelta(days=DAYS_AHEAD + seat - 1),
+                        day=day + dt.timedelta(days=DAYS_AHEAD + 2 * number + seat - 1),
                         starts=starts,
                         ends=ends,
                         minutes=minutes,
