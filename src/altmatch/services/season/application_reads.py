@@ -417,9 +417,14 @@ def decision_out(row: ScreeningDecision) -> DecisionOut:
     )
 
 
+def clock(at: datetime, zone: str) -> str:
+    """`at` on the wall clock of `zone`: "2027-02-02 09:00"."""
+    return f"{at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
+
+
 def local_time(at: datetime, zone: str) -> str:
-    """`at` as read in `zone`: "2026-12-06 10:15 (Europe/London)"."""
-    return f"{at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})"
+    """`at` as read in `zone`, naming it: "2026-12-06 10:15 (Europe/London)"."""
+    return f"{clock(at, zone)} ({zone})"
 
 
 def _receipt(

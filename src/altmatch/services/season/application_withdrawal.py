@@ -44,9 +44,9 @@ from altmatch.services.season.application_reads import (
     ApplicationPageOut,
     OnlineApplicationOut,
     application_out,
+    local_time,
 )
 from altmatch.services.season.applications import change_stage
-from altmatch.services.season.interview_planner import clock
 
 
 class WithdrawIn(BaseModel):
@@ -111,7 +111,7 @@ def _out(session: Session, season: SeasonRow, row: OnlineApplication) -> Withdra
     return WithdrawalOut(
         application=out,
         outstanding_links=sum(1 for r in out.references if r.status.value == "requested"),
-        booking=f"{clock(held.starts_at, zone)} ({zone})" if held else None,
+        booking=local_time(held.starts_at, zone) if held else None,
         refusal=_refusal(session, season, candidate) if row.status == "submitted" else None,
     )
 
@@ -227,7 +227,7 @@ def _tell(
             "reason": reason or "-",
         }
         if held is not None:
-            params["when"] = f"{clock(held.starts_at, office.time_zone)} ({office.time_zone})"
+            params["when"] = local_time(held.starts_at, office.time_zone)
         notify(
             session,
             staff,

@@ -33,10 +33,10 @@ from altmatch.domain.interview_schedule import (
 from altmatch.i18n import N_, Message
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError, StaleError, stale_record
+from altmatch.services.season.application_reads import clock
 from altmatch.services.season.interview_planner import (
     PlannerOut,
     Round,
-    clock,
     load_round,
     office_season,
     planner_out,

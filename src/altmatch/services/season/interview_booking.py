@@ -45,10 +45,10 @@ from altmatch.services.season.application_reads import (
     _office_brief,
     _own_required,
     _season,
+    clock,
 )
 from altmatch.services.season.interview_planner import (
     Round,
-    clock,
     load_round,
     rules,
     tell_booking,

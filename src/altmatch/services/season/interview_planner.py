@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -57,6 +56,7 @@ from altmatch.rulebook.interview_scheduling import InterviewScheduling
 from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError, StaleError
 from altmatch.services.notifications import notify
+from altmatch.services.season.application_reads import clock
 from altmatch.services.season.recruiting_offices import access_office
 
 # Screened in and still in the season: who an office interviews.
@@ -75,11 +75,6 @@ ASSESSING_ROLES = (Role.ASSESSOR.value, Role.COORDINATOR.value)
 
 def rules() -> InterviewScheduling:
     return load_rulebook().interview_scheduling
-
-
-def clock(at: datetime, zone: str) -> str:
-    """`at` on the wall clock of `zone`: "2027-02-02 09:00"."""
-    return f"{at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
 
 
 # -- request and read models ----------------------------------------------------------------------

@@ -52,7 +52,7 @@ from altmatch.services.kernel.audit import record_audit
 from altmatch.services.kernel.errors import RuleError, StaleError, stale_record
 from altmatch.services.kernel.locking import expect_version, stale_guard
 from altmatch.services.notifications import notify
-from altmatch.services.season.application_reads import local_time
+from altmatch.services.season.application_reads import clock, local_time
 from altmatch.services.season.interview_report import season_open
 
 MAX_NOTE = 4000
@@ -226,7 +226,7 @@ def _slot_out(booked: BookedCandidate, seat: SeatedPanel, zone: str) -> Assessin
         starts_at=booked.slot.starts_at,
         ends_at=booked.slot.ends_at,
         office_time=local_time(booked.slot.starts_at, seat.office.time_zone),
-        reader_time=f"{booked.slot.starts_at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}",
+        reader_time=clock(booked.slot.starts_at, zone),
         sheet=sheet_status(sheet is not None, sheet is not None and sheet.submitted_at is not None),
     )
 
@@ -283,7 +283,7 @@ def _sheet_out(
         panel_code=seat.panel.code,
         season_id=seat.season.id,
         office_time=local_time(booked.slot.starts_at, seat.office.time_zone),
-        japan_time=f"{booked.slot.starts_at.astimezone(JAPAN):%Y-%m-%d %H:%M}",
+        japan_time=clock(booked.slot.starts_at, str(JAPAN)),
         statement=app.statement if submitted and app is not None else None,
         low=rubric.min_score,
         high=rubric.max_score,
